@@ -1,0 +1,211 @@
+//! Command-line parsing, by hand, so that every mistake gets one clear line.
+
+use synack_core::Handshake;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Numbers {
+    #[default]
+    Absolute,
+    Relative,
+}
+
+#[derive(Debug, Default)]
+pub struct RunArgs {
+    pub id: Option<String>,
+    pub scenario_file: Option<String>,
+    pub handshake: Option<Handshake>,
+    pub isn_client: Option<u32>,
+    pub isn_server: Option<u32>,
+    pub seed: Option<u64>,
+    pub drop: Vec<u32>,
+    pub format: Format,
+    pub numbers: Numbers,
+}
+
+#[derive(Debug)]
+pub enum Command {
+    Help,
+    Version,
+    Scenarios { format: Format },
+    Run(RunArgs),
+}
+
+pub fn parse(argv: &[String]) -> Result<Command, String> {
+    let Some((cmd, rest)) = argv.split_first() else {
+        return Ok(Command::Help);
+    };
+    match cmd.as_str() {
+        "-h" | "--help" | "help" => Ok(Command::Help),
+        "-V" | "--version" => Ok(Command::Version),
+        "scenarios" => {
+            let mut format = Format::Text;
+            let mut it = Options::new(rest);
+            while let Some(opt) = it.next_option()? {
+                match opt.as_str() {
+                    "--format" => format = parse_format(&it.value(&opt)?)?,
+                    "-h" | "--help" => return Ok(Command::Help),
+                    _ => return Err(unknown_option(&opt, "scenarios")),
+                }
+            }
+            Ok(Command::Scenarios { format })
+        }
+        "run" => parse_run(rest).map(Command::Run),
+        other if other.starts_with('-') => Err(format!("unknown option {other:?}; try `synack --help`")),
+        other => Err(format!("unknown command {other:?}; the commands are `scenarios` and `run`")),
+    }
+}
+
+fn parse_run(rest: &[String]) -> Result<RunArgs, String> {
+    let mut run = RunArgs::default();
+    let mut it = Options::new(rest);
+    while let Some(opt) = it.next_option()? {
+        match opt.as_str() {
+            "--handshake" => {
+                let v = it.value(&opt)?;
+                let h = v.parse().map_err(|()| {
+                    format!("--handshake: {v:?} is not a handshake; use two-way, three-way or four-way")
+                })?;
+                run.handshake = Some(h);
+            }
+            "--isn-client" => run.isn_client = Some(number(&opt, &it.value(&opt)?)?),
+            "--isn-server" => run.isn_server = Some(number(&opt, &it.value(&opt)?)?),
+            "--seed" => run.seed = Some(number(&opt, &it.value(&opt)?)?),
+            "--drop" => {
+                let k: u32 = number(&opt, &it.value(&opt)?)?;
+                if k == 0 {
+                    return Err("--drop: segments are numbered from 1".into());
+                }
+                run.drop.push(k);
+            }
+            "--scenario-file" => run.scenario_file = Some(it.value(&opt)?),
+            "--format" => run.format = parse_format(&it.value(&opt)?)?,
+            "--numbers" => {
+                run.numbers = match it.value(&opt)?.as_str() {
+                    "absolute" => Numbers::Absolute,
+                    "relative" => Numbers::Relative,
+                    v => return Err(format!("--numbers: {v:?} is not absolute or relative")),
+                }
+            }
+            "-h" | "--help" => return Err("see `synack --help`".into()),
+            _ if !opt.starts_with('-') || opt == "-" => {
+                if run.id.is_some() {
+                    return Err(format!("run takes one scenario id; {opt:?} is a second"));
+                }
+                run.id = Some(opt);
+            }
+            _ => return Err(unknown_option(&opt, "run")),
+        }
+    }
+    Ok(run)
+}
+
+fn parse_format(v: &str) -> Result<Format, String> {
+    match v {
+        "text" => Ok(Format::Text),
+        "json" => Ok(Format::Json),
+        _ => Err(format!("--format: {v:?} is not text or json")),
+    }
+}
+
+fn unknown_option(opt: &str, cmd: &str) -> String {
+    format!("unknown option {opt:?} for `{cmd}`; try `synack --help`")
+}
+
+/// A whole number in range, with the range in the message when it is not.
+fn number<T>(opt: &str, v: &str) -> Result<T, String>
+where
+    T: std::str::FromStr + num_bounds::Bounded,
+{
+    v.parse().map_err(|_| format!("{opt}: {v:?} is not a whole number from 0 to {}", T::MAX_TEXT))
+}
+
+mod num_bounds {
+    pub trait Bounded {
+        const MAX_TEXT: &'static str;
+    }
+    impl Bounded for u32 {
+        const MAX_TEXT: &'static str = "4294967295";
+    }
+    impl Bounded for u64 {
+        const MAX_TEXT: &'static str = "18446744073709551615";
+    }
+}
+
+/// Walks `--opt value`, `--opt=value` and positional words.
+struct Options<'a> {
+    args: &'a [String],
+    i: usize,
+    pending: Option<String>,
+}
+
+impl<'a> Options<'a> {
+    fn new(args: &'a [String]) -> Options<'a> {
+        Options { args, i: 0, pending: None }
+    }
+
+    fn next_option(&mut self) -> Result<Option<String>, String> {
+        if let Some(v) = self.pending.take() {
+            return Err(format!("unexpected value {v:?}"));
+        }
+        let Some(arg) = self.args.get(self.i) else { return Ok(None) };
+        self.i += 1;
+        if let (true, Some((name, value))) = (arg.starts_with("--"), arg.split_once('=')) {
+            self.pending = Some(value.to_string());
+            return Ok(Some(name.to_string()));
+        }
+        Ok(Some(arg.clone()))
+    }
+
+    fn value(&mut self, opt: &str) -> Result<String, String> {
+        if let Some(v) = self.pending.take() {
+            return Ok(v);
+        }
+        let v = self.args.get(self.i).ok_or_else(|| format!("{opt} needs a value"))?;
+        self.i += 1;
+        Ok(v.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn run_with_every_option() {
+        let Command::Run(r) = parse(&args(
+            "run syn-lost --handshake two-way --isn-client 4294967295 --isn-server=7 --seed 9 --drop 1 --drop=3 --format json --numbers relative",
+        ))
+        .unwrap() else {
+            panic!("not run")
+        };
+        assert_eq!(r.id.as_deref(), Some("syn-lost"));
+        assert_eq!(r.handshake, Some(Handshake::TwoWay));
+        assert_eq!((r.isn_client, r.isn_server, r.seed), (Some(u32::MAX), Some(7), Some(9)));
+        assert_eq!(r.drop, [1, 3]);
+        assert_eq!((r.format, r.numbers), (Format::Json, Numbers::Relative));
+    }
+
+    #[test]
+    fn bad_input_says_what_is_wrong() {
+        let err = |s| parse(&args(s)).unwrap_err();
+        assert_eq!(err("run x --isn-client 4294967296"), "--isn-client: \"4294967296\" is not a whole number from 0 to 4294967295");
+        assert_eq!(err("run x --drop 0"), "--drop: segments are numbered from 1");
+        assert_eq!(err("run x --drop"), "--drop needs a value");
+        assert_eq!(err("run x --handshake 5-way"), "--handshake: \"5-way\" is not a handshake; use two-way, three-way or four-way");
+        assert_eq!(err("run a b"), "run takes one scenario id; \"b\" is a second");
+        assert_eq!(err("frobnicate"), "unknown command \"frobnicate\"; the commands are `scenarios` and `run`");
+        assert_eq!(err("scenarios --format yaml"), "--format: \"yaml\" is not text or json");
+        assert_eq!(err("run x --colour"), "unknown option \"--colour\" for `run`; try `synack --help`");
+    }
+}

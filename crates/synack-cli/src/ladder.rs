@@ -1,0 +1,201 @@
+//! The text ladder: one line per event, both sides' states on every line, arrows
+//! for segments, like Wireshark's flow graph with the states added.
+
+use std::io::{self, Write};
+
+use synack_core::endpoint::{AppNote, TimerAction, TimerKind};
+use synack_core::scenario::Action;
+use synack_core::trace::{AppEvent, Dir, DropCause, EventKind, Trace};
+use synack_core::{Segment, SeqNum, Side, State};
+
+use crate::args::Numbers;
+
+const STATE_W: usize = 12;
+
+pub fn write(out: &mut impl Write, trace: &Trace, numbers: Numbers) -> io::Result<()> {
+    let mut nums = Numbering::new(trace, numbers);
+    let widest = {
+        let mut n = nums.clone();
+        trace.sends().map(|(e, seg)| n.label(seg, e.side).chars().count() + 10).max().unwrap_or(0)
+    };
+    let middle = widest.clamp(44, 90);
+
+    writeln!(out, "{} · {}", trace.scenario, trace.title)?;
+    writeln!(
+        out,
+        "handshake {} · seed {} · numbers {} · client :{} ISN {} · server :{} ISN {}",
+        trace.handshake,
+        trace.seed,
+        match numbers {
+            Numbers::Absolute => "absolute",
+            Numbers::Relative => "relative (0 at each SYN)",
+        },
+        trace.client.port,
+        trace.client.isn,
+        trace.server.port,
+        trace.server.isn
+    )?;
+    writeln!(out)?;
+    writeln!(out, "{:>10}  {:<STATE_W$}  {:^middle$}  {:<STATE_W$}  {}", "time (s)", "client", "", "server", "why")?;
+
+    let mut states = [State::Closed, State::Closed];
+    for e in &trace.events {
+        let side = e.side;
+        let (text, why): (String, String) = match &e.kind {
+            EventKind::Send { id, dir, segment, reason, retransmission, stale } => {
+                let label = format!("#{id} {}", nums.label(segment, dir.sender()));
+                let mut why = reason.rfc().to_string();
+                if *retransmission {
+                    why = format!("retransmission · {why}");
+                }
+                if *stale {
+                    why = format!("old duplicate · {why}");
+                }
+                (arrow(*dir, &label, middle, false), why)
+            }
+            EventKind::Drop { id, dir, cause } => {
+                let cause = match cause {
+                    DropCause::Loss => "lost (random loss)",
+                    DropCause::Scripted => "lost",
+                };
+                (arrow(*dir, &format!("#{id} {cause}"), middle, true), String::new())
+            }
+            EventKind::Duplicate { id, copy, .. } => (format!("network duplicates #{id} as #{copy}"), String::new()),
+            EventKind::State { from, to, reason } => {
+                states[side.index()] = *to;
+                (at_side(side, &format!("{from} → {to}"), middle), reason.rfc().to_string())
+            }
+            EventKind::Discard { id, reason } => {
+                (at_side(side, &format!("ignores #{id}"), middle), format!("{} · {}", reason.key(), reason.rfc()))
+            }
+            EventKind::Timer { timer, action: TimerAction::Fired } => {
+                (at_side(side, &format!("{} timer fires", timer_name(*timer)), middle), String::new())
+            }
+            EventKind::Timer { timer: TimerKind::TimeWait, action: TimerAction::Set { at_us } } => {
+                let wait = at_us.saturating_sub(e.t_us) as f64 / 1e6;
+                (at_side(side, &format!("waits {wait} s (2×MSL)"), middle), String::new())
+            }
+            EventKind::Timer { .. } | EventKind::Deliver { .. } => continue,
+            EventKind::App { app } => (at_side(side, &app_text(app), middle), String::new()),
+        };
+        writeln!(
+            out,
+            "{:>10.6}  {:<STATE_W$}  {:<middle$}  {:<STATE_W$}  {}",
+            e.t_us as f64 / 1e6,
+            states[0].name(),
+            text,
+            states[1].name(),
+            why
+        )?;
+    }
+
+    writeln!(out)?;
+    writeln!(out, "end: client {} · server {}", trace.outcome.client, trace.outcome.server)?;
+    for fact in &trace.outcome.facts {
+        writeln!(out, "  {}", fact.text)?;
+    }
+    Ok(())
+}
+
+fn timer_name(t: TimerKind) -> &'static str {
+    match t {
+        TimerKind::Retransmission => "retransmission",
+        TimerKind::TimeWait => "TIME-WAIT",
+        TimerKind::DelayedAck => "delayed-ACK",
+    }
+}
+
+fn app_text(app: &AppEvent) -> String {
+    match app {
+        AppEvent::Call(Action::Send { len, text: Some(t), .. }) => {
+            let first = t.lines().next().unwrap_or("");
+            format!("send {len} bytes \"{first}…\"")
+        }
+        AppEvent::Call(Action::Send { len, .. }) => format!("send {len} bytes"),
+        AppEvent::Call(a) => format!("{}()", action_name(a)),
+        AppEvent::Note(n) => match n {
+            AppNote::Connected => "app: connected".into(),
+            AppNote::Received { len, total } => format!("app reads {len} bytes ({total} in all)"),
+            AppNote::PeerClosed => "app: end of peer's data".into(),
+            AppNote::Closed => "app: closed".into(),
+            AppNote::Reset => "app: connection reset".into(),
+            AppNote::Refused => "app: connection refused".into(),
+            AppNote::TimedOut => "app: connection timed out".into(),
+            AppNote::Error { message } => format!("app: {message}"),
+        },
+    }
+}
+
+fn action_name(a: &Action) -> &'static str {
+    match a {
+        Action::Listen => "listen",
+        Action::Connect => "connect",
+        Action::Send { .. } => "send",
+        Action::Shutdown => "shutdown",
+        Action::Close => "close",
+        Action::Abort => "abort",
+        Action::Crash => "crash",
+    }
+}
+
+/// A label with an arrow pointing the segment's way; a lost one ends in ✕.
+fn arrow(dir: Dir, label: &str, width: usize, lost: bool) -> String {
+    let fill = width.saturating_sub(label.chars().count() + 2).max(3);
+    match (dir, lost) {
+        (Dir::C2s, false) => format!("{label} {}▶", "─".repeat(fill)),
+        (Dir::C2s, true) => format!("{}✕ {label}", "─".repeat(fill / 2)),
+        (Dir::S2c, false) => format!("◀{} {label}", "─".repeat(fill)),
+        (Dir::S2c, true) => format!("{:>w$}", format!("{label} ✕{}", "─".repeat(fill / 2)), w = width),
+    }
+}
+
+/// A note placed at the edge of the side it concerns.
+fn at_side(side: Side, text: &str, width: usize) -> String {
+    match side {
+        Side::Client => text.to_string(),
+        Side::Server => format!("{text:>width$}"),
+    }
+}
+
+/// Absolute numbers, or Wireshark-style relative ones: each direction counted from
+/// the last SYN that side sent (an old duplicate does not move the origin).
+#[derive(Clone)]
+struct Numbering {
+    relative: bool,
+    base: [SeqNum; 2],
+}
+
+impl Numbering {
+    fn new(trace: &Trace, numbers: Numbers) -> Numbering {
+        Numbering {
+            relative: numbers == Numbers::Relative,
+            base: [SeqNum(trace.client.isn), SeqNum(trace.server.isn)],
+        }
+    }
+
+    fn label(&mut self, seg: &Segment, from: Side) -> String {
+        let names = seg.flag_names().join(",");
+        let mut s = String::new();
+        if seg.flags.syn && self.relative && !seg.flags.rst {
+            self.base[from.index()] = seg.seq;
+        }
+        let show = |n: SeqNum, base: SeqNum, relative: bool| {
+            if relative {
+                n.since(base).to_string()
+            } else {
+                n.0.to_string()
+            }
+        };
+        // A RST from a closed port carries SEQ=0 in every numbering (tcp-facts.md).
+        let seq_rel = self.relative && !(seg.flags.rst && seg.seq == SeqNum(0));
+        s.push_str(&format!("{names} seq={}", show(seg.seq, self.base[from.index()], seq_rel)));
+        if let Some(ack) = seg.ack {
+            s.push_str(&format!(" ack={}", show(ack, self.base[from.peer().index()], self.relative)));
+        }
+        s.push_str(&format!(" len={}", seg.payload.len()));
+        if let Some(mss) = seg.options.mss {
+            s.push_str(&format!(" mss={mss}"));
+        }
+        s
+    }
+}

@@ -1,0 +1,155 @@
+//! `synack`: TCP scenarios and their traces in the terminal.
+//!
+//! Bad input of any kind ends with one line on stderr and exit status 2.
+
+mod args;
+mod ladder;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use args::{Command, Format, RunArgs};
+use synack_core::{catalogue, sim, Scenario};
+
+const USAGE: &str = "\
+synack: how TCP opens and closes connections, step by step
+
+Usage:
+  synack scenarios [--format text|json]
+  synack run ID [options]
+  synack run --scenario-file FILE.json [options]
+
+Options for run:
+  --handshake two-way|three-way|four-way   open the connection this way
+  --isn-client N, --isn-server N           initial sequence numbers (0 to 4294967295)
+  --seed N                                 chooses unset ISNs and the network's luck
+  --drop K                                 lose the K-th segment sent (repeatable)
+  --scenario-file FILE                     run a scenario from JSON (- for stdin)
+  --numbers absolute|relative              sequence numbers as sent, or from 0 at each SYN
+  --format text|json                       a ladder diagram, or the trace as JSON
+
+See docs/trace-format.md and docs/scenario-format.md.";
+
+fn main() -> ExitCode {
+    // A panic is a bug in synack, never the user's fault: one line, no backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info.payload().downcast_ref::<&str>().copied().unwrap_or("unexpected failure");
+        eprintln!("synack: internal error ({msg}); please report it");
+    }));
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    match std::panic::catch_unwind(|| real_main(&argv)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(Failure::Usage(msg))) => {
+            eprintln!("synack: {msg}");
+            ExitCode::from(2)
+        }
+        Ok(Err(Failure::Io(e))) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Ok(Err(Failure::Io(e))) => {
+            eprintln!("synack: cannot write output: {e}");
+            ExitCode::from(1)
+        }
+        Err(_) => ExitCode::from(70),
+    }
+}
+
+enum Failure {
+    Usage(String),
+    Io(io::Error),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure::Io(e)
+    }
+}
+
+fn real_main(argv: &[String]) -> Result<(), Failure> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match args::parse(argv).map_err(Failure::Usage)? {
+        Command::Help => writeln!(out, "{USAGE}")?,
+        Command::Version => writeln!(out, "synack {}", env!("CARGO_PKG_VERSION"))?,
+        Command::Scenarios { format } => list(&mut out, format)?,
+        Command::Run(run) => {
+            let scenario = build(&run).map_err(Failure::Usage)?;
+            let trace = sim::run(&scenario).map_err(|e| Failure::Usage(format!("invalid scenario: {e}")))?;
+            match run.format {
+                Format::Json => {
+                    serde_json::to_writer_pretty(&mut out, &trace).map_err(io::Error::from)?;
+                    writeln!(out)?;
+                }
+                Format::Text => ladder::write(&mut out, &trace, run.numbers)?,
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn list(out: &mut impl Write, format: Format) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, catalogue::ENTRIES)?;
+            writeln!(out)
+        }
+        Format::Text => {
+            let width = catalogue::ENTRIES.iter().map(|e| e.id.len()).max().unwrap_or(0);
+            for e in catalogue::ENTRIES {
+                writeln!(out, "{:width$}  {}", e.id, e.title)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The scenario to run: from the catalogue or a file, with the flags applied.
+fn build(run: &RunArgs) -> Result<Scenario, String> {
+    let mut sc = match (&run.id, &run.scenario_file) {
+        (Some(_), Some(_)) => return Err("give a catalogue id or --scenario-file, not both".into()),
+        (None, None) => return Err("run needs a scenario id (see `synack scenarios`) or --scenario-file".into()),
+        (Some(id), None) => catalogue::scenario(id)
+            .ok_or_else(|| format!("unknown scenario {id:?}; `synack scenarios` lists them"))?,
+        (None, Some(path)) => read_scenario(path)?,
+    };
+    if let Some(h) = run.handshake {
+        sc.handshake = h;
+    }
+    if let Some(n) = run.isn_client {
+        sc.client.isn = Some(n);
+    }
+    if let Some(n) = run.isn_server {
+        sc.server.isn = Some(n);
+    }
+    if let Some(n) = run.seed {
+        sc.seed = n;
+    }
+    sc.network.faults.drop.extend(&run.drop);
+    Ok(sc)
+}
+
+/// Scenario files are small; anything past this is not one.
+const MAX_SCENARIO_FILE: u64 = 4 << 20;
+
+fn read_scenario(path: &str) -> Result<Scenario, String> {
+    use std::io::Read;
+    let mut text = String::new();
+    let read = if path == "-" {
+        io::stdin().take(MAX_SCENARIO_FILE + 1).read_to_string(&mut text)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(MAX_SCENARIO_FILE + 1).read_to_string(&mut text))
+    };
+    read.map_err(|e| format!("cannot read {path}: {}", io_reason(&e)))?;
+    if text.len() as u64 > MAX_SCENARIO_FILE {
+        return Err(format!("{path}: larger than {} MiB; not a scenario file", MAX_SCENARIO_FILE >> 20));
+    }
+    serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))
+}
+
+fn io_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::InvalidData => "not UTF-8 text".into(),
+        _ => e.to_string(),
+    }
+}

@@ -1,0 +1,1176 @@
+//! A sans-IO TCP endpoint following RFC 9293.
+//!
+//! Input: application calls ([`Endpoint::connect`], [`Endpoint::send`], …),
+//! [`Endpoint::handle_segment`] and [`Endpoint::handle_timeout`], each with the
+//! caller's `now` in microseconds. Output: [`Endpoint::poll_transmit`] for segments,
+//! [`Endpoint::poll_note`] for what happened (state changes with their reasons,
+//! timers, discarded segments, application notifications) and
+//! [`Endpoint::poll_timeout`] for when to call back. The endpoint never reads a
+//! clock or a random source: the same calls give the same output on every platform.
+//!
+//! Every state change goes through [`Endpoint::set_state`], which records it with
+//! its [`Reason`]; that record is what the visualizer animates.
+
+use std::collections::VecDeque;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::profile::{Handshake, Profile, UnexpectedAnswer, SECOND};
+use crate::reason::Reason;
+use crate::segment::{Flags, Segment, TcpOptions};
+use crate::seq::SeqNum;
+use crate::state::State;
+
+/// RFC 9293 §3.7.1: the MSS assumed when the peer sends no MSS option.
+const DEFAULT_MSS: u16 = 536;
+/// RFC 6298 §5.7: the RTO after a SYN timed out, once data transmission begins.
+const RTO_AFTER_SYN_TIMEOUT: u64 = 3 * SECOND;
+/// RFC 7323 §2.3: the largest window scale shift.
+const MAX_WINDOW_SCALE: u8 = 14;
+/// Received bytes kept for inspection; past this only the count grows.
+const RECEIVED_KEEP: usize = 1 << 20;
+
+/// Static configuration of one endpoint.
+#[derive(Clone, Debug)]
+pub struct EndpointConfig {
+    pub local_port: u16,
+    /// The peer's port for an active open; a listener learns it from the SYN.
+    pub remote_port: u16,
+    /// The ISN of this endpoint's first connection. Later connections (after a crash,
+    /// or a listener's next SYN) add a 4 µs clock to it, as RFC 9293 §3.4.1 asks.
+    pub isn: u32,
+    pub profile: Profile,
+    pub handshake: Handshake,
+    pub unexpected_answer: UnexpectedAnswer,
+}
+
+/// A segment the endpoint wants sent, and why.
+#[derive(Clone, Debug)]
+pub struct Transmit {
+    pub segment: Segment,
+    pub reason: Reason,
+    pub retransmission: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimerKind {
+    Retransmission,
+    TimeWait,
+    DelayedAck,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(tag = "action", rename_all = "kebab-case")]
+pub enum TimerAction {
+    /// Armed to fire at `at_us`.
+    Set { at_us: u64 },
+    Fired,
+    Cancelled,
+}
+
+/// What the application is told.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(tag = "note", rename_all = "kebab-case")]
+pub enum AppNote {
+    Connected,
+    /// `len` new bytes arrived in order; `total` so far on this connection.
+    Received { len: usize, total: u64 },
+    /// The peer's FIN arrived: end of its data.
+    PeerClosed,
+    /// The connection is fully closed.
+    Closed,
+    /// The peer reset the connection.
+    Reset,
+    /// The peer refused the connection (RST in answer to our SYN).
+    Refused,
+    /// Retransmissions went unanswered; the connection was given up.
+    TimedOut,
+    /// An application call failed; the text is the RFC's error wording.
+    Error { message: String },
+}
+
+/// Something that happened inside the endpoint, in order.
+#[derive(Clone, Debug)]
+pub enum Note {
+    State { from: State, to: State, reason: Reason },
+    Timer { timer: TimerKind, action: TimerAction },
+    /// An arriving segment was dropped without any reply.
+    Discard { reason: Reason },
+    App(AppNote),
+}
+
+/// An application call that the current state does not allow (RFC 9293 §3.10).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum AppError {
+    ConnectionExists,
+    ConnectionDoesNotExist,
+    ConnectionClosing,
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AppError::ConnectionExists => "error: connection already exists",
+            AppError::ConnectionDoesNotExist => "error: connection does not exist",
+            AppError::ConnectionClosing => "error: connection closing",
+        })
+    }
+}
+
+impl std::error::Error for AppError {}
+
+/// RFC 6298 round-trip estimation.
+#[derive(Clone, Debug, Default)]
+struct Rtt {
+    srtt: Option<u64>,
+    rttvar: u64,
+}
+
+impl Rtt {
+    /// RFC 6298 §2.2–2.3, with K = 4 and a clock granularity of 1 µs.
+    fn sample(&mut self, r: u64) -> u64 {
+        match self.srtt {
+            None => {
+                self.srtt = Some(r);
+                self.rttvar = r / 2;
+            }
+            Some(srtt) => {
+                self.rttvar = (3 * self.rttvar + srtt.abs_diff(r)) / 4;
+                self.srtt = Some((7 * srtt + r) / 8);
+            }
+        }
+        self.srtt.unwrap_or(r) + (4 * self.rttvar).max(1)
+    }
+}
+
+/// One TCP endpoint: a single connection's TCB and its socket.
+#[derive(Debug)]
+pub struct Endpoint {
+    cfg: EndpointConfig,
+    state: State,
+    /// The connection came from LISTEN (RFC 9293 §3.10.7.4: a reset returns it there).
+    passive: bool,
+    remote_port: u16,
+    isn_epoch: Option<u64>,
+
+    iss: SeqNum,
+    snd_una: SeqNum,
+    snd_nxt: SeqNum,
+    snd_wnd: u32,
+    snd_wl1: SeqNum,
+    snd_wl2: SeqNum,
+    irs: SeqNum,
+    rcv_nxt: SeqNum,
+
+    // Negotiated options.
+    peer_mss: u16,
+    snd_shift: u8,
+    rcv_shift: u8,
+    sack_ok: bool,
+    ts_ok: bool,
+    ts_recent: u32,
+    peer_ws: bool,
+    /// The time of the call being handled: timestamps read it.
+    now: u64,
+
+    /// Application bytes not yet acknowledged; `sendq[0]` has sequence number `buf_seq`.
+    sendq: VecDeque<u8>,
+    buf_seq: SeqNum,
+    /// The application closed its sending side: a FIN follows the queued data.
+    fin_queued: bool,
+    /// The sequence number our FIN occupies, once sent.
+    fin_seq: Option<SeqNum>,
+    /// The application no longer reads (close, as opposed to shutdown).
+    read_closed: bool,
+    /// The peer's FIN arrived on this connection.
+    peer_fin_seen: bool,
+
+    ack_now: bool,
+    unacked_segments: u32,
+    quick_acks_left: u32,
+
+    rtx_at: Option<u64>,
+    time_wait_at: Option<u64>,
+    delack_at: Option<u64>,
+    rto: u64,
+    retries: u32,
+    rtt: Rtt,
+    rtt_probe: Option<(SeqNum, u64)>,
+    syn_timed_out: bool,
+
+    ever_established: bool,
+    received: Vec<u8>,
+    received_total: u64,
+
+    out: VecDeque<Transmit>,
+    notes: VecDeque<Note>,
+}
+
+impl Endpoint {
+    pub fn new(cfg: EndpointConfig) -> Endpoint {
+        let rto = cfg.profile.rto_initial_us;
+        let remote_port = cfg.remote_port;
+        Endpoint {
+            state: State::Closed,
+            passive: false,
+            remote_port,
+            isn_epoch: None,
+            iss: SeqNum(0),
+            snd_una: SeqNum(0),
+            snd_nxt: SeqNum(0),
+            snd_wnd: 0,
+            snd_wl1: SeqNum(0),
+            snd_wl2: SeqNum(0),
+            irs: SeqNum(0),
+            rcv_nxt: SeqNum(0),
+            peer_mss: DEFAULT_MSS,
+            snd_shift: 0,
+            rcv_shift: 0,
+            sack_ok: false,
+            ts_ok: false,
+            ts_recent: 0,
+            peer_ws: false,
+            now: 0,
+            sendq: VecDeque::new(),
+            buf_seq: SeqNum(0),
+            fin_queued: false,
+            fin_seq: None,
+            read_closed: false,
+            peer_fin_seen: false,
+            ack_now: false,
+            unacked_segments: 0,
+            quick_acks_left: cfg.profile.quick_acks,
+            rtx_at: None,
+            time_wait_at: None,
+            delack_at: None,
+            rto,
+            retries: 0,
+            rtt: Rtt::default(),
+            rtt_probe: None,
+            syn_timed_out: false,
+            ever_established: false,
+            received: Vec::new(),
+            received_total: 0,
+            out: VecDeque::new(),
+            notes: VecDeque::new(),
+            cfg,
+        }
+    }
+
+    // ----- Observation -------------------------------------------------------------
+
+    pub fn state(&self) -> State {
+        self.state
+    }
+    pub fn config(&self) -> &EndpointConfig {
+        &self.cfg
+    }
+    /// The ISN of the current (or last) connection.
+    pub fn iss(&self) -> SeqNum {
+        self.iss
+    }
+    /// The peer's ISN, once known.
+    pub fn irs(&self) -> SeqNum {
+        self.irs
+    }
+    pub fn snd_una(&self) -> SeqNum {
+        self.snd_una
+    }
+    pub fn snd_nxt(&self) -> SeqNum {
+        self.snd_nxt
+    }
+    pub fn rcv_nxt(&self) -> SeqNum {
+        self.rcv_nxt
+    }
+    /// The bytes delivered to the application on this connection, in order
+    /// (the first MiB; [`Endpoint::received_total`] counts all).
+    pub fn received(&self) -> &[u8] {
+        &self.received
+    }
+    pub fn received_total(&self) -> u64 {
+        self.received_total
+    }
+    /// The connection reached ESTABLISHED since the last connect or listen.
+    pub fn ever_established(&self) -> bool {
+        self.ever_established
+    }
+    /// The peer's FIN arrived on this connection.
+    pub fn peer_closed(&self) -> bool {
+        self.peer_fin_seen
+    }
+    /// Bytes the application queued that the peer has not acknowledged.
+    pub fn unacknowledged(&self) -> usize {
+        self.sendq.len()
+    }
+
+    // ----- Output ------------------------------------------------------------------
+
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.out.pop_front()
+    }
+
+    pub fn poll_note(&mut self) -> Option<Note> {
+        self.notes.pop_front()
+    }
+
+    /// The earliest time [`Endpoint::handle_timeout`] has work to do.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        [self.rtx_at, self.time_wait_at, self.delack_at].into_iter().flatten().min()
+    }
+
+    // ----- Application calls (RFC 9293 §3.10) --------------------------------------
+
+    /// Passive OPEN (§3.10.1).
+    pub fn listen(&mut self, now: u64) -> Result<(), AppError> {
+        self.now = now;
+        if self.state != State::Closed {
+            return Err(AppError::ConnectionExists);
+        }
+        self.fresh_connection();
+        self.passive = true;
+        self.set_state(State::Listen, Reason::AppListen);
+        Ok(())
+    }
+
+    /// Active OPEN (§3.10.1): choose an ISS, send `<SEQ=ISS><CTL=SYN>`, enter SYN-SENT.
+    pub fn connect(&mut self, now: u64) -> Result<(), AppError> {
+        self.now = now;
+        if self.state != State::Closed {
+            return Err(AppError::ConnectionExists);
+        }
+        self.fresh_connection();
+        self.passive = false;
+        self.remote_port = self.cfg.remote_port;
+        self.choose_iss(now);
+        self.snd_una = self.iss;
+        self.snd_nxt = self.iss + 1;
+        self.set_state(State::SynSent, Reason::AppConnect);
+        self.emit_syn(false, Reason::AppConnect, false);
+        self.rtt_probe = Some((self.snd_nxt, now));
+        self.arm_rtx(now);
+        Ok(())
+    }
+
+    /// SEND (§3.10.2): queue bytes; they go out as soon as the state allows.
+    pub fn send(&mut self, now: u64, data: &[u8]) -> Result<(), AppError> {
+        self.now = now;
+        match self.state {
+            State::Closed => return Err(AppError::ConnectionDoesNotExist),
+            // A passive open becomes active when data is sent (§3.10.2); this engine's
+            // listeners only answer SYNs, so sending from LISTEN is refused instead.
+            State::Listen => return Err(AppError::ConnectionDoesNotExist),
+            _ if self.fin_queued => return Err(AppError::ConnectionClosing),
+            _ => {}
+        }
+        self.sendq.extend(data);
+        self.flush(now);
+        Ok(())
+    }
+
+    /// CLOSE (§3.10.4) of the sending side only: a FIN follows the queued data, and
+    /// the application keeps reading (a half-close, as `shutdown(SHUT_WR)`).
+    pub fn shutdown(&mut self, now: u64) -> Result<(), AppError> {
+        self.now = now;
+        match self.state {
+            State::Closed => Err(AppError::ConnectionDoesNotExist),
+            State::Listen | State::SynSent => {
+                self.to_closed(Reason::AppCloseBeforeSynchronized);
+                Ok(())
+            }
+            _ if self.fin_queued => Err(AppError::ConnectionClosing),
+            State::SynReceived | State::Established => {
+                self.fin_queued = true;
+                self.set_state(State::FinWait1, Reason::AppClose);
+                self.flush(now);
+                Ok(())
+            }
+            State::CloseWait => {
+                self.fin_queued = true;
+                self.set_state(State::LastAck, Reason::AppClose);
+                self.flush(now);
+                Ok(())
+            }
+            _ => Err(AppError::ConnectionClosing),
+        }
+    }
+
+    /// `close()` of a socket: CLOSE as in [`Endpoint::shutdown`], and the application
+    /// stops reading, so later data is answered with a reset (as Linux does).
+    pub fn close(&mut self, now: u64) -> Result<(), AppError> {
+        self.shutdown(now)?;
+        self.read_closed = true;
+        Ok(())
+    }
+
+    /// ABORT (§3.10.5): in a synchronized state send `<SEQ=SND.NXT><CTL=RST>`
+    /// (with the ACK bit, as Linux sends it), then forget the connection.
+    pub fn abort(&mut self, now: u64) -> Result<(), AppError> {
+        self.now = now;
+        match self.state {
+            State::Closed => return Err(AppError::ConnectionDoesNotExist),
+            State::SynReceived | State::Established | State::FinWait1 | State::FinWait2 | State::CloseWait => {
+                let seg = self.segment(self.snd_nxt, Some(self.rcv_nxt), Flags::RST, Vec::new());
+                self.queue(seg, Reason::AppAbort, false);
+            }
+            _ => {}
+        }
+        self.to_closed(Reason::AppAbort);
+        Ok(())
+    }
+
+    /// The host crashes: every record of the connection is gone and nothing is sent.
+    pub fn crash(&mut self, now: u64) {
+        self.now = now;
+        self.to_closed(Reason::Crash);
+    }
+
+    // ----- Timers ------------------------------------------------------------------
+
+    pub fn handle_timeout(&mut self, now: u64) {
+        self.now = now;
+        if self.delack_at.is_some_and(|t| t <= now) {
+            self.delack_at = None;
+            self.note_timer(TimerKind::DelayedAck, TimerAction::Fired);
+            self.ack_now = true;
+            self.send_ack_if_due(Reason::DelayedAck);
+        }
+        if self.time_wait_at.is_some_and(|t| t <= now) {
+            self.time_wait_at = None;
+            self.note_timer(TimerKind::TimeWait, TimerAction::Fired);
+            self.to_closed(Reason::TimeWaitExpired);
+            self.notes.push_back(Note::App(AppNote::Closed));
+        }
+        if self.rtx_at.is_some_and(|t| t <= now) {
+            self.rtx_at = None;
+            self.note_timer(TimerKind::Retransmission, TimerAction::Fired);
+            self.on_rto(now);
+        }
+    }
+
+    /// RFC 6298 §5.4–5.6: retransmit the earliest unacknowledged segment, back off,
+    /// and restart the timer; past the retry limit, give up (RFC 9293 §3.8.3).
+    fn on_rto(&mut self, now: u64) {
+        if self.snd_una == self.snd_nxt {
+            return; // Everything was acknowledged at this same instant.
+        }
+        let handshaking = matches!(self.state, State::SynSent | State::SynReceived);
+        let limit = if handshaking { self.cfg.profile.syn_retries } else { self.cfg.profile.retries };
+        if self.retries >= limit {
+            self.notes.push_back(Note::App(AppNote::TimedOut));
+            if self.state == State::SynReceived && self.passive {
+                self.reset_tcb_keep_listening(Reason::HandshakeTimeoutPassive);
+            } else {
+                self.to_closed(Reason::RetransmissionLimit);
+            }
+            return;
+        }
+        self.retries += 1;
+        self.rto = (self.rto * 2).min(self.cfg.profile.rto_max_us);
+        self.rtt_probe = None; // Karn's algorithm: no sample from a retransmission.
+        match self.state {
+            State::SynSent => {
+                self.syn_timed_out = true;
+                self.emit_syn(false, Reason::Retransmission, true);
+            }
+            State::SynReceived if self.snd_una == self.iss => {
+                self.syn_timed_out = true;
+                let with_ack = self.cfg.handshake != Handshake::FourWay;
+                self.emit_syn(with_ack, Reason::Retransmission, true);
+            }
+            _ => self.retransmit_earliest(now),
+        }
+        self.arm_rtx(now);
+    }
+
+    fn retransmit_earliest(&mut self, _now: u64) {
+        let data_off = self.snd_una.since(self.buf_seq).max(0) as usize;
+        let in_flight = (self.snd_nxt.since(self.buf_seq).max(0) as usize).min(self.sendq.len());
+        let len = in_flight.saturating_sub(data_off).min(self.eff_mss());
+        let payload: Vec<u8> = self.sendq.iter().skip(data_off).take(len).copied().collect();
+        let seq = self.snd_una;
+        let mut flags = Flags { psh: !payload.is_empty(), ..Flags::NONE };
+        if let Some(fin) = self.fin_seq {
+            if seq + len as u32 == fin {
+                flags.fin = true;
+            }
+        }
+        if payload.is_empty() && !flags.fin {
+            return;
+        }
+        let seg = self.segment(seq, Some(self.rcv_nxt), flags, payload);
+        self.queue(seg, Reason::Retransmission, true);
+    }
+
+    // ----- Segment arrival (RFC 9293 §3.10.7) --------------------------------------
+
+    pub fn handle_segment(&mut self, now: u64, seg: &Segment) {
+        self.now = now;
+        let ours = seg.dst_port == self.cfg.local_port
+            && (matches!(self.state, State::Listen | State::Closed) || seg.src_port == self.remote_port);
+        match self.state {
+            _ if !ours => self.on_closed(seg),
+            State::Closed => self.on_closed(seg),
+            State::Listen => self.on_listen(now, seg),
+            State::SynSent => self.on_syn_sent(now, seg),
+            _ => self.on_synchronized(now, seg),
+        }
+        self.flush(now);
+    }
+
+    /// §3.10.7.1 CLOSED: everything is discarded; anything but a RST gets a RST.
+    fn on_closed(&mut self, seg: &Segment) {
+        if seg.flags.rst {
+            return self.discard(Reason::IgnoredRst);
+        }
+        let rst = match seg.ack {
+            // If the ACK bit is off: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+            None => self.reply(seg, SeqNum(0), Some(seg.seq + seg.seg_len())),
+            // If the ACK bit is on: <SEQ=SEG.ACK><CTL=RST>.
+            Some(ack) => self.reply(seg, ack, None),
+        };
+        self.queue(rst, Reason::RstClosedPort, false);
+    }
+
+    /// §3.10.7.2 LISTEN.
+    fn on_listen(&mut self, now: u64, seg: &Segment) {
+        // First, an incoming RST is ignored.
+        if seg.flags.rst {
+            return self.discard(Reason::IgnoredRst);
+        }
+        // Second, any acknowledgment is bad in LISTEN: <SEQ=SEG.ACK><CTL=RST>.
+        if let Some(ack) = seg.ack {
+            let rst = self.reply(seg, ack, None);
+            return self.queue(rst, Reason::RstAckInListen, false);
+        }
+        // Third, a SYN: record the peer's ISN, choose ours, answer.
+        if !seg.flags.syn {
+            return self.discard(Reason::IgnoredInState);
+        }
+        self.remote_port = seg.src_port;
+        self.irs = seg.seq;
+        self.rcv_nxt = seg.seq + 1;
+        self.take_syn_options(seg);
+        self.choose_iss(now);
+        self.snd_una = self.iss;
+        self.snd_nxt = self.iss + 1;
+        self.snd_wl1 = seg.seq;
+        self.snd_wnd = u32::from(seg.window);
+        match self.cfg.handshake {
+            Handshake::ThreeWay => {
+                self.set_state(State::SynReceived, Reason::SynInListen);
+                self.emit_syn(true, Reason::SynInListen, false);
+                self.rtt_probe = Some((self.snd_nxt, now));
+                self.arm_rtx(now);
+            }
+            Handshake::TwoWay => {
+                // The counterfactual: the server commits now. No ACK will ever confirm
+                // its SYN, so it treats the SYN as delivered and never retransmits it.
+                self.emit_syn(true, Reason::TwoWayCommit, false);
+                self.snd_una = self.snd_nxt;
+                self.set_state(State::Established, Reason::TwoWayCommit);
+                self.on_established();
+            }
+            Handshake::FourWay => {
+                self.set_state(State::SynReceived, Reason::FourWayAck);
+                self.emit_four_way_reply(false);
+                self.arm_rtx(now);
+            }
+        }
+    }
+
+    /// §3.10.7.3 SYN-SENT.
+    fn on_syn_sent(&mut self, now: u64, seg: &Segment) {
+        // First, check the ACK bit: it must acknowledge our SYN and nothing beyond.
+        let mut ack_ok = false; // The ACK bit is set and passed the test below.
+        if let Some(ack) = seg.ack {
+            if ack <= self.iss || ack > self.snd_nxt {
+                if seg.flags.rst {
+                    return self.discard(Reason::IgnoredRst);
+                }
+                if self.cfg.handshake == Handshake::TwoWay
+                    && self.cfg.unexpected_answer == UnexpectedAnswer::Ignore
+                {
+                    return self.discard(Reason::TwoWayIgnored);
+                }
+                // <SEQ=SEG.ACK><CTL=RST>: how TCP rejects an old duplicate (Fig. 8).
+                let rst = self.reply(seg, ack, None);
+                return self.queue(rst, Reason::RstBadAck, false);
+            }
+            ack_ok = true;
+        }
+        // Second, a RST is believed only if it acknowledges our SYN (RFC 5961 §3.2).
+        if seg.flags.rst {
+            if ack_ok {
+                self.notes.push_back(Note::App(AppNote::Refused));
+                return self.to_closed(Reason::RefusedByReset);
+            }
+            return self.discard(Reason::IgnoredRst);
+        }
+        // Fourth, the SYN bit.
+        if seg.flags.syn {
+            self.irs = seg.seq;
+            self.rcv_nxt = seg.seq + 1;
+            self.take_syn_options(seg);
+            if let (Some(ack), true) = (seg.ack, ack_ok) {
+                self.advance_una(now, ack);
+            }
+            self.update_window(seg);
+            if self.snd_una > self.iss {
+                // Our SYN has been acknowledged: ESTABLISHED, and acknowledge theirs.
+                self.set_state(State::Established, Reason::SynAckReceived);
+                self.on_established();
+                if self.cfg.handshake != Handshake::TwoWay {
+                    self.ack_now = true;
+                    self.send_ack_if_due(Reason::HandshakeAck);
+                }
+            } else {
+                // Simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
+                self.set_state(State::SynReceived, Reason::SimultaneousOpen);
+                self.emit_syn(true, Reason::SimultaneousOpen, false);
+                self.arm_rtx(now);
+            }
+            return;
+        }
+        // Neither SYN nor RST. The four-way variant's lone ACK of our SYN is recorded;
+        // TCP itself drops it.
+        match seg.ack {
+            Some(ack) if ack_ok && self.cfg.handshake == Handshake::FourWay && self.snd_una == self.iss => {
+                self.advance_una(now, ack);
+                self.notes.push_back(Note::Discard { reason: Reason::FourWaySynAcked });
+            }
+            _ => self.discard(Reason::IgnoredInState),
+        }
+    }
+
+    /// §3.10.7.4: SYN-RECEIVED and every synchronized state.
+    fn on_synchronized(&mut self, now: u64, seg: &Segment) {
+        // TIME-WAIT: a retransmission of the peer's FIN means our last ACK was lost.
+        // Acknowledge it again and restart the 2×MSL timer (Linux tcp_timewait_state_process).
+        if self.state == State::TimeWait && seg.flags.fin && !seg.flags.rst && seg.end() == self.rcv_nxt {
+            self.ack_now = true;
+            self.send_ack_if_due(Reason::TimeWaitReack);
+            return self.arm_time_wait(now);
+        }
+
+        // A peer that lost our SYN,ACK sends its SYN again: repeat the answer at once
+        // (Linux tcp_check_req) instead of waiting for our own timer.
+        if seg.flags.syn && !seg.flags.rst && seg.ack.is_none() && seg.seq == self.irs && self.handshake_unconfirmed() {
+            return self.resend_handshake_reply(now);
+        }
+
+        // First, check the sequence number.
+        let simultaneous_syn_ack = self.state == State::SynReceived
+            && seg.flags.syn
+            && !seg.flags.rst
+            && seg.seq + 1 == self.rcv_nxt
+            && seg.ack == Some(self.snd_nxt);
+        if !simultaneous_syn_ack && !self.acceptable(seg) {
+            if seg.flags.rst {
+                return self.discard(Reason::IgnoredRst);
+            }
+            self.ack_now = true;
+            return self.send_ack_if_due(Reason::UnacceptableSegment);
+        }
+
+        // Second, check the RST bit (RFC 5961 §3: only an exact match resets).
+        if seg.flags.rst {
+            if seg.seq != self.rcv_nxt {
+                self.ack_now = true;
+                return self.send_ack_if_due(Reason::ChallengeAck);
+            }
+            if self.state == State::SynReceived && self.passive {
+                return self.reset_tcb_keep_listening(Reason::ResetReturnsToListen);
+            }
+            let note = if self.state == State::SynReceived { AppNote::Refused } else { AppNote::Reset };
+            self.notes.push_back(Note::App(note));
+            return self.to_closed(Reason::ResetReceived);
+        }
+
+        // Fourth, check the SYN bit.
+        if seg.flags.syn && !simultaneous_syn_ack {
+            if self.state == State::SynReceived && self.passive {
+                return self.reset_tcb_keep_listening(Reason::SynInSynReceived);
+            }
+            // RFC 5961 §4: a challenge ACK; the peer, if it really restarted, answers RST.
+            self.ack_now = true;
+            return self.send_ack_if_due(Reason::ChallengeAck);
+        }
+
+        // Fifth, check the ACK field.
+        let Some(ack) = seg.ack else {
+            return self.discard(Reason::NoAckBit);
+        };
+        if self.state == State::SynReceived {
+            if !ack.in_open_closed(self.snd_una, self.snd_nxt) {
+                let rst = self.reply(seg, ack, None);
+                return self.queue(rst, Reason::BadAckInSynReceived, false);
+            }
+            let reason = if simultaneous_syn_ack { Reason::SimultaneousSynAck } else { Reason::HandshakeAcked };
+            self.advance_una(now, ack);
+            self.update_window(seg);
+            self.set_state(State::Established, reason);
+            self.on_established();
+            if simultaneous_syn_ack {
+                // The SYN in it is a duplicate: acknowledge it (Linux does, at once).
+                self.ack_now = true;
+                self.send_ack_if_due(Reason::SimultaneousSynAck);
+                return;
+            }
+        } else if ack > self.snd_nxt {
+            self.ack_now = true;
+            return self.send_ack_if_due(Reason::AckOfUnsent);
+        } else if ack > self.snd_una {
+            self.advance_una(now, ack);
+        } else if seg.seg_len() == 0 && self.snd_una != self.snd_nxt {
+            // An ACK that moves nothing while we wait for one: a duplicate ACK.
+            self.discard(Reason::DuplicateAck);
+        }
+        if ack >= self.snd_una {
+            self.update_window(seg);
+        }
+        let fin_acked = self.fin_seq.is_some_and(|f| self.snd_una == f + 1);
+        match self.state {
+            State::FinWait1 if fin_acked => self.set_state(State::FinWait2, Reason::FinAcked),
+            State::Closing if fin_acked => {
+                self.set_state(State::TimeWait, Reason::FinAckedClosing);
+                self.arm_time_wait(now);
+                return;
+            }
+            State::LastAck if fin_acked => {
+                self.to_closed(Reason::FinAckedLastAck);
+                self.notes.push_back(Note::App(AppNote::Closed));
+                return;
+            }
+            _ => {}
+        }
+
+        // Seventh, process the segment text.
+        let in_order = seg.seq <= self.rcv_nxt;
+        let skip = self.rcv_nxt.since(seg.seq).max(0) as usize;
+        let new_data = if in_order && skip < seg.payload.len() { &seg.payload[skip..] } else { &[][..] };
+        if !in_order && seg.seg_len() > 0 {
+            self.ack_now = true;
+            return self.send_ack_if_due(Reason::OutOfOrder);
+        }
+        if !new_data.is_empty() {
+            match self.state {
+                State::Established | State::FinWait1 | State::FinWait2 if self.read_closed => {
+                    let rst = self.segment(self.snd_nxt, Some(self.rcv_nxt), Flags::RST, Vec::new());
+                    self.queue(rst, Reason::RstDataAfterClose, false);
+                    self.notes.push_back(Note::App(AppNote::Reset));
+                    return self.to_closed(Reason::RstDataAfterClose);
+                }
+                State::Established | State::FinWait1 | State::FinWait2 => self.accept_data(now, new_data),
+                // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer already sent its FIN.
+                _ => {}
+            }
+        }
+
+        // Eighth, check the FIN bit: only once everything before it has arrived.
+        if seg.flags.fin && seg.seq + seg.payload.len() as u32 == self.rcv_nxt {
+            self.on_fin(now);
+        }
+    }
+
+    fn on_fin(&mut self, now: u64) {
+        self.rcv_nxt = self.rcv_nxt + 1;
+        self.peer_fin_seen = true;
+        self.notes.push_back(Note::App(AppNote::PeerClosed));
+        match self.state {
+            State::SynReceived | State::Established => {
+                self.set_state(State::CloseWait, Reason::FinReceived);
+                // Linux delays this ACK (pingpong mode): if the application closes
+                // quickly, it rides on the FIN and the close takes three segments.
+                self.schedule_ack(now, true);
+            }
+            State::FinWait1 => {
+                let ours_acked = self.fin_seq.is_some_and(|f| self.snd_una == f + 1);
+                if ours_acked {
+                    self.set_state(State::TimeWait, Reason::FinAndAckReceived);
+                    self.arm_time_wait(now);
+                } else {
+                    self.set_state(State::Closing, Reason::SimultaneousClose);
+                }
+                self.ack_now = true;
+            }
+            State::FinWait2 => {
+                self.set_state(State::TimeWait, Reason::FinReceivedFinWait2);
+                self.arm_time_wait(now);
+                self.ack_now = true;
+            }
+            _ => self.ack_now = true,
+        }
+        if self.ack_now {
+            self.send_ack_if_due(Reason::Ack);
+        }
+    }
+
+    fn accept_data(&mut self, now: u64, data: &[u8]) {
+        self.rcv_nxt = self.rcv_nxt + data.len() as u32;
+        self.received_total += data.len() as u64;
+        let room = RECEIVED_KEEP.saturating_sub(self.received.len());
+        self.received.extend_from_slice(&data[..data.len().min(room)]);
+        self.notes.push_back(Note::App(AppNote::Received { len: data.len(), total: self.received_total }));
+        self.schedule_ack(now, false);
+    }
+
+    /// Decide when to acknowledge new data or a FIN (RFC 9293 §3.8.6.3): at once, or
+    /// after the delayed-ACK timeout, but at least every second full segment.
+    fn schedule_ack(&mut self, now: u64, fin: bool) {
+        let Some(delay) = self.cfg.profile.delayed_ack_us else {
+            self.ack_now = true;
+            return;
+        };
+        if !fin {
+            self.unacked_segments += 1;
+            if self.quick_acks_left > 0 {
+                self.quick_acks_left -= 1;
+                self.ack_now = true;
+                return;
+            }
+            if self.unacked_segments >= 2 {
+                self.ack_now = true;
+                return;
+            }
+        }
+        if self.delack_at.is_none() {
+            let at = now + delay;
+            self.delack_at = Some(at);
+            self.note_timer(TimerKind::DelayedAck, TimerAction::Set { at_us: at });
+        }
+    }
+
+    /// RFC 9293 §3.10.7.4, the segment acceptability test.
+    fn acceptable(&self, seg: &Segment) -> bool {
+        let wnd = self.cfg.profile.window.max(1);
+        let in_window = |s: SeqNum| s.since(self.rcv_nxt) >= 0 && (s.since(self.rcv_nxt) as u32) < wnd;
+        match seg.seg_len() {
+            0 => in_window(seg.seq),
+            len => in_window(seg.seq) || in_window(seg.seq + (len - 1)),
+        }
+    }
+
+    // ----- Sending -----------------------------------------------------------------
+
+    /// Send what the state allows: new data within the peer's window, then the FIN,
+    /// then a bare ACK if one is still owed.
+    fn flush(&mut self, now: u64) {
+        let can_send = matches!(
+            self.state,
+            State::Established | State::CloseWait | State::FinWait1 | State::LastAck
+        );
+        if can_send {
+            loop {
+                let offset = self.snd_nxt.since(self.buf_seq).max(0) as usize;
+                let avail = self.sendq.len().saturating_sub(offset);
+                let room = (self.snd_una + self.snd_wnd).since(self.snd_nxt).max(0) as usize;
+                let len = avail.min(room).min(self.eff_mss());
+                let fin_now = self.fin_queued && self.fin_seq.is_none() && len == avail;
+                if len == 0 && !fin_now {
+                    break;
+                }
+                let payload: Vec<u8> = self.sendq.iter().skip(offset).take(len).copied().collect();
+                let flags = Flags { fin: fin_now, psh: len > 0 && len == avail, ..Flags::NONE };
+                let seg = self.segment(self.snd_nxt, Some(self.rcv_nxt), flags, payload);
+                if fin_now {
+                    self.fin_seq = Some(self.snd_nxt + len as u32);
+                }
+                self.snd_nxt = seg.end();
+                if self.rtt_probe.is_none() {
+                    self.rtt_probe = Some((seg.end(), now));
+                }
+                let reason = if fin_now { Reason::Fin } else { Reason::Data };
+                self.queue(seg, reason, false);
+                if self.rtx_at.is_none() {
+                    self.arm_rtx(now);
+                }
+                if fin_now {
+                    break;
+                }
+            }
+        }
+        self.send_ack_if_due(Reason::Ack);
+    }
+
+    /// Send `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>` if an acknowledgment is owed.
+    fn send_ack_if_due(&mut self, reason: Reason) {
+        if !self.ack_now || !self.state.is_synchronized() && self.state != State::SynSent {
+            self.ack_now = false;
+            return;
+        }
+        let seg = self.segment(self.snd_nxt, Some(self.rcv_nxt), Flags::NONE, Vec::new());
+        self.queue(seg, reason, false);
+    }
+
+    /// Our SYN (or SYN,ACK when `with_ack`), with the profile's options.
+    fn emit_syn(&mut self, with_ack: bool, reason: Reason, retransmission: bool) {
+        let p = &self.cfg.profile;
+        // On a SYN,ACK, offer only what the peer's SYN offered (RFC 7323 §1.3, RFC 2018).
+        let answering = with_ack;
+        let window_scale = p.window_scale.filter(|_| !answering || self.peer_ws);
+        let options = TcpOptions {
+            mss: Some(p.mss),
+            window_scale,
+            sack_permitted: p.sack_permitted && (!answering || self.sack_ok),
+            timestamps: (p.timestamps && (!answering || self.ts_ok)).then(|| (self.ts_val(), self.ts_recent)),
+        };
+        let mut seg = self.segment(self.iss, with_ack.then_some(self.rcv_nxt), Flags::SYN, Vec::new());
+        seg.window = self.cfg.profile.window.min(65535) as u16;
+        seg.options = options;
+        self.queue(seg, reason, retransmission);
+    }
+
+    /// The four-way server's reply: a lone ACK of the client's SYN, then its own SYN.
+    fn emit_four_way_reply(&mut self, retransmission: bool) {
+        let ack = self.segment(self.iss, Some(self.rcv_nxt), Flags::NONE, Vec::new());
+        self.queue(ack, Reason::FourWayAck, retransmission);
+        self.emit_syn(false, Reason::FourWaySyn, retransmission);
+    }
+
+    fn handshake_unconfirmed(&self) -> bool {
+        match self.state {
+            State::SynReceived => self.passive,
+            // A two-way server never learns whether its SYN,ACK arrived.
+            State::Established => {
+                self.cfg.handshake == Handshake::TwoWay && self.passive && self.rcv_nxt == self.irs + 1
+            }
+            _ => false,
+        }
+    }
+
+    fn resend_handshake_reply(&mut self, now: u64) {
+        if self.cfg.handshake == Handshake::FourWay {
+            self.emit_four_way_reply(true);
+        } else {
+            self.emit_syn(true, Reason::SynAckResent, true);
+        }
+        // Restart the timer so that it does not repeat the answer just sent. (A two-way
+        // server has nothing outstanding: it never waits for its SYN to be acknowledged.)
+        if self.snd_una != self.snd_nxt {
+            self.arm_rtx(now);
+        }
+    }
+
+    /// A segment from us to the peer with the current window and timestamps.
+    fn segment(&self, seq: SeqNum, ack: Option<SeqNum>, flags: Flags, payload: Vec<u8>) -> Segment {
+        let wnd = (self.cfg.profile.window >> self.rcv_shift).min(65535) as u16;
+        let options = TcpOptions {
+            timestamps: (self.ts_ok && !flags.rst).then(|| (self.ts_val(), self.ts_recent)),
+            ..TcpOptions::default()
+        };
+        Segment {
+            src_port: self.cfg.local_port,
+            dst_port: self.remote_port,
+            seq,
+            ack,
+            flags,
+            window: if flags.rst { 0 } else { wnd },
+            options,
+            payload,
+        }
+    }
+
+    /// A reset answering `seg`, addressed back to its sender.
+    fn reply(&self, seg: &Segment, seq: SeqNum, ack: Option<SeqNum>) -> Segment {
+        Segment {
+            src_port: seg.dst_port,
+            dst_port: seg.src_port,
+            seq,
+            ack,
+            flags: Flags::RST,
+            window: 0,
+            options: TcpOptions::default(),
+            payload: Vec::new(),
+        }
+    }
+
+    fn queue(&mut self, segment: Segment, reason: Reason, retransmission: bool) {
+        if segment.ack.is_some() && !segment.flags.rst {
+            // Every segment with the ACK bit acknowledges all we have: nothing is owed.
+            self.ack_now = false;
+            self.unacked_segments = 0;
+            if self.delack_at.take().is_some() {
+                self.note_timer(TimerKind::DelayedAck, TimerAction::Cancelled);
+            }
+        }
+        self.out.push_back(Transmit { segment, reason, retransmission });
+    }
+
+    // ----- Helpers -----------------------------------------------------------------
+
+    /// The one place the state changes; it records the transition and its reason.
+    fn set_state(&mut self, to: State, reason: Reason) {
+        let from = self.state;
+        if from == to {
+            return;
+        }
+        self.state = to;
+        self.notes.push_back(Note::State { from, to, reason });
+    }
+
+    fn discard(&mut self, reason: Reason) {
+        self.notes.push_back(Note::Discard { reason });
+    }
+
+    fn on_established(&mut self) {
+        self.ever_established = true;
+        if self.syn_timed_out && self.rtt.srtt.is_none() {
+            self.rto = self.rto.max(RTO_AFTER_SYN_TIMEOUT).min(self.cfg.profile.rto_max_us);
+        }
+        self.notes.push_back(Note::App(AppNote::Connected));
+    }
+
+    /// RFC 9293 §3.4.1 (RFC 6528): the first connection uses the configured ISN; later
+    /// ones add a clock ticking every 4 µs, so a new incarnation never reuses the old one.
+    fn choose_iss(&mut self, now: u64) {
+        let epoch = *self.isn_epoch.get_or_insert(now);
+        let ticks = (now.saturating_sub(epoch) / 4) as u32;
+        self.iss = SeqNum(self.cfg.isn.wrapping_add(ticks));
+        self.buf_seq = self.iss + 1;
+    }
+
+    /// RFC 7323 §5.4: a millisecond clock with a per-endpoint offset.
+    fn ts_val(&self) -> u32 {
+        self.cfg.isn.rotate_left(13).wrapping_add((self.now / 1000) as u32)
+    }
+
+    fn take_syn_options(&mut self, seg: &Segment) {
+        let p = &self.cfg.profile;
+        self.peer_mss = seg.options.mss.unwrap_or(DEFAULT_MSS).max(1);
+        // Scaling is in effect only when both SYNs carry the option (RFC 7323 §2.2).
+        self.peer_ws = seg.options.window_scale.is_some();
+        (self.snd_shift, self.rcv_shift) = match (seg.options.window_scale, p.window_scale) {
+            (Some(theirs), Some(ours)) => (theirs.min(MAX_WINDOW_SCALE), ours.min(MAX_WINDOW_SCALE)),
+            _ => (0, 0),
+        };
+        self.sack_ok = p.sack_permitted && seg.options.sack_permitted;
+        self.ts_ok = p.timestamps && seg.options.timestamps.is_some();
+        if let Some((val, _)) = seg.options.timestamps {
+            self.ts_recent = val;
+        }
+    }
+
+    fn eff_mss(&self) -> usize {
+        let ts = if self.ts_ok { 12 } else { 0 };
+        usize::from(self.peer_mss.min(self.cfg.profile.mss)).saturating_sub(ts).max(1)
+    }
+
+    fn update_window(&mut self, seg: &Segment) {
+        let Some(ack) = seg.ack else { return };
+        // SYN segments' windows are never scaled (RFC 7323 §2.2).
+        let wnd = if seg.flags.syn { u32::from(seg.window) } else { u32::from(seg.window) << self.snd_shift };
+        if self.snd_wl1 < seg.seq || self.snd_wl1 == seg.seq && self.snd_wl2 <= ack || seg.flags.syn {
+            self.snd_wnd = wnd;
+            self.snd_wl1 = seg.seq;
+            self.snd_wl2 = ack;
+        }
+        if !seg.flags.syn {
+            if let Some((val, _)) = seg.options.timestamps {
+                if seg.seq <= self.rcv_nxt {
+                    self.ts_recent = val;
+                }
+            }
+        }
+    }
+
+    /// SND.UNA advances: drop acknowledged bytes, take an RTT sample, manage the timer.
+    fn advance_una(&mut self, now: u64, ack: SeqNum) {
+        let acked_data = ack.since(self.buf_seq).max(0) as usize;
+        let drain = acked_data.min(self.sendq.len());
+        self.sendq.drain(..drain);
+        self.buf_seq = self.buf_seq + drain as u32;
+        self.snd_una = ack;
+        self.retries = 0;
+        if let Some((end, sent)) = self.rtt_probe {
+            if ack >= end {
+                let rto = self.rtt.sample(now.saturating_sub(sent));
+                self.rto = rto.clamp(self.cfg.profile.rto_min_us, self.cfg.profile.rto_max_us);
+                self.rtt_probe = None;
+            }
+        }
+        // RFC 6298 §5.2–5.3.
+        if self.snd_una == self.snd_nxt {
+            self.cancel_rtx();
+        } else {
+            self.arm_rtx(now);
+        }
+    }
+
+    fn arm_rtx(&mut self, now: u64) {
+        let at = now + self.rto;
+        self.rtx_at = Some(at);
+        self.note_timer(TimerKind::Retransmission, TimerAction::Set { at_us: at });
+    }
+
+    fn cancel_rtx(&mut self) {
+        if self.rtx_at.take().is_some() {
+            self.note_timer(TimerKind::Retransmission, TimerAction::Cancelled);
+        }
+    }
+
+    fn arm_time_wait(&mut self, now: u64) {
+        self.cancel_rtx();
+        let at = now + 2 * self.cfg.profile.msl_us;
+        self.time_wait_at = Some(at);
+        self.note_timer(TimerKind::TimeWait, TimerAction::Set { at_us: at });
+    }
+
+    fn note_timer(&mut self, timer: TimerKind, action: TimerAction) {
+        self.notes.push_back(Note::Timer { timer, action });
+    }
+
+    fn cancel_all_timers(&mut self) {
+        self.cancel_rtx();
+        if self.time_wait_at.take().is_some() {
+            self.note_timer(TimerKind::TimeWait, TimerAction::Cancelled);
+        }
+        if self.delack_at.take().is_some() {
+            self.note_timer(TimerKind::DelayedAck, TimerAction::Cancelled);
+        }
+    }
+
+    fn to_closed(&mut self, reason: Reason) {
+        self.cancel_all_timers();
+        self.set_state(State::Closed, reason);
+        self.sendq.clear();
+    }
+
+    /// Back to LISTEN, forgetting the half-open connection (RFC 9293 §3.10.7.4).
+    fn reset_tcb_keep_listening(&mut self, reason: Reason) {
+        self.cancel_all_timers();
+        self.fresh_connection();
+        self.passive = true;
+        self.set_state(State::Listen, reason);
+    }
+
+    /// Forget everything about the previous connection except the ISN clock.
+    fn fresh_connection(&mut self) {
+        self.sendq.clear();
+        self.fin_queued = false;
+        self.fin_seq = None;
+        self.read_closed = false;
+        self.peer_fin_seen = false;
+        self.ack_now = false;
+        self.unacked_segments = 0;
+        self.quick_acks_left = self.cfg.profile.quick_acks;
+        self.rto = self.cfg.profile.rto_initial_us;
+        self.retries = 0;
+        self.rtt = Rtt::default();
+        self.rtt_probe = None;
+        self.syn_timed_out = false;
+        self.ever_established = false;
+        self.received.clear();
+        self.received_total = 0;
+        self.peer_mss = DEFAULT_MSS;
+        self.snd_shift = 0;
+        self.rcv_shift = 0;
+        self.sack_ok = false;
+        self.ts_ok = false;
+        self.ts_recent = 0;
+        self.peer_ws = false;
+        self.snd_wnd = 0;
+        self.remote_port = self.cfg.remote_port;
+    }
+}

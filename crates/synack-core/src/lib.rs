@@ -1,0 +1,34 @@
+//! synack-core: a sans-IO TCP engine that follows RFC 9293, a seeded network
+//! emulator, declarative scenarios and the traces that the visualizer animates.
+//!
+//! The flow of one run (see `docs/architecture.md`):
+//! [`Scenario`] → [`sim::run`] drives two [`Endpoint`]s and a [`net::Network`] on a
+//! virtual clock → a [`Trace`] of timestamped events.
+//!
+//! Nothing here reads a clock or a random source: the scenario carries the seed, the
+//! caller's virtual time drives the timers, and a run is the same on every platform.
+
+#![forbid(unsafe_code)]
+
+pub mod catalogue;
+pub mod endpoint;
+pub mod net;
+pub mod profile;
+pub mod reason;
+pub mod rng;
+pub mod scenario;
+pub mod segment;
+pub mod seq;
+pub mod sim;
+pub mod state;
+pub mod trace;
+
+pub use endpoint::{AppError, AppNote, Endpoint, EndpointConfig, Note, TimerAction, TimerKind, Transmit};
+pub use profile::{Handshake, Profile, ProfileName, UnexpectedAnswer};
+pub use reason::Reason;
+pub use scenario::{Scenario, ScenarioError};
+pub use segment::{Flags, Segment, TcpOptions};
+pub use seq::SeqNum;
+pub use sim::run;
+pub use state::State;
+pub use trace::{Event, EventKind, Side, Trace};

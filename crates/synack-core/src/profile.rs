@@ -1,0 +1,153 @@
+//! Endpoint profiles and handshake policies: the knobs a scenario sets.
+
+use core::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// How the connection is opened. The same engine runs all three; only the
+/// handshake rules change (see `docs/architecture.md`, "Handshake modes").
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Handshake {
+    /// The counterfactual: the server is ESTABLISHED as soon as it answers the SYN and
+    /// nothing confirms its ISN.
+    TwoWay,
+    /// TCP (RFC 9293 §3.5).
+    #[default]
+    ThreeWay,
+    /// SYN, ACK, SYN, ACK as four separate segments: the server's ACK and its SYN are
+    /// not merged, which costs a segment and gains nothing.
+    FourWay,
+}
+
+impl Handshake {
+    pub const ALL: [Handshake; 3] = [Handshake::TwoWay, Handshake::ThreeWay, Handshake::FourWay];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Handshake::TwoWay => "two-way",
+            Handshake::ThreeWay => "three-way",
+            Handshake::FourWay => "four-way",
+        }
+    }
+}
+
+impl fmt::Display for Handshake {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl core::str::FromStr for Handshake {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Handshake, ()> {
+        Handshake::ALL.into_iter().find(|h| h.name() == s).ok_or(())
+    }
+}
+
+/// What a two-way client does with a SYN,ACK that acknowledges an ISN it never sent.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnexpectedAnswer {
+    /// As textbooks tell the two-way story: the client did not ask, so it ignores it.
+    #[default]
+    Ignore,
+    /// As TCP does in SYN-SENT (RFC 9293 §3.10.7.3): answer `<SEQ=SEG.ACK><CTL=RST>`.
+    Reset,
+}
+
+/// A named starting point for a [`Profile`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProfileName {
+    /// The RFC's behaviour with no extensions but MSS: textbook segments.
+    #[default]
+    Rfc,
+    /// Linux 6.x defaults: MSS, SACK-permitted, timestamps, window scale 7, delayed
+    /// ACKs with quick-ack at the start, 200 ms minimum RTO, 60 s TIME-WAIT.
+    Linux,
+}
+
+/// The behaviour of one endpoint. Times are in microseconds of virtual time.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Profile {
+    /// Our MSS, announced in the SYN (RFC 9293 §3.7.1).
+    pub mss: u16,
+    /// The receive window in bytes. The application reads at once, so it never shrinks.
+    pub window: u32,
+    /// Our window scale shift, offered in the SYN (RFC 7323 §2).
+    pub window_scale: Option<u8>,
+    pub sack_permitted: bool,
+    pub timestamps: bool,
+    /// Delay acknowledgments by this long (RFC 9293 §3.8.6.3); `None` ACKs at once.
+    pub delayed_ack_us: Option<u64>,
+    /// With delayed ACKs: the first this-many data segments are acknowledged at once
+    /// (Linux's quick-ack mode at the start of a connection).
+    pub quick_acks: u32,
+    /// RFC 6298 §2.1: the RTO before any RTT measurement (1 s).
+    pub rto_initial_us: u64,
+    /// RFC 6298 §2.4: the RTO's floor (1 s in the RFC, 200 ms in Linux).
+    pub rto_min_us: u64,
+    /// RFC 6298 §2.5: the RTO's ceiling.
+    pub rto_max_us: u64,
+    /// How many times a SYN (or SYN,ACK) is retransmitted before giving up.
+    pub syn_retries: u32,
+    /// How many times other segments are retransmitted before giving up.
+    pub retries: u32,
+    /// Maximum segment lifetime; TIME-WAIT lasts 2×MSL (RFC 9293 §3.4.2).
+    pub msl_us: u64,
+}
+
+pub const SECOND: u64 = 1_000_000;
+pub const MILLISECOND: u64 = 1_000;
+
+impl Profile {
+    pub fn named(name: ProfileName) -> Profile {
+        match name {
+            ProfileName::Rfc => Profile::rfc(),
+            ProfileName::Linux => Profile::linux(),
+        }
+    }
+
+    pub fn rfc() -> Profile {
+        Profile {
+            mss: 1460,
+            window: 65535,
+            window_scale: None,
+            sack_permitted: false,
+            timestamps: false,
+            delayed_ack_us: None,
+            quick_acks: 0,
+            rto_initial_us: SECOND,
+            rto_min_us: SECOND,
+            rto_max_us: 60 * SECOND,
+            syn_retries: 5,
+            retries: 8,
+            msl_us: 120 * SECOND,
+        }
+    }
+
+    pub fn linux() -> Profile {
+        Profile {
+            mss: 1460,
+            window: 64240,
+            window_scale: Some(7),
+            sack_permitted: true,
+            timestamps: true,
+            delayed_ack_us: Some(40 * MILLISECOND),
+            quick_acks: 8,
+            rto_initial_us: SECOND,
+            rto_min_us: 200 * MILLISECOND,
+            rto_max_us: 120 * SECOND,
+            syn_retries: 6,
+            retries: 15,
+            msl_us: 30 * SECOND,
+        }
+    }
+}
+
+impl Default for Profile {
+    fn default() -> Profile {
+        Profile::rfc()
+    }
+}

@@ -1,0 +1,186 @@
+//! Why something happened: each state change, sent segment and discarded segment
+//! carries a [`Reason`], with the RFC section it applies and an English sentence.
+//!
+//! The key is stable (front ends translate by key); the English text is the
+//! reference rendering.
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+macro_rules! reasons {
+    ($( $(#[$doc:meta])* $variant:ident => $key:literal, $rfc:literal, $text:literal; )*) => {
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+        pub enum Reason {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Reason {
+            pub const ALL: &'static [Reason] = &[$(Reason::$variant),*];
+
+            /// A stable identifier, for translation tables.
+            pub fn key(self) -> &'static str {
+                match self { $( Reason::$variant => $key, )* }
+            }
+
+            /// The rule's source: an RFC section, or the Linux behaviour it models.
+            pub fn rfc(self) -> &'static str {
+                match self { $( Reason::$variant => $rfc, )* }
+            }
+
+            /// One English sentence.
+            pub fn text(self) -> &'static str {
+                match self { $( Reason::$variant => $text, )* }
+            }
+        }
+    };
+}
+
+reasons! {
+    // Application calls (RFC 9293 §3.10).
+    AppListen => "app-listen", "RFC 9293 §3.10.1",
+        "The application opened a listening socket (passive OPEN).";
+    AppConnect => "app-connect", "RFC 9293 §3.10.1",
+        "The application called connect (active OPEN): it sends a SYN carrying its initial sequence number.";
+    AppClose => "app-close", "RFC 9293 §3.10.4",
+        "The application closed its side: a FIN follows the data already queued.";
+    AppCloseBeforeSynchronized => "app-close-early", "RFC 9293 §3.10.4",
+        "The application closed before the connection was synchronized: the connection is simply deleted.";
+    AppAbort => "app-abort", "RFC 9293 §3.10.5",
+        "The application aborted the connection: a RST tells the peer, and all state is discarded.";
+    Crash => "crash", "RFC 9293 §3.5.2",
+        "The host crashed: it lost every record of the connection without telling the peer.";
+
+    // Opening (RFC 9293 §3.5, §3.10.7.2, §3.10.7.3).
+    SynInListen => "syn-in-listen", "RFC 9293 §3.10.7.2",
+        "A SYN reached a listening socket: the server records the client's ISN and answers SYN,ACK with its own ISN.";
+    TwoWayCommit => "two-way-commit", "RFC 9293 §3.5 (two-way counterfactual)",
+        "Two-way handshake: the server treats the connection as open the moment it answers; nothing will ever confirm that the client wanted it.";
+    FourWayAck => "four-way-ack", "RFC 9293 §3.5 (four-way variant)",
+        "Four-way variant: the server acknowledges the SYN on its own and sends its SYN separately.";
+    FourWaySyn => "four-way-syn", "RFC 9293 §3.5 (four-way variant)",
+        "Four-way variant: the server's own SYN, sent in a segment of its own.";
+    FourWaySynAcked => "four-way-syn-acked", "RFC 9293 §3.5 (four-way variant)",
+        "Our SYN is acknowledged; the client still waits for the server's SYN.";
+    SynAckReceived => "syn-ack-received", "RFC 9293 §3.10.7.3",
+        "The peer acknowledged our SYN and sent its own: the connection is established.";
+    HandshakeAck => "handshake-ack", "RFC 9293 §3.10.7.3",
+        "The third segment acknowledges the server's SYN, confirming that this connection is the one the client asked for.";
+    SimultaneousOpen => "simultaneous-open", "RFC 9293 §3.10.7.3, Fig. 7",
+        "A SYN arrived while our own SYN was unanswered (simultaneous open): answer SYN,ACK and wait for our SYN to be acknowledged.";
+    HandshakeAcked => "handshake-acked", "RFC 9293 §3.10.7.4",
+        "The ACK acknowledges our SYN: the handshake is complete.";
+    SimultaneousSynAck => "simultaneous-syn-ack", "RFC 9293 §3.10.7.4, Fig. 7; Linux tcp_validate_incoming",
+        "The peer's SYN,ACK acknowledges our SYN: established. Its SYN is one we already had, so it is acknowledged again.";
+    SynAckResent => "syn-ack-resent", "Linux tcp_check_req; RFC 9293 §3.10.7.4",
+        "The client's SYN came again, so our SYN,ACK must have been lost: send it again now.";
+
+    // Resets (RFC 9293 §3.5.2, §3.10.7).
+    RstClosedPort => "rst-closed-port", "RFC 9293 §3.10.7.1",
+        "No connection exists here: the segment is answered with a reset (from a closed port, SEQ=0 and RST,ACK).";
+    RstBadAck => "rst-bad-ack", "RFC 9293 §3.5.2, §3.10.7.3",
+        "This ACK acknowledges something we never sent (an old duplicate): reject it with <SEQ=SEG.ACK><CTL=RST>.";
+    RstAckInListen => "rst-ack-in-listen", "RFC 9293 §3.10.7.2",
+        "A listening socket expects a SYN, not an acknowledgment: it answers with <SEQ=SEG.ACK><CTL=RST>.";
+    RstDataAfterClose => "rst-data-after-close", "Linux tcp_rcv_state_process",
+        "New data arrived after the application closed its socket: nobody will read it, so Linux resets the connection.";
+    RefusedByReset => "refused", "RFC 9293 §3.10.7.3",
+        "A RST acknowledging our SYN: connection refused.";
+    ResetReturnsToListen => "reset-to-listen", "RFC 9293 §3.10.7.4, Fig. 8",
+        "A reset in SYN-RECEIVED: this half-open connection came from LISTEN, so it goes back to LISTEN.";
+    ResetReceived => "reset-received", "RFC 9293 §3.10.7.4 (RFC 5961 §3)",
+        "A RST with exactly the expected sequence number: the connection is reset.";
+    ChallengeAck => "challenge-ack", "RFC 9293 §3.10.7.4 (RFC 5961 §4)",
+        "A SYN (or an inexact RST) in a synchronized connection: reply with a challenge ACK instead of believing it.";
+    SynInSynReceived => "syn-in-syn-received", "RFC 9293 §3.10.7.4",
+        "A new SYN in SYN-RECEIVED: a passive connection returns to LISTEN.";
+
+    // Data and acknowledgments (RFC 9293 §3.10.2, §3.10.7.4).
+    Data => "data", "RFC 9293 §3.10.2",
+        "Application data, sent as soon as the connection and the peer's window allow.";
+    Ack => "ack", "RFC 9293 §3.10.7.4",
+        "Acknowledge what arrived: ACK = the next sequence number expected.";
+    DelayedAck => "delayed-ack", "RFC 9293 §3.8.6.3 (RFC 1122 §4.2.3.2)",
+        "The delayed-ACK timer expired with nothing to piggyback the acknowledgment on.";
+    UnacceptableSegment => "unacceptable", "RFC 9293 §3.10.7.4",
+        "The segment lies outside the receive window (a duplicate or a stray): drop it and send an ACK saying what we expect.";
+    OutOfOrder => "out-of-order", "RFC 9293 §3.10.7.4",
+        "The segment starts beyond the next expected byte: this engine does not queue it; a duplicate ACK asks for the gap.";
+    AckOfUnsent => "ack-of-unsent", "RFC 9293 §3.10.7.4",
+        "This ACK acknowledges data we never sent: drop it and send an ACK.";
+    BadAckInSynReceived => "bad-ack-syn-received", "RFC 9293 §3.10.7.4",
+        "In SYN-RECEIVED this ACK does not acknowledge our SYN: reject it with a reset.";
+
+    // Closing (RFC 9293 §3.6, §3.10.7.4).
+    Fin => "fin", "RFC 9293 §3.10.4",
+        "FIN: this side has no more data to send. It occupies one sequence number.";
+    FinAcked => "fin-acked", "RFC 9293 §3.10.7.4",
+        "Our FIN is acknowledged.";
+    FinReceived => "fin-received", "RFC 9293 §3.10.7.4",
+        "The peer's FIN arrived: it will send no more, but this side may still send.";
+    FinReceivedFinWait2 => "fin-received-fin-wait-2", "RFC 9293 §3.10.7.4, Fig. 12",
+        "The peer's FIN arrived after ours was acknowledged: acknowledge it and wait 2×MSL in TIME-WAIT.";
+    FinAndAckReceived => "fin-and-ack-received", "RFC 9293 §3.10.7.4",
+        "The peer's FIN also acknowledges our FIN: straight from FIN-WAIT-1 to TIME-WAIT.";
+    SimultaneousClose => "simultaneous-close", "RFC 9293 §3.10.7.4, Fig. 13",
+        "The peer's FIN crossed ours (it does not acknowledge our FIN): simultaneous close, CLOSING.";
+    FinAckedLastAck => "last-ack-acked", "RFC 9293 §3.10.7.4",
+        "The last ACK acknowledges our FIN: the connection is closed.";
+    FinAckedClosing => "closing-acked", "RFC 9293 §3.10.7.4, Fig. 13",
+        "Our FIN is acknowledged in CLOSING: wait 2×MSL in TIME-WAIT.";
+    TimeWaitReack => "time-wait-reack", "RFC 9293 §3.10.7.4",
+        "A retransmitted FIN in TIME-WAIT: our last ACK was lost, so acknowledge again and restart the 2×MSL timer.";
+    TimeWaitExpired => "time-wait-expired", "RFC 9293 §3.10.8",
+        "2×MSL passed in TIME-WAIT: no old segment of this connection can still be in the network.";
+
+    // Timers (RFC 6298, RFC 9293 §3.8.3).
+    Retransmission => "retransmission", "RFC 6298 §5.4",
+        "The retransmission timer expired before an acknowledgment: send the earliest unacknowledged segment again (a SYN keeps its ISN) and double the timeout.";
+    RetransmissionLimit => "retransmission-limit", "RFC 9293 §3.8.3",
+        "Too many retransmissions went unanswered: the connection is given up and the application told it timed out.";
+    HandshakeTimeoutPassive => "handshake-timeout-listen", "RFC 9293 §3.8.3",
+        "The handshake never completed: the half-open connection is dropped and the socket keeps listening.";
+
+    // Segments the receiver discards without a reply.
+    IgnoredRst => "ignored-rst", "RFC 9293 §3.10.7",
+        "A RST that does not match this connection is ignored.";
+    IgnoredInState => "ignored", "RFC 9293 §3.10.7",
+        "Nothing in this segment applies in the current state: it is dropped.";
+    NoAckBit => "no-ack-bit", "RFC 9293 §3.10.7.4",
+        "A segment without the ACK bit in a synchronized state is dropped.";
+    TwoWayIgnored => "two-way-ignored", "RFC 9293 §3.5 (two-way counterfactual)",
+        "Two-way handshake: the client did not ask for this answer (it acknowledges another ISN), so it silently ignores it.";
+    DuplicateAck => "duplicate-ack", "RFC 9293 §3.10.7.4",
+        "This ACK acknowledges nothing new.";
+    StaleDuplicate => "stale-duplicate", "RFC 9293 §3.5, Fig. 8",
+        "An old duplicate SYN from an earlier incarnation of the connection, delayed in the network, arrives now.";
+}
+
+impl Serialize for Reason {
+    /// A reason serialises as `reason` (text), `reason_key` and `rfc`, so that
+    /// `#[serde(flatten)]` puts the three beside the other fields of an event.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("reason", self.text())?;
+        m.serialize_entry("reason_key", self.key())?;
+        m.serialize_entry("rfc", self.rfc())?;
+        m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_every_reason_cites_a_source() {
+        let mut keys: Vec<_> = Reason::ALL.iter().map(|r| r.key()).collect();
+        keys.sort_unstable();
+        let n = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "duplicate reason key");
+        for r in Reason::ALL {
+            assert!(r.rfc().starts_with("RFC") || r.rfc().starts_with("Linux"), "{r:?}");
+            assert!(r.text().ends_with('.'), "{r:?} text is a sentence");
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! TCP segments as plain data (RFC 9293 §3.1).
+
+use core::fmt;
+
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::seq::SeqNum;
+
+/// The control bits a scenario can set. ACK is not here: a segment carries the ACK
+/// bit exactly when [`Segment::ack`] is `Some`, so the two can never disagree.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, Debug, Serialize, Deserialize)]
+pub struct Flags {
+    #[serde(default)]
+    pub syn: bool,
+    #[serde(default)]
+    pub fin: bool,
+    #[serde(default)]
+    pub rst: bool,
+    #[serde(default)]
+    pub psh: bool,
+}
+
+impl Flags {
+    pub const NONE: Flags = Flags { syn: false, fin: false, rst: false, psh: false };
+    pub const SYN: Flags = Flags { syn: true, ..Flags::NONE };
+    pub const FIN: Flags = Flags { fin: true, ..Flags::NONE };
+    pub const RST: Flags = Flags { rst: true, ..Flags::NONE };
+}
+
+/// TCP options the engine understands (RFC 9293 §3.2, RFC 7323, RFC 2018).
+#[derive(Clone, Copy, PartialEq, Eq, Default, Debug, Serialize, Deserialize)]
+pub struct TcpOptions {
+    /// Maximum segment size: only on SYN segments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mss: Option<u16>,
+    /// Window scale shift count: only on SYN segments (RFC 7323 §2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_scale: Option<u8>,
+    /// SACK permitted: only on SYN segments (RFC 2018).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sack_permitted: bool,
+    /// Timestamps: (TSval, TSecr) (RFC 7323 §3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamps: Option<(u32, u32)>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl TcpOptions {
+    pub fn is_empty(&self) -> bool {
+        *self == TcpOptions::default()
+    }
+}
+
+/// One TCP segment.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Segment {
+    pub src_port: u16,
+    pub dst_port: u16,
+    pub seq: SeqNum,
+    /// The acknowledgment number; `Some` means the ACK bit is set.
+    pub ack: Option<SeqNum>,
+    pub flags: Flags,
+    pub window: u16,
+    pub options: TcpOptions,
+    pub payload: Vec<u8>,
+}
+
+impl Segment {
+    /// SEG.LEN: the payload plus one for SYN and one for FIN (RFC 9293 §3.4).
+    pub fn seg_len(&self) -> u32 {
+        self.payload.len() as u32 + u32::from(self.flags.syn) + u32::from(self.flags.fin)
+    }
+
+    /// The sequence number just past this segment.
+    pub fn end(&self) -> SeqNum {
+        self.seq + self.seg_len()
+    }
+
+    /// The flag names in wire order, as Wireshark prints them: `SYN,ACK`, `FIN,PSH,ACK`.
+    pub fn flag_names(&self) -> Vec<&'static str> {
+        let mut names = Vec::with_capacity(3);
+        if self.flags.fin {
+            names.push("FIN");
+        }
+        if self.flags.syn {
+            names.push("SYN");
+        }
+        if self.flags.rst {
+            names.push("RST");
+        }
+        if self.flags.psh {
+            names.push("PSH");
+        }
+        if self.ack.is_some() {
+            names.push("ACK");
+        }
+        names
+    }
+
+    /// The payload as text, when it is printable UTF-8 (an HTTP request, say).
+    pub fn text(&self) -> Option<&str> {
+        if self.payload.is_empty() {
+            return None;
+        }
+        let s = core::str::from_utf8(&self.payload).ok()?;
+        s.chars()
+            .all(|c| !c.is_control() || matches!(c, '\r' | '\n' | '\t'))
+            .then_some(s)
+    }
+}
+
+impl fmt::Debug for Segment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<SEQ={}>", self.seq)?;
+        if let Some(ack) = self.ack {
+            write!(f, "<ACK={ack}>")?;
+        }
+        write!(f, "<CTL={}>", self.flag_names().join(","))?;
+        if !self.payload.is_empty() {
+            write!(f, "<DATA={}>", self.payload.len())?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Segment {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let text = self.text();
+        let mut st = s.serialize_struct("Segment", 10)?;
+        st.serialize_field("src_port", &self.src_port)?;
+        st.serialize_field("dst_port", &self.dst_port)?;
+        st.serialize_field("seq", &self.seq.0)?;
+        st.serialize_field("ack", &self.ack.map(|a| a.0))?;
+        st.serialize_field("flags", &self.flag_names())?;
+        st.serialize_field("len", &self.payload.len())?;
+        st.serialize_field("window", &self.window)?;
+        if self.options.is_empty() {
+            st.skip_field("options")?;
+        } else {
+            st.serialize_field("options", &self.options)?;
+        }
+        match text {
+            Some(t) => st.serialize_field("text", t)?,
+            None => st.skip_field("text")?,
+        }
+        st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(flags: Flags, ack: Option<u32>, data: &[u8]) -> Segment {
+        Segment { seq: SeqNum(100), ack: ack.map(SeqNum), flags, payload: data.to_vec(), ..Segment::default() }
+    }
+
+    #[test]
+    fn syn_and_fin_occupy_one_sequence_number_each() {
+        assert_eq!(seg(Flags::SYN, None, b"").seg_len(), 1);
+        assert_eq!(seg(Flags::FIN, Some(300), b"").end(), SeqNum(101));
+        assert_eq!(seg(Flags::NONE, Some(300), b"").seg_len(), 0);
+        assert_eq!(seg(Flags::RST, None, b"").seg_len(), 0);
+        assert_eq!(seg(Flags::FIN, Some(1), b"abc").seg_len(), 4);
+    }
+
+    #[test]
+    fn flags_are_named_in_wire_order() {
+        let synack = seg(Flags::SYN, Some(1), b"");
+        assert_eq!(synack.flag_names(), ["SYN", "ACK"]);
+        let finpsh = seg(Flags { fin: true, psh: true, ..Flags::NONE }, Some(1), b"x");
+        assert_eq!(finpsh.flag_names(), ["FIN", "PSH", "ACK"]);
+        assert_eq!(format!("{:?}", synack), "<SEQ=100><ACK=1><CTL=SYN,ACK>");
+    }
+
+    #[test]
+    fn serialises_the_ack_as_null_without_the_ack_bit() {
+        let json = serde_json::to_value(seg(Flags::SYN, None, b"")).unwrap();
+        assert_eq!(json["ack"], serde_json::Value::Null);
+        assert_eq!(json["flags"], serde_json::json!(["SYN"]));
+        let json = serde_json::to_value(seg(Flags::NONE, Some(7), b"GET /\r\n")).unwrap();
+        assert_eq!(json["ack"], 7);
+        assert_eq!(json["text"], "GET /\r\n");
+        assert_eq!(json["len"], 7);
+    }
+}

@@ -1,0 +1,317 @@
+//! Running a scenario: two endpoints, the network and both applications' scripts on
+//! one virtual clock, until nothing is left to happen.
+//!
+//! The loop: find the earliest pending thing (a segment arriving, a timer, an
+//! application step, an injected duplicate), advance the clock to it, hand it to its
+//! owner, and record what comes out. At one instant the order is fixed — arrivals,
+//! then timers, then injections, then application steps; client before server — so
+//! every run of the same scenario gives the same trace.
+
+use std::collections::BTreeMap;
+
+use crate::endpoint::{AppNote, Endpoint, Note};
+use crate::net::{Fate, Network};
+use crate::reason::Reason;
+use crate::scenario::{Action, Scenario, ScenarioError, Step, When, MAX_EVENTS};
+use crate::segment::Segment;
+use crate::state::State;
+use crate::trace::{AppEvent, Dir, Event, EventKind, Fact, Outcome, PeerInfo, Side, Trace};
+
+/// Validate and run a scenario.
+pub fn run(scenario: &Scenario) -> Result<Trace, ScenarioError> {
+    scenario.validate()?;
+    let mut sim = Sim::new(scenario)?;
+    sim.run();
+    Ok(sim.finish(scenario))
+}
+
+struct Script {
+    /// This side's steps with their places in the scenario's list.
+    steps: Vec<(usize, Step)>,
+    next: usize,
+    /// When the current step's condition held: it runs at this time.
+    due: Option<u64>,
+}
+
+struct Sim {
+    now: u64,
+    endpoints: [Endpoint; 2],
+    net: Network,
+    scripts: [Script; 2],
+    injections: Vec<(u64, Side, Segment)>,
+    next_injection: usize,
+    drops: Vec<u32>,
+    delays: BTreeMap<u32, u64>,
+    next_id: u32,
+    events: Vec<Event>,
+    horizon: u64,
+    truncated: bool,
+}
+
+impl Sim {
+    fn new(sc: &Scenario) -> Result<Sim, ScenarioError> {
+        let endpoints = [
+            Endpoint::new(sc.endpoint_config(Side::Client)),
+            Endpoint::new(sc.endpoint_config(Side::Server)),
+        ];
+        // The network draws from its own stream, so ISN choices and luck are independent.
+        let net = Network::new(sc.network.link(Side::Client), sc.network.link(Side::Server), sc.seed ^ 0x6E65_7477_6F72_6B00);
+        let script = |side: Side| Script {
+            steps: sc.actions.iter().cloned().enumerate().filter(|(_, s)| s.side == side).collect(),
+            next: 0,
+            due: None,
+        };
+        let mut injections = Vec::new();
+        for inj in &sc.network.faults.inject {
+            injections.push((inj.at_us, inj.from, sc.inject_segment(inj)?));
+        }
+        injections.sort_by_key(|(t, _, _)| *t);
+        Ok(Sim {
+            now: 0,
+            endpoints,
+            net,
+            scripts: [script(Side::Client), script(Side::Server)],
+            injections,
+            next_injection: 0,
+            drops: sc.network.faults.drop.clone(),
+            delays: sc.network.faults.delay.iter().map(|d| (d.segment, d.extra_us)).collect(),
+            next_id: 1,
+            events: Vec::new(),
+            horizon: sc.horizon_us,
+            truncated: false,
+        })
+    }
+
+    fn run(&mut self) {
+        loop {
+            self.arm_scripts();
+            let Some(next) = self.next_time() else { break };
+            if next > self.horizon || self.events.len() >= MAX_EVENTS {
+                self.truncated = true;
+                break;
+            }
+            self.now = next;
+            let now = self.now;
+            while let Some((id, dir, seg)) = self.net.pop_due(now) {
+                let to = dir.sender().peer();
+                self.push(to, EventKind::Deliver { id, dir, segment: seg.clone() });
+                self.endpoints[to.index()].handle_segment(now, &seg);
+                self.drain(to, Some(id));
+                self.arm_scripts();
+            }
+            for side in Side::BOTH {
+                if self.endpoints[side.index()].poll_timeout().is_some_and(|t| t <= now) {
+                    self.endpoints[side.index()].handle_timeout(now);
+                    self.drain(side, None);
+                }
+            }
+            while let Some((t, from, seg)) = self.injections.get(self.next_injection).cloned() {
+                if t > now {
+                    break;
+                }
+                self.next_injection += 1;
+                self.send(from, seg, Reason::StaleDuplicate, false, true);
+            }
+            // Steps due now run in the scenario's order (a server listens before a
+            // client connects if the scenario says so).
+            while let Some(side) = self.first_due_step() {
+                self.run_step(side);
+            }
+        }
+        // Sends leave at their departure time, which a busy wire can push later.
+        self.events.sort_by_key(|e| e.t_us);
+    }
+
+    fn next_time(&self) -> Option<u64> {
+        let scripts = self.scripts.iter().filter_map(|s| s.due);
+        let timers = self.endpoints.iter().filter_map(|e| e.poll_timeout());
+        let injection = self.injections.get(self.next_injection).map(|(t, _, _)| *t);
+        scripts.chain(timers).chain(self.net.next_arrival()).chain(injection).min()
+    }
+
+    /// Give each side's next step a due time once its condition holds.
+    fn arm_scripts(&mut self) {
+        for side in Side::BOTH {
+            let ep = &self.endpoints[side.index()];
+            let script = &mut self.scripts[side.index()];
+            let Some((_, step)) = script.steps.get(script.next) else { continue };
+            if script.due.is_some() {
+                continue;
+            }
+            let ready_at = match step.when {
+                When::Start => Some(self.now),
+                When::AtUs(t) => Some(t.max(self.now)),
+                When::Established => ep.ever_established().then_some(self.now),
+                When::PeerClosed => ep.peer_closed().then_some(self.now),
+                When::Closed => (ep.state() == State::Closed).then_some(self.now),
+                When::Received(n) => (ep.received_total() >= n).then_some(self.now),
+            };
+            script.due = ready_at.map(|t| t.saturating_add(step.delay_us));
+        }
+    }
+
+    fn first_due_step(&self) -> Option<Side> {
+        Side::BOTH
+            .into_iter()
+            .filter_map(|side| {
+                let script = &self.scripts[side.index()];
+                let (place, _) = script.steps.get(script.next)?;
+                script.due.is_some_and(|t| t <= self.now).then_some((*place, side))
+            })
+            .min()
+            .map(|(_, side)| side)
+    }
+
+    fn run_step(&mut self, side: Side) {
+        let now = self.now;
+        let script = &mut self.scripts[side.index()];
+        let Some((_, step)) = script.steps.get(script.next) else { return };
+        let action = step.action();
+        script.next += 1;
+        script.due = None;
+        self.push(side, EventKind::App { app: AppEvent::Call(action.clone()) });
+        let ep = &mut self.endpoints[side.index()];
+        let result = match &action {
+            Action::Listen => ep.listen(now),
+            Action::Connect => ep.connect(now),
+            Action::Send { data, .. } => ep.send(now, data),
+            Action::Shutdown => ep.shutdown(now),
+            Action::Close => ep.close(now),
+            Action::Abort => ep.abort(now),
+            Action::Crash => {
+                ep.crash(now);
+                Ok(())
+            }
+        };
+        if let Err(e) = result {
+            self.push(side, EventKind::App { app: AppEvent::Note(AppNote::Error { message: e.to_string() }) });
+        }
+        self.drain(side, None);
+        self.arm_scripts();
+    }
+
+    /// Record what an endpoint noted and hand its segments to the network.
+    fn drain(&mut self, side: Side, delivered: Option<u32>) {
+        while let Some(note) = self.endpoints[side.index()].poll_note() {
+            let kind = match note {
+                Note::State { from, to, reason } => EventKind::State { from, to, reason },
+                Note::Timer { timer, action } => EventKind::Timer { timer, action },
+                Note::Discard { reason } => EventKind::Discard { id: delivered.unwrap_or(0), reason },
+                Note::App(n) => EventKind::App { app: AppEvent::Note(n) },
+            };
+            self.push(side, kind);
+        }
+        while let Some(tx) = self.endpoints[side.index()].poll_transmit() {
+            self.send(side, tx.segment, tx.reason, tx.retransmission, false);
+        }
+    }
+
+    fn send(&mut self, from: Side, segment: Segment, reason: Reason, retransmission: bool, stale: bool) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let dir = Dir::from(from);
+        let scripted = self.drops.contains(&id);
+        let extra = self.delays.get(&id).copied().unwrap_or(0);
+        let fate = self.net.transmit(self.now, dir, scripted, extra);
+        let depart = match &fate {
+            Fate::Sent { depart_us, .. } => *depart_us,
+            Fate::Dropped(_) => self.now,
+        };
+        let send = EventKind::Send { id, dir, segment: segment.clone(), reason, retransmission, stale };
+        self.events.push(Event { t_us: depart, side: from, kind: send });
+        match fate {
+            Fate::Dropped(cause) => self.push(from, EventKind::Drop { id, dir, cause }),
+            Fate::Sent { arrivals, .. } => {
+                for (i, at) in arrivals.into_iter().enumerate() {
+                    let copy_id = if i == 0 {
+                        id
+                    } else {
+                        let copy = self.next_id;
+                        self.next_id += 1;
+                        self.events.push(Event { t_us: depart, side: from, kind: EventKind::Duplicate { id, dir, copy } });
+                        copy
+                    };
+                    self.net.schedule(at, dir, copy_id, segment.clone());
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, side: Side, kind: EventKind) {
+        self.events.push(Event { t_us: self.now, side, kind });
+    }
+
+    fn finish(self, sc: &Scenario) -> Trace {
+        let isns = sc.isns();
+        let info = |side: Side| PeerInfo {
+            port: sc.port(side),
+            isn: isns[side.index()],
+            profile: match side {
+                Side::Client => sc.client.profile,
+                Side::Server => sc.server.profile,
+            },
+        };
+        let outcome = outcome(&self.endpoints, &self.events, self.truncated, self.now);
+        Trace {
+            scenario: sc.id.clone(),
+            title: sc.title.clone().unwrap_or_else(|| sc.id.clone()),
+            handshake: sc.handshake,
+            seed: sc.seed,
+            client: info(Side::Client),
+            server: info(Side::Server),
+            events: self.events,
+            outcome,
+        }
+    }
+}
+
+const UNWANTED: Fact = Fact {
+    key: "server-holds-unwanted-connection",
+    text: "The server holds an ESTABLISHED connection that no client asked for: its resources stay tied up.",
+};
+const STALE_REJECTED: Fact = Fact {
+    key: "stale-connection-rejected",
+    text: "The client reset the connection it had not asked for, and the server went back to LISTEN.",
+};
+const BOTH_ESTABLISHED: Fact =
+    Fact { key: "established", text: "Both sides are ESTABLISHED on the same connection." };
+const CLOSED_CLEANLY: Fact = Fact { key: "closed", text: "Both sides closed the connection cleanly." };
+const TIMED_OUT: Fact =
+    Fact { key: "timed-out", text: "Retransmissions went unanswered and the connection was given up." };
+const REFUSED: Fact = Fact { key: "refused", text: "The connection was refused with a reset." };
+const RESET: Fact = Fact { key: "reset", text: "The connection was reset." };
+const TRUNCATED: Fact = Fact { key: "truncated", text: "The run stopped at its time or event limit." };
+
+/// What a reader should take away, derived from the final states and the record.
+fn outcome(eps: &[Endpoint; 2], events: &[Event], truncated: bool, end_us: u64) -> Outcome {
+    let [client, server] = eps;
+    let mut facts = Vec::new();
+    let synced = |e: &Endpoint| e.state().is_synchronized();
+    let same_connection = synced(client) && synced(server) && server.irs() == client.iss();
+    if server.state() == State::Established && !same_connection {
+        facts.push(UNWANTED);
+    } else if client.state() == State::Established && server.state() == State::Established {
+        facts.push(BOTH_ESTABLISHED);
+    }
+    let saw = |r: Reason| events.iter().any(|e| matches!(e.kind, EventKind::State { reason, .. } if reason == r));
+    if saw(Reason::ResetReturnsToListen) {
+        facts.push(STALE_REJECTED);
+    }
+    let noted = |n: AppNote| events.iter().any(|e| matches!(&e.kind, EventKind::App { app: AppEvent::Note(x) } if *x == n));
+    if noted(AppNote::TimedOut) {
+        facts.push(TIMED_OUT);
+    }
+    if noted(AppNote::Refused) {
+        facts.push(REFUSED);
+    } else if noted(AppNote::Reset) {
+        facts.push(RESET);
+    }
+    let closed_normally = |e: &Endpoint| e.state() == State::Closed;
+    if closed_normally(client) && closed_normally(server) && noted(AppNote::Closed) && facts.is_empty() {
+        facts.push(CLOSED_CLEANLY);
+    }
+    if truncated {
+        facts.push(TRUNCATED);
+    }
+    Outcome { client: client.state(), server: server.state(), facts, truncated, end_us }
+}
