@@ -55,7 +55,7 @@ pub fn write(out: &mut impl Write, trace: &Trace, numbers: Numbers) -> io::Resul
             }
             EventKind::Drop { id, dir, cause } => {
                 let cause = match cause {
-                    DropCause::Loss => "lost (random loss)",
+                    DropCause::Loss => "lost (link loss)",
                     DropCause::Scripted => "lost",
                 };
                 (arrow(*dir, &format!("#{id} {cause}"), middle, true), String::new())
@@ -67,6 +67,9 @@ pub fn write(out: &mut impl Write, trace: &Trace, numbers: Numbers) -> io::Resul
             }
             EventKind::Discard { id, reason } => {
                 (at_side(side, &format!("ignores #{id}"), middle), format!("{} · {}", reason.key(), reason.rfc()))
+            }
+            EventKind::Accept { id, reason } => {
+                (at_side(side, &format!("takes #{id}"), middle), format!("{} · {}", reason.key(), reason.rfc()))
             }
             EventKind::Timer { timer, action: TimerAction::Fired } => {
                 (at_side(side, &format!("{} timer fires", timer_name(*timer)), middle), String::new())

@@ -98,6 +98,9 @@ pub enum Note {
     Timer { timer: TimerKind, action: TimerAction },
     /// An arriving segment was dropped without any reply.
     Discard { reason: Reason },
+    /// An arriving segment was taken in without a state change, for a reason worth
+    /// telling (the four-way client accepting the lone ACK of its SYN).
+    Accept { reason: Reason },
     App(AppNote),
 }
 
@@ -638,7 +641,7 @@ impl Endpoint {
         match seg.ack {
             Some(ack) if ack_ok && self.cfg.handshake == Handshake::FourWay && self.snd_una == self.iss => {
                 self.advance_una(now, ack);
-                self.notes.push_back(Note::Discard { reason: Reason::FourWaySynAcked });
+                self.notes.push_back(Note::Accept { reason: Reason::FourWaySynAcked });
             }
             _ => self.discard(Reason::IgnoredInState),
         }
@@ -732,7 +735,9 @@ impl Endpoint {
         }
         let fin_acked = self.fin_seq.is_some_and(|f| self.snd_una == f + 1);
         match self.state {
-            State::FinWait1 if fin_acked => self.set_state(State::FinWait2, Reason::FinAcked),
+            // A FIN that also acknowledges ours goes straight to TIME-WAIT in the FIN
+            // step below ("if our FIN has been ACKed (perhaps in this segment)").
+            State::FinWait1 if fin_acked && !seg.flags.fin => self.set_state(State::FinWait2, Reason::FinAcked),
             State::Closing if fin_acked => {
                 self.set_state(State::TimeWait, Reason::FinAckedClosing);
                 self.arm_time_wait(now);
@@ -771,6 +776,9 @@ impl Endpoint {
         // Eighth, check the FIN bit: only once everything before it has arrived.
         if seg.flags.fin && seg.seq + seg.payload.len() as u32 == self.rcv_nxt {
             self.on_fin(now);
+        } else if self.state == State::FinWait1 && fin_acked {
+            // The FIN in this segment could not be taken yet; the ACK still counts.
+            self.set_state(State::FinWait2, Reason::FinAcked);
         }
     }
 

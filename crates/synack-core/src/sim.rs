@@ -197,6 +197,7 @@ impl Sim {
                 Note::State { from, to, reason } => EventKind::State { from, to, reason },
                 Note::Timer { timer, action } => EventKind::Timer { timer, action },
                 Note::Discard { reason } => EventKind::Discard { id: delivered.unwrap_or(0), reason },
+                Note::Accept { reason } => EventKind::Accept { id: delivered.unwrap_or(0), reason },
                 Note::App(n) => EventKind::App { app: AppEvent::Note(n) },
             };
             self.push(side, kind);

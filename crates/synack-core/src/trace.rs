@@ -125,6 +125,12 @@ pub enum EventKind {
         #[serde(flatten)]
         reason: Reason,
     },
+    /// `side` took a delivered segment in without changing state, for this reason.
+    Accept {
+        id: u32,
+        #[serde(flatten)]
+        reason: Reason,
+    },
     State {
         from: State,
         to: State,
