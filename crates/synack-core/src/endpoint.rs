@@ -674,7 +674,10 @@ impl Endpoint {
                 return self.discard(Reason::IgnoredRst);
             }
             self.ack_now = true;
-            return self.send_ack_if_due(Reason::UnacceptableSegment);
+            // A SYN is challenged "irrespective of the sequence number" (RFC 5961 §4.2;
+            // Linux tcp_validate_incoming jumps to syn_challenge the same way).
+            let reason = if seg.flags.syn { Reason::ChallengeAck } else { Reason::UnacceptableSegment };
+            return self.send_ack_if_due(reason);
         }
 
         // Second, check the RST bit (RFC 5961 §3: only an exact match resets).

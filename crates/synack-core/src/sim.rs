@@ -19,10 +19,17 @@ use crate::trace::{AppEvent, Dir, Event, EventKind, Fact, Outcome, PeerInfo, Sid
 
 /// Validate and run a scenario.
 pub fn run(scenario: &Scenario) -> Result<Trace, ScenarioError> {
+    run_with_endpoints(scenario).map(|(trace, _)| trace)
+}
+
+/// Run a scenario and also return both endpoints as they ended (client, server),
+/// for tests that look at what each application received.
+pub fn run_with_endpoints(scenario: &Scenario) -> Result<(Trace, [Endpoint; 2]), ScenarioError> {
     scenario.validate()?;
     let mut sim = Sim::new(scenario)?;
     sim.run();
-    Ok(sim.finish(scenario))
+    let trace = sim.finish_trace(scenario);
+    Ok((trace, sim.endpoints))
 }
 
 struct Script {
@@ -242,7 +249,7 @@ impl Sim {
         self.events.push(Event { t_us: self.now, side, kind });
     }
 
-    fn finish(self, sc: &Scenario) -> Trace {
+    fn finish_trace(&mut self, sc: &Scenario) -> Trace {
         let isns = sc.isns();
         let info = |side: Side| PeerInfo {
             port: sc.port(side),
@@ -260,7 +267,7 @@ impl Sim {
             seed: sc.seed,
             client: info(Side::Client),
             server: info(Side::Server),
-            events: self.events,
+            events: std::mem::take(&mut self.events),
             outcome,
         }
     }
