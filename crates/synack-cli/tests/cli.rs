@@ -1,0 +1,202 @@
+//! The `synack` command as a user runs it.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn synack(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_synack")).args(args).output().expect("synack runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+/// Bad input: exit status 2 and exactly one line on stderr, which says `expected`.
+fn refuses(args: &[&str], expected: &str) {
+    let o = synack(args);
+    let err = String::from_utf8(o.stderr.clone()).unwrap();
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    assert!(err.contains(expected), "{args:?}: {err}");
+    assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+    assert!(o.stdout.is_empty());
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let o = synack(args);
+    assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn scenarios_lists_the_catalogue() {
+    let text = stdout(&synack(&["scenarios"]));
+    assert_eq!(text.lines().count(), 15);
+    assert!(text.lines().any(|l| l.starts_with("old-duplicate-syn") && l.contains("An old duplicate SYN")));
+    let list = json(&["scenarios", "--format", "json"]);
+    assert_eq!(list.as_array().unwrap().len(), 15);
+    assert_eq!(list[0]["id"], "three-way-handshake");
+    assert_eq!(list[0]["title"], "Three-way handshake");
+}
+
+#[test]
+fn every_scenario_prints_a_ladder() {
+    let ids = stdout(&synack(&["scenarios"]));
+    for id in ids.lines().map(|l| l.split_whitespace().next().unwrap()) {
+        let o = synack(&["run", id]);
+        assert!(o.status.success(), "{id}");
+        let text = stdout(&o);
+        assert!(text.starts_with(id), "{id}");
+        assert!(text.contains("#1 SYN seq="), "{id}: no first SYN");
+        assert!(text.contains("\nend: client "), "{id}");
+    }
+}
+
+#[test]
+fn the_ladder_shows_the_three_segments_and_both_states() {
+    let text = stdout(&synack(&["run", "three-way-handshake", "--isn-client", "100", "--isn-server", "300"]));
+    let line = |needle: &str| text.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("no {needle}\n{text}"));
+    assert!(line("#1 SYN seq=100 len=0").contains("SYN-SENT"));
+    let synack = line("#2 SYN,ACK seq=300 ack=101 len=0");
+    assert!(synack.contains("◀") && synack.contains("SYN-RECEIVED"));
+    assert!(line("#3 ACK seq=101 ack=301 len=0").contains("▶"));
+    assert!(text.contains("end: client ESTABLISHED · server ESTABLISHED"));
+}
+
+#[test]
+fn relative_numbers_start_at_zero() {
+    let text = stdout(&synack(&["run", "three-way-handshake", "--numbers", "relative"]));
+    assert!(text.contains("#2 SYN,ACK seq=0 ack=1 len=0"), "{text}");
+    assert!(text.contains("#3 ACK seq=1 ack=1 len=0"), "{text}");
+}
+
+#[test]
+fn json_trace_has_the_documented_shape() {
+    let t = json(&["run", "three-way-handshake", "--format", "json", "--isn-client", "4294967295", "--isn-server", "7"]);
+    assert_eq!(t["scenario"], "three-way-handshake");
+    assert_eq!(t["handshake"], "three-way");
+    let events = t["events"].as_array().unwrap();
+    let sends: Vec<_> = events.iter().filter(|e| e["kind"] == "send").collect();
+    assert_eq!(sends.len(), 3);
+    let seg = |i: usize| &sends[i]["segment"];
+    assert_eq!((seg(0)["seq"].as_u64(), seg(0)["ack"].is_null()), (Some(4294967295), true));
+    assert_eq!(seg(0)["flags"], serde_json::json!(["SYN"]));
+    assert_eq!(seg(1)["flags"], serde_json::json!(["SYN", "ACK"]));
+    assert_eq!(seg(1)["ack"], 0, "ISN 4294967295 is acknowledged with 0");
+    assert_eq!((seg(2)["seq"].as_u64(), seg(2)["ack"].as_u64()), (Some(0), Some(8)));
+    assert_eq!(seg(2)["len"], 0);
+    assert_eq!(seg(2)["window"], 65535);
+    for e in events {
+        assert!(e["t_us"].is_u64() && e["side"].is_string() && e["kind"].is_string(), "{e}");
+    }
+    let state = events.iter().find(|e| e["kind"] == "state").unwrap();
+    assert_eq!((state["side"].as_str(), state["from"].as_str(), state["to"].as_str()), (Some("server"), Some("CLOSED"), Some("LISTEN")));
+    assert!(state["reason"].as_str().unwrap().ends_with('.'));
+    assert_eq!(state["rfc"], "RFC 9293 §3.10.1");
+}
+
+#[test]
+fn old_duplicate_syn_two_way_versus_three_way() {
+    let states_of = |t: &serde_json::Value, side: &str| -> Vec<String> {
+        t["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "state" && e["side"] == side)
+            .map(|e| e["to"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let two = json(&["run", "old-duplicate-syn", "--handshake", "two-way", "--format", "json"]);
+    assert_eq!(two["outcome"]["server"], "ESTABLISHED");
+    assert_eq!(two["outcome"]["client"], "CLOSED");
+    assert_eq!(two["outcome"]["facts"][0]["key"], "server-holds-unwanted-connection");
+    assert_eq!(states_of(&two, "server"), ["LISTEN", "ESTABLISHED"]);
+
+    let three = json(&["run", "old-duplicate-syn", "--handshake", "three-way", "--format", "json"]);
+    let rst = three["events"].as_array().unwrap().iter().find(|e| e["kind"] == "send" && e["segment"]["flags"] == serde_json::json!(["RST"]));
+    let rst = rst.expect("the client resets the stale connection");
+    assert_eq!(rst["side"], "client");
+    assert_eq!(rst["segment"]["seq"], 91);
+    assert_eq!(states_of(&three, "server"), ["LISTEN", "SYN-RECEIVED", "LISTEN", "SYN-RECEIVED", "ESTABLISHED"]);
+
+    let text = stdout(&synack(&["run", "old-duplicate-syn", "--handshake", "two-way"]));
+    assert!(text.contains("end: client CLOSED · server ESTABLISHED"));
+    assert!(text.contains("no client asked for"));
+}
+
+#[test]
+fn drop_makes_tcp_retransmit() {
+    let t = json(&["run", "three-way-handshake", "--drop", "1", "--format", "json"]);
+    let events = t["events"].as_array().unwrap();
+    assert!(events.iter().any(|e| e["kind"] == "drop" && e["id"] == 1 && e["cause"] == "scripted"));
+    let syns: Vec<_> = events.iter().filter(|e| e["kind"] == "send" && e["segment"]["flags"] == serde_json::json!(["SYN"])).collect();
+    assert_eq!(syns.len(), 2);
+    assert_eq!(syns[0]["segment"]["seq"], syns[1]["segment"]["seq"]);
+    assert_eq!(syns[1]["t_us"], 1_000_000);
+    assert_eq!(syns[1]["retransmission"], true);
+}
+
+#[test]
+fn scenario_files_run_and_bad_ones_are_refused() {
+    let dir = std::env::temp_dir().join(format!("synack-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.json");
+    std::fs::write(&good, r#"{"client":{"isn":10},"server":{"isn":20},"actions":[{"side":"server","do":"listen"},{"side":"client","do":"connect"}]}"#).unwrap();
+    let t = json(&["run", "--scenario-file", good.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(t["scenario"], "custom");
+    assert_eq!(t["outcome"]["client"], "ESTABLISHED");
+
+    let write = |name: &str, body: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, body).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    refuses(&["run", "--scenario-file", &write("trunc.json", b"{\"actions\": [")], "trunc.json: EOF while parsing");
+    refuses(&["run", "--scenario-file", &write("typo.json", br#"{"actions":[],"netwrok":{}}"#)], "unknown field `netwrok`");
+    refuses(&["run", "--scenario-file", &write("binary.json", &[0xff, 0xfe, 0, 1, 2])], "not UTF-8 text");
+    refuses(
+        &["run", "--scenario-file", &write("loss.json", br#"{"network":{"link":{"loss":1.5}},"actions":[{"side":"client","do":"connect"}]}"#)],
+        "invalid scenario: network c2s.loss must be between 0 and 1, found 1.5",
+    );
+    refuses(
+        &["run", "--scenario-file", &write("when.json", br#"{"actions":[{"side":"client","do":"connect","when":"tomorrow"}]}"#)],
+        "unknown variant `tomorrow`",
+    );
+    refuses(&["run", "--scenario-file", dir.join("missing.json").to_str().unwrap()], "no such file");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_scenario_can_come_from_stdin() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["run", "--scenario-file", "-", "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(br#"{"actions":[{"side":"client","do":"connect"}]}"#).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let t: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(t["outcome"]["facts"][0]["key"], "refused");
+}
+
+#[test]
+fn bad_flags_get_one_clear_line() {
+    refuses(&["run", "no-such-scenario"], "unknown scenario \"no-such-scenario\"; `synack scenarios` lists them");
+    refuses(&["run", "syn-lost", "--isn-client", "-1"], "--isn-client: \"-1\" is not a whole number from 0 to 4294967295");
+    refuses(&["run", "syn-lost", "--isn-server", "99999999999"], "--isn-server: \"99999999999\" is not a whole number");
+    refuses(&["run", "syn-lost", "--seed", "abc"], "--seed: \"abc\" is not a whole number");
+    refuses(&["run", "syn-lost", "--drop", "0"], "--drop: segments are numbered from 1");
+    refuses(&["run", "syn-lost", "--handshake", "one-way"], "is not a handshake");
+    refuses(&["run", "syn-lost", "--format", "xml"], "--format: \"xml\" is not text or json");
+    refuses(&["run"], "run needs a scenario id");
+    refuses(&["run", "syn-lost", "--scenario-file", "x.json"], "not both");
+    refuses(&["fly"], "unknown command \"fly\"");
+}
+
+#[test]
+fn help_and_version() {
+    assert!(stdout(&synack(&["--help"])).contains("synack run ID [options]"));
+    assert!(stdout(&synack(&[])).contains("Usage:"));
+    assert!(stdout(&synack(&["--version"])).starts_with("synack 0."));
+}

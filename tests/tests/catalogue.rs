@@ -1,0 +1,92 @@
+//! The catalogue: every entry runs, ends where its story says, and survives a trip
+//! through the scenario JSON format unchanged.
+
+use synack_core::trace::EventKind;
+use synack_core::{catalogue, sim, Scenario, State};
+
+#[test]
+fn ids_are_unique_and_every_entry_has_a_scenario_title_and_summary() {
+    let mut ids: Vec<_> = catalogue::ENTRIES.iter().map(|e| e.id).collect();
+    assert_eq!(ids.len(), 15);
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 15, "duplicate id");
+    for e in catalogue::ENTRIES {
+        let sc = catalogue::scenario(e.id).unwrap_or_else(|| panic!("{} has no scenario", e.id));
+        assert_eq!(sc.id, e.id);
+        assert!(!e.title.is_empty() && e.summary.ends_with('.'), "{}", e.id);
+    }
+    assert!(catalogue::scenario("no-such-thing").is_none());
+}
+
+#[test]
+fn every_scenario_ends_where_its_story_says() {
+    use State::*;
+    let expected = [
+        ("three-way-handshake", Established, Established),
+        ("four-way-teardown", Closed, Closed),
+        ("full-lifecycle", Closed, Closed),
+        ("old-duplicate-syn", Established, Established),
+        ("four-way-handshake", Established, Established),
+        ("syn-lost", Established, Established),
+        ("syn-ack-lost", Established, Established),
+        ("final-ack-lost", Closed, Closed),
+        ("simultaneous-open", Established, Established),
+        ("simultaneous-close", Closed, Closed),
+        ("three-segment-teardown", Closed, Closed),
+        ("half-close", Closed, Closed),
+        ("connection-refused", Closed, Closed),
+        ("half-open", Established, Established),
+        ("connect-timeout", Closed, Listen),
+    ];
+    assert_eq!(expected.len(), catalogue::ENTRIES.len());
+    for (id, client, server) in expected {
+        let t = sim::run(&catalogue::scenario(id).unwrap()).unwrap();
+        assert_eq!((t.outcome.client, t.outcome.server), (client, server), "{id}");
+        assert!(!t.outcome.truncated, "{id}");
+        assert!(!t.outcome.facts.is_empty(), "{id} states no outcome");
+    }
+}
+
+#[test]
+fn the_final_ack_lost_scenario_drops_the_final_ack() {
+    let t = sim::run(&catalogue::scenario("final-ack-lost").unwrap()).unwrap();
+    let dropped = t.events.iter().find_map(|e| match e.kind {
+        EventKind::Drop { id, .. } => Some(id),
+        _ => None,
+    });
+    let (_, seg) = t.sends().nth(dropped.unwrap() as usize - 1).unwrap();
+    assert_eq!(seg.flag_names(), ["ACK"]);
+    let (_, before) = t.sends().nth(dropped.unwrap() as usize - 2).unwrap();
+    assert_eq!(before.flag_names(), ["FIN", "ACK"], "the dropped ACK answers the server's FIN");
+}
+
+#[test]
+fn scenarios_round_trip_through_json() {
+    for e in catalogue::ENTRIES {
+        let sc = catalogue::scenario(e.id).unwrap();
+        let json = serde_json::to_string(&sc).unwrap();
+        let back: Scenario = serde_json::from_str(&json).unwrap_or_else(|err| panic!("{}: {err}\n{json}", e.id));
+        assert_eq!(back, sc, "{}", e.id);
+    }
+}
+
+#[test]
+fn impossible_scenarios_are_refused_with_a_reason() {
+    let base = catalogue::scenario("three-way-handshake").unwrap();
+    let cases: [(&str, fn(&mut Scenario)); 6] = [
+        ("network c2s.loss must be between 0 and 1, found 1.5", |s| {
+            s.network.c2s = Some(synack_core::net::Link { loss: 1.5, ..Default::default() })
+        }),
+        ("client.port must be between 1 and 65535", |s| s.client.port = Some(0)),
+        ("client and server need different ports (both are 80)", |s| s.client.port = Some(80)),
+        ("actions: a scenario needs at least one action (say, the client's connect)", |s| s.actions.clear()),
+        ("network.faults: segments are numbered from 1", |s| s.network.faults.drop.push(0)),
+        ("server.window_scale must be at most 14 (RFC 7323 §2.3)", |s| s.server.window_scale = Some(15)),
+    ];
+    for (msg, change) in cases {
+        let mut sc = base.clone();
+        change(&mut sc);
+        assert_eq!(sim::run(&sc).unwrap_err().to_string(), msg);
+    }
+}
