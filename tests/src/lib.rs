@@ -1,5 +1,8 @@
 //! Helpers shared by the scenario tests in `tests/tests/`.
 
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used)]
+
 use synack_core::scenario::{ActionKind, Step, When};
 use synack_core::trace::{Dir, EventKind, Trace};
 use synack_core::{catalogue, sim, Scenario, Side, State};
@@ -79,7 +82,10 @@ pub fn run(sc: &Scenario) -> Trace {
 /// A server that listens and a client that connects, with fixed ISNs.
 pub fn handshake(client_isn: u32, server_isn: u32) -> Scenario {
     let mut sc = catalogue_with_isns("three-way-handshake", client_isn, server_isn);
-    sc.actions = vec![Step::new(Side::Server, When::Start, ActionKind::Listen), Step::new(Side::Client, When::Start, ActionKind::Connect)];
+    sc.actions = vec![
+        Step::new(Side::Server, When::Start, ActionKind::Listen),
+        Step::new(Side::Client, When::Start, ActionKind::Connect),
+    ];
     sc
 }
 

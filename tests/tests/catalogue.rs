@@ -1,6 +1,9 @@
 //! The catalogue: every entry runs, ends where its story says, and survives a trip
 //! through the scenario JSON format unchanged.
 
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used)]
+
 use synack_core::trace::EventKind;
 use synack_core::{catalogue, sim, Scenario, State};
 
@@ -74,7 +77,8 @@ fn scenarios_round_trip_through_json() {
 #[test]
 fn impossible_scenarios_are_refused_with_a_reason() {
     let base = catalogue::scenario("three-way-handshake").unwrap();
-    let cases: [(&str, fn(&mut Scenario)); 6] = [
+    type Change = fn(&mut Scenario);
+    let cases: [(&str, Change); 6] = [
         ("network c2s.loss must be between 0 and 1, found 1.5", |s| {
             s.network.c2s = Some(synack_core::net::Link { loss: 1.5, ..Default::default() })
         }),

@@ -3,6 +3,9 @@
 //! closes never panics, keeps time moving forward, delivers each byte once and in
 //! order, and ends in a consistent pair of states or a reported timeout or reset.
 
+// Strategies run outside #[test] functions, where clippy's test allowance does not reach.
+#![allow(clippy::unwrap_used)]
+
 use proptest::prelude::*;
 use synack_core::endpoint::AppNote;
 use synack_core::net::Link;

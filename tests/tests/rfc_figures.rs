@@ -4,6 +4,9 @@
 //! = 100, server "TCP B" = 300) and checks every segment's flags, SEQ and ACK and
 //! both sides' state paths.
 
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used)]
+
 use synack_core::scenario::{ActionKind as Do, Inject, SeqSpec, Step, When};
 use synack_core::{catalogue, Side, State};
 use synack_tests::*;
@@ -103,7 +106,8 @@ fn figure_10_active_side_causes_half_open_discovery() {
 #[test]
 fn figure_11_old_duplicate_syn_resets_two_passive_sockets() {
     let mut sc = handshake(100, 300);
-    sc.actions = vec![Step::new(Side::Client, When::Start, Do::Listen), Step::new(Side::Server, When::Start, Do::Listen)];
+    sc.actions =
+        vec![Step::new(Side::Client, When::Start, Do::Listen), Step::new(Side::Server, When::Start, Do::Listen)];
     sc.network.faults.inject.push(Inject {
         at_us: 0,
         from: Side::Client,

@@ -1,6 +1,9 @@
 //! The points in `shared/reference/tcp-facts.md` that visualizers get wrong, each
 //! checked on the trace a reader would see.
 
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used)]
+
 use synack_core::endpoint::{AppNote, TimerAction, TimerKind};
 use synack_core::scenario::{ActionKind as Do, Inject, SeqSpec, Step, When};
 use synack_core::trace::{AppEvent, EventKind, Trace};
@@ -8,7 +11,9 @@ use synack_core::{catalogue, sim, Handshake, Side, State, UnexpectedAnswer};
 use synack_tests::*;
 
 fn noted(t: &Trace, side: Side, note: AppNote) -> bool {
-    t.events.iter().any(|e| e.side == side && matches!(&e.kind, EventKind::App { app: AppEvent::Note(n) } if *n == note))
+    t.events
+        .iter()
+        .any(|e| e.side == side && matches!(&e.kind, EventKind::App { app: AppEvent::Note(n) } if *n == note))
 }
 
 fn send_times(t: &Trace) -> Vec<u64> {
@@ -137,7 +142,7 @@ fn a_lost_final_ack_is_answered_again_from_time_wait_which_restarts() {
         segs[5..],
         [
             s2c("FIN,ACK", 301, Some(102)),
-            c2s("ACK", 102, Some(302)), // lost
+            c2s("ACK", 102, Some(302)),     // lost
             s2c("FIN,ACK", 301, Some(102)), // retransmitted after the RTO
             c2s("ACK", 102, Some(302)),
         ]
@@ -238,7 +243,10 @@ fn half_close_keeps_the_other_direction_open() {
     let reads: Vec<u64> = t
         .events
         .iter()
-        .filter(|e| e.side == Side::Client && matches!(&e.kind, EventKind::App { app: AppEvent::Note(AppNote::Received { .. }) }))
+        .filter(|e| {
+            e.side == Side::Client
+                && matches!(&e.kind, EventKind::App { app: AppEvent::Note(AppNote::Received { .. }) })
+        })
         .map(|e| e.t_us)
         .collect();
     assert_eq!(reads.len(), 2);

@@ -199,10 +199,16 @@ mod tests {
     #[test]
     fn bad_input_says_what_is_wrong() {
         let err = |s| parse(&args(s)).unwrap_err();
-        assert_eq!(err("run x --isn-client 4294967296"), "--isn-client: \"4294967296\" is not a whole number from 0 to 4294967295");
+        assert_eq!(
+            err("run x --isn-client 4294967296"),
+            "--isn-client: \"4294967296\" is not a whole number from 0 to 4294967295"
+        );
         assert_eq!(err("run x --drop 0"), "--drop: segments are numbered from 1");
         assert_eq!(err("run x --drop"), "--drop needs a value");
-        assert_eq!(err("run x --handshake 5-way"), "--handshake: \"5-way\" is not a handshake; use two-way, three-way or four-way");
+        assert_eq!(
+            err("run x --handshake 5-way"),
+            "--handshake: \"5-way\" is not a handshake; use two-way, three-way or four-way"
+        );
         assert_eq!(err("run a b"), "run takes one scenario id; \"b\" is a second");
         assert_eq!(err("frobnicate"), "unknown command \"frobnicate\"; the commands are `scenarios` and `run`");
         assert_eq!(err("scenarios --format yaml"), "--format: \"yaml\" is not text or json");

@@ -36,7 +36,8 @@ pub fn write(out: &mut impl Write, trace: &Trace, numbers: Numbers) -> io::Resul
         trace.server.isn
     )?;
     writeln!(out)?;
-    writeln!(out, "{:>10}  {:<STATE_W$}  {:^middle$}  {:<STATE_W$}  {}", "time (s)", "client", "", "server", "why")?;
+    let (blank, time, client, server) = ("", "time (s)", "client", "server");
+    writeln!(out, "{time:>10}  {client:<STATE_W$}  {blank:^middle$}  {server:<STATE_W$}  why")?;
 
     let mut states = [State::Closed, State::Closed];
     for e in &trace.events {
@@ -170,10 +171,7 @@ struct Numbering {
 
 impl Numbering {
     fn new(trace: &Trace, numbers: Numbers) -> Numbering {
-        Numbering {
-            relative: numbers == Numbers::Relative,
-            base: [SeqNum(trace.client.isn), SeqNum(trace.server.isn)],
-        }
+        Numbering { relative: numbers == Numbers::Relative, base: [SeqNum(trace.client.isn), SeqNum(trace.server.isn)] }
     }
 
     fn label(&mut self, seg: &Segment, from: Side) -> String {

@@ -107,8 +107,9 @@ fn build(run: &RunArgs) -> Result<Scenario, String> {
     let mut sc = match (&run.id, &run.scenario_file) {
         (Some(_), Some(_)) => return Err("give a catalogue id or --scenario-file, not both".into()),
         (None, None) => return Err("run needs a scenario id (see `synack scenarios`) or --scenario-file".into()),
-        (Some(id), None) => catalogue::scenario(id)
-            .ok_or_else(|| format!("unknown scenario {id:?}; `synack scenarios` lists them"))?,
+        (Some(id), None) => {
+            catalogue::scenario(id).ok_or_else(|| format!("unknown scenario {id:?}; `synack scenarios` lists them"))?
+        }
         (None, Some(path)) => read_scenario(path)?,
     };
     if let Some(h) = run.handshake {

@@ -1,5 +1,8 @@
 //! The `synack` command as a user runs it.
 
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -55,7 +58,8 @@ fn every_scenario_prints_a_ladder() {
 #[test]
 fn the_ladder_shows_the_three_segments_and_both_states() {
     let text = stdout(&synack(&["run", "three-way-handshake", "--isn-client", "100", "--isn-server", "300"]));
-    let line = |needle: &str| text.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("no {needle}\n{text}"));
+    let line =
+        |needle: &str| text.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("no {needle}\n{text}"));
     assert!(line("#1 SYN seq=100 len=0").contains("SYN-SENT"));
     let synack = line("#2 SYN,ACK seq=300 ack=101 len=0");
     assert!(synack.contains("◀") && synack.contains("SYN-RECEIVED"));
@@ -72,7 +76,8 @@ fn relative_numbers_start_at_zero() {
 
 #[test]
 fn json_trace_has_the_documented_shape() {
-    let t = json(&["run", "three-way-handshake", "--format", "json", "--isn-client", "4294967295", "--isn-server", "7"]);
+    let t =
+        json(&["run", "three-way-handshake", "--format", "json", "--isn-client", "4294967295", "--isn-server", "7"]);
     assert_eq!(t["scenario"], "three-way-handshake");
     assert_eq!(t["handshake"], "three-way");
     let events = t["events"].as_array().unwrap();
@@ -90,7 +95,10 @@ fn json_trace_has_the_documented_shape() {
         assert!(e["t_us"].is_u64() && e["side"].is_string() && e["kind"].is_string(), "{e}");
     }
     let state = events.iter().find(|e| e["kind"] == "state").unwrap();
-    assert_eq!((state["side"].as_str(), state["from"].as_str(), state["to"].as_str()), (Some("server"), Some("CLOSED"), Some("LISTEN")));
+    assert_eq!(
+        (state["side"].as_str(), state["from"].as_str(), state["to"].as_str()),
+        (Some("server"), Some("CLOSED"), Some("LISTEN"))
+    );
     assert!(state["reason"].as_str().unwrap().ends_with('.'));
     assert_eq!(state["rfc"], "RFC 9293 §3.10.1");
 }
@@ -113,7 +121,11 @@ fn old_duplicate_syn_two_way_versus_three_way() {
     assert_eq!(states_of(&two, "server"), ["LISTEN", "ESTABLISHED"]);
 
     let three = json(&["run", "old-duplicate-syn", "--handshake", "three-way", "--format", "json"]);
-    let rst = three["events"].as_array().unwrap().iter().find(|e| e["kind"] == "send" && e["segment"]["flags"] == serde_json::json!(["RST"]));
+    let rst = three["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "send" && e["segment"]["flags"] == serde_json::json!(["RST"]));
     let rst = rst.expect("the client resets the stale connection");
     assert_eq!(rst["side"], "client");
     assert_eq!(rst["segment"]["seq"], 91);
@@ -129,7 +141,8 @@ fn drop_makes_tcp_retransmit() {
     let t = json(&["run", "three-way-handshake", "--drop", "1", "--format", "json"]);
     let events = t["events"].as_array().unwrap();
     assert!(events.iter().any(|e| e["kind"] == "drop" && e["id"] == 1 && e["cause"] == "scripted"));
-    let syns: Vec<_> = events.iter().filter(|e| e["kind"] == "send" && e["segment"]["flags"] == serde_json::json!(["SYN"])).collect();
+    let syns: Vec<_> =
+        events.iter().filter(|e| e["kind"] == "send" && e["segment"]["flags"] == serde_json::json!(["SYN"])).collect();
     assert_eq!(syns.len(), 2);
     assert_eq!(syns[0]["segment"]["seq"], syns[1]["segment"]["seq"]);
     assert_eq!(syns[1]["t_us"], 1_000_000);
@@ -152,14 +165,25 @@ fn scenario_files_run_and_bad_ones_are_refused() {
         p.to_str().unwrap().to_string()
     };
     refuses(&["run", "--scenario-file", &write("trunc.json", b"{\"actions\": [")], "trunc.json: EOF while parsing");
-    refuses(&["run", "--scenario-file", &write("typo.json", br#"{"actions":[],"netwrok":{}}"#)], "unknown field `netwrok`");
+    refuses(
+        &["run", "--scenario-file", &write("typo.json", br#"{"actions":[],"netwrok":{}}"#)],
+        "unknown field `netwrok`",
+    );
     refuses(&["run", "--scenario-file", &write("binary.json", &[0xff, 0xfe, 0, 1, 2])], "not UTF-8 text");
     refuses(
-        &["run", "--scenario-file", &write("loss.json", br#"{"network":{"link":{"loss":1.5}},"actions":[{"side":"client","do":"connect"}]}"#)],
+        &[
+            "run",
+            "--scenario-file",
+            &write("loss.json", br#"{"network":{"link":{"loss":1.5}},"actions":[{"side":"client","do":"connect"}]}"#),
+        ],
         "invalid scenario: network c2s.loss must be between 0 and 1, found 1.5",
     );
     refuses(
-        &["run", "--scenario-file", &write("when.json", br#"{"actions":[{"side":"client","do":"connect","when":"tomorrow"}]}"#)],
+        &[
+            "run",
+            "--scenario-file",
+            &write("when.json", br#"{"actions":[{"side":"client","do":"connect","when":"tomorrow"}]}"#),
+        ],
         "unknown variant `tomorrow`",
     );
     refuses(&["run", "--scenario-file", dir.join("missing.json").to_str().unwrap()], "no such file");
@@ -183,7 +207,10 @@ fn a_scenario_can_come_from_stdin() {
 #[test]
 fn bad_flags_get_one_clear_line() {
     refuses(&["run", "no-such-scenario"], "unknown scenario \"no-such-scenario\"; `synack scenarios` lists them");
-    refuses(&["run", "syn-lost", "--isn-client", "-1"], "--isn-client: \"-1\" is not a whole number from 0 to 4294967295");
+    refuses(
+        &["run", "syn-lost", "--isn-client", "-1"],
+        "--isn-client: \"-1\" is not a whole number from 0 to 4294967295",
+    );
     refuses(&["run", "syn-lost", "--isn-server", "99999999999"], "--isn-server: \"99999999999\" is not a whole number");
     refuses(&["run", "syn-lost", "--seed", "abc"], "--seed: \"abc\" is not a whole number");
     refuses(&["run", "syn-lost", "--drop", "0"], "--drop: segments are numbered from 1");

@@ -155,7 +155,8 @@ pub fn scenario(id: &str) -> Option<Scenario> {
         }
         "full-lifecycle" => {
             let request = "GET /index.html HTTP/1.1\r\nHost: example.com\r\n\r\n";
-            let response = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 22\r\n\r\n<h1>Hello, TCP!</h1>\r\n";
+            let response =
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 22\r\n\r\n<h1>Hello, TCP!</h1>\r\n";
             sc.actions = connect();
             sc.actions.push(Step::text(Client, When::Established, request));
             sc.actions.push(Step::text(Server, When::Received(request.len() as u64), response).after(20 * ms));

@@ -65,7 +65,9 @@ pub enum TimerKind {
 #[serde(tag = "action", rename_all = "kebab-case")]
 pub enum TimerAction {
     /// Armed to fire at `at_us`.
-    Set { at_us: u64 },
+    Set {
+        at_us: u64,
+    },
     Fired,
     Cancelled,
 }
@@ -76,7 +78,10 @@ pub enum TimerAction {
 pub enum AppNote {
     Connected,
     /// `len` new bytes arrived in order; `total` so far on this connection.
-    Received { len: usize, total: u64 },
+    Received {
+        len: usize,
+        total: u64,
+    },
     /// The peer's FIN arrived: end of its data.
     PeerClosed,
     /// The connection is fully closed.
@@ -88,19 +93,32 @@ pub enum AppNote {
     /// Retransmissions went unanswered; the connection was given up.
     TimedOut,
     /// An application call failed; the text is the RFC's error wording.
-    Error { message: String },
+    Error {
+        message: String,
+    },
 }
 
 /// Something that happened inside the endpoint, in order.
 #[derive(Clone, Debug)]
 pub enum Note {
-    State { from: State, to: State, reason: Reason },
-    Timer { timer: TimerKind, action: TimerAction },
+    State {
+        from: State,
+        to: State,
+        reason: Reason,
+    },
+    Timer {
+        timer: TimerKind,
+        action: TimerAction,
+    },
     /// An arriving segment was dropped without any reply.
-    Discard { reason: Reason },
+    Discard {
+        reason: Reason,
+    },
     /// An arriving segment was taken in without a state change, for a reason worth
     /// telling (the four-way client accepting the lone ACK of its SYN).
-    Accept { reason: Reason },
+    Accept {
+        reason: Reason,
+    },
     App(AppNote),
 }
 
@@ -379,7 +397,7 @@ impl Endpoint {
         match self.state {
             State::Closed => Err(AppError::ConnectionDoesNotExist),
             State::Listen | State::SynSent => {
-                self.to_closed(Reason::AppCloseBeforeSynchronized);
+                self.enter_closed(Reason::AppCloseBeforeSynchronized);
                 Ok(())
             }
             _ if self.fin_queued => Err(AppError::ConnectionClosing),
@@ -419,14 +437,14 @@ impl Endpoint {
             }
             _ => {}
         }
-        self.to_closed(Reason::AppAbort);
+        self.enter_closed(Reason::AppAbort);
         Ok(())
     }
 
     /// The host crashes: every record of the connection is gone and nothing is sent.
     pub fn crash(&mut self, now: u64) {
         self.now = now;
-        self.to_closed(Reason::Crash);
+        self.enter_closed(Reason::Crash);
     }
 
     // ----- Timers ------------------------------------------------------------------
@@ -442,7 +460,7 @@ impl Endpoint {
         if self.time_wait_at.is_some_and(|t| t <= now) {
             self.time_wait_at = None;
             self.note_timer(TimerKind::TimeWait, TimerAction::Fired);
-            self.to_closed(Reason::TimeWaitExpired);
+            self.enter_closed(Reason::TimeWaitExpired);
             self.notes.push_back(Note::App(AppNote::Closed));
         }
         if self.rtx_at.is_some_and(|t| t <= now) {
@@ -465,7 +483,7 @@ impl Endpoint {
             if self.state == State::SynReceived && self.passive {
                 self.reset_tcb_keep_listening(Reason::HandshakeTimeoutPassive);
             } else {
-                self.to_closed(Reason::RetransmissionLimit);
+                self.enter_closed(Reason::RetransmissionLimit);
             }
             return;
         }
@@ -592,9 +610,7 @@ impl Endpoint {
                 if seg.flags.rst {
                     return self.discard(Reason::IgnoredRst);
                 }
-                if self.cfg.handshake == Handshake::TwoWay
-                    && self.cfg.unexpected_answer == UnexpectedAnswer::Ignore
-                {
+                if self.cfg.handshake == Handshake::TwoWay && self.cfg.unexpected_answer == UnexpectedAnswer::Ignore {
                     return self.discard(Reason::TwoWayIgnored);
                 }
                 // <SEQ=SEG.ACK><CTL=RST>: how TCP rejects an old duplicate (Fig. 8).
@@ -607,7 +623,7 @@ impl Endpoint {
         if seg.flags.rst {
             if ack_ok {
                 self.notes.push_back(Note::App(AppNote::Refused));
-                return self.to_closed(Reason::RefusedByReset);
+                return self.enter_closed(Reason::RefusedByReset);
             }
             return self.discard(Reason::IgnoredRst);
         }
@@ -691,7 +707,7 @@ impl Endpoint {
             }
             let note = if self.state == State::SynReceived { AppNote::Refused } else { AppNote::Reset };
             self.notes.push_back(Note::App(note));
-            return self.to_closed(Reason::ResetReceived);
+            return self.enter_closed(Reason::ResetReceived);
         }
 
         // Fourth, check the SYN bit.
@@ -747,7 +763,7 @@ impl Endpoint {
                 return;
             }
             State::LastAck if fin_acked => {
-                self.to_closed(Reason::FinAckedLastAck);
+                self.enter_closed(Reason::FinAckedLastAck);
                 self.notes.push_back(Note::App(AppNote::Closed));
                 return;
             }
@@ -768,7 +784,7 @@ impl Endpoint {
                     let rst = self.segment(self.snd_nxt, Some(self.rcv_nxt), Flags::RST, Vec::new());
                     self.queue(rst, Reason::RstDataAfterClose, false);
                     self.notes.push_back(Note::App(AppNote::Reset));
-                    return self.to_closed(Reason::RstDataAfterClose);
+                    return self.enter_closed(Reason::RstDataAfterClose);
                 }
                 State::Established | State::FinWait1 | State::FinWait2 => self.accept_data(now, new_data),
                 // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer already sent its FIN.
@@ -868,10 +884,7 @@ impl Endpoint {
     /// Send what the state allows: new data within the peer's window, then the FIN,
     /// then a bare ACK if one is still owed.
     fn flush(&mut self, now: u64) {
-        let can_send = matches!(
-            self.state,
-            State::Established | State::CloseWait | State::FinWait1 | State::LastAck
-        );
+        let can_send = matches!(self.state, State::Established | State::CloseWait | State::FinWait1 | State::LastAck);
         if can_send {
             loop {
                 let offset = self.snd_nxt.since(self.buf_seq).max(0) as usize;
@@ -1142,7 +1155,7 @@ impl Endpoint {
         }
     }
 
-    fn to_closed(&mut self, reason: Reason) {
+    fn enter_closed(&mut self, reason: Reason) {
         self.cancel_all_timers();
         self.set_state(State::Closed, reason);
         self.sendq.clear();

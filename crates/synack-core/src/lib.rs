@@ -7,6 +7,19 @@
 //!
 //! Nothing here reads a clock or a random source: the scenario carries the seed, the
 //! caller's virtual time drives the timers, and a run is the same on every platform.
+//!
+//! ```
+//! use synack_core::{catalogue, sim, State};
+//!
+//! let mut scenario = catalogue::scenario("three-way-handshake").unwrap();
+//! scenario.client.isn = Some(100);
+//! scenario.server.isn = Some(300);
+//! let trace = sim::run(&scenario).unwrap();
+//!
+//! let seqs: Vec<_> = trace.sends().map(|(_, s)| (s.flag_names().join(","), s.seq.0, s.ack.map(|a| a.0))).collect();
+//! assert_eq!(seqs, [("SYN".into(), 100, None), ("SYN,ACK".into(), 300, Some(101)), ("ACK".into(), 101, Some(301))]);
+//! assert_eq!(trace.outcome.server, State::Established);
+//! ```
 
 #![forbid(unsafe_code)]
 

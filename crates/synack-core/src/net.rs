@@ -47,7 +47,10 @@ impl Default for Link {
 pub enum Fate {
     Dropped(DropCause),
     /// It leaves at `depart_us`; one arrival time per copy (two when duplicated).
-    Sent { depart_us: u64, arrivals: Vec<u64> },
+    Sent {
+        depart_us: u64,
+        arrivals: Vec<u64>,
+    },
 }
 
 #[derive(Clone, Debug)]

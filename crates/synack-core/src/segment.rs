@@ -107,9 +107,7 @@ impl Segment {
             return None;
         }
         let s = core::str::from_utf8(&self.payload).ok()?;
-        s.chars()
-            .all(|c| !c.is_control() || matches!(c, '\r' | '\n' | '\t'))
-            .then_some(s)
+        s.chars().all(|c| !c.is_control() || matches!(c, '\r' | '\n' | '\t')).then_some(s)
     }
 }
 

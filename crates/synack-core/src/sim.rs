@@ -57,12 +57,11 @@ struct Sim {
 
 impl Sim {
     fn new(sc: &Scenario) -> Result<Sim, ScenarioError> {
-        let endpoints = [
-            Endpoint::new(sc.endpoint_config(Side::Client)),
-            Endpoint::new(sc.endpoint_config(Side::Server)),
-        ];
+        let endpoints =
+            [Endpoint::new(sc.endpoint_config(Side::Client)), Endpoint::new(sc.endpoint_config(Side::Server))];
         // The network draws from its own stream, so ISN choices and luck are independent.
-        let net = Network::new(sc.network.link(Side::Client), sc.network.link(Side::Server), sc.seed ^ 0x6E65_7477_6F72_6B00);
+        let net =
+            Network::new(sc.network.link(Side::Client), sc.network.link(Side::Server), sc.seed ^ 0x6E65_7477_6F72_6B00);
         let script = |side: Side| Script {
             steps: sc.actions.iter().cloned().enumerate().filter(|(_, s)| s.side == side).collect(),
             next: 0,
@@ -236,7 +235,11 @@ impl Sim {
                     } else {
                         let copy = self.next_id;
                         self.next_id += 1;
-                        self.events.push(Event { t_us: depart, side: from, kind: EventKind::Duplicate { id, dir, copy } });
+                        self.events.push(Event {
+                            t_us: depart,
+                            side: from,
+                            kind: EventKind::Duplicate { id, dir, copy },
+                        });
                         copy
                     };
                     self.net.schedule(at, dir, copy_id, segment.clone());
@@ -281,8 +284,7 @@ const STALE_REJECTED: Fact = Fact {
     key: "stale-connection-rejected",
     text: "The client reset the connection it had not asked for, and the server went back to LISTEN.",
 };
-const BOTH_ESTABLISHED: Fact =
-    Fact { key: "established", text: "Both sides are ESTABLISHED on the same connection." };
+const BOTH_ESTABLISHED: Fact = Fact { key: "established", text: "Both sides are ESTABLISHED on the same connection." };
 const CLOSED_CLEANLY: Fact = Fact { key: "closed", text: "Both sides closed the connection cleanly." };
 const TIMED_OUT: Fact =
     Fact { key: "timed-out", text: "Retransmissions went unanswered and the connection was given up." };
@@ -305,7 +307,8 @@ fn outcome(eps: &[Endpoint; 2], events: &[Event], truncated: bool, end_us: u64) 
     if saw(Reason::ResetReturnsToListen) {
         facts.push(STALE_REJECTED);
     }
-    let noted = |n: AppNote| events.iter().any(|e| matches!(&e.kind, EventKind::App { app: AppEvent::Note(x) } if *x == n));
+    let noted =
+        |n: AppNote| events.iter().any(|e| matches!(&e.kind, EventKind::App { app: AppEvent::Note(x) } if *x == n));
     if noted(AppNote::TimedOut) {
         facts.push(TIMED_OUT);
     }
