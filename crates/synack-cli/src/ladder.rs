@@ -16,7 +16,8 @@ pub fn write(out: &mut impl Write, trace: &Trace, numbers: Numbers) -> io::Resul
     let mut nums = Numbering::new(trace, numbers);
     let widest = {
         let mut n = nums.clone();
-        trace.sends().map(|(e, seg)| n.label(seg, e.side).chars().count() + 10).max().unwrap_or(0)
+        let stale = |e: &synack_core::Event| matches!(e.kind, EventKind::Send { stale: true, .. });
+        trace.sends().map(|(e, seg)| n.label(seg, e.side, stale(e)).chars().count() + 10).max().unwrap_or(0)
     };
     let middle = widest.clamp(44, 90);
 
@@ -44,7 +45,7 @@ pub fn write(out: &mut impl Write, trace: &Trace, numbers: Numbers) -> io::Resul
         let side = e.side;
         let (text, why): (String, String) = match &e.kind {
             EventKind::Send { id, dir, segment, reason, retransmission, stale } => {
-                let label = format!("#{id} {}", nums.label(segment, dir.sender()));
+                let label = format!("#{id} {}", nums.label(segment, dir.sender(), *stale));
                 let mut why = reason.rfc().to_string();
                 if *retransmission {
                     why = format!("retransmission · {why}");
@@ -174,10 +175,10 @@ impl Numbering {
         Numbering { relative: numbers == Numbers::Relative, base: [SeqNum(trace.client.isn), SeqNum(trace.server.isn)] }
     }
 
-    fn label(&mut self, seg: &Segment, from: Side) -> String {
+    fn label(&mut self, seg: &Segment, from: Side, stale: bool) -> String {
         let names = seg.flag_names().join(",");
         let mut s = String::new();
-        if seg.flags.syn && self.relative && !seg.flags.rst {
+        if seg.flags.syn && self.relative && !seg.flags.rst && !stale {
             self.base[from.index()] = seg.seq;
         }
         let show = |n: SeqNum, base: SeqNum, relative: bool| {

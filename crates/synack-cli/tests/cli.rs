@@ -72,6 +72,11 @@ fn relative_numbers_start_at_zero() {
     let text = stdout(&synack(&["run", "three-way-handshake", "--numbers", "relative"]));
     assert!(text.contains("#2 SYN,ACK seq=0 ack=1 len=0"), "{text}");
     assert!(text.contains("#3 ACK seq=1 ack=1 len=0"), "{text}");
+    // An old duplicate is numbered from the connection's real ISN, not its own.
+    let text = stdout(&synack(&["run", "old-duplicate-syn", "--numbers", "relative"]));
+    assert!(text.contains("#2 SYN seq=-10 len=0"), "{text}");
+    assert!(text.contains("#3 SYN,ACK seq=0 ack=-9 len=0"), "{text}");
+    assert!(text.contains("#4 RST seq=-9 len=0"), "{text}");
 }
 
 #[test]
