@@ -1198,3 +1198,376 @@ impl Endpoint {
         self.remote_port = self.cfg.remote_port;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! One endpoint driven by hand, grouped by the state it is in. Each fixture
+    //! builds on the one before, as the states follow each other.
+    use super::*;
+
+    const LOCAL: u16 = 80;
+    const REMOTE: u16 = 49152;
+
+    fn config(handshake: Handshake) -> EndpointConfig {
+        EndpointConfig {
+            local_port: LOCAL,
+            remote_port: REMOTE,
+            isn: 300,
+            profile: Profile::rfc(),
+            handshake,
+            unexpected_answer: UnexpectedAnswer::Ignore,
+        }
+    }
+
+    /// A segment from the peer: `seg(100, None, Flags::SYN)`.
+    fn seg(seq: u32, ack: Option<u32>, flags: Flags) -> Segment {
+        Segment {
+            src_port: REMOTE,
+            dst_port: LOCAL,
+            seq: SeqNum(seq),
+            ack: ack.map(SeqNum),
+            flags,
+            window: 65535,
+            ..Segment::default()
+        }
+    }
+
+    /// Everything the endpoint sent, as `(flags, seq, ack)`.
+    fn sent(ep: &mut Endpoint) -> Vec<(String, u32, Option<u32>)> {
+        std::iter::from_fn(|| ep.poll_transmit())
+            .map(|t| (t.segment.flag_names().join(","), t.segment.seq.0, t.segment.ack.map(|a| a.0)))
+            .collect()
+    }
+
+    fn reasons(ep: &mut Endpoint) -> Vec<Reason> {
+        std::iter::from_fn(|| ep.poll_note())
+            .filter_map(|n| match n {
+                Note::State { reason, .. } | Note::Discard { reason } | Note::Accept { reason } => Some(reason),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn out(flags: &str, seq: u32, ack: Option<u32>) -> (String, u32, Option<u32>) {
+        (flags.to_string(), seq, ack)
+    }
+
+    fn listening(handshake: Handshake) -> Endpoint {
+        let mut ep = Endpoint::new(config(handshake));
+        ep.listen(0).unwrap();
+        reasons(&mut ep);
+        ep
+    }
+
+    fn syn_received() -> Endpoint {
+        let mut ep = listening(Handshake::ThreeWay);
+        ep.handle_segment(10, &seg(100, None, Flags::SYN));
+        assert_eq!(sent(&mut ep), [out("SYN,ACK", 300, Some(101))]);
+        reasons(&mut ep);
+        ep
+    }
+
+    fn established() -> Endpoint {
+        let mut ep = syn_received();
+        ep.handle_segment(20, &seg(101, Some(301), Flags::NONE));
+        assert_eq!(ep.state(), State::Established);
+        reasons(&mut ep);
+        ep
+    }
+
+    fn syn_sent() -> Endpoint {
+        let mut ep = Endpoint::new(config(Handshake::ThreeWay));
+        ep.connect(0).unwrap();
+        assert_eq!(sent(&mut ep), [out("SYN", 300, None)]);
+        reasons(&mut ep);
+        ep
+    }
+
+    mod closed {
+        use super::*;
+
+        #[test]
+        fn answers_a_syn_with_rst_ack_from_sequence_zero() {
+            let mut ep = Endpoint::new(config(Handshake::ThreeWay));
+            ep.handle_segment(0, &seg(100, None, Flags::SYN));
+            assert_eq!(sent(&mut ep), [out("RST,ACK", 0, Some(101))]);
+            assert_eq!(ep.state(), State::Closed);
+        }
+
+        #[test]
+        fn answers_an_ack_with_a_bare_rst_and_ignores_a_rst() {
+            let mut ep = Endpoint::new(config(Handshake::ThreeWay));
+            ep.handle_segment(0, &seg(5, Some(77), Flags::NONE));
+            assert_eq!(sent(&mut ep), [out("RST", 77, None)]);
+            ep.handle_segment(0, &seg(5, None, Flags::RST));
+            assert!(sent(&mut ep).is_empty());
+        }
+
+        #[test]
+        fn refuses_calls_that_need_a_connection() {
+            let mut ep = Endpoint::new(config(Handshake::ThreeWay));
+            assert_eq!(ep.send(0, b"x"), Err(AppError::ConnectionDoesNotExist));
+            assert_eq!(ep.close(0), Err(AppError::ConnectionDoesNotExist));
+            assert_eq!(ep.abort(0), Err(AppError::ConnectionDoesNotExist));
+            assert_eq!(AppError::ConnectionClosing.to_string(), "error: connection closing");
+        }
+    }
+
+    mod listen {
+        use super::*;
+
+        #[test]
+        fn a_syn_moves_to_syn_received_with_our_isn_acknowledging_theirs_plus_one() {
+            let mut ep = listening(Handshake::ThreeWay);
+            ep.handle_segment(10, &seg(100, None, Flags::SYN));
+            assert_eq!(ep.state(), State::SynReceived);
+            assert_eq!(sent(&mut ep), [out("SYN,ACK", 300, Some(101))]);
+            assert_eq!(reasons(&mut ep), [Reason::SynInListen]);
+            assert_eq!(ep.poll_timeout(), Some(10 + SECOND));
+        }
+
+        #[test]
+        fn an_ack_is_answered_with_rst_and_the_socket_keeps_listening() {
+            let mut ep = listening(Handshake::ThreeWay);
+            ep.handle_segment(0, &seg(100, Some(555), Flags::SYN));
+            assert_eq!(sent(&mut ep), [out("RST", 555, None)]);
+            assert_eq!(ep.state(), State::Listen);
+        }
+
+        #[test]
+        fn two_way_commits_at_once_and_never_retransmits() {
+            let mut ep = listening(Handshake::TwoWay);
+            ep.handle_segment(10, &seg(100, None, Flags::SYN));
+            assert_eq!(ep.state(), State::Established);
+            assert_eq!(sent(&mut ep), [out("SYN,ACK", 300, Some(101))]);
+            assert_eq!(ep.poll_timeout(), None);
+        }
+
+        #[test]
+        fn four_way_sends_the_ack_and_the_syn_apart() {
+            let mut ep = listening(Handshake::FourWay);
+            ep.handle_segment(10, &seg(100, None, Flags::SYN));
+            assert_eq!(sent(&mut ep), [out("ACK", 300, Some(101)), out("SYN", 300, None)]);
+            assert_eq!(ep.state(), State::SynReceived);
+        }
+    }
+
+    mod syn_sent {
+        use super::*;
+
+        #[test]
+        fn a_syn_ack_of_our_isn_establishes_and_is_acknowledged() {
+            let mut ep = syn_sent();
+            ep.handle_segment(50, &seg(900, Some(301), Flags::SYN));
+            assert_eq!(ep.state(), State::Established);
+            assert_eq!(sent(&mut ep), [out("ACK", 301, Some(901))]);
+        }
+
+        #[test]
+        fn an_ack_of_another_isn_is_reset_with_seq_from_that_ack() {
+            let mut ep = syn_sent();
+            ep.handle_segment(50, &seg(900, Some(91), Flags::SYN));
+            assert_eq!(sent(&mut ep), [out("RST", 91, None)]);
+            assert_eq!(ep.state(), State::SynSent);
+        }
+
+        #[test]
+        fn a_rst_counts_only_if_it_acknowledges_our_syn() {
+            let mut ep = syn_sent();
+            ep.handle_segment(50, &seg(0, Some(999), Flags::RST));
+            assert_eq!(ep.state(), State::SynSent);
+            ep.handle_segment(50, &seg(0, Some(301), Flags::RST));
+            assert_eq!(ep.state(), State::Closed);
+            assert_eq!(reasons(&mut ep).last(), Some(&Reason::RefusedByReset));
+        }
+
+        #[test]
+        fn a_bare_syn_means_simultaneous_open() {
+            let mut ep = syn_sent();
+            ep.handle_segment(50, &seg(900, None, Flags::SYN));
+            assert_eq!(ep.state(), State::SynReceived);
+            assert_eq!(sent(&mut ep), [out("SYN,ACK", 300, Some(901))]);
+        }
+
+        #[test]
+        fn the_syn_is_retransmitted_with_the_same_isn_and_a_doubled_timer() {
+            let mut ep = syn_sent();
+            ep.handle_timeout(SECOND);
+            assert_eq!(sent(&mut ep), [out("SYN", 300, None)]);
+            assert_eq!(ep.poll_timeout(), Some(3 * SECOND));
+        }
+
+        #[test]
+        fn two_way_ignores_an_answer_it_did_not_ask_for() {
+            let mut ep = Endpoint::new(config(Handshake::TwoWay));
+            ep.connect(0).unwrap();
+            sent(&mut ep);
+            reasons(&mut ep);
+            ep.handle_segment(50, &seg(900, Some(91), Flags::SYN));
+            assert!(sent(&mut ep).is_empty());
+            assert_eq!(reasons(&mut ep), [Reason::TwoWayIgnored]);
+        }
+    }
+
+    mod syn_received {
+        use super::*;
+
+        #[test]
+        fn a_repeated_syn_gets_the_syn_ack_again() {
+            let mut ep = syn_received();
+            ep.handle_segment(500, &seg(100, None, Flags::SYN));
+            assert_eq!(sent(&mut ep), [out("SYN,ACK", 300, Some(101))]);
+            assert_eq!(ep.state(), State::SynReceived);
+        }
+
+        #[test]
+        fn a_rst_returns_a_passive_connection_to_listen() {
+            let mut ep = syn_received();
+            ep.handle_segment(30, &seg(101, None, Flags::RST));
+            assert_eq!(ep.state(), State::Listen);
+            assert_eq!(reasons(&mut ep), [Reason::ResetReturnsToListen]);
+            assert_eq!(ep.poll_timeout(), None, "the SYN,ACK timer is gone");
+        }
+
+        #[test]
+        fn an_ack_of_something_else_is_reset() {
+            let mut ep = syn_received();
+            ep.handle_segment(30, &seg(101, Some(999), Flags::NONE));
+            assert_eq!(sent(&mut ep), [out("RST", 999, None)]);
+            assert_eq!(ep.state(), State::SynReceived);
+        }
+
+        #[test]
+        fn the_handshake_ack_establishes() {
+            let mut ep = syn_received();
+            ep.handle_segment(20, &seg(101, Some(301), Flags::NONE));
+            assert_eq!(ep.state(), State::Established);
+            assert_eq!(reasons(&mut ep), [Reason::HandshakeAcked]);
+            assert!(sent(&mut ep).is_empty(), "an ACK is not acknowledged");
+        }
+    }
+
+    mod established {
+        use super::*;
+
+        #[test]
+        fn data_is_delivered_and_acknowledged() {
+            let mut ep = established();
+            let mut data = seg(101, Some(301), Flags { psh: true, ..Flags::NONE });
+            data.payload = b"hello".to_vec();
+            ep.handle_segment(30, &data);
+            assert_eq!(ep.received(), b"hello");
+            assert_eq!(sent(&mut ep), [out("ACK", 301, Some(106))]);
+        }
+
+        #[test]
+        fn a_syn_gets_a_challenge_ack() {
+            let mut ep = established();
+            ep.handle_segment(30, &seg(7777, None, Flags::SYN));
+            let tx = ep.poll_transmit().unwrap();
+            assert_eq!(
+                (tx.segment.flag_names(), tx.segment.seq, tx.segment.ack),
+                (vec!["ACK"], SeqNum(301), Some(SeqNum(101)))
+            );
+            assert_eq!(tx.reason, Reason::ChallengeAck);
+            assert_eq!(ep.state(), State::Established);
+        }
+
+        #[test]
+        fn only_an_exact_rst_resets_an_inexact_one_is_challenged() {
+            let mut ep = established();
+            ep.handle_segment(30, &seg(150, None, Flags::RST));
+            assert_eq!(sent(&mut ep), [out("ACK", 301, Some(101))]);
+            assert_eq!(ep.state(), State::Established);
+            ep.handle_segment(30, &seg(101, None, Flags::RST));
+            assert_eq!(ep.state(), State::Closed);
+        }
+
+        #[test]
+        fn a_fin_moves_to_close_wait_and_consumes_one_number() {
+            let mut ep = established();
+            ep.handle_segment(30, &seg(101, Some(301), Flags::FIN));
+            assert_eq!(ep.state(), State::CloseWait);
+            assert_eq!(sent(&mut ep), [out("ACK", 301, Some(102))]);
+        }
+
+        #[test]
+        fn close_sends_fin_ack_and_enters_fin_wait_1() {
+            let mut ep = established();
+            ep.close(40).unwrap();
+            assert_eq!(ep.state(), State::FinWait1);
+            assert_eq!(sent(&mut ep), [out("FIN,ACK", 301, Some(101))]);
+        }
+
+        #[test]
+        fn abort_sends_rst_ack() {
+            let mut ep = established();
+            ep.abort(40).unwrap();
+            assert_eq!(sent(&mut ep), [out("RST,ACK", 301, Some(101))]);
+            assert_eq!(ep.state(), State::Closed);
+        }
+    }
+
+    mod closing_states {
+        use super::*;
+
+        fn fin_wait_1() -> Endpoint {
+            let mut ep = established();
+            ep.close(40).unwrap();
+            sent(&mut ep);
+            reasons(&mut ep);
+            ep
+        }
+
+        #[test]
+        fn fin_wait_1_then_our_fin_acked_then_theirs_time_wait() {
+            let mut ep = fin_wait_1();
+            ep.handle_segment(50, &seg(101, Some(302), Flags::NONE));
+            assert_eq!(ep.state(), State::FinWait2);
+            ep.handle_segment(60, &seg(101, Some(302), Flags::FIN));
+            assert_eq!(ep.state(), State::TimeWait);
+            assert_eq!(sent(&mut ep), [out("ACK", 302, Some(102))]);
+            assert_eq!(ep.poll_timeout(), Some(60 + 240 * SECOND));
+        }
+
+        #[test]
+        fn a_fin_that_acks_ours_goes_straight_to_time_wait() {
+            let mut ep = fin_wait_1();
+            ep.handle_segment(50, &seg(101, Some(302), Flags::FIN));
+            assert_eq!(reasons(&mut ep), [Reason::FinAndAckReceived]);
+            assert_eq!(ep.state(), State::TimeWait);
+        }
+
+        #[test]
+        fn a_fin_that_does_not_ack_ours_is_a_simultaneous_close() {
+            let mut ep = fin_wait_1();
+            ep.handle_segment(50, &seg(101, Some(301), Flags::FIN));
+            assert_eq!(ep.state(), State::Closing);
+            ep.handle_segment(60, &seg(102, Some(302), Flags::NONE));
+            assert_eq!(ep.state(), State::TimeWait);
+        }
+
+        #[test]
+        fn close_wait_close_last_ack_closed() {
+            let mut ep = established();
+            ep.handle_segment(30, &seg(101, Some(301), Flags::FIN));
+            ep.close(40).unwrap();
+            assert_eq!(ep.state(), State::LastAck);
+            sent(&mut ep);
+            ep.handle_segment(50, &seg(102, Some(302), Flags::NONE));
+            assert_eq!(ep.state(), State::Closed);
+        }
+
+        #[test]
+        fn time_wait_reacks_a_retransmitted_fin_and_restarts_its_timer() {
+            let mut ep = fin_wait_1();
+            ep.handle_segment(50, &seg(101, Some(302), Flags::FIN));
+            sent(&mut ep);
+            ep.handle_segment(1_000_000, &seg(101, Some(302), Flags::FIN));
+            assert_eq!(sent(&mut ep), [out("ACK", 302, Some(102))]);
+            assert_eq!(ep.poll_timeout(), Some(1_000_000 + 240 * SECOND));
+            ep.handle_timeout(1_000_000 + 240 * SECOND);
+            assert_eq!(ep.state(), State::Closed);
+        }
+    }
+}
