@@ -174,7 +174,7 @@ pub fn scenario(id: &str) -> Option<Scenario> {
                 at_us: 10 * ms,
                 from: Client,
                 flags: vec!["SYN".into()],
-                seq: SeqSpec::Relative { isn_offset: -10 },
+                seq: SeqSpec::offset(-10),
                 ack: None,
                 len: 0,
             });

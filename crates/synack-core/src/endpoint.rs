@@ -8,7 +8,7 @@
 //! [`Endpoint::poll_timeout`] for when to call back. The endpoint never reads a
 //! clock or a random source: the same calls give the same output on every platform.
 //!
-//! Every state change goes through [`Endpoint::set_state`], which records it with
+//! Every state change goes through one private `set_state`, which records it with
 //! its [`Reason`]; that record is what the visualizer animates.
 
 use std::collections::VecDeque;
@@ -782,8 +782,8 @@ impl Endpoint {
             match self.state {
                 State::Established | State::FinWait1 | State::FinWait2 if self.read_closed => {
                     let rst = self.segment(self.snd_nxt, Some(self.rcv_nxt), Flags::RST, Vec::new());
+                    // Our application already closed: it is told nothing more.
                     self.queue(rst, Reason::RstDataAfterClose, false);
-                    self.notes.push_back(Note::App(AppNote::Reset));
                     return self.enter_closed(Reason::RstDataAfterClose);
                 }
                 State::Established | State::FinWait1 | State::FinWait2 => self.accept_data(now, new_data),

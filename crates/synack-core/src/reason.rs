@@ -45,7 +45,7 @@ reasons! {
         "The application closed its side: a FIN follows the data already queued.";
     AppCloseBeforeSynchronized => "app-close-early", "RFC 9293 §3.10.4",
         "The application closed before the connection was synchronized: the connection is simply deleted.";
-    AppAbort => "app-abort", "RFC 9293 §3.10.5",
+    AppAbort => "app-abort", "RFC 9293 §3.10.5; RST,ACK as Linux sends it",
         "The application aborted the connection: a RST tells the peer, and all state is discarded.";
     Crash => "crash", "RFC 9293 §3.5.2",
         "The host crashed: it lost every record of the connection without telling the peer.";
@@ -127,7 +127,7 @@ reasons! {
         "The last ACK acknowledges our FIN: the connection is closed.";
     FinAckedClosing => "closing-acked", "RFC 9293 §3.10.7.4, Fig. 13",
         "Our FIN is acknowledged in CLOSING: wait 2×MSL in TIME-WAIT.";
-    TimeWaitReack => "time-wait-reack", "RFC 9293 §3.10.7.4",
+    TimeWaitReack => "time-wait-reack", "RFC 9293 §3.10.7.4; Linux tcp_timewait_state_process",
         "A retransmitted FIN in TIME-WAIT: our last ACK was lost, so acknowledge again and restart the 2×MSL timer.";
     TimeWaitExpired => "time-wait-expired", "RFC 9293 §3.10.8",
         "2×MSL passed in TIME-WAIT: no old segment of this connection can still be in the network.";
@@ -152,7 +152,7 @@ reasons! {
     DuplicateAck => "duplicate-ack", "RFC 9293 §3.10.7.4",
         "This ACK acknowledges nothing new.";
     StaleDuplicate => "stale-duplicate", "RFC 9293 §3.5, Fig. 8",
-        "An old duplicate SYN from an earlier incarnation of the connection, delayed in the network, arrives now.";
+        "An old duplicate from an earlier incarnation of the connection, delayed in the network, is released now.";
 }
 
 impl Serialize for Reason {

@@ -190,17 +190,29 @@ pub struct Inject {
 /// A sequence number: absolute, or relative to an ISN (the sender's for `seq`, the
 /// receiver's for `ack`), since the seed may choose the ISNs.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "a sequence number (0 to 4294967295) or {\"isn_offset\": N}")]
 pub enum SeqSpec {
     Absolute(u32),
-    Relative { isn_offset: i64 },
+    Relative(IsnOffset),
+}
+
+/// `{"isn_offset": -10}`: ten below the ISN.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IsnOffset {
+    pub isn_offset: i64,
 }
 
 impl SeqSpec {
+    /// Relative to an ISN: `SeqSpec::offset(-10)`.
+    pub fn offset(isn_offset: i64) -> SeqSpec {
+        SeqSpec::Relative(IsnOffset { isn_offset })
+    }
+
     fn resolve(self, isn: u32) -> SeqNum {
         match self {
             SeqSpec::Absolute(n) => SeqNum(n),
-            SeqSpec::Relative { isn_offset } => SeqNum(isn.wrapping_add(isn_offset as u32)),
+            SeqSpec::Relative(r) => SeqNum(isn.wrapping_add(r.isn_offset as u32)),
         }
     }
 }
@@ -353,7 +365,16 @@ impl Scenario {
             bail!("client and server need different ports (both are {})", self.port(Side::Client));
         }
         for side in Side::BOTH {
-            validate_link(side, &self.network.link(side))?;
+            let own = match side {
+                Side::Client => self.network.c2s.is_some(),
+                Side::Server => self.network.s2c.is_some(),
+            };
+            let name = match (side, own || self.network.link.is_none()) {
+                (Side::Client, true) => "network.c2s",
+                (Side::Server, true) => "network.s2c",
+                (_, false) => "network.link",
+            };
+            validate_link(name, &self.network.link(side))?;
         }
         if self.actions.is_empty() {
             bail!("actions: a scenario needs at least one action (say, the client's connect)");
@@ -507,14 +528,10 @@ impl EndpointSpec {
     }
 }
 
-fn validate_link(side: Side, link: &Link) -> Result<(), ScenarioError> {
-    let dir = match side {
-        Side::Client => "c2s",
-        Side::Server => "s2c",
-    };
+fn validate_link(dir: &str, link: &Link) -> Result<(), ScenarioError> {
     for (name, p) in [("loss", link.loss), ("duplicate", link.duplicate), ("reorder", link.reorder)] {
         if !(0.0..=1.0).contains(&p) {
-            bail!("network {dir}.{name} must be between 0 and 1, found {p}");
+            bail!("{dir}.{name} must be between 0 and 1, found {p}");
         }
     }
     for (name, v) in [
@@ -524,7 +541,7 @@ fn validate_link(side: Side, link: &Link) -> Result<(), ScenarioError> {
         ("tx_time_us", link.tx_time_us),
     ] {
         if v > 60_000_000 {
-            bail!("network {dir}.{name} must be at most 60 s, found {v} µs");
+            bail!("{dir}.{name} must be at most 60 s, found {v} µs");
         }
     }
     Ok(())

@@ -3,9 +3,10 @@
 //!
 //! The loop: find the earliest pending thing (a segment arriving, a timer, an
 //! application step, an injected duplicate), advance the clock to it, hand it to its
-//! owner, and record what comes out. At one instant the order is fixed — arrivals,
-//! then timers, then injections, then application steps; client before server — so
-//! every run of the same scenario gives the same trace.
+//! owner, and record what comes out. At one instant the order is fixed — arrivals
+//! in the order sent, then timers (client before server), then injections, then
+//! application steps in the scenario's order — so every run of the same scenario
+//! gives the same trace.
 
 use std::collections::BTreeMap;
 
