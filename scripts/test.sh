@@ -1,28 +1,22 @@
 #!/usr/bin/env bash
 # Installs what the tests need (skipping what is already there) and runs every
-# test: formatting, clippy, then the whole workspace's tests.
+# test: formatting, clippy, the workspace's Rust tests, the wasm binding's tests
+# in headless Chromium, the site build, and the browser tests against it.
 # Usage: scripts/test.sh            (also what .ci/run calls, with CI=true)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 
-step() { printf '\n== %s\n' "$*"; }
+need_cargo
+need_rust_components
+need_wasm_target
+need_chromium
+need_npm_packages
+need_wasm_bindgen
+need_wasm_pack
 
-# Rust comes with this machine kind through rustup; make sure cargo is on PATH.
-if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
-    export PATH="$HOME/.cargo/bin:$PATH"
-fi
-if ! command -v cargo >/dev/null 2>&1; then
-    echo "scripts/test.sh: cargo not found. Install Rust with rustup (https://rustup.rs), then run this again." >&2
-    exit 1
-fi
-if command -v rustup >/dev/null 2>&1; then
-    for component in rustfmt clippy; do
-        if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
-            step "installing the $component component"
-            rustup component add "$component"
-        fi
-    done
-fi
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 
 step "rustfmt"
 cargo fmt --all --check
@@ -30,11 +24,22 @@ cargo fmt --all --check
 step "clippy"
 cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
 
-step "tests"
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-cargo test --workspace --locked 2>&1 | tee "$log"
+step "Rust tests"
+cargo test --workspace --locked 2>&1 | tee -a "$log"
 
-# One closing line for the whole run: the sum of every test binary's results.
+step "wasm binding tests (headless Chromium)"
+(cd crates/synack-wasm && CHROMEDRIVER=/usr/bin/chromedriver \
+    wasm-pack test --headless --chrome --mode no-install 2>&1) | tee -a "$log"
+
+step "site build"
+bash scripts/build-site.sh
+
+if compgen -G "tests/e2e/*.test.mjs" >/dev/null; then
+    step "browser tests (headless Chromium)"
+    node --test tests/e2e/ 2>&1 | tee -a "$log"
+fi
+
+# One closing line for the whole run, summed over every runner above.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     /^# pass / { p += $3 } /^# fail / { f += $3 }
      END { printf "\ntests: %d passed, %d failed\n", p, f }' "$log"

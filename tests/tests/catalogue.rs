@@ -79,7 +79,7 @@ fn impossible_scenarios_are_refused_with_a_reason() {
     let base = catalogue::scenario("three-way-handshake").unwrap();
     type Change = fn(&mut Scenario);
     let cases: [(&str, Change); 6] = [
-        ("network.c2s.loss must be between 0 and 1, found 1.5", |s| {
+        ("network.c2s.loss must be a probability between 0 and 1", |s| {
             s.network.c2s = Some(synack_core::net::Link { loss: 1.5, ..Default::default() })
         }),
         ("client.port must be between 1 and 65535", |s| s.client.port = Some(0)),

@@ -181,7 +181,7 @@ fn scenario_files_run_and_bad_ones_are_refused() {
             "--scenario-file",
             &write("loss.json", br#"{"network":{"link":{"loss":1.5}},"actions":[{"side":"client","do":"connect"}]}"#),
         ],
-        "invalid scenario: network.link.loss must be between 0 and 1, found 1.5",
+        "invalid scenario: network.link.loss must be a probability between 0 and 1",
     );
     refuses(
         &[

@@ -189,11 +189,39 @@ pub struct Inject {
 
 /// A sequence number: absolute, or relative to an ISN (the sender's for `seq`, the
 /// receiver's for `ack`), since the seed may choose the ISNs.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(untagged, expecting = "a sequence number (0 to 4294967295) or {\"isn_offset\": N}")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(untagged)]
 pub enum SeqSpec {
     Absolute(u32),
     Relative(IsnOffset),
+}
+
+// By hand rather than `#[serde(untagged)]`, which buffers its input and costs the
+// browser build kilobytes of generic code.
+impl<'de> Deserialize<'de> for SeqSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SeqSpec, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SeqSpec;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a sequence number (0 to 4294967295) or {\"isn_offset\": N}")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<SeqSpec, E> {
+                u32::try_from(n)
+                    .map(SeqSpec::Absolute)
+                    .map_err(|_| E::custom("a sequence number is at most 4294967295"))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<SeqSpec, E> {
+                u64::try_from(n)
+                    .map_err(|_| E::custom("a sequence number cannot be negative"))
+                    .and_then(|n| self.visit_u64(n))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<SeqSpec, A::Error> {
+                IsnOffset::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(SeqSpec::Relative)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// `{"isn_offset": -10}`: ten below the ISN.
@@ -531,7 +559,8 @@ impl EndpointSpec {
 fn validate_link(dir: &str, link: &Link) -> Result<(), ScenarioError> {
     for (name, p) in [("loss", link.loss), ("duplicate", link.duplicate), ("reorder", link.reorder)] {
         if !(0.0..=1.0).contains(&p) {
-            bail!("{dir}.{name} must be between 0 and 1, found {p}");
+            // No float formatting: it would cost the browser build 15 KB.
+            bail!("{dir}.{name} must be a probability between 0 and 1");
         }
     }
     for (name, v) in [

@@ -1,0 +1,279 @@
+#!/usr/bin/env node
+// Benchmarks <synack-viz> against the floors in www/bench/ and prints figures
+// (not a pass/fail test). Needs dist/ (bash scripts/build-site.sh) and Chromium.
+//
+//   node scripts/bench.mjs                 # 10 runs each
+//   BENCH_RUNS=20 BENCH_SECONDS=4 node scripts/bench.mjs
+//
+// (a) bytes the element needs: dist/synack/**/*.{js,mjs,css} + the wasm, raw and gzip -9;
+// (b) navigation start → first diagram drawn (performance.mark "synack-first-draw")
+//     versus the first contentful paint of www/bench/static-svg.html (the floor);
+// (c) main-thread time per animation frame while full-lifecycle plays (CDP
+//     Performance.getMetrics TaskDuration and ScriptDuration deltas over windows,
+//     divided by frames counted with an injected requestAnimationFrame counter), at 1×
+//     and with 4× CPU throttling, versus www/bench/bare-raf.html with the same number
+//     of arrows (the floor).
+
+import { readdir, readFile, stat } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { gzipSync, constants } from "node:zlib";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve } from "../tests/e2e/server.mjs";
+import { launch, newPage } from "../tests/e2e/browser.mjs";
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
+const DIST = join(REPO, "dist");
+const RUNS = Number(process.env.BENCH_RUNS) || 10; // fewer only for a smoke run
+const SECONDS = Number(process.env.BENCH_SECONDS) || 3;
+const WINDOW_MS = 250;
+const ARROWS = 11; // segments in full-lifecycle
+const TARGET = { gzipKB: 40, firstDraw: 2, frame: 1.5 };
+
+for (const f of ["synack/synack.js", "bench/static-svg.html", "bench/bare-raf.html", "bench/element.html"]) {
+  if (!existsSync(join(DIST, f))) {
+    console.error(`dist/${f} is missing: run \`bash scripts/build-site.sh\` first`);
+    process.exit(1);
+  }
+}
+
+// ---------- statistics ----------
+const sorted = (xs) => [...xs].sort((a, b) => a - b);
+const quantile = (xs, q) => {
+  const s = sorted(xs);
+  if (!s.length) return NaN;
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (i - lo);
+};
+const median = (xs) => quantile(xs, 0.5);
+const mmm = (xs) => ({ min: Math.min(...xs), median: median(xs), max: Math.max(...xs) });
+const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
+const fm = (s, d = 1, unit = "") => `${f(s.min, d)} / ${f(s.median, d)} / ${f(s.max, d)}${unit}`;
+const ok = (good) => (good ? "yes" : "**no**");
+
+// ---------- (a) bytes ----------
+async function files(dir) {
+  const out = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await files(p)));
+    else if (/\.(m?js|css|wasm)$/.test(e.name)) out.push(p);
+  }
+  return out.sort();
+}
+
+async function bytes() {
+  const list = [];
+  for (const p of await files(join(DIST, "synack"))) {
+    const data = await readFile(p);
+    list.push({ file: relative(DIST, p), raw: data.length, gzip: gzipSync(data, { level: constants.Z_BEST_COMPRESSION }).length });
+  }
+  const sum = (k, pred = () => true) => list.filter(pred).reduce((n, x) => n + x[k], 0);
+  const isWasm = (x) => x.file.endsWith(".wasm");
+  return {
+    list,
+    raw: sum("raw"),
+    gzip: sum("gzip"),
+    wasmRaw: sum("raw", isWasm),
+    wasmGzip: sum("gzip", isWasm),
+    jsRaw: sum("raw", (x) => !isWasm(x)),
+    jsGzip: sum("gzip", (x) => !isWasm(x)),
+  };
+}
+
+// ---------- (b) first diagram ----------
+async function firstDraw(browser, base) {
+  const element = [];
+  const elementFcp = [];
+  const floorFcp = [];
+  const floorLoad = [];
+  for (let i = 0; i < RUNS; i++) {
+    // Interleaved, each in a fresh context (empty cache).
+    {
+      const page = await newPage(browser, { width: 1000, height: 800 });
+      await page.goto(new URL("bench/element.html", base).href);
+      const t = await page.waitForFunction(
+        () => performance.getEntriesByName("synack-first-draw")[0]?.startTime,
+        null,
+        { timeout: 20_000, polling: 10 },
+      );
+      element.push(await t.jsonValue());
+      const fcp = await page.waitForFunction(
+        () => performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+        null,
+        { timeout: 5_000, polling: 10 },
+      );
+      elementFcp.push(await fcp.jsonValue());
+      if (page.errors.length) console.warn("element.html errors:", page.errors);
+      await page.closeAll();
+    }
+    {
+      const page = await newPage(browser, { width: 1000, height: 800 });
+      await page.goto(new URL("bench/static-svg.html", base).href, { waitUntil: "load" });
+      const fcp = await page.waitForFunction(
+        () => performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+        null,
+        { timeout: 5_000, polling: 10 },
+      );
+      floorFcp.push(await fcp.jsonValue());
+      floorLoad.push(await page.evaluate(() => performance.getEntriesByType("navigation")[0].loadEventStart));
+      if (page.errors.length) console.warn("static-svg.html errors:", page.errors);
+      await page.closeAll();
+    }
+  }
+  return { element: mmm(element), elementFcp: mmm(elementFcp), floorFcp: mmm(floorFcp), floorLoad: mmm(floorLoad) };
+}
+
+// ---------- (c) frames ----------
+const KEEP_PLAYING = () => {
+  // Count frames; and keep full-lifecycle playing: when it reaches the end, start over.
+  window.__frames = 0;
+  const count = () => {
+    window.__frames++;
+    requestAnimationFrame(count);
+  };
+  requestAnimationFrame(count);
+  const el = document.querySelector("synack-viz");
+  if (el) {
+    window.__restarts = 0;
+    window.__steps = 0;
+    el.addEventListener("synack-step", () => window.__steps++);
+    setInterval(() => {
+      if (el.shadowRoot.querySelector(".outcome")?.textContent.trim()) {
+        window.__restarts++;
+        Promise.resolve(el.reset()).then(() => el.play());
+      }
+    }, 100);
+    el.play();
+  }
+};
+
+async function frameRun(browser, base, path, rate) {
+  const page = await newPage(browser, { width: 1000, height: 1400 });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate });
+  await page.goto(new URL(path, base).href);
+  await page.waitForFunction(() => performance.getEntriesByName("synack-first-draw").length > 0, null, { timeout: 30_000 });
+  await page.evaluate(KEEP_PLAYING);
+  await page.waitForTimeout(300); // settle: first step, layout
+  const sample = async () => {
+    const { metrics } = await cdp.send("Performance.getMetrics");
+    const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
+    const frames = await page.evaluate(() => window.__frames);
+    return { task: m.TaskDuration * 1000, script: m.ScriptDuration * 1000, frames, t: performance.now() };
+  };
+  const windows = [];
+  let prev = await sample();
+  const first = prev;
+  const end = Date.now() + SECONDS * 1000;
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, WINDOW_MS));
+    const now = await sample();
+    const frames = now.frames - prev.frames;
+    if (frames > 0) windows.push({ task: (now.task - prev.task) / frames, script: (now.script - prev.script) / frames });
+    prev = now;
+  }
+  const frames = prev.frames - first.frames;
+  const fps = frames / ((prev.t - first.t) / 1000);
+  const { restarts, steps } = await page.evaluate(() => ({ restarts: window.__restarts ?? 0, steps: window.__steps ?? 0 }));
+  if (page.errors.length) console.warn(`${path} errors:`, page.errors);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+  await page.closeAll();
+  return {
+    task: (prev.task - first.task) / frames,
+    script: (prev.script - first.script) / frames,
+    fps,
+    restarts,
+    steps,
+    windows,
+  };
+}
+
+async function frameCost(browser, base, path, rate) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await frameRun(browser, base, path, rate));
+  const w = runs.flatMap((r) => r.windows);
+  return {
+    task: mmm(runs.map((r) => r.task)),
+    script: mmm(runs.map((r) => r.script)),
+    fps: mmm(runs.map((r) => r.fps)),
+    p50: quantile(w.map((x) => x.task), 0.5),
+    p95: quantile(w.map((x) => x.task), 0.95),
+    scriptP50: quantile(w.map((x) => x.script), 0.5),
+    scriptP95: quantile(w.map((x) => x.script), 0.95),
+    restarts: runs.reduce((n, r) => n + r.restarts, 0),
+    steps: runs.reduce((n, r) => n + r.steps, 0),
+  };
+}
+
+// ---------- main ----------
+const t0 = Date.now();
+const site = await serve(DIST);
+const browser = await launch();
+try {
+  const b = await bytes();
+  console.log(`\n## (a) bytes the element needs (dist/synack/)\n`);
+  console.log("| file | raw | gzip -9 |\n|---|---:|---:|");
+  for (const x of b.list) console.log(`| ${x.file} | ${x.raw} | ${x.gzip} |`);
+  console.log(`| **all** | **${b.raw}** | **${b.gzip}** |`);
+
+  console.log(`\n## (b) first diagram (${RUNS} fresh loads each) …`);
+  const fd = await firstDraw(browser, site.url);
+  console.log(`element  synack-first-draw  min/median/max ${fm(fd.element, 1, " ms")}`);
+  console.log(`element  first-contentful-paint         ${fm(fd.elementFcp, 1, " ms")}`);
+  console.log(`floor    static-svg FCP                 ${fm(fd.floorFcp, 1, " ms")}`);
+  console.log(`floor    static-svg load                ${fm(fd.floorLoad, 1, " ms")}`);
+
+  const frames = {};
+  for (const rate of [1, 4]) {
+    console.log(`\n## (c) frame cost, CPU ${rate}× (${RUNS} runs × ${SECONDS} s each) …`);
+    const ours = await frameCost(browser, site.url, "bench/element.html?scenario=full-lifecycle&speed=4&autoplay", rate);
+    const floor = await frameCost(browser, site.url, `bench/bare-raf.html?n=${ARROWS}`, rate);
+    frames[rate] = { ours, floor };
+    for (const [name, r] of [["element full-lifecycle", ours], [`bare-raf n=${ARROWS}`, floor]]) {
+      console.log(
+        `${name.padEnd(24)} task/frame ${fm(r.task, 3, " ms")} · script/frame ${fm(r.script, 3, " ms")} · ` +
+          `windows p50 ${f(r.p50, 3)} p95 ${f(r.p95, 3)} ms · fps ${fm(r.fps, 0)}` +
+          (name.startsWith("element") ? ` · steps shown ${r.steps}, restarts ${r.restarts}` : ""),
+      );
+    }
+  }
+
+  // ---------- summary ----------
+  const gzKB = b.gzip / 1024;
+  const drawRatio = fd.element.median / fd.floorFcp.median;
+  const rows = [];
+  rows.push(["Element bytes, gzip -9 (JS + wasm)", `${f(gzKB, 1)} KB (JS ${f(b.jsGzip / 1024, 1)} + wasm ${f(b.wasmGzip / 1024, 1)}); raw ${f(b.raw / 1024, 1)} KB`, "—", "—", `≤ ${TARGET.gzipKB} KB`, ok(gzKB <= TARGET.gzipKB)]);
+  rows.push(["First diagram, ms from navigation (min / median / max)", fm(fd.element), `${fm(fd.floorFcp)} (static SVG FCP)`, `${f(drawRatio, 2)}×`, `≤ ${TARGET.firstDraw}×`, ok(drawRatio <= TARGET.firstDraw)]);
+  for (const rate of [1, 4]) {
+    const { ours, floor } = frames[rate];
+    const r50 = ours.p50 / floor.p50;
+    const r95 = ours.p95 / floor.p95;
+    rows.push([
+      `Main thread per frame, CPU ${rate}×, p50 / p95 (ms)`,
+      `${f(ours.p50, 3)} / ${f(ours.p95, 3)}`,
+      `${f(floor.p50, 3)} / ${f(floor.p95, 3)} (bare rAF, ${ARROWS} arrows)`,
+      `${f(r50, 2)}× / ${f(r95, 2)}×`,
+      `≤ ${TARGET.frame}×`,
+      ok(r50 <= TARGET.frame && r95 <= TARGET.frame),
+    ]);
+    rows.push([
+      `… per-run mean, CPU ${rate}× (min / median / max, ms)`,
+      fm(ours.task, 3),
+      fm(floor.task, 3),
+      `${f(ours.task.median / floor.task.median, 2)}×`,
+      "",
+      "",
+    ]);
+  }
+  console.log(`\n## Summary (paste into BENCHMARKS.md)\n`);
+  console.log(`Chromium ${browser.version()}, headless, ${RUNS} runs each; ${new Date().toISOString().slice(0, 10)}; \`node scripts/bench.mjs\`.\n`);
+  console.log("| measure | synack | floor | ratio | target | met |\n|---|---|---|---|---|---|");
+  for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+  console.log(`\n(bench took ${f((Date.now() - t0) / 1000, 0)} s)`);
+} finally {
+  await browser.close();
+  await site.close();
+}

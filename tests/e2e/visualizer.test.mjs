@@ -1,0 +1,426 @@
+// Browser tests of <synack-viz> against the built site (dist/, from
+// `bash scripts/build-site.sh`). Each test looks at what a reader sees: the shadow
+// DOM's segments and state badges, the narration, the outcome, errors shown in
+// the element, and the page's console.
+//
+//   bash scripts/build-site.sh && node --test tests/e2e/
+//
+// Screenshots go to tests/artifacts/ (gitignored).
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve } from "./server.mjs";
+import { launch, newPage, screenshot } from "./browser.mjs";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = join(HERE, "..", "..");
+const DIST = process.env.SYNACK_DIST ?? join(REPO, "dist"); // another build, for checking the tests themselves
+const PAGES = join(HERE, "pages");
+const TIMEOUT = 30_000;
+
+if (!existsSync(join(DIST, "synack", "synack.js"))) {
+  throw new Error("dist/synack/synack.js is missing: run `bash scripts/build-site.sh` first");
+}
+
+/** The catalogue ids, read from the engine's source so the test follows it. */
+function catalogueIds() {
+  const src = readFileSync(join(REPO, "crates", "synack-core", "src", "catalogue.rs"), "utf8");
+  return [...src.matchAll(/^\s*id: "([a-z0-9-]+)",$/gm)].map((m) => m[1]);
+}
+
+let browser;
+let site;
+const allErrors = []; // every page's errors, for the last test
+
+before(async () => {
+  site = await serve(DIST, { "/test-pages/": PAGES });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+/** Opens a page and records its errors for the final check. */
+async function open(path, options) {
+  const page = await newPage(browser, options);
+  page.path = path;
+  await page.goto(new URL(path, site.url).href, { waitUntil: "load" });
+  return page;
+}
+
+async function done(page) {
+  allErrors.push(...page.errors.map((e) => `${page.path}: ${e}`));
+  await page.closeAll();
+}
+
+/** Waits until every `synack-viz` matching `selector` has drawn (or failed); returns their `ready` values. */
+async function whenReady(page, selector = "synack-viz") {
+  return page.evaluate(async (selector) => {
+    await customElements.whenDefined("synack-viz");
+    const els = [...document.querySelectorAll(selector)];
+    const timeout = new Promise((_, fail) => setTimeout(() => fail(new Error(`${selector}: not ready after 15 s`)), 15_000));
+    return Promise.race([Promise.all(els.map((el) => Promise.resolve(el.ready))), timeout]);
+  }, selector);
+}
+
+/** What the reader sees in one element: per panel, its states, segments, narration and outcome. */
+function snapshot(page, selector) {
+  return page.evaluate((selector) => {
+    const root = document.querySelector(selector).shadowRoot;
+    return [...root.querySelectorAll(".panel")].map((panel) => ({
+      heading: panel.querySelector("h3")?.textContent ?? "",
+      client: panel.querySelector('[data-side="client"][data-state]')?.dataset.state ?? null,
+      server: panel.querySelector('[data-side="server"][data-state]')?.dataset.state ?? null,
+      segments: [...panel.querySelectorAll("g.segment")].map((g) => ({ ...g.dataset })),
+      narration: panel.querySelector(".narration")?.textContent.trim() ?? null,
+      outcome: panel.querySelector(".outcome")?.textContent.trim() ?? null,
+    }));
+  }, selector);
+}
+
+/** Steps `selector` until `step()` resolves null (at most `limit` times); returns the events and the synack-step details. */
+function stepToEnd(page, selector, limit = 200) {
+  return page.evaluate(
+    async ({ selector, limit }) => {
+      const el = document.querySelector(selector);
+      const details = [];
+      const onStep = (e) => details.push(JSON.parse(JSON.stringify(e.detail)));
+      el.addEventListener("synack-step", onStep);
+      const events = [];
+      const states = [];
+      let ended = false;
+      for (let i = 0; i < limit; i++) {
+        const e = await el.step();
+        if (e === null) {
+          ended = true;
+          break;
+        }
+        events.push(JSON.parse(JSON.stringify(e)));
+        const badge = (side) => el.shadowRoot.querySelector(`[data-side="${side}"][data-state]`)?.dataset.state;
+        states.push([badge("client"), badge("server")]);
+      }
+      el.removeEventListener("synack-step", onStep);
+      return { events, details, states, ended };
+    },
+    { selector, limit },
+  );
+}
+
+/** Steps until the element shows at least one g.segment; returns how many steps it took. */
+function stepUntilSegment(page, selector) {
+  return page.evaluate(async (selector) => {
+    const el = document.querySelector(selector);
+    for (let i = 1; i <= 50; i++) {
+      if ((await el.step()) === null) return -1;
+      if (el.shadowRoot.querySelector("g.segment")) return i;
+    }
+    return -1;
+  }, selector);
+}
+
+/** The contract: every g.segment is one segment sent, numbered by data-id. */
+function assertSegmentsNumbered(panel) {
+  const bad = panel.segments.filter((s) => !/^[1-9]\d*$/.test(s.id ?? ""));
+  assert.deepEqual(bad, [], `every g.segment has a data-id (found ${bad.length} g.segment without one, of ${panel.segments.length})`);
+}
+
+describe("pages", () => {
+  test("the gallery shows one element per catalogue entry plus the comparison", { timeout: TIMEOUT }, async () => {
+    const ids = catalogueIds();
+    assert.equal(ids.length, 15, `catalogue.rs lists ${ids.length} ids`);
+    const page = await open("index.html", { width: 1200, height: 900 });
+    try {
+      const ready = await whenReady(page);
+      const info = await page.evaluate(() =>
+        [...document.querySelectorAll("synack-viz")].map((el) => ({
+          scenario: el.getAttribute("scenario"),
+          compare: el.hasAttribute("compare"),
+          svg: !!el.shadowRoot?.querySelector(".panel svg"),
+          alert: el.shadowRoot?.querySelector('[role="alert"]')?.textContent ?? null,
+        })),
+      );
+      const plain = info.filter((e) => !e.compare);
+      const compared = info.filter((e) => e.compare);
+      assert.equal(compared.length, 1, "exactly one comparison element");
+      assert.deepEqual(plain.map((e) => e.scenario ?? "three-way-handshake").sort(), [...ids].sort(), "one element per catalogue entry");
+      assert.equal(info.length, 16);
+      assert.deepEqual(info.filter((e) => e.alert !== null).map((e) => `${e.scenario}: ${e.alert}`), [], "no element shows an error");
+      assert.ok(info.every((e) => e.svg), "every element drew its diagram");
+      assert.ok(ready.every((r) => r !== false), "every element's ready resolved true");
+      await page.waitForTimeout(700); // let first arrows finish sliding
+      await screenshot(page, "index-1200");
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+
+  test("the gallery fits a 360 px phone screen", { timeout: TIMEOUT }, async () => {
+    const page = await open("index.html", { width: 360, height: 800 });
+    try {
+      await whenReady(page);
+      await page.waitForTimeout(700);
+      await screenshot(page, "index-360");
+      const wide = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        elements: [...document.querySelectorAll("synack-viz")]
+          .map((el) => ({ id: el.getAttribute("scenario") ?? "(compare)", right: Math.round(el.getBoundingClientRect().right) }))
+          .filter((e) => e.right > innerWidth),
+        // Parts of an element's shadow DOM (controls, panels) drawn past its own right edge get clipped.
+        clipped: [...document.querySelectorAll("synack-viz")].flatMap((el) => {
+          const edge = el.getBoundingClientRect().right + 1;
+          return [...el.shadowRoot.querySelectorAll("*")]
+            .filter((n) => !(n instanceof SVGElement) || n.localName === "svg")
+            .filter((n) => {
+              const r = n.getBoundingClientRect();
+              return r.width > 0 && r.right > edge;
+            })
+            .map((n) => `${el.getAttribute("scenario") ?? "(compare)"}: <${n.localName}${n.className ? ` class="${n.className.baseVal ?? n.className}"` : ""}> ${Math.round(n.getBoundingClientRect().right - edge + 1)} px past the element's edge`);
+        }),
+      }));
+      assert.deepEqual(page.errors, []);
+      assert.deepEqual(wide.elements, [], "no element sticks out past the right edge");
+      assert.deepEqual(wide.clipped.slice(0, 6), [], `nothing inside an element is cut off at its right edge (${wide.clipped.length} in all)`);
+      assert.ok(wide.page <= 361, `the page scrolls sideways: ${wide.page} px wide at 360 px`);
+    } finally {
+      await done(page);
+    }
+  });
+
+  test("the sample post loads with several elements", { timeout: TIMEOUT }, async () => {
+    const page = await open("post.html", { width: 1000, height: 900 });
+    try {
+      const ready = await whenReady(page);
+      assert.ok(ready.length >= 2, `post.html has ${ready.length} <synack-viz> elements`);
+      const drawn = await page.evaluate(() =>
+        [...document.querySelectorAll("synack-viz")].map((el) => ({
+          svg: !!el.shadowRoot.querySelector(".panel svg"),
+          alert: el.shadowRoot.querySelector('[role="alert"]')?.textContent ?? null,
+        })),
+      );
+      assert.deepEqual(drawn.filter((d) => !d.svg || d.alert), [], "every element drew a diagram and shows no error");
+      await page.waitForTimeout(700);
+      await screenshot(page, "post");
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+});
+
+describe("the element", () => {
+  test("steps through the three-way handshake", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/handshake.html");
+    try {
+      assert.equal((await whenReady(page, "#viz"))[0], true);
+      const [before] = await snapshot(page, "#viz");
+      assert.equal(before.client, "CLOSED", "client before any step");
+      assert.equal(before.server, "CLOSED", "server before any step");
+      assert.equal(before.segments.length, 0, "no segment before any step");
+      assert.equal(before.outcome, "", "no outcome before the end");
+
+      const run = await stepToEnd(page, "#viz");
+      assert.ok(run.ended, "step() resolved null at the end");
+      assert.ok(run.events.length >= 3, `${run.events.length} steps`);
+      // One synack-step per step, carrying the event step() resolved to.
+      assert.equal(run.details.length, run.events.length, "one synack-step event per step");
+      run.details.forEach((d, i) => {
+        assert.ok(d.event && typeof d.event === "object", `synack-step #${i + 1} has detail.event`);
+        assert.deepEqual(d.event, run.events[i], `synack-step #${i + 1} carries the event step() returned`);
+        assert.equal(d.index, i + 1, `synack-step #${i + 1} detail.index`);
+      });
+      // The states the reader sees go through the handshake in order.
+      const clientSeen = [...new Set(run.states.map((s) => s[0]))];
+      const serverSeen = [...new Set(run.states.map((s) => s[1]))];
+      assert.deepEqual(clientSeen.filter((s) => s !== "CLOSED"), ["SYN-SENT", "ESTABLISHED"], "client states in order");
+      assert.deepEqual(serverSeen.filter((s) => s !== "CLOSED"), ["LISTEN", "SYN-RECEIVED", "ESTABLISHED"], "server states in order");
+
+      const [end] = await snapshot(page, "#viz");
+      assertSegmentsNumbered(end);
+      const seen = end.segments.map(({ id, dir, flags, seq, ack, len }) => ({ id, dir, flags, seq, ack, len }));
+      assert.deepEqual(seen, [
+        { id: "1", dir: "c2s", flags: "SYN", seq: "100", ack: "", len: "0" },
+        { id: "2", dir: "s2c", flags: "SYN,ACK", seq: "300", ack: "101", len: "0" },
+        { id: "3", dir: "c2s", flags: "ACK", seq: "101", ack: "301", len: "0" },
+      ]);
+      assert.ok(end.segments.every((s) => s.lost === undefined && s.retransmission === undefined), "nothing lost or resent");
+      assert.equal(end.client, "ESTABLISHED");
+      assert.equal(end.server, "ESTABLISHED");
+      assert.match(end.narration, /\S/, "narration says something");
+      assert.match(end.outcome, /ESTABLISHED/, "outcome shown at the end");
+
+      // The arrows point the right way once they have landed, from lifeline to lifeline.
+      await page.waitForTimeout(600);
+      const arrows = await page.evaluate(() => {
+        const root = document.querySelector("#viz").shadowRoot;
+        const lifelines = [...root.querySelectorAll("line.lifeline")].map((l) => Number(l.getAttribute("x1"))).sort((a, b) => a - b);
+        return {
+          lifelines,
+          lines: [...root.querySelectorAll("g.segment")].map((g) => {
+            const l = g.querySelector("line");
+            return { dir: g.dataset.dir, x1: +l.getAttribute("x1"), x2: +l.getAttribute("x2"), y1: +l.getAttribute("y1"), y2: +l.getAttribute("y2") };
+          }),
+        };
+      });
+      assert.equal(arrows.lifelines.length, 2, "two lifelines");
+      const [xc, xs] = arrows.lifelines;
+      for (const a of arrows.lines) {
+        const [from, to] = a.dir === "c2s" ? [xc, xs] : [xs, xc];
+        assert.ok(Math.abs(a.x1 - from) < 2 && Math.abs(a.x2 - to) < 2, `${a.dir} arrow runs ${a.x1}→${a.x2}, lifelines ${xc}, ${xs}`);
+        assert.ok(a.y2 > a.y1, "arrows slope down (time runs down)");
+      }
+      await screenshot(page, "handshake-end");
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+
+  test("the comparison shows two-way and three-way side by side", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/compare.html", { width: 1200, height: 900 });
+    try {
+      assert.equal((await whenReady(page, "#viz"))[0], true);
+      const start = await snapshot(page, "#viz");
+      assert.equal(start.length, 2, "two panels");
+      assert.ok(start.every((p) => p.client === "CLOSED" && p.server === "CLOSED"), "both panels start CLOSED");
+      assert.ok(start.every((p) => p.outcome === ""), "no outcome before the end");
+
+      await page.evaluate(() => document.querySelector("#viz").seek(Infinity));
+      const end = await snapshot(page, "#viz");
+      assert.equal(end.length, 2, "two panels");
+      const two = end.find((p) => /two-way/i.test(p.heading));
+      const three = end.find((p) => /three-way/i.test(p.heading));
+      assert.ok(two && three, `panel headings: ${end.map((p) => JSON.stringify(p.heading)).join(", ")}`);
+      assert.notEqual(two, three);
+      for (const p of end) {
+        assertSegmentsNumbered(p);
+        assert.ok(p.client && p.server, `panel "${p.heading}" shows both states`);
+        assert.match(p.outcome, /\S/, `panel "${p.heading}" shows an outcome`);
+      }
+      assert.equal(two.server, "ESTABLISHED", "two-way: the server is fooled into ESTABLISHED");
+      assert.match(two.outcome, /no client asked/i, "two-way outcome says no client asked for it");
+      assert.ok(
+        three.segments.some((s) => s.flags === "RST" && s.dir === "c2s"),
+        "three-way: the client sends an RST",
+      );
+      assert.ok(!two.segments.some((s) => s.flags.split(",").includes("RST")), "two-way: nobody resets");
+      assert.equal(three.client, "ESTABLISHED");
+      assert.equal(three.server, "ESTABLISHED");
+      assert.ok(three.segments.some((s) => s.stale === "true" && s.flags === "SYN"), "the old duplicate SYN is drawn");
+      await screenshot(page, "compare-end");
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+
+  test("dropping the SYN: dropSegment() and a click on the arrow both resend it", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/drop.html", { width: 1000, height: 1400 });
+    try {
+      await whenReady(page);
+      for (const how of ["api", "click"]) {
+        const sel = `#${how}`;
+        const steps = await stepUntilSegment(page, sel);
+        assert.ok(steps > 0, `${how}: a segment appears after some steps`);
+        const [mid] = await snapshot(page, sel);
+        assertSegmentsNumbered(mid);
+        assert.equal(mid.segments.length, 1, `${how}: exactly one segment so far`);
+        const first = mid.segments[0];
+        assert.equal(first.flags, "SYN");
+        assert.equal(first.seq, "100");
+        assert.equal(first.lost, undefined, `${how}: not lost yet`);
+        if (how === "api") {
+          await page.evaluate(async ({ sel, id }) => document.querySelector(sel).dropSegment(id), { sel, id: Number(first.id) });
+        } else {
+          // A reader clicks the arrow while it is in flight.
+          await page.locator(`${sel} g.segment[data-id="${first.id}"]`).click({ timeout: 5_000 });
+          await page.waitForFunction(
+            (sel) => document.querySelector(sel).shadowRoot.querySelector('g.segment[data-lost="true"]'),
+            sel,
+            { timeout: 5_000 },
+          );
+        }
+        const run = await stepToEnd(page, sel);
+        assert.ok(run.ended, `${how}: reached the end`);
+        const [end] = await snapshot(page, sel);
+        const lost = end.segments.filter((s) => s.lost === "true");
+        assert.equal(lost.length, 1, `${how}: one segment drawn as lost`);
+        assert.equal(lost[0].flags, "SYN");
+        assert.equal(lost[0].seq, "100");
+        const lostId = Number(lost[0].id);
+        const resent = end.segments.filter((s) => Number(s.id) > lostId && s.flags === "SYN" && s.seq === "100");
+        assert.equal(resent.length, 1, `${how}: the SYN is sent again`);
+        assert.equal(resent[0].retransmission, "true", `${how}: marked as a retransmission`);
+        assert.equal(end.client, "ESTABLISHED", `${how}: the connection still opens`);
+        assert.equal(end.server, "ESTABLISHED");
+      }
+      await page.waitForTimeout(600);
+      await screenshot(page, "drop-end");
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+
+  for (const [file, bad] of [["bad-scenario", "no-such"], ["bad-isn", "-5"]]) {
+    test(`a bad attribute (${file}) shows a readable error in the element`, { timeout: TIMEOUT }, async () => {
+      const page = await open(`test-pages/${file}.html`, { width: 800, height: 400 });
+      try {
+        const [ready] = await whenReady(page, "#viz");
+        assert.notEqual(ready, true, "ready does not claim success");
+        const shown = await page.evaluate(() => {
+          const root = document.querySelector("#viz").shadowRoot;
+          const alert = root.querySelector('[role="alert"]');
+          const r = alert?.getBoundingClientRect();
+          return { text: alert?.textContent ?? null, visible: !!r && r.width > 0 && r.height > 0, svg: !!root.querySelector("svg") };
+        });
+        assert.ok(shown.text !== null, "an element with role=alert");
+        assert.ok(shown.text.includes(bad), `the message names the bad value ${bad}: ${JSON.stringify(shown.text)}`);
+        assert.ok(shown.visible, "the message is visible");
+        assert.equal(shown.svg, false, "no diagram drawn from bad input");
+        await screenshot(page, `error-${file}`);
+        assert.deepEqual(page.errors.filter((e) => e.startsWith("uncaught")), [], "no uncaught exception");
+        assert.deepEqual(page.errors, []);
+      } finally {
+        await done(page);
+      }
+    });
+  }
+
+  test("two elements on one page step independently", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/two.html");
+    try {
+      assert.deepEqual(await whenReady(page), [true, true]);
+      const steps = await stepUntilSegment(page, "#one");
+      assert.ok(steps > 0);
+      const [one] = await snapshot(page, "#one");
+      const [two] = await snapshot(page, "#two");
+      assert.equal(one.client, "SYN-SENT", "the stepped element moved on");
+      assert.equal(one.segments.length, 1);
+      assert.equal(two.client, "CLOSED", "the other stays CLOSED");
+      assert.equal(two.server, "CLOSED");
+      assert.equal(two.segments.length, 0);
+      // And the other way round: stepping the second leaves the first where it was.
+      await page.evaluate(async () => {
+        const el = document.querySelector("#two");
+        while ((await el.step()) !== null);
+      });
+      const [oneAfter] = await snapshot(page, "#one");
+      const [twoAfter] = await snapshot(page, "#two");
+      assert.deepEqual(oneAfter, one, "the first element did not change");
+      assert.equal(twoAfter.client, "ESTABLISHED");
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+});
+
+test("no console errors on any page", () => {
+  assert.deepEqual(allErrors, []);
+});

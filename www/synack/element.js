@@ -1,0 +1,746 @@
+// <synack-viz>: a TCP connection, step by step, as a ladder diagram.
+//
+// The engine (wasm) runs the scenario to completion and hands over the whole trace;
+// this element lays it out once (layout.js), then reveals it step by step. A step
+// is a primary event and its immediate consequences (narrate.js). While playing,
+// only the arrows in flight change from frame to frame.
+
+import { catalogue, loadEngine, runScenario } from "./engine.js";
+import { layout, statesAfter, stateFamily, CHAR_W, LINE_H } from "./layout.js";
+import { narrate, primary, steps } from "./narrate.js";
+import { css } from "./style.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const MAX_U32 = 4294967295;
+const MODES = { "two-way": "Two-way handshake", "three-way": "Three-way handshake", "four-way": "Four-way handshake" };
+
+let sheet = null;
+function styles() {
+  if (sheet === null) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+  }
+  return sheet;
+}
+
+function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function svg(tag, attrs = {}, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const ICONS = {
+  restart: "M4 3v10M13 3 6 8l7 5z",
+  back: "M12 3 5 8l7 5z",
+  play: "M5 3l8 5-8 5z",
+  pause: "M5 3h2v10H5zM9 3h2v10H9z",
+  step: "M4 3l7 5-7 5zM12 3v10",
+};
+
+function icon(name) {
+  const s = svg("svg", { viewBox: "0 0 16 16", width: 14, height: 14, "aria-hidden": "true", class: "icon" });
+  s.append(svg("path", { d: ICONS[name] }));
+  return s;
+}
+
+const reducedMotion = () => globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
+
+/** Attribute values, checked: a bad one becomes a readable message, not a blank box. */
+function readOptions(host) {
+  const get = (name) => host.getAttribute(name);
+  const whole = (name, max) => {
+    const v = get(name);
+    if (v === null) return undefined;
+    if (!/^\s*\d+\s*$/.test(v) || Number(v) > max) {
+      throw new Error(`${name}="${v}" is not a whole number from 0 to ${max}`);
+    }
+    return Number(v);
+  };
+  const numbers = get("numbers") ?? "relative";
+  if (numbers !== "relative" && numbers !== "absolute") {
+    throw new Error(`numbers="${numbers}" must be relative or absolute`);
+  }
+  const speedText = get("speed") ?? "1";
+  const speed = Number(speedText);
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 16) {
+    throw new Error(`speed="${speedText}" must be a number above 0 and at most 16`);
+  }
+  const compare = host.hasAttribute("compare");
+  const against = compare ? get("compare") || "two-way" : null;
+  if (against !== null && !(against in MODES)) {
+    throw new Error(`compare="${against}" must be empty, two-way or four-way`);
+  }
+  return {
+    scenario: get("scenario") ?? (compare ? "old-duplicate-syn" : "three-way-handshake"),
+    handshake: get("handshake") ?? undefined,
+    seed: whole("seed", Number.MAX_SAFE_INTEGER),
+    isnClient: whole("isn-client", MAX_U32),
+    isnServer: whole("isn-server", MAX_U32),
+    numbers,
+    speed,
+    compare: against,
+  };
+}
+
+/** One ladder diagram: a trace, its layout, and the SVG showing a prefix of it. */
+class Panel {
+  constructor(host, heading) {
+    this.host = host;
+    this.root = el("section", { class: "panel" });
+    if (heading) this.root.append(el("h3", {}, heading));
+    const sides = el("div", { class: "sides" });
+    this.badges = {};
+    this.sideBoxes = {};
+    for (const side of ["client", "server"]) {
+      const box = el("div", { class: "side" });
+      this.sideBoxes[side] = box;
+      box.append(el("b", {}, side === "client" ? "Client" : "Server"));
+      const badge = el("span", { class: "badge", "data-side": side, "data-state": "CLOSED", "data-family": "closed" }, "CLOSED");
+      box.append(badge);
+      this.badges[side] = badge;
+      sides.append(box);
+    }
+    this.svg = svg("svg", { role: "img" });
+    this.narration = el("p", { class: "narration", "aria-live": "polite" });
+    this.outcome = el("div", { class: "outcome" });
+    this.log = el("ol");
+    const details = el("details", { class: "log" });
+    details.append(el("summary", {}, "Event log"), this.log);
+    this.root.append(sides, this.svg, this.narration, this.outcome, details);
+    this.shown = 0;
+    this.playY = 0;
+    this.nodes = new Map(); // segment id → its <g>
+  }
+
+  setTrace(trace, options) {
+    this.trace = trace;
+    this.options = options;
+    this.ends = steps(trace.events);
+    this.relayout();
+  }
+
+  relayout() {
+    const width = Math.max(300, Math.round(this.root.clientWidth || this.host.clientWidth || 640) - 12);
+    this.geo = layout(this.trace, { width, numbers: this.options.numbers });
+    this.svg.setAttribute("viewBox", `0 0 ${this.geo.width} ${this.geo.height}`);
+    // Centre each side's name and state over its lifeline.
+    const scale = (this.svg.clientWidth || this.geo.width) / this.geo.width;
+    this.sideBoxes.client.style.left = `${this.geo.xClient * scale}px`;
+    this.sideBoxes.server.style.left = `${this.geo.xServer * scale}px`;
+    this.svg.setAttribute("aria-label", `${this.trace.title}: ladder diagram of segments between client and server`);
+    this.drawStatic();
+    this.nodes.clear();
+    const shown = this.shown;
+    this.shown = 0;
+    this.show(shown, false);
+  }
+
+  /** Lifelines and time breaks: the parts that do not depend on the step. */
+  drawStatic() {
+    const g = this.geo;
+    this.svg.replaceChildren();
+    for (const b of g.breaks) {
+      const br = svg("g", { class: "break" });
+      br.append(svg("line", { x1: 8, x2: g.width - 8, y1: b.y, y2: b.y }));
+      const w = b.text.length * CHAR_W + 12;
+      br.append(svg("rect", { x: g.width / 2 - w / 2, y: b.y - 9, width: w, height: 18 }));
+      br.append(svg("text", { x: g.width / 2, y: b.y + 4, "text-anchor": "middle" }, b.text));
+      this.svg.append(br);
+    }
+    for (const x of [g.xClient, g.xServer]) {
+      this.svg.append(svg("line", { class: "lifeline", x1: x, x2: x, y1: 4, y2: g.height - 4 }));
+    }
+    this.phases = svg("g");
+    this.layer = svg("g");
+    this.labels = svg("g", { class: "labels" });
+    this.svg.append(this.phases, this.layer, this.labels);
+  }
+
+  /** Show the first `n` events; `animate` slides the arrows in flight. */
+  show(n, animate) {
+    n = Math.max(0, Math.min(n, this.trace.events.length));
+    const from = this.playY;
+    this.shown = n;
+    this.redrawShown();
+    const target = n > 0 ? this.geo.rows[n - 1] + 2 : 0;
+    this.tween = animate && target > from && !reducedMotion() ? { from, to: target } : null;
+    this.setPlayY(this.tween ? from : target);
+    this.updateText();
+  }
+
+  /** Rebuild what exists at step `shown`: segments sent, state pills, marks. */
+  redrawShown() {
+    const g = this.geo;
+    const n = this.shown;
+    this.layer.replaceChildren();
+    this.labels.replaceChildren();
+    this.phases.replaceChildren();
+    this.nodes.clear();
+    // Lifeline colour by state, up to now.
+    for (const side of ["client", "server"]) {
+      const x = side === "client" ? g.xClient : g.xServer;
+      let state = "CLOSED";
+      let y0 = 4;
+      for (const s of g.states) {
+        if (s.index >= n) break;
+        if (s.side !== side) continue;
+        this.phases.append(svg("line", { class: `phase ${stateFamily(state)}`, x1: x, x2: x, y1: y0, y2: s.y }));
+        state = s.to;
+        y0 = s.y;
+      }
+      const yEnd = n > 0 ? g.rows[n - 1] + 6 : 4;
+      if (yEnd > y0) this.phases.append(svg("line", { class: `phase ${stateFamily(state)}`, x1: x, x2: x, y1: y0, y2: yEnd }));
+    }
+    for (const m of g.marks) {
+      if (m.index >= n) break;
+      this.layer.append(this.mark(m));
+    }
+    for (const s of g.segments) {
+      if (s.index >= n) continue;
+      this.layer.append(this.segmentNode(s));
+    }
+    for (const s of g.states) {
+      if (s.index >= n) break;
+      this.layer.append(this.pill(s));
+    }
+  }
+
+  segmentNode(s) {
+    const seg = s.segment;
+    const delivered = s.end !== null && s.end < this.shown;
+    const inFlight = !delivered && !s.lost;
+    const attrs = {
+      class: `segment${seg.flags.includes("RST") ? " rst" : ""}${inFlight ? " in-flight" : ""}`,
+      "data-id": s.id,
+      "data-dir": s.dir,
+      "data-flags": seg.flags.join(","),
+      "data-seq": seg.seq,
+      "data-ack": seg.ack === null ? "" : seg.ack,
+      "data-len": seg.len,
+    };
+    if (s.lost && s.end < this.shown) attrs["data-lost"] = "true";
+    if (s.retransmission) attrs["data-retransmission"] = "true";
+    if (s.stale) attrs["data-stale"] = "true";
+    if (s.duplicate) attrs["data-duplicate"] = "true";
+    if (inFlight) {
+      attrs.tabindex = "0";
+      attrs.role = "button";
+      attrs["aria-label"] = `Lose segment #${s.id} (${seg.flags.join(",")}) in the network`;
+    }
+    const g = svg("g", attrs);
+    if (inFlight) g.append(svg("title", {}, `Click to lose #${s.id} in the network and see how TCP recovers`));
+    g.append(svg("line", { x1: s.x1, y1: s.y1, x2: s.x2, y2: s.y2 }));
+    g.append(svg("path", { class: "head", d: "M0,0 L-9,-4.5 L-9,4.5 Z" }));
+    // The label hugs the sender's end of the arrow, above the line.
+    const w = Math.max(...s.lines.map((l) => l.length)) * CHAR_W + 8;
+    const h = s.lines.length * LINE_H + 2;
+    const c2s = s.dir === "c2s";
+    const x = c2s ? s.x1 + 8 : s.x1 - 8 - w;
+    const slope = (s.y2 - s.y1) / Math.abs(s.x2 - s.x1 || 1);
+    const bottom = s.y1 + slope * 8 - 3;
+    // Labels live in a layer above every arrow, so no line ever crosses a label.
+    const label = svg("g", { class: `seglabel${seg.flags.includes("RST") ? " rst" : ""}`, "data-for": s.id, "data-dir": s.dir, "aria-hidden": "true" });
+    if (attrs["data-stale"]) label.setAttribute("data-stale", "true");
+    label.append(svg("rect", { class: "label-bg", x, y: bottom - h, width: w, height: h, rx: 3 }));
+    s.lines.forEach((line, i) => {
+      const t = svg("text", { x: x + 4, y: bottom - h + 12 + i * LINE_H });
+      for (const [k, word] of line.split(" ").entries()) {
+        const cls = word.startsWith("#") ? "id" : /^[A-Z,]+$/.test(word) ? "flags" : null;
+        t.append(svg("tspan", cls ? { class: cls } : {}, (k ? " " : "") + word));
+      }
+      label.append(t);
+    });
+    this.labels.append(label);
+    if (s.lost) g.append(svg("path", { class: "cross", d: `M${s.x2 - 6},${s.y2 - 6} l12,12 m0,-12 l-12,12` }));
+    if (inFlight) {
+      const id = s.id;
+      const drop = (ev) => {
+        if (ev.type === "keydown" && ev.key !== "Enter" && ev.key !== " ") return;
+        ev.preventDefault();
+        this.host.dropSegment(id, this);
+      };
+      g.addEventListener("click", drop);
+      g.addEventListener("keydown", drop);
+    }
+    this.nodes.set(s.id, { g, s });
+    return g;
+  }
+
+  pill(s) {
+    const x = s.side === "client" ? this.geo.xClient : this.geo.xServer;
+    const w = s.to.length * 6.6 + 14;
+    const g = svg("g", { class: `pill ${stateFamily(s.to)}` });
+    g.append(svg("title", {}, `${s.side}: ${s.from} → ${s.to}`));
+    g.append(svg("rect", { x: x - w / 2, y: s.y - 9, width: w, height: 18, rx: 9 }));
+    g.append(svg("text", { x, y: s.y + 4, "text-anchor": "middle" }, s.to));
+    return g;
+  }
+
+  mark(m) {
+    const geo = this.geo;
+    const client = m.side === "client";
+    const x = client ? geo.xClient : geo.xServer;
+    const g = svg("g", { class: "mark" });
+    g.append(svg("title", {}, `${m.side}: ${m.text}`));
+    g.append(svg("circle", { cx: x, cy: m.y, r: 3.5 }));
+    if (m.words) {
+      const tx = client ? x - 9 : x + 9;
+      g.append(svg("text", { x: tx, y: m.y + 4, "text-anchor": client ? "end" : "start" }, m.text));
+    }
+    return g;
+  }
+
+  /** Move the playhead: arrows in flight reach down to it. */
+  setPlayY(y) {
+    this.playY = y;
+    for (const { g, s } of this.nodes.values()) {
+      const line = g.firstElementChild.tagName === "title" ? g.children[1] : g.children[0];
+      const head = line.nextElementSibling;
+      const reach = Math.min(1, Math.max(0, (y - s.y1) / Math.max(1, s.y2 - s.y1)));
+      const x = s.x1 + (s.x2 - s.x1) * reach;
+      const yy = s.y1 + (s.y2 - s.y1) * reach;
+      line.setAttribute("x2", x);
+      line.setAttribute("y2", yy);
+      const angle = (Math.atan2(s.y2 - s.y1, s.x2 - s.x1) * 180) / Math.PI;
+      head.setAttribute("transform", `translate(${x},${yy}) rotate(${angle})`);
+      head.style.display = s.lost && reach >= 1 ? "none" : "";
+    }
+  }
+
+  /** One animation frame of a tween; false when it has finished. */
+  frame(t) {
+    if (!this.tween) return false;
+    const { from, to } = this.tween;
+    const y = from + (to - from) * t;
+    this.setPlayY(y);
+    if (t >= 1) this.tween = null;
+    return t < 1;
+  }
+
+  updateText() {
+    const now = statesAfter(this.trace, this.shown);
+    for (const side of ["client", "server"]) {
+      const b = this.badges[side];
+      b.textContent = now[side];
+      b.dataset.state = now[side];
+      b.dataset.family = stateFamily(now[side]);
+    }
+    const k = this.stepIndex();
+    const fmt = (e) => {
+      const n = e.segment;
+      return `${n.flags.join(",")} #${e.id}`;
+    };
+    if (k === 0) {
+      this.narration.textContent = `${this.trace.title}. Press step or play to begin.`;
+    } else {
+      const start = k > 1 ? this.ends[k - 2] : 0;
+      const end = this.ends[k - 1];
+      const when = el("span", { class: "when" }, `${(this.trace.events[start].t_us / 1e6).toFixed(3)} s`);
+      this.narration.replaceChildren(when, document.createTextNode(narrate(this.trace.events, start, end, fmt)));
+    }
+    const atEnd = this.shown >= this.trace.events.length;
+    this.outcome.replaceChildren();
+    if (atEnd) {
+      const o = this.trace.outcome;
+      const p = el("p");
+      p.append(el("strong", {}, `End: client ${o.client}, server ${o.server}. `), document.createTextNode(o.facts.map((f) => f.text).join(" ")));
+      this.outcome.append(p);
+    }
+    this.log.replaceChildren();
+    for (let i = 0; i < this.shown; i++) {
+      const line = narrate(this.trace.events, i, i + 1, fmt);
+      if (line) this.log.append(el("li", {}, `${(this.trace.events[i].t_us / 1e6).toFixed(3)} s  ${line}`));
+    }
+  }
+
+  stepIndex() {
+    let k = 0;
+    while (k < this.ends.length && this.ends[k] <= this.shown) k++;
+    return k;
+  }
+}
+
+const template = document.createElement("template");
+
+export class SynackViz extends HTMLElement {
+  static observedAttributes = ["scenario", "handshake", "compare", "seed", "isn-client", "isn-server", "numbers", "speed", "autoplay", "controls"];
+
+  #panels = [];
+  #timeline = []; // compare mode: per unified step, how many events each panel shows
+  #k = 0; // unified step index
+  #playing = false;
+  #timer = 0;
+  #raf = 0;
+  #options = null;
+  #drops = [];
+  #built = false;
+  #resize = null;
+  #visible = null;
+  #pendingRebuild = false;
+  #firstDraw = false;
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: "open" });
+    root.adoptedStyleSheets = [styles()];
+    root.append(template.content.cloneNode(true));
+    this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
+  }
+
+  #resolveReady = () => {};
+
+  connectedCallback() {
+    if (!this.shadowRoot.firstChild) this.shadowRoot.append(el("div", { class: "loading" }, "Loading the TCP engine…"));
+    loadEngine().then(
+      () => {
+        this.#built = true;
+        this.#rebuild();
+      },
+      (err) => this.#fail(`could not load the engine: ${err?.message ?? err}`),
+    );
+    this.#resize = new ResizeObserver(() => this.#relayout());
+    this.#resize.observe(this);
+  }
+
+  disconnectedCallback() {
+    this.pause();
+    this.#resize?.disconnect();
+    this.#visible?.disconnect();
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (oldValue === newValue || !this.#built) return;
+    if (name === "speed" || name === "autoplay") return;
+    if (!this.#pendingRebuild) {
+      this.#pendingRebuild = true;
+      queueMicrotask(() => {
+        this.#pendingRebuild = false;
+        this.#drops = [];
+        this.#rebuild();
+      });
+    }
+  }
+
+  // Properties mirror attributes.
+  get scenario() { return this.getAttribute("scenario"); }
+  set scenario(v) { this.setAttribute("scenario", v); }
+  get handshake() { return this.getAttribute("handshake"); }
+  set handshake(v) { this.setAttribute("handshake", v); }
+  get numbers() { return this.getAttribute("numbers") ?? "relative"; }
+  set numbers(v) { this.setAttribute("numbers", v); }
+  get speed() { return Number(this.getAttribute("speed") ?? 1); }
+  set speed(v) { this.setAttribute("speed", String(v)); }
+
+  /** The events of the current step, per panel, and its primary event. */
+  get current() {
+    const p = this.#panels[0];
+    if (!p || p.shown === 0) return null;
+    const k = p.stepIndex();
+    return primary(p.trace.events, k > 1 ? p.ends[k - 2] : 0, p.ends[k - 1]);
+  }
+
+  /** Steps in all (the scrubber's range). */
+  get length() {
+    return this.#timeline.length;
+  }
+
+  #rebuild() {
+    this.pause();
+    let options;
+    try {
+      options = readOptions(this);
+      const panels = options.compare
+        ? [options.compare, options.handshake && options.handshake !== options.compare ? options.handshake : "three-way"]
+        : [options.handshake ?? null];
+      const traces = panels.map((mode) =>
+        runScenario({
+          scenario: options.scenario,
+          ...(mode ? { handshake: mode } : {}),
+          ...(options.seed !== undefined ? { seed: options.seed } : {}),
+          ...(options.isnClient !== undefined ? { isnClient: options.isnClient } : {}),
+          ...(options.isnServer !== undefined ? { isnServer: options.isnServer } : {}),
+          drop: this.#drops,
+        }),
+      );
+      this.#options = options;
+      this.#build(traces, options);
+    } catch (err) {
+      this.#fail(err?.message ?? String(err));
+    }
+  }
+
+  #fail(message) {
+    this.pause();
+    this.#panels = [];
+    const box = el("div", { class: "error", role: "alert" });
+    box.append(el("strong", {}, "synack: "), document.createTextNode(message));
+    this.shadowRoot.replaceChildren(box);
+    this.dispatchEvent(new CustomEvent("synack-error", { detail: { message }, bubbles: true, composed: true }));
+    this.#resolveReady(false);
+  }
+
+  #build(traces, options) {
+    const frame = el("div", { class: "frame" });
+    const t0 = traces[0];
+    const title = el("div", { class: "title" });
+    const numbersNote = options.numbers === "relative"
+      ? `relative numbers (ISNs ${t0.client.isn} and ${t0.server.isn})`
+      : "absolute numbers";
+    const mode = MODES[t0.handshake];
+    const showMode = !options.compare && !t0.title.toLowerCase().includes(mode.toLowerCase());
+    title.append(
+      el("span", {}, t0.title),
+      el("small", {}, options.compare ? `same network · ${numbersNote}` : showMode ? `${mode} · ${numbersNote}` : numbersNote),
+    );
+    const wrap = el("div", { class: `panels${traces.length > 1 ? " two" : ""}` });
+    frame.append(title, wrap);
+    this.shadowRoot.replaceChildren(frame);
+    this.#panels = traces.map((trace) => {
+      const panel = new Panel(this, traces.length > 1 ? MODES[trace.handshake] : null);
+      wrap.append(panel.root);
+      return panel;
+    });
+    this.#panels.forEach((p, i) => p.setTrace(traces[i], options));
+    this.#timeline = this.#merge();
+    this.#k = Math.min(this.#k, this.#timeline.length);
+    if (!this.hasAttribute("controls")) this.#k = Math.min(this.#k, this.#timeline.length);
+    frame.append(this.#controls());
+    this.#apply(false);
+    if (!this.#firstDraw) {
+      this.#firstDraw = true;
+      performance.mark("synack-first-draw");
+      this.dispatchEvent(new CustomEvent("synack-ready", { bubbles: true, composed: true }));
+      this.#resolveReady(true);
+      if (this.hasAttribute("autoplay")) this.#autoplay();
+    }
+  }
+
+  /** Unified steps: each panel's steps keyed by (time, n-th step at that time). */
+  #merge() {
+    const keyed = this.#panels.map((p) => {
+      const seen = new Map();
+      return p.ends.map((end, i) => {
+        const t = p.trace.events[i > 0 ? p.ends[i - 1] : 0].t_us;
+        const n = seen.get(t) ?? 0;
+        seen.set(t, n + 1);
+        return { t, n, end };
+      });
+    });
+    const keys = [...new Set(keyed.flat().map((k) => `${k.t}:${k.n}`))]
+      .map((s) => s.split(":").map(Number))
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    return keys.map(([t, n]) =>
+      keyed.map((steps) => {
+        let shown = 0;
+        for (const s of steps) if (s.t < t || (s.t === t && s.n <= n)) shown = s.end;
+        return shown;
+      }),
+    );
+  }
+
+  #controls() {
+    const bar = el("div", { class: "controls", role: "toolbar", "aria-label": "Playback" });
+    bar.hidden = !this.hasAttribute("controls");
+    const button = (action, label) => {
+      const b = el("button", { type: "button", "data-action": action, "aria-label": label, title: label });
+      b.append(icon(action));
+      if (action === "play") b.append(el("span", {}, "Play"));
+      b.addEventListener("click", () => this.#act(action));
+      return b;
+    };
+    this.#playButton = button("play", "Play");
+    bar.append(button("restart", "Restart"), button("back", "Step back"), this.#playButton, button("step", "Step forward"));
+    const scrub = el("input", { type: "range", class: "scrub", min: "0", max: String(this.#timeline.length), value: String(this.#k), "aria-label": "Timeline" });
+    scrub.addEventListener("input", () => {
+      this.pause();
+      this.#k = Number(scrub.value);
+      this.#apply(false);
+    });
+    this.#scrub = scrub;
+    this.#count = el("span", { class: "count", "aria-live": "off" });
+    bar.append(scrub, this.#count);
+    const select = (label, options, value, onChange) => {
+      const l = el("label", {}, label);
+      const s = el("select", { "aria-label": label });
+      for (const [v, text] of options) {
+        const o = el("option", { value: v }, text);
+        if (v === value) o.selected = true;
+        s.append(o);
+      }
+      s.addEventListener("change", () => onChange(s.value));
+      l.append(s);
+      return l;
+    };
+    const o = this.#options;
+    bar.append(select("Speed", [["0.5", "½×"], ["1", "1×"], ["2", "2×"], ["4", "4×"]], String(o.speed), (v) => this.setAttribute("speed", v)));
+    if (!o.compare) {
+      bar.append(select("Handshake", Object.keys(MODES).map((m) => [m, m]), this.#panels[0].trace.handshake, (v) => this.setAttribute("handshake", v)));
+    }
+    bar.append(select("Numbers", [["relative", "relative"], ["absolute", "absolute"]], o.numbers, (v) => this.setAttribute("numbers", v)));
+    const ids = catalogue().map((e) => [e.id, e.title]);
+    bar.append(select("Scenario", ids, o.scenario, (v) => this.setAttribute("scenario", v)));
+    return bar;
+  }
+
+  #playButton = null;
+  #scrub = null;
+  #count = null;
+
+  #act(action) {
+    if (action === "play") this.#playing ? this.pause() : this.play();
+    else if (action === "step") { this.pause(); this.step(); }
+    else if (action === "back") { this.pause(); this.back(); }
+    else if (action === "restart") { this.pause(); this.reset(); }
+  }
+
+  /** Show unified step #k in every panel. */
+  #apply(animate) {
+    const shown = this.#k > 0 ? this.#timeline[this.#k - 1] : this.#panels.map(() => 0);
+    this.#panels.forEach((p, i) => p.show(shown[i], animate));
+    if (this.#scrub) {
+      this.#scrub.max = String(this.#timeline.length);
+      this.#scrub.value = String(this.#k);
+    }
+    if (this.#count) this.#count.textContent = `${this.#k} / ${this.#timeline.length}`;
+    if (animate) this.#animate();
+  }
+
+  #animate() {
+    cancelAnimationFrame(this.#raf);
+    const start = performance.now();
+    const dur = 420 / this.speed;
+    const tick = (now) => {
+      const t = Math.min(1, (now - start) / dur);
+      const eased = 1 - (1 - t) ** 2;
+      let more = false;
+      for (const p of this.#panels) more = p.frame(eased) || more;
+      if (more && t < 1) this.#raf = requestAnimationFrame(tick);
+    };
+    this.#raf = requestAnimationFrame(tick);
+  }
+
+  #relayout() {
+    for (const p of this.#panels) {
+      const before = p.geo?.width;
+      const width = Math.round(p.root.clientWidth) - 12;
+      if (before !== undefined && Math.abs(width - before) < 2) continue;
+      p.relayout();
+    }
+  }
+
+  #autoplay() {
+    if (typeof IntersectionObserver === "undefined") return this.play();
+    this.#visible = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        this.#visible.disconnect();
+        this.play();
+      }
+    }, { threshold: 0.3 });
+    this.#visible.observe(this);
+  }
+
+  /** Show the next step; resolves to its primary event, or null at the end. */
+  async step() {
+    await this.ready;
+    if (!this.#panels.length || this.#k >= this.#timeline.length) return null;
+    this.#k++;
+    this.#apply(true);
+    const event = this.current;
+    this.dispatchEvent(new CustomEvent("synack-step", { detail: { event, index: this.#k }, bubbles: true, composed: true }));
+    return event;
+  }
+
+  async back() {
+    await this.ready;
+    if (this.#k === 0) return null;
+    this.#k--;
+    this.#apply(false);
+    return this.current;
+  }
+
+  async reset() {
+    await this.ready;
+    this.pause();
+    this.#k = 0;
+    this.#apply(false);
+  }
+
+  /** Show the first `n` steps (Infinity: all). */
+  async seek(n) {
+    await this.ready;
+    this.#k = Math.max(0, Math.min(Number(n) || 0, this.#timeline.length));
+    this.#apply(false);
+  }
+
+  play() {
+    if (this.#playing || !this.#panels.length) return;
+    if (this.#k >= this.#timeline.length) this.#k = 0;
+    this.#playing = true;
+    this.#setPlayLabel();
+    const next = async () => {
+      if (!this.#playing) return;
+      const e = await this.step();
+      if (e === null || this.#k >= this.#timeline.length) {
+        this.pause();
+        return;
+      }
+      this.#timer = setTimeout(next, 1400 / this.speed);
+    };
+    next();
+  }
+
+  pause() {
+    this.#playing = false;
+    clearTimeout(this.#timer);
+    this.#setPlayLabel();
+  }
+
+  #setPlayLabel() {
+    if (!this.#playButton) return;
+    this.#playButton.replaceChildren(icon(this.#playing ? "pause" : "play"), el("span", {}, this.#playing ? "Pause" : "Play"));
+    this.#playButton.setAttribute("aria-label", this.#playing ? "Pause" : "Play");
+    this.#playButton.title = this.#playing ? "Pause" : "Play";
+  }
+
+  /** Run again as if segment `id` were lost (in one panel, or in all). */
+  async dropSegment(id, panel = null) {
+    await this.ready;
+    id = Number(id);
+    const targets = panel ? [panel] : this.#panels;
+    const held = this.#k;
+    for (const p of targets) {
+      const sendIndex = p.trace.events.findIndex((e) => e.kind === "send" && e.id === id);
+      if (sendIndex < 0) continue;
+      const drops = [...(p.drops ?? []), id];
+      const trace = runScenario({
+        scenario: this.#options.scenario,
+        handshake: p.trace.handshake,
+        ...(this.#options.seed !== undefined ? { seed: this.#options.seed } : {}),
+        ...(this.#options.isnClient !== undefined ? { isnClient: this.#options.isnClient } : {}),
+        ...(this.#options.isnServer !== undefined ? { isnServer: this.#options.isnServer } : {}),
+        drop: drops,
+      });
+      p.drops = drops;
+      p.setTrace(trace, this.#options);
+    }
+    this.#timeline = this.#merge();
+    // Stay where the reader was, but at least far enough to show the loss.
+    let k = Math.min(held, this.#timeline.length);
+    for (const [i, p] of this.#panels.entries()) {
+      const lost = p.trace.events.findIndex((e) => e.kind === "drop" && e.id === id);
+      while (lost >= 0 && k < this.#timeline.length && (k === 0 || this.#timeline[k - 1][i] <= lost)) k++;
+    }
+    this.#k = k;
+    this.#apply(false);
+  }
+}
+
+if (!customElements.get("synack-viz")) customElements.define("synack-viz", SynackViz);

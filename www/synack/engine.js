@@ -1,0 +1,25 @@
+// The wasm engine, loaded once per page however many elements use it.
+import init, { Simulation, catalogue as wasmCatalogue } from "./pkg/synack_wasm.js";
+
+let loading = null;
+
+/** Resolves when the engine is ready; every element shares the one module. */
+export function loadEngine() {
+  loading ??= init({ module_or_path: new URL("./pkg/synack_wasm_bg.wasm", import.meta.url) });
+  return loading;
+}
+
+/** Runs a scenario; throws an Error carrying the engine's message on bad input. */
+export function runScenario(options) {
+  const sim = new Simulation(options);
+  try {
+    return sim.trace();
+  } finally {
+    sim.free();
+  }
+}
+
+/** [{ id, title, summary, figure?, compare }] */
+export function catalogue() {
+  return wasmCatalogue();
+}

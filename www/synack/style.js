@@ -1,0 +1,166 @@
+// The element's styles, adopted into its shadow root: the page's CSS cannot reach
+// in, and these rules cannot leak out. Colours are custom properties a blog may set.
+
+export const css = `
+:host {
+  --synack-fg: #1f2430;
+  --synack-muted: #6b7280;
+  --synack-bg: #ffffff;
+  --synack-panel: #f7f7f9;
+  --synack-line: #d4d6dd;
+  --synack-client: #3b5bdb;
+  --synack-server: #0c8a73;
+  --synack-rst: #d9480f;
+  --synack-lost: #9aa0aa;
+  --synack-stale: #b7791f;
+  --synack-closed: #9aa0aa;
+  --synack-opening: #d99a1e;
+  --synack-open: #2f9e44;
+  --synack-closing: #7048e8;
+  --synack-waiting: #ae3ec9;
+  --synack-focus: #3b5bdb;
+  --synack-font: inherit;
+  --synack-mono: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace;
+  display: block;
+  font-family: var(--synack-font);
+  color: var(--synack-fg);
+  line-height: 1.45;
+  margin: 1.5em 0;
+  container-type: inline-size;
+}
+@media (prefers-color-scheme: dark) {
+  :host {
+    --synack-fg: #e6e8ee;
+    --synack-muted: #9aa3b2;
+    --synack-bg: #16181d;
+    --synack-panel: #1d2027;
+    --synack-line: #3a3f4b;
+    --synack-client: #7c95ff;
+    --synack-server: #38d9a9;
+    --synack-rst: #ff8a50;
+    --synack-lost: #6b7280;
+    --synack-stale: #f0b429;
+    --synack-closed: #6b7280;
+    --synack-opening: #f0b429;
+    --synack-open: #51cf66;
+    --synack-closing: #9775fa;
+    --synack-waiting: #e599f7;
+    --synack-focus: #91a7ff;
+  }
+}
+:host([hidden]) { display: none; }
+* { box-sizing: border-box; }
+.frame {
+  border: 1px solid var(--synack-line);
+  border-radius: 10px;
+  background: var(--synack-bg);
+  overflow: hidden;
+}
+.title {
+  display: flex; flex-wrap: wrap; align-items: baseline; gap: .25em .75em;
+  padding: .7em 1em .2em;
+  font-weight: 600;
+}
+.title small { font-weight: 400; color: var(--synack-muted); font-size: .85em; }
+.panels { display: grid; grid-template-columns: 1fr; }
+.panels.two { grid-template-columns: 1fr 1fr; }
+@container (max-width: 700px) { .panels.two { grid-template-columns: 1fr; } }
+.panel { min-width: 0; padding: .4em .6em .6em; }
+.panels.two .panel + .panel { border-left: 1px solid var(--synack-line); }
+@container (max-width: 700px) { .panels.two .panel + .panel { border-left: 0; border-top: 1px solid var(--synack-line); } }
+.panel h3 { margin: .2em .4em .3em; font-size: .95em; font-weight: 600; }
+.sides { position: relative; height: 3.1em; }
+.side { position: absolute; top: 0; transform: translateX(-50%); display: flex; flex-direction: column; align-items: center; font-size: .85em; }
+.side b { font-weight: 600; }
+.badge {
+  font: 600 .78em/1.2 var(--synack-mono);
+  padding: .25em .55em; border-radius: 99px; margin-top: .2em;
+  color: #fff; background: var(--synack-closed); white-space: nowrap;
+}
+.badge[data-family="opening"] { background: var(--synack-opening); color: #1f1300; }
+.badge[data-family="open"] { background: var(--synack-open); }
+.badge[data-family="closing"] { background: var(--synack-closing); }
+.badge[data-family="waiting"] { background: var(--synack-waiting); }
+svg { display: block; width: 100%; height: auto; overflow: visible; }
+svg text { font: 11px var(--synack-mono); fill: var(--synack-fg); }
+svg .lifeline { stroke: var(--synack-line); stroke-width: 2; }
+svg .phase { stroke-width: 4; stroke-linecap: round; }
+svg .phase.opening { stroke: var(--synack-opening); }
+svg .phase.open { stroke: var(--synack-open); }
+svg .phase.closing { stroke: var(--synack-closing); }
+svg .phase.waiting { stroke: var(--synack-waiting); }
+svg .phase.closed { stroke: transparent; }
+svg .segment line { stroke-width: 1.8; }
+svg [data-dir="c2s"] { --c: var(--synack-client); }
+svg [data-dir="s2c"] { --c: var(--synack-server); }
+svg .rst { --c: var(--synack-rst); }
+svg [data-stale="true"] { --c: var(--synack-stale); }
+svg .segment line { stroke: var(--c); }
+svg .segment .head { fill: var(--c); }
+svg .segment[data-lost="true"] line, svg .segment[data-retransmission="true"] line,
+svg .segment[data-stale="true"] line { stroke-dasharray: 5 4; }
+svg .segment[data-lost="true"] line { stroke: var(--synack-lost); }
+svg .segment .cross { stroke: var(--synack-rst); stroke-width: 2.2; stroke-linecap: round; }
+svg .seglabel .label-bg { fill: var(--synack-bg); }
+svg .seglabel .flags { font-weight: 700; fill: var(--c); }
+svg .seglabel .id { fill: var(--synack-muted); }
+svg .segment.in-flight { cursor: pointer; }
+svg .segment.in-flight:hover line, svg .segment.in-flight:focus line { stroke-width: 3; }
+svg .segment:focus { outline: none; }
+svg .segment:focus-visible line { stroke-width: 3.5; }
+svg .pill rect { rx: 9; }
+svg .pill text { font-weight: 600; font-size: 10.5px; fill: #fff; }
+svg .pill.opening text { fill: #1f1300; }
+svg .pill.closed rect { fill: var(--synack-closed); }
+svg .pill.opening rect { fill: var(--synack-opening); }
+svg .pill.open rect { fill: var(--synack-open); }
+svg .pill.closing rect { fill: var(--synack-closing); }
+svg .pill.waiting rect { fill: var(--synack-waiting); }
+svg .mark text { fill: var(--synack-muted); font-size: 10.5px; }
+svg .mark circle { fill: var(--synack-bg); stroke: var(--synack-muted); stroke-width: 1.5; }
+svg .break line { stroke: var(--synack-line); stroke-dasharray: 2 4; }
+svg .break text { fill: var(--synack-muted); font-style: italic; }
+svg .break rect { fill: var(--synack-bg); }
+.narration {
+  margin: 0; padding: .7em 1em; min-height: 3.2em;
+  border-top: 1px solid var(--synack-line); background: var(--synack-panel);
+  font-size: .92em;
+}
+.narration .when { color: var(--synack-muted); font-variant-numeric: tabular-nums; margin-right: .4em; }
+.outcome { margin: 0; padding: .55em 1em; border-top: 1px solid var(--synack-line); font-size: .92em; }
+.outcome:empty { display: none; }
+.outcome p { margin: .15em 0; }
+.controls {
+  display: flex; flex-wrap: wrap; align-items: center; gap: .4em .5em;
+  padding: .5em .8em; border-top: 1px solid var(--synack-line);
+  font-size: .88em;
+}
+.controls[hidden] { display: none; }
+button, select, input { font: inherit; color: inherit; }
+button, select {
+  background: var(--synack-bg); border: 1px solid var(--synack-line); border-radius: 6px;
+  padding: .3em .6em; cursor: pointer; min-height: 2em;
+}
+button:hover, select:hover { border-color: var(--synack-muted); }
+button { display: inline-flex; align-items: center; gap: .35em; }
+button .icon { fill: currentColor; stroke: currentColor; stroke-width: 1.5; stroke-linejoin: round; }
+.controls svg { display: inline; width: 14px; height: 14px; }
+button:focus-visible, select:focus-visible, input:focus-visible {
+  outline: 2px solid var(--synack-focus); outline-offset: 1px;
+}
+.controls .scrub { flex: 1 1 8em; min-width: 6em; accent-color: var(--synack-client); }
+.controls label { display: inline-flex; align-items: center; gap: .3em; color: var(--synack-muted); max-width: 100%; min-width: 0; }
+.controls select { max-width: 100%; min-width: 0; text-overflow: ellipsis; }
+.controls .count { color: var(--synack-muted); font-variant-numeric: tabular-nums; min-width: 4.5em; text-align: right; }
+details.log { border-top: 1px solid var(--synack-line); font-size: .85em; }
+details.log summary { padding: .45em 1em; cursor: pointer; color: var(--synack-muted); }
+details.log ol { margin: 0; padding: 0 1em .7em 2.6em; max-height: 16em; overflow: auto; font-family: var(--synack-mono); font-size: .92em; }
+details.log li { margin: .1em 0; }
+.error {
+  margin: 0; padding: .9em 1em; border: 1px solid var(--synack-rst); border-radius: 10px;
+  color: var(--synack-fg); background: color-mix(in srgb, var(--synack-rst) 10%, var(--synack-bg));
+}
+.error strong { color: var(--synack-rst); }
+.loading { padding: 1.2em 1em; color: var(--synack-muted); }
+@media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; } }
+`;
