@@ -392,6 +392,49 @@ describe("the element", () => {
     });
   }
 
+  test("every catalogue scenario plays to an outcome (screenshots of each at the end)", { timeout: 60_000 }, async () => {
+    const page = await open("test-pages/blank.html", { width: 900, height: 800 });
+    try {
+      const problems = [];
+      for (const id of catalogueIds()) {
+        const result = await page.evaluate(async (id) => {
+          const root = document.getElementById("root");
+          root.innerHTML = `<synack-viz id="viz" scenario="${id}" numbers="absolute"></synack-viz>`;
+          await customElements.whenDefined("synack-viz");
+          const el = root.firstElementChild;
+          const ok = await el.ready;
+          await el.seek(Infinity);
+          const panel = el.shadowRoot.querySelector(".panel");
+          return {
+            ok,
+            alert: el.shadowRoot.querySelector('[role="alert"]')?.textContent ?? null,
+            outcome: panel?.querySelector(".outcome")?.textContent.trim() ?? "",
+            segments: panel?.querySelectorAll("g.segment[data-id]").length ?? 0,
+            client: panel?.querySelector('[data-side="client"]')?.dataset.state,
+            server: panel?.querySelector('[data-side="server"]')?.dataset.state,
+            final: (() => {
+              // The badges agree with the outcome line ("End: client X, server Y").
+              const m = /client ([A-Z-]+), server ([A-Z-]+)/.exec(panel?.querySelector(".outcome")?.textContent ?? "");
+              return m ? [m[1], m[2]] : null;
+            })(),
+          };
+        }, id);
+        await page.waitForTimeout(100);
+        await page.locator("#viz").screenshot({ path: join(HERE, "..", "artifacts", `scenario-${id}.png`) });
+        if (result.ok !== true || result.alert) problems.push(`${id}: not drawn (${result.alert})`);
+        else if (!result.outcome) problems.push(`${id}: no outcome at the end`);
+        else if (result.segments === 0) problems.push(`${id}: no segment drawn`);
+        else if (result.final && (result.final[0] !== result.client || result.final[1] !== result.server)) {
+          problems.push(`${id}: badges say ${result.client}/${result.server}, outcome says ${result.final.join("/")}`);
+        }
+      }
+      assert.deepEqual(problems, []);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+
   test("two elements on one page step independently", { timeout: TIMEOUT }, async () => {
     const page = await open("test-pages/two.html");
     try {

@@ -304,7 +304,11 @@ class Panel {
     for (const { g, s } of this.nodes.values()) {
       const line = g.firstElementChild.tagName === "title" ? g.children[1] : g.children[0];
       const head = line.nextElementSibling;
-      const reach = Math.min(1, Math.max(0, (y - s.y1) / Math.max(1, s.y2 - s.y1)));
+      let reach = Math.min(1, Math.max(0, (y - s.y1) / Math.max(1, s.y2 - s.y1)));
+      // A segment on its way is drawn at least a third across: visibly travelling,
+      // and big enough to click.
+      const delivered = s.end !== null && s.end < this.shown;
+      if (!delivered && !s.lost && y >= s.y1) reach = Math.max(reach, 0.35);
       const x = s.x1 + (s.x2 - s.x1) * reach;
       const yy = s.y1 + (s.y2 - s.y1) * reach;
       line.setAttribute("x2", x);
@@ -334,9 +338,11 @@ class Panel {
       b.dataset.family = stateFamily(now[side]);
     }
     const k = this.stepIndex();
+    // A segment as its label shows it: "SYN,ACK #2 (seq=0 ack=1)".
     const fmt = (e) => {
-      const n = e.segment;
-      return `${n.flags.join(",")} #${e.id}`;
+      const seg = this.geo.segments.find((s) => s.id === e.id && !s.duplicate);
+      const words = seg ? seg.lines.join(" ").split(" ").slice(2).join(" ") : "";
+      return `${e.segment.flags.join(",")} #${e.id}${words ? ` (${words})` : ""}`;
     };
     if (k === 0) {
       this.narration.textContent = `${this.trace.title}. Press step or play to begin.`;

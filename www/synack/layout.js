@@ -82,7 +82,7 @@ export function layout(trace, { width, numbers = "relative" }) {
   const xServer = width - margin;
   const span = xServer - xClient;
   const labelMax = span * 0.5 - 16;
-  const wide = margin >= 90; // room for words beside the lifelines
+  const wide = margin >= 72; // room for words beside the lifelines
   const nums = numbering(trace, numbers);
 
   const rows = new Float64Array(events.length);

@@ -3,9 +3,9 @@
 const SIDE = { client: "The client", server: "The server" };
 
 /**
- * Group events into reader steps: a primary event (a segment sent, arriving or
- * lost, an application call, a timer firing) with its immediate consequences
- * (state changes, discards) at the same instant and side.
+ * Group events into reader steps: a cause (an application call, a segment
+ * arriving, a timer firing) with the reaction it sets off at the same instant on
+ * the same side (state changes, segments sent, segments lost on the way).
  * Returns the index just past each step's last event.
  */
 export function steps(events) {
@@ -25,9 +25,10 @@ export function steps(events) {
 
 function follows(first, e) {
   if (e.t_us !== first.t_us) return false;
-  const secondary = e.kind === "state" || e.kind === "discard" || e.kind === "accept" || e.kind === "duplicate"
-    || e.kind === "drop" || (e.kind === "timer" && e.action !== "fired") || (e.kind === "app" && e.note);
-  return secondary && (e.side === first.side || e.kind === "drop" || e.kind === "duplicate");
+  if (e.kind === "drop" || e.kind === "duplicate") return true; // what became of a segment just sent
+  const secondary = e.kind === "state" || e.kind === "discard" || e.kind === "accept" || e.kind === "send"
+    || (e.kind === "timer" && e.action !== "fired") || (e.kind === "app" && e.note);
+  return secondary && e.side === first.side;
 }
 
 function isVisible(events, i, j) {
@@ -47,11 +48,15 @@ export function primary(events, start, end) {
   return events[start];
 }
 
-/** One or two sentences for the events start..end (a step). */
+/** The sentences for the events start..end (a step); each reason is told once. */
 export function narrate(events, start, end, fmtSeg) {
   const parts = [];
+  const told = new Set();
   for (let k = start; k < end; k++) {
-    const s = sentence(events[k], fmtSeg);
+    const e = events[k];
+    const why = e.reason && !told.has(e.reason_key) ? ` ${e.reason}${cite(e)}` : "";
+    if (e.reason_key) told.add(e.reason_key);
+    const s = sentence(e, fmtSeg, why);
     if (s) parts.push(s);
   }
   return parts.join(" ");
@@ -59,14 +64,14 @@ export function narrate(events, start, end, fmtSeg) {
 
 const cite = (e) => (e.rfc ? ` (${e.rfc})` : "");
 
-function sentence(e, fmtSeg) {
+function sentence(e, fmtSeg, why) {
   const who = SIDE[e.side];
   switch (e.kind) {
     case "send": {
       const what = `${who} sends ${fmtSeg(e)}`;
-      if (e.stale) return `${what} — an old duplicate. ${e.reason}${cite(e)}`;
-      if (e.retransmission) return `${what} again. ${e.reason}${cite(e)}`;
-      return `${what}. ${e.reason}${cite(e)}`;
+      if (e.stale) return `${what}: an old duplicate.${why}`;
+      if (e.retransmission) return `${what} again.${why}`;
+      return `${what}.${why}`;
     }
     case "deliver":
       return `${e.segment.flags.join(",")} #${e.id} reaches the ${e.side}.`;
@@ -75,11 +80,11 @@ function sentence(e, fmtSeg) {
     case "duplicate":
       return `The network duplicates #${e.id}; the copy is #${e.copy}.`;
     case "state":
-      return `${who}: ${e.from} → ${e.to}. ${e.reason}${cite(e)}`;
+      return `${who}: ${e.from} → ${e.to}.${why}`;
     case "discard":
-      return `${who} drops #${e.id}. ${e.reason}${cite(e)}`;
+      return `${who} drops #${e.id}.${why}`;
     case "accept":
-      return `${who} takes #${e.id}: ${e.reason}${cite(e)}`;
+      return `${who} takes #${e.id}.${why}`;
     case "timer":
       if (e.action !== "fired") return "";
       return `${who}'s ${e.timer.replace("-", " ")} timer fires.`;
