@@ -6,13 +6,11 @@ const grid = document.querySelector("[data-catalogue]");
 for (const entry of catalogue()) {
   const card = document.createElement("article");
   card.className = "card";
-  const h = document.createElement("h3");
-  h.textContent = entry.title;
   const p = document.createElement("p");
   p.textContent = entry.summary + (entry.figure ? ` (${entry.figure})` : "");
   const viz = document.createElement("synack-viz");
   viz.setAttribute("scenario", entry.id);
   viz.setAttribute("controls", "");
-  card.append(h, p, viz);
+  card.append(p, viz);
   grid.append(card);
 }

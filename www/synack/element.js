@@ -6,7 +6,7 @@
 // only the arrows in flight change from frame to frame.
 
 import { catalogue, loadEngine, runScenario } from "./engine.js";
-import { layout, statesAfter, stateFamily, CHAR_W, LINE_H } from "./layout.js";
+import { labelBox, layout, statesAfter, stateFamily, CHAR_W, LINE_H } from "./layout.js";
 import { narrate, primary, steps } from "./narrate.js";
 import { css } from "./style.js";
 
@@ -158,6 +158,16 @@ class Panel {
     for (const x of [g.xClient, g.xServer]) {
       this.svg.append(svg("line", { class: "lifeline", x1: x, x2: x, y1: 4, y2: g.height - 4 }));
     }
+    // The whole ladder, faint: what is still to come has a shape from the start.
+    const ghosts = svg("g", { class: "ghosts", "aria-hidden": "true" });
+    for (const s of g.segments) {
+      ghosts.append(svg("line", { x1: s.x1, y1: s.y1, x2: s.x2, y2: s.y2, "data-dir": s.dir }));
+    }
+    for (const st of g.states) {
+      const x = st.side === "client" ? g.xClient : g.xServer;
+      ghosts.append(svg("circle", { cx: x, cy: st.y, r: 3 }));
+    }
+    this.svg.append(ghosts);
     this.phases = svg("g");
     this.layer = svg("g");
     this.labels = svg("g", { class: "labels" });
@@ -240,12 +250,8 @@ class Panel {
     g.append(svg("line", { x1: s.x1, y1: s.y1, x2: s.x2, y2: s.y2 }));
     g.append(svg("path", { class: "head", d: "M0,0 L-9,-4.5 L-9,4.5 Z" }));
     // The label hugs the sender's end of the arrow, above the line.
-    const w = Math.max(...s.lines.map((l) => l.length)) * CHAR_W + 8;
-    const h = s.lines.length * LINE_H + 2;
-    const c2s = s.dir === "c2s";
-    const x = c2s ? s.x1 + 8 : s.x1 - 8 - w;
-    const slope = (s.y2 - s.y1) / Math.abs(s.x2 - s.x1 || 1);
-    const bottom = s.y1 + slope * 8 - 3;
+    const { x, y: top, w, h } = labelBox(s);
+    const bottom = top + h;
     // Labels live in a layer above every arrow, so no line ever crosses a label.
     const label = svg("g", { class: `seglabel${seg.flags.includes("RST") ? " rst" : ""}`, "data-for": s.id, "data-dir": s.dir, "aria-hidden": "true" });
     if (attrs["data-stale"]) label.setAttribute("data-stale", "true");
@@ -345,7 +351,8 @@ class Panel {
       return `${e.segment.flags.join(",")} #${e.id}${words ? ` (${words})` : ""}`;
     };
     if (k === 0) {
-      this.narration.textContent = `${this.trace.title}. Press step or play to begin.`;
+      const title = /[.?!]$/.test(this.trace.title) ? this.trace.title : `${this.trace.title}.`;
+      this.narration.textContent = `${title} Press step or play to begin.`;
     } else {
       const start = k > 1 ? this.ends[k - 2] : 0;
       const end = this.ends[k - 1];
@@ -501,7 +508,8 @@ export class SynackViz extends HTMLElement {
       ? `relative numbers (ISNs ${t0.client.isn} and ${t0.server.isn})`
       : "absolute numbers";
     const mode = MODES[t0.handshake];
-    const showMode = !options.compare && !t0.title.toLowerCase().includes(mode.toLowerCase());
+    // The handshake is named when it is not TCP's usual three-way one.
+    const showMode = !options.compare && t0.handshake !== "three-way" && !t0.title.toLowerCase().includes(mode.toLowerCase());
     title.append(
       el("span", {}, t0.title),
       el("small", {}, options.compare ? `same network · ${numbersNote}` : showMode ? `${mode} · ${numbersNote}` : numbersNote),

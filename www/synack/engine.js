@@ -23,3 +23,7 @@ export function runScenario(options) {
 export function catalogue() {
   return wasmCatalogue();
 }
+
+// Start fetching the engine as soon as this module loads, before any element
+// asks: the first diagram appears sooner.
+loadEngine().catch(() => {});

@@ -75,7 +75,51 @@ function formatGap(us) {
  * Every event gets a row (a y); a segment's arrow runs from its send row to its
  * delivery row, so segments that cross in flight are drawn crossing.
  */
-export function layout(trace, { width, numbers = "relative" }) {
+export function layout(trace, options) {
+  // A label must not be crossed by an earlier arrow from the same side; how much
+  // room that takes depends on slopes known only after a pass, so add the room
+  // where it is missing and lay out again (each pass shrinks the overlap).
+  const extra = new Float64Array(trace.events.length);
+  let geo = layoutOnce(trace, options, extra);
+  for (let pass = 0; pass < 8; pass++) {
+    const fixes = overlaps(geo);
+    if (fixes.length === 0) break;
+    for (const [index, dy] of fixes) extra[index] += dy;
+    geo = layoutOnce(trace, options, extra);
+  }
+  return geo;
+}
+
+/** Label box of a segment: where element.js draws it. */
+export function labelBox(s) {
+  const w = Math.max(...s.lines.map((l) => l.length)) * CHAR_W + 8;
+  const h = s.lines.length * LINE_H + 2;
+  const c2s = s.dir === "c2s";
+  const x = c2s ? s.x1 + 8 : s.x1 - 8 - w;
+  const slope = (s.y2 - s.y1) / Math.abs(s.x2 - s.x1 || 1);
+  const bottom = s.y1 + slope * 8 - 3;
+  return { x, y: bottom - h, w, h };
+}
+
+/** [event index, extra room] for labels that an earlier same-way arrow crosses. */
+function overlaps(geo) {
+  const fixes = [];
+  const segs = geo.segments.filter((s) => !s.duplicate);
+  for (const s of segs) {
+    const box = labelBox(s);
+    for (const p of segs) {
+      if (p === s || p.dir !== s.dir || p.y1 >= s.y1) continue;
+      const far = s.dir === "c2s" ? box.x + box.w : box.x; // where p runs lowest over the label
+      const t = (far - p.x1) / (p.x2 - p.x1 || 1);
+      if (t < 0 || t > 1) continue;
+      const yAt = p.y1 + (p.y2 - p.y1) * t;
+      if (yAt > box.y - 2 && yAt < box.y + box.h + 2 + (s.y1 - box.y)) fixes.push([s.index, yAt - box.y + 4]);
+    }
+  }
+  return fixes;
+}
+
+function layoutOnce(trace, { width, numbers = "relative" }, extra) {
   const events = trace.events;
   const margin = Math.max(52, Math.min(150, Math.round(width * 0.16)));
   const xClient = margin;
@@ -91,10 +135,14 @@ export function layout(trace, { width, numbers = "relative" }) {
   const states = [];
   const marks = [];
   const breaks = [];
+  // The last segment delivered each way: a later one arrives at least as far
+  // below it as it left, so same-way arrows never converge onto each other's labels.
+  const lastDelivered = { c2s: null, s2c: null };
 
   let y = 18;
   let prevT = events.length ? events[0].t_us : 0;
   events.forEach((e, i) => {
+    y += extra[i];
     const dt = e.t_us - prevT;
     if (dt > 0) {
       const gap = timeGap(dt);
@@ -135,9 +183,15 @@ export function layout(trace, { width, numbers = "relative" }) {
       }
       case "deliver": {
         y += 2;
-        rows[i] = y;
         const s = byId.get(e.id);
-        if (s && s.y2 === null) { s.y2 = y; s.end = i; }
+        const prev = s ? lastDelivered[s.dir] : null;
+        if (s && prev && prev.y1 < s.y1) y = Math.max(y, prev.y2 + (s.y1 - prev.y1));
+        rows[i] = y;
+        if (s && s.y2 === null) {
+          s.y2 = y;
+          s.end = i;
+          lastDelivered[s.dir] = s;
+        }
         break;
       }
       case "drop": {
@@ -190,11 +244,11 @@ function markText(e) {
       return null;
     case "timer":
       if (e.action !== "fired") return null;
-      return e.timer === "retransmission" ? "⏱ RTO" : e.timer === "time-wait" ? "⏱ 2×MSL" : "⏱ ACK";
+      return e.timer === "retransmission" ? "RTO expires" : e.timer === "time-wait" ? "2×MSL over" : "ACK timer";
     case "discard":
-      return `⊘ #${e.id}`;
+      return `ignores #${e.id}`;
     case "accept":
-      return `✓ #${e.id}`;
+      return `takes #${e.id}`;
     default:
       return null;
   }

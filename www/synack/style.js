@@ -91,6 +91,8 @@ svg .phase.closing { stroke: var(--synack-closing); }
 svg .phase.waiting { stroke: var(--synack-waiting); }
 svg .phase.closed { stroke: transparent; }
 svg .segment line { stroke-width: 1.8; }
+svg .ghosts line { stroke: var(--c); stroke-width: 1.2; opacity: .16; }
+svg .ghosts circle { fill: var(--synack-muted); opacity: .25; }
 svg [data-dir="c2s"] { --c: var(--synack-client); }
 svg [data-dir="s2c"] { --c: var(--synack-server); }
 svg .rst { --c: var(--synack-rst); }
