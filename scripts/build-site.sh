@@ -23,6 +23,15 @@ step "optimising the wasm (npm binaryen's wasm-opt; never Debian's)"
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
     dist/synack/pkg/synack_wasm_bg.wasm -o dist/synack/pkg/synack_wasm_bg.wasm
 
+step "bundling the element's modules into one minified synack.js"
+# www/synack/ stays plain, readable modules; a reader's browser fetches one file.
+node_modules/.bin/esbuild dist/synack/synack.js --bundle --format=esm --minify \
+    --target=es2022 --legal-comments=none --log-level=warning \
+    --outfile=dist/synack/synack.js --allow-overwrite
+find dist/synack -name '*.js' ! -path dist/synack/synack.js -delete
+
 raw=$(wc -c < dist/synack/pkg/synack_wasm_bg.wasm)
 gz=$(gzip -9 -c dist/synack/pkg/synack_wasm_bg.wasm | wc -c)
-echo "dist/ built: wasm ${raw} bytes (${gz} gzip -9)"
+js=$(wc -c < dist/synack/synack.js)
+jsgz=$(gzip -9 -c dist/synack/synack.js | wc -c)
+echo "dist/ built: wasm ${raw} bytes (${gz} gzip -9), synack.js ${js} bytes (${jsgz} gzip -9)"

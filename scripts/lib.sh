@@ -66,7 +66,7 @@ need_chromium() {
 }
 
 need_npm_packages() {
-    if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+    if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] || [ ! -d node_modules/playwright-core ] \
         || [ package-lock.json -nt node_modules/.package-lock.json ]; then
         step "installing npm packages"
         npm ci --no-audit --no-fund

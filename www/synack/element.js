@@ -249,6 +249,8 @@ class Panel {
     if (inFlight) g.append(svg("title", {}, `Click to lose #${s.id} in the network and see how TCP recovers`));
     g.append(svg("line", { x1: s.x1, y1: s.y1, x2: s.x2, y2: s.y2 }));
     g.append(svg("path", { class: "head", d: "M0,0 L-9,-4.5 L-9,4.5 Z" }));
+    // A wide invisible stroke: a segment in flight is easy to click, not a 2 px line.
+    if (inFlight) g.append(svg("line", { class: "hit", x1: s.x1, y1: s.y1, x2: s.x2, y2: s.y2 }));
     // The label hugs the sender's end of the arrow, above the line.
     const { x, y: top, w, h } = labelBox(s);
     const bottom = top + h;
@@ -308,8 +310,8 @@ class Panel {
   setPlayY(y) {
     this.playY = y;
     for (const { g, s } of this.nodes.values()) {
-      const line = g.firstElementChild.tagName === "title" ? g.children[1] : g.children[0];
-      const head = line.nextElementSibling;
+      const lines = g.querySelectorAll("line");
+      const head = g.querySelector(".head");
       let reach = Math.min(1, Math.max(0, (y - s.y1) / Math.max(1, s.y2 - s.y1)));
       // A segment on its way is drawn at least a third across: visibly travelling,
       // and big enough to click.
@@ -317,8 +319,10 @@ class Panel {
       if (!delivered && !s.lost && y >= s.y1) reach = Math.max(reach, 0.35);
       const x = s.x1 + (s.x2 - s.x1) * reach;
       const yy = s.y1 + (s.y2 - s.y1) * reach;
-      line.setAttribute("x2", x);
-      line.setAttribute("y2", yy);
+      for (const line of lines) {
+        line.setAttribute("x2", x);
+        line.setAttribute("y2", yy);
+      }
       const angle = (Math.atan2(s.y2 - s.y1, s.x2 - s.x1) * 180) / Math.PI;
       head.setAttribute("transform", `translate(${x},${yy}) rotate(${angle})`);
       head.style.display = s.lost && reach >= 1 ? "none" : "";
