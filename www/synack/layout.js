@@ -185,7 +185,8 @@ function layoutOnce(trace, { width, numbers = "relative" }, extra) {
         y += 2;
         const s = byId.get(e.id);
         const prev = s ? lastDelivered[s.dir] : null;
-        if (s && prev && prev.y1 < s.y1) y = Math.max(y, prev.y2 + (s.y1 - prev.y1));
+        // Only for a segment sent while the previous one was still on its way.
+        if (s && prev && prev.y1 < s.y1 && prev.y2 > s.y1) y = Math.max(y, prev.y2 + (s.y1 - prev.y1));
         rows[i] = y;
         if (s && s.y2 === null) {
           s.y2 = y;
