@@ -435,6 +435,34 @@ describe("the element", () => {
     }
   });
 
+  test("ISNs typed in the controls reach the segments; New ISNs picks new ones", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/controls.html");
+    try {
+      await whenReady(page);
+      const input = page.locator('#viz input[aria-label="Initial sequence number of the client"]');
+      await input.fill("4294967295");
+      await input.press("Enter");
+      await input.blur();
+      await page.waitForFunction(() => document.querySelector("#viz").getAttribute("isn-client") === "4294967295");
+      await whenReady(page);
+      await stepToEnd(page, "#viz");
+      const [end] = await snapshot(page, "#viz");
+      assert.equal(end.segments[0].flags, "SYN");
+      assert.equal(end.segments[0].seq, "4294967295", "the typed ISN is the SYN's sequence number");
+      assert.equal(end.segments[1].ack, "0", "ISN 4294967295 is acknowledged with 0");
+      const before = end.segments[1].seq;
+      await page.locator('#viz button[data-action="new-isns"]').click();
+      await page.waitForFunction(() => !document.querySelector("#viz").hasAttribute("isn-client"));
+      await stepToEnd(page, "#viz");
+      const [fresh] = await snapshot(page, "#viz");
+      assert.notEqual(fresh.segments[0].seq, "4294967295", "a new client ISN");
+      assert.notEqual(fresh.segments[1].seq, before, "a new server ISN");
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+
   test("two elements on one page step independently", { timeout: TIMEOUT }, async () => {
     const page = await open("test-pages/two.html");
     try {

@@ -75,8 +75,8 @@ function readOptions(host) {
   }
   const compare = host.hasAttribute("compare");
   const against = compare ? get("compare") || "two-way" : null;
-  if (against !== null && !(against in MODES)) {
-    throw new Error(`compare="${against}" must be empty, two-way or four-way`);
+  if (against !== null && (against === "three-way" || !(against in MODES))) {
+    throw new Error(`compare="${against}" must be empty, two-way or four-way (it is set beside three-way)`);
   }
   return {
     scenario: get("scenario") ?? (compare ? "old-duplicate-syn" : "three-way-handshake"),
@@ -603,6 +603,23 @@ export class SynackViz extends HTMLElement {
       bar.append(select("Handshake", Object.keys(MODES).map((m) => [m, m]), this.#panels[0].trace.handshake, (v) => this.setAttribute("handshake", v)));
     }
     bar.append(select("Numbers", [["relative", "relative"], ["absolute", "absolute"]], o.numbers, (v) => this.setAttribute("numbers", v)));
+    // ISNs: typed in, or new random ones (from a new seed; the engine itself never
+    // draws random numbers).
+    const t = this.#panels[0].trace;
+    for (const [side, attr] of [["client", "isn-client"], ["server", "isn-server"]]) {
+      const l = el("label", {}, `ISN ${side}`);
+      const input = el("input", { type: "number", min: "0", max: String(MAX_U32), step: "1", value: String(t[side].isn), class: "isn", "aria-label": `Initial sequence number of the ${side}` });
+      input.addEventListener("change", () => this.setAttribute(attr, input.value.trim()));
+      l.append(input);
+      bar.append(l);
+    }
+    const fresh = el("button", { type: "button", "data-action": "new-isns", title: "New random ISNs" }, "New ISNs");
+    fresh.addEventListener("click", () => {
+      this.removeAttribute("isn-client");
+      this.removeAttribute("isn-server");
+      this.setAttribute("seed", String(Math.floor(Math.random() * 2 ** 32)));
+    });
+    bar.append(fresh);
     const ids = catalogue().map((e) => [e.id, e.title]);
     bar.append(select("Scenario", ids, o.scenario, (v) => this.setAttribute("scenario", v)));
     return bar;

@@ -154,6 +154,10 @@ button:focus-visible, select:focus-visible, input:focus-visible {
 .controls .scrub { flex: 1 1 8em; min-width: 6em; accent-color: var(--synack-client); }
 .controls label { display: inline-flex; align-items: center; gap: .3em; color: var(--synack-muted); max-width: 100%; min-width: 0; }
 .controls select { max-width: 100%; min-width: 0; text-overflow: ellipsis; }
+.controls input.isn {
+  width: 8.5em; min-width: 0; max-width: 100%; padding: .25em .4em; font: .95em var(--synack-mono);
+  background: var(--synack-bg); border: 1px solid var(--synack-line); border-radius: 6px;
+}
 .controls .count { color: var(--synack-muted); font-variant-numeric: tabular-nums; min-width: 4.5em; text-align: right; }
 details.log { border-top: 1px solid var(--synack-line); font-size: .85em; }
 details.log summary { padding: .45em 1em; cursor: pointer; color: var(--synack-muted); }

@@ -871,7 +871,8 @@ impl Endpoint {
 
     /// RFC 9293 §3.10.7.4, the segment acceptability test.
     fn acceptable(&self, seg: &Segment) -> bool {
-        let wnd = self.cfg.profile.window.max(1);
+        // RCV.WND is what we advertise: the header's 16 bits, scaled if negotiated.
+        let wnd = self.cfg.profile.window.min(65535 << self.rcv_shift).max(1);
         let in_window = |s: SeqNum| s.since(self.rcv_nxt) >= 0 && (s.since(self.rcv_nxt) as u32) < wnd;
         match seg.seg_len() {
             0 => in_window(seg.seq),
