@@ -90,6 +90,16 @@ function readOptions(host) {
   };
 }
 
+/** What the engine is asked to run: the checked attributes, one handshake, the losses. */
+function engineOptions(options, handshake, drop) {
+  const run = { scenario: options.scenario, drop };
+  if (handshake) run.handshake = handshake;
+  if (options.seed !== undefined) run.seed = options.seed;
+  if (options.isnClient !== undefined) run.isnClient = options.isnClient;
+  if (options.isnServer !== undefined) run.isnServer = options.isnServer;
+  return run;
+}
+
 /** One ladder diagram: a trace, its layout, and the SVG showing a prefix of it. */
 class Panel {
   constructor(host, heading) {
@@ -385,8 +395,6 @@ class Panel {
   }
 }
 
-const template = document.createElement("template");
-
 export class SynackViz extends HTMLElement {
   static observedAttributes = ["scenario", "handshake", "compare", "seed", "isn-client", "isn-server", "numbers", "speed", "autoplay", "controls"];
 
@@ -397,7 +405,6 @@ export class SynackViz extends HTMLElement {
   #timer = 0;
   #raf = 0;
   #options = null;
-  #drops = [];
   #built = false;
   #resize = null;
   #visible = null;
@@ -408,7 +415,6 @@ export class SynackViz extends HTMLElement {
     super();
     const root = this.attachShadow({ mode: "open" });
     root.adoptedStyleSheets = [styles()];
-    root.append(template.content.cloneNode(true));
     this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
   }
 
@@ -440,7 +446,6 @@ export class SynackViz extends HTMLElement {
       this.#pendingRebuild = true;
       queueMicrotask(() => {
         this.#pendingRebuild = false;
-        this.#drops = [];
         this.#rebuild();
       });
     }
@@ -477,16 +482,7 @@ export class SynackViz extends HTMLElement {
       const panels = options.compare
         ? [options.compare, options.handshake && options.handshake !== options.compare ? options.handshake : "three-way"]
         : [options.handshake ?? null];
-      const traces = panels.map((mode) =>
-        runScenario({
-          scenario: options.scenario,
-          ...(mode ? { handshake: mode } : {}),
-          ...(options.seed !== undefined ? { seed: options.seed } : {}),
-          ...(options.isnClient !== undefined ? { isnClient: options.isnClient } : {}),
-          ...(options.isnServer !== undefined ? { isnServer: options.isnServer } : {}),
-          drop: this.#drops,
-        }),
-      );
+      const traces = panels.map((mode) => runScenario(engineOptions(options, mode, [])));
       this.#options = options;
       this.#build(traces, options);
     } catch (err) {
@@ -529,7 +525,6 @@ export class SynackViz extends HTMLElement {
     this.#panels.forEach((p, i) => p.setTrace(traces[i], options));
     this.#timeline = this.#merge();
     this.#k = Math.min(this.#k, this.#timeline.length);
-    if (!this.hasAttribute("controls")) this.#k = Math.min(this.#k, this.#timeline.length);
     frame.append(this.#controls());
     this.#apply(false);
     if (!this.#firstDraw) {
@@ -755,14 +750,7 @@ export class SynackViz extends HTMLElement {
       const sendIndex = p.trace.events.findIndex((e) => e.kind === "send" && e.id === id);
       if (sendIndex < 0) continue;
       const drops = [...(p.drops ?? []), id];
-      const trace = runScenario({
-        scenario: this.#options.scenario,
-        handshake: p.trace.handshake,
-        ...(this.#options.seed !== undefined ? { seed: this.#options.seed } : {}),
-        ...(this.#options.isnClient !== undefined ? { isnClient: this.#options.isnClient } : {}),
-        ...(this.#options.isnServer !== undefined ? { isnServer: this.#options.isnServer } : {}),
-        drop: drops,
-      });
+      const trace = runScenario(engineOptions(this.#options, p.trace.handshake, drops));
       p.drops = drops;
       p.setTrace(trace, this.#options);
     }

@@ -127,10 +127,6 @@ impl Network {
         self.in_flight.push(InFlight { arrive_us, order: self.order, id, dir, segment });
     }
 
-    pub fn latency(&self, dir: Dir) -> u64 {
-        self.links[dir as usize].latency_us
-    }
-
     pub fn next_arrival(&self) -> Option<u64> {
         self.in_flight.iter().map(|f| f.arrive_us).min()
     }
