@@ -17,7 +17,7 @@ fn ids_are_unique_and_every_entry_has_a_scenario_title_and_summary() {
     for e in catalogue::ENTRIES {
         let sc = catalogue::scenario(e.id).unwrap_or_else(|| panic!("{} has no scenario", e.id));
         assert_eq!(sc.id, e.id);
-        assert!(!e.title.is_empty() && e.summary.ends_with('.'), "{}", e.id);
+        assert!(!e.title().is_empty() && e.summary().ends_with('.'), "{}", e.id);
     }
     assert!(catalogue::scenario("no-such-thing").is_none());
 }
@@ -69,7 +69,7 @@ fn scenarios_round_trip_through_json() {
     for e in catalogue::ENTRIES {
         let sc = catalogue::scenario(e.id).unwrap();
         let json = serde_json::to_string(&sc).unwrap();
-        let back: Scenario = serde_json::from_str(&json).unwrap_or_else(|err| panic!("{}: {err}\n{json}", e.id));
+        let back = Scenario::from_json(&json).unwrap_or_else(|err| panic!("{}: {err}\n{json}", e.id));
         assert_eq!(back, sc, "{}", e.id);
     }
 }

@@ -95,7 +95,7 @@ fn list(out: &mut impl Write, format: Format) -> io::Result<()> {
         Format::Text => {
             let width = catalogue::ENTRIES.iter().map(|e| e.id.len()).max().unwrap_or(0);
             for e in catalogue::ENTRIES {
-                writeln!(out, "{:width$}  {}", e.id, e.title)?;
+                writeln!(out, "{:width$}  {}", e.id, e.title())?;
             }
             Ok(())
         }
@@ -143,7 +143,7 @@ fn read_scenario(path: &str) -> Result<Scenario, String> {
     if text.len() as u64 > MAX_SCENARIO_FILE {
         return Err(format!("{path}: larger than {} MiB; not a scenario file", MAX_SCENARIO_FILE >> 20));
     }
-    serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))
+    Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))
 }
 
 fn io_reason(e: &io::Error) -> String {

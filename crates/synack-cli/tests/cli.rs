@@ -169,10 +169,13 @@ fn scenario_files_run_and_bad_ones_are_refused() {
         std::fs::write(&p, body).unwrap();
         p.to_str().unwrap().to_string()
     };
-    refuses(&["run", "--scenario-file", &write("trunc.json", b"{\"actions\": [")], "trunc.json: EOF while parsing");
+    refuses(
+        &["run", "--scenario-file", &write("trunc.json", b"{\"actions\": [")],
+        "trunc.json: line 1, column 14: the text ends where a value should be",
+    );
     refuses(
         &["run", "--scenario-file", &write("typo.json", br#"{"actions":[],"netwrok":{}}"#)],
-        "unknown field `netwrok`",
+        "typo.json: unknown field `netwrok` at the top level",
     );
     refuses(&["run", "--scenario-file", &write("binary.json", &[0xff, 0xfe, 0, 1, 2])], "not UTF-8 text");
     refuses(
@@ -189,7 +192,7 @@ fn scenario_files_run_and_bad_ones_are_refused() {
             "--scenario-file",
             &write("when.json", br#"{"actions":[{"side":"client","do":"connect","when":"tomorrow"}]}"#),
         ],
-        "unknown variant `tomorrow`",
+        "when.json: actions[0].when: `tomorrow` is not one of start, established, peer-closed, closed",
     );
     refuses(&["run", "--scenario-file", dir.join("missing.json").to_str().unwrap()], "no such file");
     std::fs::remove_dir_all(&dir).ok();

@@ -25,11 +25,13 @@
 
 pub mod catalogue;
 pub mod endpoint;
+pub mod json;
 pub mod net;
 pub mod profile;
 pub mod reason;
 pub mod rng;
 pub mod scenario;
+mod scenario_json;
 pub mod segment;
 pub mod seq;
 pub mod sim;

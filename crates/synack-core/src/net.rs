@@ -2,15 +2,14 @@
 //! jitter, loss, duplication, reordering and transmission time, plus the faults a
 //! teacher scripts (lose segment k, delay segment k, inject an old duplicate).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::rng::Rng;
 use crate::segment::Segment;
 use crate::trace::{Dir, DropCause};
 
 /// One direction of the path. Times in microseconds, rates in [0, 1].
-#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, PartialEq, Debug, Serialize)]
 pub struct Link {
     pub latency_us: u64,
     /// A uniform extra delay in `0..=jitter_us`; segments still arrive in order

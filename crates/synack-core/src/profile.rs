@@ -2,11 +2,11 @@
 
 use core::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// How the connection is opened. The same engine runs all three; only the
 /// handshake rules change (see `docs/architecture.md`, "Handshake modes").
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Handshake {
     /// The counterfactual: the server is ESTABLISHED as soon as it answers the SYN and
@@ -46,7 +46,7 @@ impl core::str::FromStr for Handshake {
 }
 
 /// What a two-way client does with a SYN,ACK that acknowledges an ISN it never sent.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum UnexpectedAnswer {
     /// As textbooks tell the two-way story: the client did not ask, so it ignores it.
@@ -57,7 +57,7 @@ pub enum UnexpectedAnswer {
 }
 
 /// A named starting point for a [`Profile`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProfileName {
     /// The RFC's behaviour with no extensions but MSS: textbook segments.
@@ -68,8 +68,17 @@ pub enum ProfileName {
     Linux,
 }
 
+impl ProfileName {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProfileName::Rfc => "rfc",
+            ProfileName::Linux => "linux",
+        }
+    }
+}
+
 /// The behaviour of one endpoint. Times are in microseconds of virtual time.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct Profile {
     /// Our MSS, announced in the SYN (RFC 9293 §3.7.1).
     pub mss: u16,

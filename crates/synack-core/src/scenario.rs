@@ -4,7 +4,7 @@
 
 use core::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::endpoint::EndpointConfig;
 use crate::net::Link;
@@ -27,46 +27,26 @@ const MAX_DELAY_US: u64 = 3600 * 1_000_000;
 pub const DEFAULT_CLIENT_PORT: u16 = 49152;
 pub const DEFAULT_SERVER_PORT: u16 = 80;
 
-#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, PartialEq, Debug, Serialize)]
 pub struct Scenario {
-    #[serde(default = "custom_id")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default)]
     pub handshake: Handshake,
     /// Only used with the two-way handshake (see [`UnexpectedAnswer`]).
-    #[serde(default)]
     pub unexpected_answer: UnexpectedAnswer,
     /// Chooses the ISNs that the endpoints do not fix, and the network's luck.
-    #[serde(default = "default_seed")]
     pub seed: u64,
-    #[serde(default)]
     pub client: EndpointSpec,
-    #[serde(default)]
     pub server: EndpointSpec,
-    #[serde(default)]
     pub network: NetworkSpec,
     pub actions: Vec<Step>,
     /// Stop the run at this virtual time even if timers are still pending.
-    #[serde(default = "default_horizon")]
     pub horizon_us: u64,
 }
 
-fn custom_id() -> String {
-    "custom".into()
-}
-fn default_seed() -> u64 {
-    1
-}
-fn default_horizon() -> u64 {
-    DEFAULT_HORIZON_US
-}
-
 /// One endpoint: a profile and the few values a scenario usually changes.
-#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize)]
 pub struct EndpointSpec {
     pub port: Option<u16>,
     /// The ISN of the first connection; without it the seed chooses one.
@@ -124,8 +104,7 @@ impl EndpointSpec {
 }
 
 /// The path: `link` sets both directions, `c2s` / `s2c` override one.
-#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, PartialEq, Debug, Default, Serialize)]
 pub struct NetworkSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
@@ -147,8 +126,7 @@ impl NetworkSpec {
     }
 }
 
-#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize)]
 pub struct Faults {
     /// Lose these segments (numbered from 1 in the order sent).
     pub drop: Vec<u32>,
@@ -164,8 +142,7 @@ impl Faults {
     }
 }
 
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct DelayFault {
     pub segment: u32,
     pub extra_us: u64,
@@ -173,17 +150,15 @@ pub struct DelayFault {
 
 /// A stale segment that `from` seems to send at `at_us` (say, an old SYN from an
 /// earlier incarnation, released by a slow router). It travels like any segment.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct Inject {
     pub at_us: u64,
     pub from: Side,
     /// `["SYN"]`, `["FIN","ACK"]`, …; `ACK` needs `ack`.
     pub flags: Vec<String>,
     pub seq: SeqSpec,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ack: Option<SeqSpec>,
-    #[serde(default)]
     pub len: u16,
 }
 
@@ -196,37 +171,8 @@ pub enum SeqSpec {
     Relative(IsnOffset),
 }
 
-// By hand rather than `#[serde(untagged)]`, which buffers its input and costs the
-// browser build kilobytes of generic code.
-impl<'de> Deserialize<'de> for SeqSpec {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SeqSpec, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = SeqSpec;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a sequence number (0 to 4294967295) or {\"isn_offset\": N}")
-            }
-            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<SeqSpec, E> {
-                u32::try_from(n)
-                    .map(SeqSpec::Absolute)
-                    .map_err(|_| E::custom("a sequence number is at most 4294967295"))
-            }
-            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<SeqSpec, E> {
-                u64::try_from(n)
-                    .map_err(|_| E::custom("a sequence number cannot be negative"))
-                    .and_then(|n| self.visit_u64(n))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<SeqSpec, A::Error> {
-                IsnOffset::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(SeqSpec::Relative)
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
 /// `{"isn_offset": -10}`: ten below the ISN.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
 pub struct IsnOffset {
     pub isn_offset: i64,
 }
@@ -247,21 +193,20 @@ impl SeqSpec {
 
 /// One application action. A side runs its steps in order; each waits for `when`,
 /// then `delay_us` more.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct Step {
     pub side: Side,
-    #[serde(default, skip_serializing_if = "When::is_start")]
+    #[serde(skip_serializing_if = "When::is_start")]
     pub when: When,
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "is_zero")]
     pub delay_us: u64,
     #[serde(rename = "do")]
     pub action: ActionKind,
     /// For `send`: this many generated bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes: Option<u32>,
     /// For `send`: this text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
@@ -269,7 +214,7 @@ fn is_zero(v: &u64) -> bool {
     *v == 0
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ActionKind {
     Listen,
@@ -286,7 +231,7 @@ pub enum ActionKind {
 }
 
 /// When a step may run.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum When {
     /// As soon as the previous step of this side has run.
@@ -504,7 +449,7 @@ impl Scenario {
                 "RST" => flags.rst = true,
                 "PSH" => flags.psh = true,
                 "ACK" => ack_bit = true,
-                other => bail!("unknown flag {other:?} (use SYN, FIN, RST, PSH, ACK)"),
+                other => bail!("unknown flag \"{other}\" (use SYN, FIN, RST, PSH, ACK)"),
             }
         }
         if ack_bit != inj.ack.is_some() {

@@ -3,21 +3,17 @@
 use core::fmt;
 
 use serde::ser::SerializeStruct;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 use crate::seq::SeqNum;
 
 /// The control bits a scenario can set. ACK is not here: a segment carries the ACK
 /// bit exactly when [`Segment::ack`] is `Some`, so the two can never disagree.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, Debug, Serialize)]
 pub struct Flags {
-    #[serde(default)]
     pub syn: bool,
-    #[serde(default)]
     pub fin: bool,
-    #[serde(default)]
     pub rst: bool,
-    #[serde(default)]
     pub psh: bool,
 }
 
@@ -29,19 +25,19 @@ impl Flags {
 }
 
 /// TCP options the engine understands (RFC 9293 §3.2, RFC 7323, RFC 2018).
-#[derive(Clone, Copy, PartialEq, Eq, Default, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Default, Debug, Serialize)]
 pub struct TcpOptions {
     /// Maximum segment size: only on SYN segments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mss: Option<u16>,
     /// Window scale shift count: only on SYN segments (RFC 7323 §2).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub window_scale: Option<u8>,
     /// SACK permitted: only on SYN segments (RFC 2018).
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false")]
     pub sack_permitted: bool,
     /// Timestamps: (TSval, TSecr) (RFC 7323 §3).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamps: Option<(u32, u32)>,
 }
 

@@ -3,14 +3,14 @@
 use core::fmt;
 use core::ops::{Add, Sub};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A TCP sequence or acknowledgment number.
 ///
 /// Arithmetic wraps at 2^32, and ordering is the RFC's circular ordering: `a < b`
 /// when `b` is less than 2^31 ahead of `a`. That is why this type implements
 /// [`PartialOrd`] but not [`Ord`]: the order is not transitive around the whole circle.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(transparent)]
 pub struct SeqNum(pub u32);
 

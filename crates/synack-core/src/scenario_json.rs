@@ -1,0 +1,493 @@
+//! Reading a scenario from JSON (docs/scenario-format.md), field by field.
+//!
+//! Every field is optional except `actions` (and the required fields inside an
+//! action, a delay or an injection); a field nobody knows is an error, so a typo
+//! never passes silently. Each error names the field by its path, such as
+//! `network.faults.inject[0].seq`. Ranges a run relies on are checked later by
+//! [`Scenario::validate`]; this reads types and names.
+
+use crate::json::{self, Value};
+use crate::net::Link;
+use crate::profile::{Handshake, ProfileName, UnexpectedAnswer};
+use crate::scenario::{
+    ActionKind, DelayFault, EndpointSpec, Faults, Inject, NetworkSpec, Scenario, ScenarioError, SeqSpec, Step, When,
+    DEFAULT_HORIZON_US,
+};
+use crate::trace::Side;
+
+impl Scenario {
+    /// Reads a scenario from JSON text.
+    ///
+    /// ```
+    /// let sc = synack_core::Scenario::from_json(r#"{"actions": [{"side": "client", "do": "connect"}]}"#).unwrap();
+    /// assert_eq!(sc.id, "custom");
+    /// let err = synack_core::Scenario::from_json(r#"{"actions": [], "netwrok": {}}"#).unwrap_err();
+    /// assert!(err.to_string().starts_with("unknown field `netwrok` at the top level"));
+    /// ```
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let v = json::parse(text).map_err(ScenarioError)?;
+        scenario(&v)
+    }
+}
+
+type R<T> = Result<T, ScenarioError>;
+
+fn err<T>(msg: String) -> R<T> {
+    Err(ScenarioError(msg))
+}
+
+/// An object being read: its path for messages, and its members.
+struct Obj<'a> {
+    path: String,
+    members: &'a [(String, Value)],
+}
+
+impl<'a> Obj<'a> {
+    fn new(v: &'a Value, path: &str, fields: &[&str]) -> R<Obj<'a>> {
+        let Value::Object(members) = v else {
+            return err(format!("{} must be an object, not {}", name(path), v.kind()));
+        };
+        if let Some((k, _)) = members.iter().find(|(k, _)| !fields.contains(&k.as_str())) {
+            let at = if path.is_empty() { "at the top level".to_string() } else { format!("in {path}") };
+            return err(format!("unknown field `{k}` {at}; the fields are {}", fields.join(", ")));
+        }
+        Ok(Obj { path: path.to_string(), members })
+    }
+
+    fn path(&self, field: &str) -> String {
+        if self.path.is_empty() {
+            field.to_string()
+        } else {
+            format!("{}.{field}", self.path)
+        }
+    }
+
+    /// The field's value; `null` counts as absent.
+    fn get(&self, field: &str) -> Option<&'a Value> {
+        self.members.iter().find(|(k, _)| k == field).map(|(_, v)| v).filter(|v| **v != Value::Null)
+    }
+
+    fn required(&self, field: &str) -> R<&'a Value> {
+        match self.get(field) {
+            Some(v) => Ok(v),
+            None => err(format!("{} is required", self.path(field))),
+        }
+    }
+
+    fn uint(&self, field: &str, max: u64) -> R<Option<u64>> {
+        self.get(field).map(|v| uint(v, &self.path(field), max)).transpose()
+    }
+
+    fn bool(&self, field: &str) -> R<Option<bool>> {
+        match self.get(field) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(v) => err(format!("{} must be true or false, not {}", self.path(field), v.kind())),
+        }
+    }
+
+    fn string(&self, field: &str) -> R<Option<&'a str>> {
+        self.get(field).map(|v| string(v, &self.path(field))).transpose()
+    }
+
+    fn rate(&self, field: &str) -> R<Option<f64>> {
+        match self.get(field) {
+            None => Ok(None),
+            Some(Value::Number(n)) => match json::decimal(n) {
+                Some(x) => Ok(Some(x)),
+                None => err(format!("{} must be a decimal number such as 0.1 (at most 15 digits)", self.path(field))),
+            },
+            Some(v) => err(format!("{} must be a number, not {}", self.path(field), v.kind())),
+        }
+    }
+
+    fn array(&self, field: &str) -> R<&'a [Value]> {
+        match self.get(field) {
+            None => Ok(&[]),
+            Some(Value::Array(items)) => Ok(items),
+            Some(v) => err(format!("{} must be an array, not {}", self.path(field), v.kind())),
+        }
+    }
+
+    /// A string naming one of `names`.
+    fn choice<T: Copy>(&self, field: &str, names: &[(&str, T)]) -> R<Option<T>> {
+        let Some(s) = self.string(field)? else { return Ok(None) };
+        match names.iter().find(|(n, _)| *n == s) {
+            Some((_, t)) => Ok(Some(*t)),
+            None => {
+                let list: Vec<_> = names.iter().map(|(n, _)| *n).collect();
+                err(format!("{}: `{s}` is not one of {}", self.path(field), list.join(", ")))
+            }
+        }
+    }
+}
+
+/// Reads each item of an array with `read`, naming it `path[i]`.
+fn list<T>(items: &[Value], path: &str, read: impl Fn(&Value, &str) -> R<T>) -> R<Vec<T>> {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.iter().enumerate() {
+        out.push(read(v, &format!("{path}[{i}]"))?);
+    }
+    Ok(out)
+}
+
+fn name(path: &str) -> &str {
+    if path.is_empty() {
+        "a scenario"
+    } else {
+        path
+    }
+}
+
+fn uint(v: &Value, path: &str, max: u64) -> R<u64> {
+    let whole = match v {
+        Value::Number(n) => json::whole_number(n),
+        _ => return err(format!("{path} must be a number, not {}", v.kind())),
+    };
+    match whole {
+        Some((false, n)) if n <= max => Ok(n),
+        _ => err(format!("{path} must be a whole number from 0 to {max}")),
+    }
+}
+
+fn string<'a>(v: &'a Value, path: &str) -> R<&'a str> {
+    match v {
+        Value::String(s) => Ok(s),
+        _ => err(format!("{path} must be a string, not {}", v.kind())),
+    }
+}
+
+const SIDES: [(&str, Side); 2] = [("client", Side::Client), ("server", Side::Server)];
+
+fn scenario(v: &Value) -> R<Scenario> {
+    let o = Obj::new(
+        v,
+        "",
+        &[
+            "id",
+            "title",
+            "handshake",
+            "unexpected_answer",
+            "seed",
+            "client",
+            "server",
+            "network",
+            "actions",
+            "horizon_us",
+        ],
+    )?;
+    let handshakes =
+        [("two-way", Handshake::TwoWay), ("three-way", Handshake::ThreeWay), ("four-way", Handshake::FourWay)];
+    let answers = [("ignore", UnexpectedAnswer::Ignore), ("reset", UnexpectedAnswer::Reset)];
+    let actions = match o.get("actions") {
+        None => {
+            return err("actions is required: a scenario needs at least one action (say, the client's connect)".into())
+        }
+        Some(Value::Array(items)) => list(items, "actions", step)?,
+        Some(v) => return err(format!("actions must be an array, not {}", v.kind())),
+    };
+    Ok(Scenario {
+        id: o.string("id")?.unwrap_or("custom").to_string(),
+        title: o.string("title")?.map(str::to_string),
+        handshake: o.choice("handshake", &handshakes)?.unwrap_or_default(),
+        unexpected_answer: o.choice("unexpected_answer", &answers)?.unwrap_or_default(),
+        seed: o.uint("seed", u64::MAX)?.unwrap_or(1),
+        client: endpoint(o.get("client"), "client")?,
+        server: endpoint(o.get("server"), "server")?,
+        network: network(o.get("network"))?,
+        actions,
+        horizon_us: o.uint("horizon_us", u64::MAX)?.unwrap_or(DEFAULT_HORIZON_US),
+    })
+}
+
+fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
+    let Some(v) = v else { return Ok(EndpointSpec::default()) };
+    let o = Obj::new(
+        v,
+        path,
+        &[
+            "port",
+            "isn",
+            "profile",
+            "mss",
+            "window",
+            "window_scale",
+            "timestamps",
+            "sack_permitted",
+            "delayed_ack_us",
+            "syn_retries",
+            "retries",
+            "rto_initial_us",
+            "msl_us",
+        ],
+    )?;
+    let u32max = u64::from(u32::MAX);
+    Ok(EndpointSpec {
+        port: o.uint("port", u16::MAX.into())?.map(|n| n as u16),
+        isn: o.uint("isn", u32max)?.map(|n| n as u32),
+        profile: o.choice("profile", &[("rfc", ProfileName::Rfc), ("linux", ProfileName::Linux)])?.unwrap_or_default(),
+        mss: o.uint("mss", u16::MAX.into())?.map(|n| n as u16),
+        window: o.uint("window", u32max)?.map(|n| n as u32),
+        window_scale: o.uint("window_scale", u8::MAX.into())?.map(|n| n as u8),
+        timestamps: o.bool("timestamps")?,
+        sack_permitted: o.bool("sack_permitted")?,
+        delayed_ack_us: o.uint("delayed_ack_us", u64::MAX)?,
+        syn_retries: o.uint("syn_retries", u32max)?.map(|n| n as u32),
+        retries: o.uint("retries", u32max)?.map(|n| n as u32),
+        rto_initial_us: o.uint("rto_initial_us", u64::MAX)?,
+        msl_us: o.uint("msl_us", u64::MAX)?,
+    })
+}
+
+fn network(v: Option<&Value>) -> R<NetworkSpec> {
+    let Some(v) = v else { return Ok(NetworkSpec::default()) };
+    let o = Obj::new(v, "network", &["link", "c2s", "s2c", "faults"])?;
+    let link = |field: &str| o.get(field).map(|v| link(v, &o.path(field))).transpose();
+    Ok(NetworkSpec { link: link("link")?, c2s: link("c2s")?, s2c: link("s2c")?, faults: faults(o.get("faults"))? })
+}
+
+fn link(v: &Value, path: &str) -> R<Link> {
+    let o = Obj::new(
+        v,
+        path,
+        &["latency_us", "jitter_us", "loss", "duplicate", "reorder", "reorder_delay_us", "tx_time_us"],
+    )?;
+    let d = Link::default();
+    Ok(Link {
+        latency_us: o.uint("latency_us", u64::MAX)?.unwrap_or(d.latency_us),
+        jitter_us: o.uint("jitter_us", u64::MAX)?.unwrap_or(d.jitter_us),
+        loss: o.rate("loss")?.unwrap_or(d.loss),
+        duplicate: o.rate("duplicate")?.unwrap_or(d.duplicate),
+        reorder: o.rate("reorder")?.unwrap_or(d.reorder),
+        reorder_delay_us: o.uint("reorder_delay_us", u64::MAX)?.unwrap_or(d.reorder_delay_us),
+        tx_time_us: o.uint("tx_time_us", u64::MAX)?.unwrap_or(d.tx_time_us),
+    })
+}
+
+fn faults(v: Option<&Value>) -> R<Faults> {
+    let Some(v) = v else { return Ok(Faults::default()) };
+    let o = Obj::new(v, "network.faults", &["drop", "delay", "inject"])?;
+    let u32max = u64::from(u32::MAX);
+    let drop = o.array("drop")?;
+    let drop = drop
+        .iter()
+        .enumerate()
+        .map(|(i, v)| uint(v, &format!("network.faults.drop[{i}]"), u32max).map(|n| n as u32))
+        .collect::<R<Vec<_>>>()?;
+    let delay = o.array("delay")?;
+    let delay = delay
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let d = Obj::new(v, &format!("network.faults.delay[{i}]"), &["segment", "extra_us"])?;
+            Ok(DelayFault {
+                segment: uint(d.required("segment")?, &d.path("segment"), u32max)? as u32,
+                extra_us: uint(d.required("extra_us")?, &d.path("extra_us"), u64::MAX)?,
+            })
+        })
+        .collect::<R<Vec<_>>>()?;
+    let inject = o.array("inject")?;
+    let inject = inject
+        .iter()
+        .enumerate()
+        .map(|(i, v)| injection(v, &format!("network.faults.inject[{i}]")))
+        .collect::<R<_>>()?;
+    Ok(Faults { drop, delay, inject })
+}
+
+fn injection(v: &Value, path: &str) -> R<Inject> {
+    let o = Obj::new(v, path, &["at_us", "from", "flags", "seq", "ack", "len"])?;
+    let flags = match o.required("flags")? {
+        Value::Array(items) => list(items, &o.path("flags"), |f, path| string(f, path).map(str::to_string))?,
+        v => return err(format!("{path}.flags must be an array such as [\"SYN\"], not {}", v.kind())),
+    };
+    o.required("from")?;
+    Ok(Inject {
+        at_us: uint(o.required("at_us")?, &o.path("at_us"), u64::MAX)?,
+        from: o.choice("from", &SIDES)?.unwrap_or(Side::Client),
+        flags,
+        seq: seq(o.required("seq")?, &o.path("seq"))?,
+        ack: o.get("ack").map(|v| seq(v, &o.path("ack"))).transpose()?,
+        len: o.uint("len", u16::MAX.into())?.unwrap_or(0) as u16,
+    })
+}
+
+/// A number (absolute) or `{"isn_offset": N}` (relative to an ISN).
+fn seq(v: &Value, path: &str) -> R<SeqSpec> {
+    match v {
+        Value::Number(_) => Ok(SeqSpec::Absolute(uint(v, path, u32::MAX.into())? as u32)),
+        Value::Object(_) => {
+            let o = Obj::new(v, path, &["isn_offset"])?;
+            let offset = match o.required("isn_offset")? {
+                Value::Number(n) => match json::whole_number(n) {
+                    Some((neg, n)) if n <= 1 << 32 => Some(if neg { -(n as i64) } else { n as i64 }),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match offset {
+                Some(n) => Ok(SeqSpec::offset(n)),
+                None => err(format!("{path}.isn_offset must be a whole number from -4294967296 to 4294967296")),
+            }
+        }
+        _ => err(format!("{path} must be a sequence number (0 to 4294967295) or {{\"isn_offset\": N}}")),
+    }
+}
+
+fn step(v: &Value, path: &str) -> R<Step> {
+    let o = Obj::new(v, path, &["side", "when", "delay_us", "do", "bytes", "text"])?;
+    o.required("side")?;
+    o.required("do")?;
+    let kinds = [
+        ("listen", ActionKind::Listen),
+        ("connect", ActionKind::Connect),
+        ("send", ActionKind::Send),
+        ("shutdown", ActionKind::Shutdown),
+        ("close", ActionKind::Close),
+        ("abort", ActionKind::Abort),
+        ("crash", ActionKind::Crash),
+    ];
+    Ok(Step {
+        side: o.choice("side", &SIDES)?.unwrap_or(Side::Client),
+        when: when(o.get("when"), &o.path("when"))?,
+        delay_us: o.uint("delay_us", u64::MAX)?.unwrap_or(0),
+        action: o.choice("do", &kinds)?.unwrap_or(ActionKind::Connect),
+        bytes: o.uint("bytes", u32::MAX.into())?.map(|n| n as u32),
+        text: o.string("text")?.map(str::to_string),
+    })
+}
+
+fn when(v: Option<&Value>, path: &str) -> R<When> {
+    const EXPECTED: &str = "start, established, peer-closed, closed, {\"received\": N} or {\"at_us\": T}";
+    match v {
+        None => Ok(When::Start),
+        Some(Value::String(s)) => match s.as_str() {
+            "start" => Ok(When::Start),
+            "established" => Ok(When::Established),
+            "peer-closed" => Ok(When::PeerClosed),
+            "closed" => Ok(When::Closed),
+            other => err(format!("{path}: `{other}` is not one of {EXPECTED}")),
+        },
+        Some(v @ Value::Object(m)) if m.len() == 1 => {
+            let o = Obj::new(v, path, &["received", "at_us"])?;
+            if let Some(n) = o.uint("received", u64::MAX)? {
+                return Ok(When::Received(n));
+            }
+            match o.uint("at_us", u64::MAX)? {
+                Some(t) => Ok(When::AtUs(t)),
+                None => err(format!("{path} must be one of {EXPECTED}")),
+            }
+        }
+        Some(_) => err(format!("{path} must be one of {EXPECTED}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_err(text: &str) -> String {
+        Scenario::from_json(text).unwrap_err().0
+    }
+
+    #[test]
+    fn a_minimal_scenario_takes_every_default() {
+        let sc = Scenario::from_json(r#"{"actions": [{"side": "client", "do": "connect"}]}"#).unwrap();
+        assert_eq!(sc.id, "custom");
+        assert_eq!(sc.seed, 1);
+        assert_eq!(sc.handshake, Handshake::ThreeWay);
+        assert_eq!(sc.horizon_us, DEFAULT_HORIZON_US);
+        assert_eq!(sc.network, NetworkSpec::default());
+        assert_eq!(sc.actions, [Step::new(Side::Client, When::Start, ActionKind::Connect)]);
+    }
+
+    #[test]
+    fn every_field_is_read() {
+        let sc = Scenario::from_json(
+            r#"{
+              "id": "mine", "title": "Mine", "handshake": "two-way", "unexpected_answer": "reset",
+              "seed": 18446744073709551615, "horizon_us": 5000000,
+              "client": {"port": 40000, "isn": 4294967295, "profile": "linux", "mss": 1200, "window": 1000,
+                         "window_scale": 2, "timestamps": false, "sack_permitted": true, "delayed_ack_us": 0,
+                         "syn_retries": 2, "retries": 3, "rto_initial_us": 500000, "msl_us": 1000},
+              "network": {"link": {"latency_us": 10, "loss": 0.1, "jitter_us": 5},
+                          "s2c": {"duplicate": 0.25, "reorder": 1e-1, "reorder_delay_us": 7, "tx_time_us": 3},
+                          "faults": {"drop": [2], "delay": [{"segment": 3, "extra_us": 9}],
+                                     "inject": [{"at_us": 1, "from": "server", "flags": ["SYN", "ACK"],
+                                                 "seq": {"isn_offset": -10}, "ack": 5, "len": 4}]}},
+              "actions": [
+                {"side": "server", "do": "listen"},
+                {"side": "client", "when": {"received": 37}, "delay_us": 5, "do": "send", "text": "hi", "bytes": 3},
+                {"side": "client", "when": {"at_us": 9}, "do": "close"},
+                {"side": "client", "when": "peer-closed", "do": "abort"}
+              ]
+            }"#,
+        )
+        .unwrap();
+        assert_eq!((sc.id.as_str(), sc.title.as_deref()), ("mine", Some("Mine")));
+        assert_eq!(sc.handshake, Handshake::TwoWay);
+        assert_eq!(sc.unexpected_answer, UnexpectedAnswer::Reset);
+        assert_eq!(sc.seed, u64::MAX);
+        assert_eq!(sc.client.isn, Some(u32::MAX));
+        assert_eq!(sc.client.profile, ProfileName::Linux);
+        assert_eq!(sc.client.delayed_ack_us, Some(0));
+        assert_eq!(sc.server, EndpointSpec::default());
+        let link = sc.network.link.clone().unwrap();
+        assert_eq!((link.latency_us, link.loss, link.jitter_us, link.reorder_delay_us), (10, 0.1, 5, 30_000));
+        let s2c = sc.network.s2c.clone().unwrap();
+        assert_eq!((s2c.duplicate, s2c.reorder, s2c.tx_time_us, s2c.latency_us), (0.25, 0.1, 3, 50_000));
+        let f = &sc.network.faults;
+        assert_eq!(f.drop, [2]);
+        assert_eq!(f.delay, [DelayFault { segment: 3, extra_us: 9 }]);
+        assert_eq!(f.inject[0].seq, SeqSpec::offset(-10));
+        assert_eq!(f.inject[0].ack, Some(SeqSpec::Absolute(5)));
+        assert_eq!((f.inject[0].from, f.inject[0].len), (Side::Server, 4));
+        assert_eq!(sc.actions[1].when, When::Received(37));
+        assert_eq!((sc.actions[1].bytes, sc.actions[1].text.as_deref()), (Some(3), Some("hi")));
+        assert_eq!(sc.actions[2].when, When::AtUs(9));
+        assert_eq!(sc.actions[3].when, When::PeerClosed);
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let cases = [
+            (r#"{"actions": [], "netwrok": {}}"#, "unknown field `netwrok` at the top level; the fields are id, title"),
+            (
+                r#"{"actions": [{"side": "client", "do": "connect", "when": "tomorrow"}]}"#,
+                "actions[0].when: `tomorrow` is not one of start, established",
+            ),
+            (r#"{"actions": [{"side": "client"}]}"#, "actions[0].do is required"),
+            (
+                r#"{"actions": [{"side": "nobody", "do": "connect"}]}"#,
+                "actions[0].side: `nobody` is not one of client, server",
+            ),
+            (r#"{"client": {"port": 70000}, "actions": []}"#, "client.port must be a whole number from 0 to 65535"),
+            (r#"{"client": {"isn": -1}, "actions": []}"#, "client.isn must be a whole number from 0 to 4294967295"),
+            (r#"{"seed": 1.5, "actions": []}"#, "seed must be a whole number from 0 to 18446744073709551615"),
+            (
+                r#"{"network": {"link": {"loss": "high"}}, "actions": []}"#,
+                "network.link.loss must be a number, not a string",
+            ),
+            (r#"{"network": {"c2s": {"lost": 1}}, "actions": []}"#, "unknown field `lost` in network.c2s"),
+            (
+                r#"{"network": {"faults": {"inject": [{"at_us": 1, "from": "client", "flags": "SYN", "seq": 1}]}}, "actions": []}"#,
+                "network.faults.inject[0].flags must be an array such as [\"SYN\"], not a string",
+            ),
+            (
+                r#"{"network": {"faults": {"inject": [{"at_us": 1, "from": "client", "flags": [], "seq": {"isn_offset": 0.5}}]}}, "actions": []}"#,
+                "network.faults.inject[0].seq.isn_offset must be a whole number",
+            ),
+            (
+                r#"{"client": {"timestamps": 1}, "actions": []}"#,
+                "client.timestamps must be true or false, not a number",
+            ),
+            (r#"{}"#, "actions is required"),
+            (r#"[]"#, "a scenario must be an object, not an array"),
+            (r#"{"actions": [}"#, "line 1, column 14: expected a value"),
+        ];
+        for (text, want) in cases {
+            let got = read_err(text);
+            assert!(got.starts_with(want), "{text}\n got: {got}\nwant: {want}");
+        }
+    }
+}
