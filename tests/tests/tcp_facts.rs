@@ -48,7 +48,7 @@ fn syn_retransmissions_double_then_the_connect_times_out() {
     assert!(t.sends().all(|(_, s)| s.flag_names() == ["SYN"]));
     assert!(noted(&t, Side::Client, AppNote::TimedOut));
     assert_eq!(entered(&t, Side::Client, State::Closed), Some(15_000_000));
-    assert_eq!(t.outcome.facts[0].key, "timed-out");
+    assert_eq!(t.outcome.facts[0].key(), "timed-out");
 }
 
 #[test]
@@ -182,7 +182,7 @@ fn two_way_leaves_the_server_holding_a_connection_nobody_asked_for() {
     assert_eq!(states(&t, Side::Server), path("CLOSED LISTEN ESTABLISHED"));
     assert_eq!(t.outcome.server, State::Established);
     assert_eq!(t.outcome.client, State::Closed);
-    assert_eq!(t.outcome.facts[0].key, "server-holds-unwanted-connection");
+    assert_eq!(t.outcome.facts[0].key(), "server-holds-unwanted-connection");
     // The textbook client ignores the answer: it sends no RST.
     assert!(!t.sends().any(|(_, s)| s.flags.rst));
 }
@@ -192,7 +192,7 @@ fn three_way_rejects_the_old_duplicate_and_connects() {
     let t = run(&catalogue::scenario("old-duplicate-syn").unwrap());
     assert_eq!(t.outcome.client, State::Established);
     assert_eq!(t.outcome.server, State::Established);
-    let keys: Vec<_> = t.outcome.facts.iter().map(|f| f.key).collect();
+    let keys: Vec<_> = t.outcome.facts.iter().map(|f| f.key()).collect();
     assert_eq!(keys, ["established", "stale-connection-rejected"]);
 }
 

@@ -97,7 +97,7 @@ pub fn write(out: &mut impl Write, trace: &Trace, numbers: Numbers) -> io::Resul
     writeln!(out)?;
     writeln!(out, "end: client {} · server {}", trace.outcome.client, trace.outcome.server)?;
     for fact in &trace.outcome.facts {
-        writeln!(out, "  {}", fact.text)?;
+        writeln!(out, "  {}", fact.text())?;
     }
     Ok(())
 }

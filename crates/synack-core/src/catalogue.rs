@@ -10,132 +10,110 @@ use crate::profile::{Handshake, ProfileName, MILLISECOND, SECOND};
 use crate::scenario::{ActionKind as Do, DelayFault, EndpointSpec, Inject, NetworkSpec, Scenario, SeqSpec, Step, When};
 use crate::trace::Side::{Client, Server};
 
-#[derive(Clone, Copy, Debug, Serialize)]
+/// One catalogue entry. Its English title and summary come from methods, so a
+/// build that never asks for them (the browser's) does not carry them.
+#[derive(Clone, Copy, Debug)]
 pub struct Entry {
     pub id: &'static str,
-    pub title: &'static str,
-    pub summary: &'static str,
     /// The RFC 9293 figure it reproduces, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub figure: Option<&'static str>,
     /// Worth showing under more than one handshake mode side by side.
     pub compare: bool,
 }
 
 pub const ENTRIES: &[Entry] = &[
-    Entry {
-        id: "three-way-handshake",
-        title: "Three-way handshake",
-        summary: "SYN, SYN,ACK, ACK: each side sends its initial sequence number and sees it acknowledged.",
-        figure: Some("RFC 9293 Fig. 6"),
-        compare: true,
-    },
-    Entry {
-        id: "four-way-teardown",
-        title: "Four-way teardown",
-        summary: "Each direction is closed on its own: FIN and ACK one way, then FIN and ACK the other. The side that closed first waits in TIME-WAIT.",
-        figure: Some("RFC 9293 Fig. 12"),
-        compare: false,
-    },
-    Entry {
-        id: "full-lifecycle",
-        title: "A whole connection",
-        summary: "Handshake, an HTTP request and its response, and the close.",
-        figure: None,
-        compare: false,
-    },
-    Entry {
-        id: "old-duplicate-syn",
-        title: "An old duplicate SYN",
-        summary: "A SYN from an earlier connection arrives late. With three segments the client rejects the answer it did not ask for; with two, the server keeps a connection nobody wanted.",
-        figure: Some("RFC 9293 Fig. 8"),
-        compare: true,
-    },
-    Entry {
-        id: "four-way-handshake",
-        title: "Why not four segments?",
-        summary: "The server acknowledges the SYN and sends its own SYN in separate segments: it works, but the two can always travel together.",
-        figure: None,
-        compare: true,
-    },
-    Entry {
-        id: "syn-lost",
-        title: "The SYN is lost",
-        summary: "No answer comes, so the client's retransmission timer (1 s at first) sends the SYN again, with the same ISN.",
-        figure: None,
-        compare: false,
-    },
-    Entry {
-        id: "syn-ack-lost",
-        title: "The SYN,ACK is lost",
-        summary: "The client sends its SYN again; the server sees the repeat and answers SYN,ACK again.",
-        figure: None,
-        compare: false,
-    },
-    Entry {
-        id: "final-ack-lost",
-        title: "The last ACK is lost: why TIME-WAIT exists",
-        summary: "The server never hears that its FIN arrived and sends it again. The client, still in TIME-WAIT, can acknowledge it once more.",
-        figure: None,
-        compare: false,
-    },
-    Entry {
-        id: "simultaneous-open",
-        title: "Simultaneous open",
-        summary: "Both sides send a SYN at the same moment. Both pass through SYN-RECEIVED and end up with one connection.",
-        figure: Some("RFC 9293 Fig. 7"),
-        compare: false,
-    },
-    Entry {
-        id: "simultaneous-close",
-        title: "Simultaneous close",
-        summary: "Both FINs cross in flight: both sides go through CLOSING, and both wait in TIME-WAIT.",
-        figure: Some("RFC 9293 Fig. 13"),
-        compare: false,
-    },
-    Entry {
-        id: "three-segment-teardown",
-        title: "Teardown in three segments",
-        summary: "As Linux usually closes: the ACK of the first FIN is delayed, and rides on the second FIN.",
-        figure: None,
-        compare: false,
-    },
-    Entry {
-        id: "half-close",
-        title: "Half-close",
-        summary: "The client finishes sending and shuts down its side; the server keeps sending until it is done too.",
-        figure: None,
-        compare: false,
-    },
-    Entry {
-        id: "connection-refused",
-        title: "Connection refused",
-        summary: "Nothing listens on the port: the SYN is answered with RST,ACK.",
-        figure: None,
-        compare: false,
-    },
-    Entry {
-        id: "half-open",
-        title: "Half-open connection discovery",
-        summary: "The client crashes and reconnects; the server still holds the old connection, challenges the new SYN, and the client's RST clears it.",
-        figure: Some("RFC 9293 Fig. 9"),
-        compare: false,
-    },
-    Entry {
-        id: "connect-timeout",
-        title: "Connection timeout",
-        summary: "A firewall silently drops every SYN: the client retries with doubling timeouts (1, 2, 4, 8 s) and gives up.",
-        figure: None,
-        compare: false,
-    },
+    Entry { id: "three-way-handshake", figure: Some("RFC 9293 Fig. 6"), compare: true },
+    Entry { id: "four-way-teardown", figure: Some("RFC 9293 Fig. 12"), compare: false },
+    Entry { id: "full-lifecycle", figure: None, compare: false },
+    Entry { id: "old-duplicate-syn", figure: Some("RFC 9293 Fig. 8"), compare: true },
+    Entry { id: "four-way-handshake", figure: None, compare: true },
+    Entry { id: "syn-lost", figure: None, compare: false },
+    Entry { id: "syn-ack-lost", figure: None, compare: false },
+    Entry { id: "final-ack-lost", figure: None, compare: false },
+    Entry { id: "simultaneous-open", figure: Some("RFC 9293 Fig. 7"), compare: false },
+    Entry { id: "simultaneous-close", figure: Some("RFC 9293 Fig. 13"), compare: false },
+    Entry { id: "three-segment-teardown", figure: None, compare: false },
+    Entry { id: "half-close", figure: None, compare: false },
+    Entry { id: "connection-refused", figure: None, compare: false },
+    Entry { id: "half-open", figure: Some("RFC 9293 Fig. 9"), compare: false },
+    Entry { id: "connect-timeout", figure: None, compare: false },
 ];
+
+impl Entry {
+    pub fn title(&self) -> &'static str {
+        match self.id {
+            "three-way-handshake" => "Three-way handshake",
+            "four-way-teardown" => "Four-way teardown",
+            "full-lifecycle" => "A whole connection",
+            "old-duplicate-syn" => "An old duplicate SYN",
+            "four-way-handshake" => "Why not four segments?",
+            "syn-lost" => "The SYN is lost",
+            "syn-ack-lost" => "The SYN,ACK is lost",
+            "final-ack-lost" => "The last ACK is lost: why TIME-WAIT exists",
+            "simultaneous-open" => "Simultaneous open",
+            "simultaneous-close" => "Simultaneous close",
+            "three-segment-teardown" => "Teardown in three segments",
+            "half-close" => "Half-close",
+            "connection-refused" => "Connection refused",
+            "half-open" => "Half-open connection discovery",
+            "connect-timeout" => "Connection timeout",
+            _ => "",
+        }
+    }
+
+    pub fn summary(&self) -> &'static str {
+        match self.id {
+            "three-way-handshake" => "SYN, SYN,ACK, ACK: each side sends its initial sequence number and sees it acknowledged.",
+            "four-way-teardown" => "Each direction is closed on its own: FIN and ACK one way, then FIN and ACK the other. The side that closed first waits in TIME-WAIT.",
+            "full-lifecycle" => "Handshake, an HTTP request and its response, and the close.",
+            "old-duplicate-syn" => "A SYN from an earlier connection arrives late. With three segments the client rejects the answer it did not ask for; with two, the server keeps a connection nobody wanted.",
+            "four-way-handshake" => "The server acknowledges the SYN and sends its own SYN in separate segments: it works, but the two can always travel together.",
+            "syn-lost" => "No answer comes, so the client's retransmission timer (1 s at first) sends the SYN again, with the same ISN.",
+            "syn-ack-lost" => "The client sends its SYN again; the server sees the repeat and answers SYN,ACK again.",
+            "final-ack-lost" => "The server never hears that its FIN arrived and sends it again. The client, still in TIME-WAIT, can acknowledge it once more.",
+            "simultaneous-open" => "Both sides send a SYN at the same moment. Both pass through SYN-RECEIVED and end up with one connection.",
+            "simultaneous-close" => "Both FINs cross in flight: both sides go through CLOSING, and both wait in TIME-WAIT.",
+            "three-segment-teardown" => "As Linux usually closes: the ACK of the first FIN is delayed, and rides on the second FIN.",
+            "half-close" => "The client finishes sending and shuts down its side; the server keeps sending until it is done too.",
+            "connection-refused" => "Nothing listens on the port: the SYN is answered with RST,ACK.",
+            "half-open" => "The client crashes and reconnects; the server still holds the old connection, challenges the new SYN, and the client's RST clears it.",
+            "connect-timeout" => "A firewall silently drops every SYN: the client retries with doubling timeouts (1, 2, 4, 8 s) and gives up.",
+            _ => "",
+        }
+    }
+}
+
+impl Serialize for Entry {
+    /// `{"id", "title", "summary", "figure"?, "compare"}`, as `synack scenarios --format json` prints it.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", self.id)?;
+        m.serialize_entry("title", self.title())?;
+        m.serialize_entry("summary", self.summary())?;
+        if let Some(f) = self.figure {
+            m.serialize_entry("figure", f)?;
+        }
+        m.serialize_entry("compare", &self.compare)?;
+        m.end()
+    }
+}
 
 pub fn entry(id: &str) -> Option<&'static Entry> {
     ENTRIES.iter().find(|e| e.id == id)
 }
 
-/// The scenario for a catalogue id.
+/// The scenario for a catalogue id, titled with the entry's English title.
 pub fn scenario(id: &str) -> Option<Scenario> {
+    let mut sc = untitled(id)?;
+    sc.title = entry(id).map(|e| e.title().into());
+    Some(sc)
+}
+
+/// The scenario for a catalogue id without its title, for front ends that show
+/// titles from their own translation tables (the browser module then carries no
+/// English titles or summaries at all).
+pub fn untitled(id: &str) -> Option<Scenario> {
     let e = entry(id)?;
     let mut sc = base(e);
     let ms = MILLISECOND;
@@ -245,7 +223,7 @@ pub fn scenario(id: &str) -> Option<Scenario> {
 fn base(e: &Entry) -> Scenario {
     Scenario {
         id: e.id.into(),
-        title: Some(e.title.into()),
+        title: None,
         handshake: Handshake::ThreeWay,
         unexpected_answer: Default::default(),
         seed: 1,

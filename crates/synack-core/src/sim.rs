@@ -8,8 +8,6 @@
 //! application steps in the scenario's order — so every run of the same scenario
 //! gives the same trace.
 
-use std::collections::BTreeMap;
-
 use crate::endpoint::{AppNote, Endpoint, Note};
 use crate::net::{Fate, Network};
 use crate::reason::Reason;
@@ -49,7 +47,8 @@ struct Sim {
     injections: Vec<(u64, Side, Segment)>,
     next_injection: usize,
     drops: Vec<u32>,
-    delays: BTreeMap<u32, u64>,
+    /// Extra delay per segment id; the last entry for an id wins.
+    delays: Vec<(u32, u64)>,
     next_id: u32,
     events: Vec<Event>,
     horizon: u64,
@@ -72,7 +71,7 @@ impl Sim {
         for inj in &sc.network.faults.inject {
             injections.push((inj.at_us, inj.from, sc.inject_segment(inj)?));
         }
-        injections.sort_by_key(|(t, _, _)| *t);
+        sort_by_time(&mut injections, |(t, _, _)| *t);
         Ok(Sim {
             now: 0,
             endpoints,
@@ -126,7 +125,7 @@ impl Sim {
             }
         }
         // Sends leave at their departure time, which a busy wire can push later.
-        self.events.sort_by_key(|e| e.t_us);
+        sort_by_time(&mut self.events, |e| e.t_us);
     }
 
     fn next_time(&self) -> Option<u64> {
@@ -219,7 +218,7 @@ impl Sim {
         self.next_id += 1;
         let dir = Dir::from(from);
         let scripted = self.drops.contains(&id);
-        let extra = self.delays.get(&id).copied().unwrap_or(0);
+        let extra = self.delays.iter().rev().find(|(s, _)| *s == id).map_or(0, |(_, us)| *us);
         let fate = self.net.transmit(self.now, dir, scripted, extra);
         let depart = match &fate {
             Fate::Sent { depart_us, .. } => *depart_us,
@@ -277,21 +276,48 @@ impl Sim {
     }
 }
 
-const UNWANTED: Fact = Fact {
-    key: "server-holds-unwanted-connection",
-    text: "The server holds an ESTABLISHED connection that no client asked for: its resources stay tied up.",
-};
-const STALE_REJECTED: Fact = Fact {
-    key: "stale-connection-rejected",
-    text: "The client reset the connection it had not asked for, and the server went back to LISTEN.",
-};
-const BOTH_ESTABLISHED: Fact = Fact { key: "established", text: "Both sides are ESTABLISHED on the same connection." };
-const CLOSED_CLEANLY: Fact = Fact { key: "closed", text: "Both sides closed the connection cleanly." };
-const TIMED_OUT: Fact =
-    Fact { key: "timed-out", text: "Retransmissions went unanswered and the connection was given up." };
-const REFUSED: Fact = Fact { key: "refused", text: "The connection was refused with a reset." };
-const RESET: Fact = Fact { key: "reset", text: "The connection was reset." };
-const TRUNCATED: Fact = Fact { key: "truncated", text: "The run stopped at its time or event limit." };
+/// Sorts `items` by time, keeping the order of items with the same time. A merge
+/// sort written once here: the standard library's sorts add kilobytes of generic
+/// code per element type to the module a reader downloads.
+fn sort_by_time<T>(items: &mut Vec<T>, time: impl Fn(&T) -> u64) {
+    let keys: Vec<u64> = items.iter().map(time).collect();
+    if keys.windows(2).all(|w| w[0] <= w[1]) {
+        return;
+    }
+    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(stable_order(&keys).into_iter().filter_map(|i| slots[i].take()));
+}
+
+/// The indices of `keys` in ascending order, equal keys in their original order
+/// (a bottom-up merge sort).
+fn stable_order(keys: &[u64]) -> Vec<usize> {
+    let n = keys.len();
+    let mut from: Vec<usize> = (0..n).collect();
+    let mut to = vec![0; n];
+    let mut width = 1;
+    while width < n {
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut l, mut r) = (start, mid);
+            for slot in &mut to[start..end] {
+                // Taking from the left run on ties keeps the sort stable.
+                if l < mid && (r >= end || keys[from[l]] <= keys[from[r]]) {
+                    *slot = from[l];
+                    l += 1;
+                } else {
+                    *slot = from[r];
+                    r += 1;
+                }
+            }
+            start = end;
+        }
+        std::mem::swap(&mut from, &mut to);
+        width *= 2;
+    }
+    from
+}
 
 /// What a reader should take away, derived from the final states and the record.
 fn outcome(eps: &[Endpoint; 2], events: &[Event], truncated: bool, end_us: u64) -> Outcome {
@@ -300,30 +326,49 @@ fn outcome(eps: &[Endpoint; 2], events: &[Event], truncated: bool, end_us: u64) 
     let synced = |e: &Endpoint| e.state().is_synchronized();
     let same_connection = synced(client) && synced(server) && server.irs() == client.iss();
     if server.state() == State::Established && !same_connection {
-        facts.push(UNWANTED);
+        facts.push(Fact::UnwantedConnection);
     } else if client.state() == State::Established && server.state() == State::Established {
-        facts.push(BOTH_ESTABLISHED);
+        facts.push(Fact::Established);
     }
     let saw = |r: Reason| events.iter().any(|e| matches!(e.kind, EventKind::State { reason, .. } if reason == r));
     if saw(Reason::ResetReturnsToListen) {
-        facts.push(STALE_REJECTED);
+        facts.push(Fact::StaleRejected);
     }
     let noted =
         |n: AppNote| events.iter().any(|e| matches!(&e.kind, EventKind::App { app: AppEvent::Note(x) } if *x == n));
     if noted(AppNote::TimedOut) {
-        facts.push(TIMED_OUT);
+        facts.push(Fact::TimedOut);
     }
     if noted(AppNote::Refused) {
-        facts.push(REFUSED);
+        facts.push(Fact::Refused);
     } else if noted(AppNote::Reset) {
-        facts.push(RESET);
+        facts.push(Fact::Reset);
     }
     let closed_normally = |e: &Endpoint| e.state() == State::Closed;
     if closed_normally(client) && closed_normally(server) && noted(AppNote::Closed) && facts.is_empty() {
-        facts.push(CLOSED_CLEANLY);
+        facts.push(Fact::Closed);
     }
     if truncated {
-        facts.push(TRUNCATED);
+        facts.push(Fact::Truncated);
     }
     Outcome { client: client.state(), server: server.state(), facts, truncated, end_us }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorting_by_time_keeps_the_order_of_simultaneous_items() {
+        let mut items = vec![(5, 'a'), (1, 'b'), (5, 'c'), (0, 'd'), (1, 'e'), (9, 'f'), (5, 'g')];
+        sort_by_time(&mut items, |(t, _)| *t);
+        assert_eq!(items, [(0, 'd'), (1, 'b'), (1, 'e'), (5, 'a'), (5, 'c'), (5, 'g'), (9, 'f')]);
+        for n in 0..40u64 {
+            let keys: Vec<u64> = (0..n).map(|i| (i * 7919) % 5).collect();
+            let order = stable_order(&keys);
+            let mut expected: Vec<usize> = (0..n as usize).collect();
+            expected.sort_by_key(|&i| keys[i]);
+            assert_eq!(order, expected, "n = {n}");
+        }
+    }
 }

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::endpoint::{AppNote, TimerAction, TimerKind};
 use crate::profile::{Handshake, ProfileName};
@@ -11,7 +11,7 @@ use crate::scenario::Action;
 use crate::segment::Segment;
 use crate::state::State;
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     Client,
@@ -157,11 +157,72 @@ pub struct PeerInfo {
     pub profile: ProfileName,
 }
 
-/// A plain statement about how the run ended.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
-pub struct Fact {
-    pub key: &'static str,
-    pub text: &'static str,
+/// A plain statement about how the run ended. The key is stable (front ends
+/// translate by key); the English text is the reference rendering.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Fact {
+    UnwantedConnection,
+    StaleRejected,
+    Established,
+    Closed,
+    TimedOut,
+    Refused,
+    Reset,
+    Truncated,
+}
+
+impl Fact {
+    pub const ALL: [Fact; 8] = [
+        Fact::UnwantedConnection,
+        Fact::StaleRejected,
+        Fact::Established,
+        Fact::Closed,
+        Fact::TimedOut,
+        Fact::Refused,
+        Fact::Reset,
+        Fact::Truncated,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Fact::UnwantedConnection => "server-holds-unwanted-connection",
+            Fact::StaleRejected => "stale-connection-rejected",
+            Fact::Established => "established",
+            Fact::Closed => "closed",
+            Fact::TimedOut => "timed-out",
+            Fact::Refused => "refused",
+            Fact::Reset => "reset",
+            Fact::Truncated => "truncated",
+        }
+    }
+
+    pub fn text(self) -> &'static str {
+        match self {
+            Fact::UnwantedConnection => {
+                "The server holds an ESTABLISHED connection that no client asked for: its resources stay tied up."
+            }
+            Fact::StaleRejected => {
+                "The client reset the connection it had not asked for, and the server went back to LISTEN."
+            }
+            Fact::Established => "Both sides are ESTABLISHED on the same connection.",
+            Fact::Closed => "Both sides closed the connection cleanly.",
+            Fact::TimedOut => "Retransmissions went unanswered and the connection was given up.",
+            Fact::Refused => "The connection was refused with a reset.",
+            Fact::Reset => "The connection was reset.",
+            Fact::Truncated => "The run stopped at its time or event limit.",
+        }
+    }
+}
+
+impl Serialize for Fact {
+    /// `{"key": …, "text": …}`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("key", self.key())?;
+        m.serialize_entry("text", self.text())?;
+        m.end()
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

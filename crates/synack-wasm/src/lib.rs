@@ -1,7 +1,8 @@
 //! synack-wasm: the browser's view of synack-core. It translates and holds no
 //! protocol logic: a scenario goes in, the engine runs it, and the trace comes out
-//! as the same JSON-shaped values `synack run --format json` prints
-//! (docs/trace-format.md), one event at a time or all at once.
+//! in the shape `synack run --format json` prints (docs/trace-format.md), less the
+//! English sentences, which the element renders in the reader's language from
+//! `reason_key`, the facts' `key` and the scenario id.
 //!
 //! ```js
 //! import init, { Simulation, catalogue } from "./pkg/synack_wasm.js";
@@ -9,58 +10,19 @@
 //! const sim = new Simulation({ scenario: "three-way-handshake", isnClient: 100 });
 //! sim.step(); // → { t_us: 0, side: "server", kind: "app", do: "listen" }
 //! ```
+//!
+//! Nothing here uses serde: options are read field by field, values leave as JSON
+//! text that `JSON.parse` turns into plain objects, and a scenario object is read
+//! by synack-core's own small JSON reader. That keeps the module a reader
+//! downloads small (see BENCHMARKS.md).
 
 #![forbid(unsafe_code)]
 
-use std::fmt;
+mod json;
 
-use serde::de::{self, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use js_sys::{Array, Object, Reflect, JSON};
 use synack_core::{catalogue, sim, Handshake, Scenario, Trace, UnexpectedAnswer};
 use wasm_bindgen::prelude::*;
-
-/// What the constructor accepts. Unknown fields are an error, so a typo in an
-/// attribute never passes silently.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Options {
-    /// A catalogue id, or a whole scenario object (docs/scenario-format.md).
-    scenario: Option<ScenarioSource>,
-    handshake: Option<String>,
-    unexpected_answer: Option<String>,
-    seed: Option<f64>,
-    isn_client: Option<f64>,
-    isn_server: Option<f64>,
-    #[serde(default)]
-    drop: Vec<f64>,
-}
-
-enum ScenarioSource {
-    Id(String),
-    Inline(Box<Scenario>),
-}
-
-// A string is a catalogue id, an object a scenario: told apart by hand rather than
-// with `#[serde(untagged)]`, whose buffering costs kilobytes.
-impl<'de> Deserialize<'de> for ScenarioSource {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ScenarioSource, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = ScenarioSource;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a catalogue id or a scenario object")
-            }
-            fn visit_str<E: de::Error>(self, id: &str) -> Result<ScenarioSource, E> {
-                Ok(ScenarioSource::Id(id.to_string()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ScenarioSource, A::Error> {
-                Scenario::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(|s| ScenarioSource::Inline(Box::new(s)))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
 
 /// One scenario's run, with a cursor for stepping through its events.
 #[wasm_bindgen]
@@ -73,17 +35,11 @@ pub struct Simulation {
 
 #[wasm_bindgen]
 impl Simulation {
-    /// `new Simulation({ scenario, handshake, seed, isnClient, isnServer, drop })`.
+    /// `new Simulation({ scenario, handshake, unexpectedAnswer, seed, isnClient, isnServer, drop })`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Simulation, JsError> {
         console_error_panic_hook::set_once();
-        let options: Options = if options.is_undefined() || options.is_null() {
-            Options::default()
-        } else {
-            check_keys(&options)?;
-            serde_wasm_bindgen::from_value(options).map_err(|e| error(format!("bad options: {e}")))?
-        };
-        let scenario = scenario_from(options)?;
+        let scenario = scenario_from(&options)?;
         let trace = run(&scenario)?;
         Ok(Simulation { scenario, trace, cursor: 0 })
     }
@@ -92,7 +48,7 @@ impl Simulation {
     pub fn step(&mut self) -> Result<JsValue, JsError> {
         let Some(event) = self.trace.events.get(self.cursor) else { return Ok(JsValue::NULL) };
         self.cursor += 1;
-        to_js(event)
+        parse(&json::event(event))
     }
 
     /// Step back one event; returns the event now last shown, or `null` at the start.
@@ -129,28 +85,28 @@ impl Simulation {
     /// The last event shown, or `null` before the first step.
     pub fn current(&self) -> Result<JsValue, JsError> {
         match self.cursor.checked_sub(1).and_then(|i| self.trace.events.get(i)) {
-            Some(e) => to_js(e),
+            Some(e) => parse(&json::event(e)),
             None => Ok(JsValue::NULL),
         }
     }
 
     /// Every event, as an array.
     pub fn events(&self) -> Result<JsValue, JsError> {
-        to_js(&self.trace.events)
+        parse(&json::event_list(&self.trace.events))
     }
 
-    /// The whole trace: scenario, title, handshake, both sides, events and outcome.
+    /// The whole trace: scenario, handshake, seed, both sides, events and outcome.
     pub fn trace(&self) -> Result<JsValue, JsError> {
-        to_js(&self.trace)
+        parse(&json::trace(&self.trace))
     }
 
     /// Run again as if segment `k` (numbered from 1 in sending order) were lost.
     /// The cursor stays where it was: everything before that segment is unchanged.
     #[wasm_bindgen(js_name = dropSegment)]
     pub fn drop_segment(&mut self, k: u32) -> Result<(), JsError> {
-        if k == 0
-            || !self.trace.sends().any(|(e, _)| matches!(e.kind, synack_core::EventKind::Send { id, .. } if id == k))
-        {
+        let sent =
+            self.trace.sends().any(|(e, _)| matches!(e.kind, synack_core::EventKind::Send { id, .. } if id == k));
+        if !sent {
             return Err(error(format!("there is no segment {k} to drop")));
         }
         let mut scenario = self.scenario.clone();
@@ -164,74 +120,112 @@ impl Simulation {
     }
 }
 
-/// The catalogue: `[{ id, title, summary, figure?, compare }]`.
+/// The catalogue: `[{ id, figure?, compare }]`, in the order a gallery shows it.
+/// Titles and summaries are the element's to translate, by id.
 #[wasm_bindgen]
 pub fn catalogue() -> Result<JsValue, JsError> {
-    to_js(catalogue::ENTRIES)
-}
-
-fn scenario_from(options: Options) -> Result<Scenario, JsError> {
-    let mut sc = match options.scenario {
-        None => return Err(error("no scenario: give a catalogue id such as \"three-way-handshake\"".into())),
-        Some(ScenarioSource::Id(id)) => catalogue::scenario(&id)
-            .ok_or_else(|| error(format!("unknown scenario \"{id}\"; known: {}", known_ids())))?,
-        Some(ScenarioSource::Inline(sc)) => *sc,
-    };
-    if let Some(h) = options.handshake {
-        sc.handshake = h
-            .parse::<Handshake>()
-            .map_err(|()| error(format!("handshake \"{h}\" is not two-way, three-way or four-way")))?;
-    }
-    if let Some(r) = options.unexpected_answer {
-        sc.unexpected_answer = match r.as_str() {
-            "ignore" => UnexpectedAnswer::Ignore,
-            "reset" => UnexpectedAnswer::Reset,
-            _ => return Err(error(format!("unexpectedAnswer \"{r}\" is not ignore or reset"))),
-        };
-    }
-    if let Some(n) = options.seed {
-        sc.seed = whole(n, "seed", u64::MAX as f64)? as u64;
-    }
-    if let Some(n) = options.isn_client {
-        sc.client.isn = Some(whole(n, "isnClient", u32::MAX as f64)? as u32);
-    }
-    if let Some(n) = options.isn_server {
-        sc.server.isn = Some(whole(n, "isnServer", u32::MAX as f64)? as u32);
-    }
-    for k in options.drop {
-        let k = whole(k, "drop", u32::MAX as f64)? as u32;
-        if k == 0 {
-            return Err(error("drop: segments are numbered from 1".into()));
+    let list = Array::new();
+    for e in catalogue::ENTRIES {
+        let o = Object::new();
+        set(&o, "id", &e.id.into())?;
+        if let Some(f) = e.figure {
+            set(&o, "figure", &f.into())?;
         }
-        sc.network.faults.drop.push(k);
+        set(&o, "compare", &e.compare.into())?;
+        list.push(&o);
     }
-    Ok(sc)
-}
-
-/// A JS number that must be a whole number in `0..=max`.
-fn whole(n: f64, name: &str, max: f64) -> Result<f64, JsError> {
-    if n.fract() != 0.0 || !(0.0..=max).contains(&n) {
-        // Formatted as integers: float formatting would cost the module 15 KB.
-        return Err(error(format!("{name} must be a whole number from 0 to {}", max as u64)));
-    }
-    Ok(n)
+    Ok(list.into())
 }
 
 const OPTION_KEYS: [&str; 7] = ["scenario", "handshake", "unexpectedAnswer", "seed", "isnClient", "isnServer", "drop"];
 
-/// serde-wasm-bindgen looks struct fields up by name and never sees the others, so
-/// a misspelt option is caught here instead of being silently ignored.
-fn check_keys(options: &JsValue) -> Result<(), JsError> {
-    if !options.is_object() {
+fn scenario_from(options: &JsValue) -> Result<Scenario, JsError> {
+    if options.is_undefined() || options.is_null() {
+        return Err(no_scenario());
+    }
+    if !options.is_object() || Array::is_array(options) {
         return Err(error("options must be an object such as { scenario: \"three-way-handshake\" }".into()));
     }
-    for key in js_sys::Object::keys(&js_sys::Object::from(options.clone())).iter() {
+    // A misspelt option must not be ignored silently.
+    for key in Object::keys(&Object::from(options.clone())).iter() {
         let key = key.as_string().unwrap_or_default();
         if !OPTION_KEYS.contains(&key.as_str()) {
             return Err(error(format!("unknown option `{key}`; the options are {}", OPTION_KEYS.join(", "))));
         }
     }
-    Ok(())
+    let field = |name: &str| -> Option<JsValue> {
+        Reflect::get(options, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+    };
+
+    let source = field("scenario").ok_or_else(no_scenario)?;
+    let mut sc = if let Some(id) = source.as_string() {
+        catalogue::untitled(&id).ok_or_else(|| error(format!("unknown scenario \"{id}\"; known: {}", known_ids())))?
+    } else if source.is_object() && !Array::is_array(&source) {
+        // A scenario object (docs/scenario-format.md), read by the same code as a
+        // scenario file on the command line.
+        let text = JSON::stringify(&source)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| error("the scenario object cannot be turned into JSON".into()))?;
+        Scenario::from_json(&text).map_err(|e| error(format!("invalid scenario: {e}")))?
+    } else {
+        return Err(error(
+            "scenario must be a catalogue id such as \"three-way-handshake\" or a scenario object".into(),
+        ));
+    };
+
+    if let Some(h) = field("handshake") {
+        let h = string(&h, "handshake")?;
+        sc.handshake = h
+            .parse::<Handshake>()
+            .map_err(|()| error(format!("handshake \"{h}\" is not two-way, three-way or four-way")))?;
+    }
+    if let Some(r) = field("unexpectedAnswer") {
+        sc.unexpected_answer = match string(&r, "unexpectedAnswer")?.as_str() {
+            "ignore" => UnexpectedAnswer::Ignore,
+            "reset" => UnexpectedAnswer::Reset,
+            r => return Err(error(format!("unexpectedAnswer \"{r}\" is not ignore or reset"))),
+        };
+    }
+    if let Some(n) = field("seed") {
+        sc.seed = whole(&n, "seed", u64::MAX as f64)? as u64;
+    }
+    if let Some(n) = field("isnClient") {
+        sc.client.isn = Some(whole(&n, "isnClient", u32::MAX.into())? as u32);
+    }
+    if let Some(n) = field("isnServer") {
+        sc.server.isn = Some(whole(&n, "isnServer", u32::MAX.into())? as u32);
+    }
+    if let Some(list) = field("drop") {
+        if !Array::is_array(&list) {
+            return Err(error("drop must be an array of segment numbers, such as [1]".into()));
+        }
+        for k in Array::from(&list).iter() {
+            let k = whole(&k, "drop", u32::MAX.into())? as u32;
+            if k == 0 {
+                return Err(error("drop: segments are numbered from 1".into()));
+            }
+            sc.network.faults.drop.push(k);
+        }
+    }
+    Ok(sc)
+}
+
+fn no_scenario() -> JsError {
+    error("no scenario: give a catalogue id such as \"three-way-handshake\"".into())
+}
+
+fn string(v: &JsValue, name: &str) -> Result<String, JsError> {
+    v.as_string().ok_or_else(|| error(format!("{name} must be a string")))
+}
+
+/// A JS number that must be a whole number in `0..=max`.
+fn whole(v: &JsValue, name: &str, max: f64) -> Result<f64, JsError> {
+    match v.as_f64() {
+        Some(n) if n.fract() == 0.0 && (0.0..=max).contains(&n) => Ok(n),
+        // Formatted as integers: float formatting would cost the module 15 KB.
+        _ => Err(error(format!("{name} must be a whole number from 0 to {}", max as u64))),
+    }
 }
 
 fn known_ids() -> String {
@@ -242,9 +236,13 @@ fn run(scenario: &Scenario) -> Result<Trace, JsError> {
     sim::run(scenario).map_err(|e| error(format!("invalid scenario: {e}")))
 }
 
-/// Plain objects and numbers, exactly as the CLI's JSON.
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| error(e.to_string()))
+fn set(o: &Object, key: &str, value: &JsValue) -> Result<(), JsError> {
+    Reflect::set(o, &JsValue::from_str(key), value).map(drop).map_err(|_| error(format!("cannot set {key}")))
+}
+
+/// JSON text from [`json`] into plain JS objects.
+fn parse(text: &str) -> Result<JsValue, JsError> {
+    JSON::parse(text).map_err(|_| error("the engine wrote JSON that does not parse".into()))
 }
 
 /// Every error reaches JS as an `Error` carrying the engine's message.

@@ -13,12 +13,12 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// A plain JS object, as a page would pass it.
 fn options(v: Value) -> JsValue {
-    use serde::Serialize;
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap()
+    js_sys::JSON::parse(&v.to_string()).unwrap()
 }
 
+/// What JS received, as JSON.
 fn value(v: JsValue) -> Value {
-    serde_wasm_bindgen::from_value(v).unwrap()
+    serde_json::from_str(&js_sys::JSON::stringify(&v).unwrap().as_string().unwrap()).unwrap()
 }
 
 fn sim(v: Value) -> Simulation {
@@ -44,6 +44,8 @@ fn the_catalogue_lists_fifteen_scenarios() {
     assert_eq!(list[0]["id"], "three-way-handshake");
     assert_eq!(list[3]["id"], "old-duplicate-syn");
     assert_eq!(list[3]["compare"], true);
+    assert_eq!(list[3]["figure"], "RFC 9293 Fig. 8");
+    assert!(list[0].get("title").is_none(), "titles are the element's, by id and language");
 }
 
 #[wasm_bindgen_test]
@@ -143,6 +145,15 @@ fn bad_input_becomes_an_error_with_the_engines_message() {
     assert_eq!(err(json!({})), "no scenario: give a catalogue id such as \"three-way-handshake\"");
     let bad = json!({ "scenario": { "actions": [], "network": { "link": { "loss": 2 } } } });
     assert_eq!(err(bad), "invalid scenario: network.link.loss must be a probability between 0 and 1");
+    let typo = json!({ "scenario": { "actions": [{ "side": "client", "do": "connect", "dleay_us": 5 }] } });
+    assert_eq!(
+        err(typo),
+        "invalid scenario: unknown field `dleay_us` in actions[0]; the fields are side, when, delay_us, do, bytes, text"
+    );
+    assert_eq!(
+        err(json!({ "scenario": 42 })),
+        "scenario must be a catalogue id such as \"three-way-handshake\" or a scenario object"
+    );
     let mut s = sim(json!({ "scenario": "syn-lost" }));
     assert_eq!(message(s.drop_segment(99).err().unwrap()), "there is no segment 99 to drop");
 }
