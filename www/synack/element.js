@@ -9,10 +9,11 @@ import { catalogue, loadEngine, runScenario } from "./engine.js";
 import { labelBox, layout, statesAfter, stateFamily, CHAR_W, LINE_H } from "./layout.js";
 import { narrate, primary, steps } from "./narrate.js";
 import { css } from "./style.js";
+import { en, languageOf, strings } from "./i18n.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MAX_U32 = 4294967295;
-const MODES = { "two-way": "Two-way handshake", "three-way": "Three-way handshake", "four-way": "Four-way handshake" };
+const MODES = ["two-way", "three-way", "four-way"];
 
 let sheet = null;
 function styles() {
@@ -53,34 +54,32 @@ function icon(name) {
 
 const reducedMotion = () => globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
 
-/** Attribute values, checked: a bad one becomes a readable message, not a blank box. */
-function readOptions(host) {
+/** Attribute values, checked: a bad one becomes a readable message (in `t`'s language), not a blank box. */
+function readOptions(host, t) {
   const get = (name) => host.getAttribute(name);
   const whole = (name, max) => {
     const v = get(name);
     if (v === null) return undefined;
-    if (!/^\s*\d+\s*$/.test(v) || Number(v) > max) {
-      throw new Error(`${name}="${v}" is not a whole number from 0 to ${max}`);
-    }
+    if (!/^\s*\d+\s*$/.test(v) || Number(v) > max) throw new Error(t.errors.whole(name, v, max));
     return Number(v);
   };
   const numbers = get("numbers") ?? "relative";
-  if (numbers !== "relative" && numbers !== "absolute") {
-    throw new Error(`numbers="${numbers}" must be relative or absolute`);
-  }
+  if (numbers !== "relative" && numbers !== "absolute") throw new Error(t.errors.numbers(numbers));
   const speedText = get("speed") ?? "1";
   const speed = Number(speedText);
-  if (!Number.isFinite(speed) || speed <= 0 || speed > 16) {
-    throw new Error(`speed="${speedText}" must be a number above 0 and at most 16`);
-  }
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 16) throw new Error(t.errors.speed(speedText));
   const compare = host.hasAttribute("compare");
   const against = compare ? get("compare") || "two-way" : null;
-  if (against !== null && (against === "three-way" || !(against in MODES))) {
-    throw new Error(`compare="${against}" must be empty, two-way or four-way (it is set beside three-way)`);
-  }
+  if (against !== null && (against === "three-way" || !MODES.includes(against))) throw new Error(t.errors.compare(against));
+  const handshake = get("handshake") ?? undefined;
+  if (handshake !== undefined && !MODES.includes(handshake)) throw new Error(t.errors.handshake(handshake));
+  const scenario = get("scenario") ?? (compare ? "old-duplicate-syn" : "three-way-handshake");
+  // The tables name every catalogue id (tests/tests/i18n_keys.rs), so an id they
+  // lack is not in the catalogue: say so in the reader's language.
+  if (!(scenario in t.scenarios)) throw new Error(t.errors.scenario(scenario));
   return {
-    scenario: get("scenario") ?? (compare ? "old-duplicate-syn" : "three-way-handshake"),
-    handshake: get("handshake") ?? undefined,
+    scenario,
+    handshake,
     seed: whole("seed", Number.MAX_SAFE_INTEGER),
     isnClient: whole("isn-client", MAX_U32),
     isnServer: whole("isn-server", MAX_U32),
@@ -102,8 +101,9 @@ function engineOptions(options, handshake, drop) {
 
 /** One ladder diagram: a trace, its layout, and the SVG showing a prefix of it. */
 class Panel {
-  constructor(host, heading) {
+  constructor(host, heading, t) {
     this.host = host;
+    this.t = t;
     this.root = el("section", { class: "panel" });
     if (heading) this.root.append(el("h3", {}, heading));
     const sides = el("div", { class: "sides" });
@@ -112,8 +112,8 @@ class Panel {
     for (const side of ["client", "server"]) {
       const box = el("div", { class: "side" });
       this.sideBoxes[side] = box;
-      box.append(el("b", {}, side === "client" ? "Client" : "Server"));
-      const badge = el("span", { class: "badge", "data-side": side, "data-state": "CLOSED", "data-family": "closed" }, "CLOSED");
+      box.append(el("b", {}, t.ui[side]));
+      const badge = el("span", { class: "badge", "data-side": side, "data-state": "CLOSED", "data-family": "closed", title: t.states.CLOSED }, "CLOSED");
       box.append(badge);
       this.badges[side] = badge;
       sides.append(box);
@@ -123,29 +123,30 @@ class Panel {
     this.outcome = el("div", { class: "outcome" });
     this.log = el("ol");
     const details = el("details", { class: "log" });
-    details.append(el("summary", {}, "Event log"), this.log);
+    details.append(el("summary", {}, t.ui.eventLog), this.log);
     this.root.append(sides, this.svg, this.narration, this.outcome, details);
     this.shown = 0;
     this.playY = 0;
     this.nodes = new Map(); // segment id → its <g>
   }
 
-  setTrace(trace, options) {
+  setTrace(trace, options, title) {
     this.trace = trace;
     this.options = options;
+    this.title = title;
     this.ends = steps(trace.events);
     this.relayout();
   }
 
   relayout() {
     const width = Math.max(300, Math.round(this.root.clientWidth || this.host.clientWidth || 640) - 12);
-    this.geo = layout(this.trace, { width, numbers: this.options.numbers });
+    this.geo = layout(this.trace, { width, numbers: this.options.numbers, t: this.t });
     this.svg.setAttribute("viewBox", `0 0 ${this.geo.width} ${this.geo.height}`);
     // Centre each side's name and state over its lifeline.
     const scale = (this.svg.clientWidth || this.geo.width) / this.geo.width;
     this.sideBoxes.client.style.left = `${this.geo.xClient * scale}px`;
     this.sideBoxes.server.style.left = `${this.geo.xServer * scale}px`;
-    this.svg.setAttribute("aria-label", `${this.trace.title}: ladder diagram of segments between client and server`);
+    this.svg.setAttribute("aria-label", this.t.ui.diagram(this.title));
     this.drawStatic();
     this.nodes.clear();
     const shown = this.shown;
@@ -253,10 +254,10 @@ class Panel {
     if (inFlight) {
       attrs.tabindex = "0";
       attrs.role = "button";
-      attrs["aria-label"] = `Lose segment #${s.id} (${seg.flags.join(",")}) in the network`;
+      attrs["aria-label"] = this.t.ui.lose(s.id, seg.flags.join(","));
     }
     const g = svg("g", attrs);
-    if (inFlight) g.append(svg("title", {}, `Click to lose #${s.id} in the network and see how TCP recovers`));
+    if (inFlight) g.append(svg("title", {}, this.t.ui.loseTitle(s.id)));
     g.append(svg("line", { x1: s.x1, y1: s.y1, x2: s.x2, y2: s.y2 }));
     g.append(svg("path", { class: "head", d: "M0,0 L-9,-4.5 L-9,4.5 Z" }));
     // A wide invisible stroke: a segment in flight is easy to click, not a 2 px line.
@@ -296,7 +297,7 @@ class Panel {
     const x = s.side === "client" ? this.geo.xClient : this.geo.xServer;
     const w = s.to.length * 6.6 + 14;
     const g = svg("g", { class: `pill ${stateFamily(s.to)}` });
-    g.append(svg("title", {}, `${s.side}: ${s.from} → ${s.to}`));
+    g.append(svg("title", {}, `${this.t.ui[s.side]}: ${s.from} → ${s.to} (${this.t.states[s.to] ?? ""})`));
     g.append(svg("rect", { x: x - w / 2, y: s.y - 9, width: w, height: 18, rx: 9 }));
     g.append(svg("text", { x, y: s.y + 4, "text-anchor": "middle" }, s.to));
     return g;
@@ -307,7 +308,7 @@ class Panel {
     const client = m.side === "client";
     const x = client ? geo.xClient : geo.xServer;
     const g = svg("g", { class: "mark" });
-    g.append(svg("title", {}, `${m.side}: ${m.text}`));
+    g.append(svg("title", {}, `${this.t.ui[m.side]}: ${m.text}`));
     g.append(svg("circle", { cx: x, cy: m.y, r: 3.5 }));
     if (m.words) {
       const tx = client ? x - 9 : x + 9;
@@ -356,7 +357,9 @@ class Panel {
       b.textContent = now[side];
       b.dataset.state = now[side];
       b.dataset.family = stateFamily(now[side]);
+      b.title = this.t.states[now[side]] ?? "";
     }
+    const t = this.t;
     const k = this.stepIndex();
     // A segment as its label shows it: "SYN,ACK #2 (seq=0 ack=1)".
     const fmt = (e) => {
@@ -365,26 +368,26 @@ class Panel {
       return `${e.segment.flags.join(",")} #${e.id}${words ? ` (${words})` : ""}`;
     };
     if (k === 0) {
-      const title = /[.?!]$/.test(this.trace.title) ? this.trace.title : `${this.trace.title}.`;
-      this.narration.textContent = `${title} Press step or play to begin.`;
+      this.narration.textContent = t.ui.begin(this.title);
     } else {
       const start = k > 1 ? this.ends[k - 2] : 0;
       const end = this.ends[k - 1];
-      const when = el("span", { class: "when" }, `${(this.trace.events[start].t_us / 1e6).toFixed(3)} s`);
-      this.narration.replaceChildren(when, document.createTextNode(narrate(this.trace.events, start, end, fmt)));
+      const when = el("span", { class: "when" }, t.ui.seconds((this.trace.events[start].t_us / 1e6).toFixed(3)));
+      this.narration.replaceChildren(when, document.createTextNode(narrate(this.trace.events, start, end, fmt, t)));
     }
     const atEnd = this.shown >= this.trace.events.length;
     this.outcome.replaceChildren();
     if (atEnd) {
       const o = this.trace.outcome;
       const p = el("p");
-      p.append(el("strong", {}, `End: client ${o.client}, server ${o.server}. `), document.createTextNode(o.facts.map((f) => f.text).join(" ")));
+      const facts = o.facts.map((f) => t.facts[f.key] ?? f.key);
+      p.append(el("strong", {}, t.ui.end(o.client, o.server)), document.createTextNode(t.say.join(facts)));
       this.outcome.append(p);
     }
     this.log.replaceChildren();
     for (let i = 0; i < this.shown; i++) {
-      const line = narrate(this.trace.events, i, i + 1, fmt);
-      if (line) this.log.append(el("li", {}, `${(this.trace.events[i].t_us / 1e6).toFixed(3)} s  ${line}`));
+      const line = narrate(this.trace.events, i, i + 1, fmt, t);
+      if (line) this.log.append(el("li", {}, `${t.ui.seconds((this.trace.events[i].t_us / 1e6).toFixed(3))}  ${line}`));
     }
   }
 
@@ -396,7 +399,7 @@ class Panel {
 }
 
 export class SynackViz extends HTMLElement {
-  static observedAttributes = ["scenario", "handshake", "compare", "seed", "isn-client", "isn-server", "numbers", "speed", "autoplay", "controls"];
+  static observedAttributes = ["scenario", "handshake", "compare", "seed", "isn-client", "isn-server", "numbers", "speed", "autoplay", "controls", "lang"];
 
   #panels = [];
   #timeline = []; // compare mode: per unified step, how many events each panel shows
@@ -410,6 +413,8 @@ export class SynackViz extends HTMLElement {
   #visible = null;
   #pendingRebuild = false;
   #firstDraw = false;
+  #t = en; // the strings of the element's language (i18n/*.js)
+  #lang = "en";
 
   constructor() {
     super();
@@ -421,13 +426,19 @@ export class SynackViz extends HTMLElement {
   #resolveReady = () => {};
 
   connectedCallback() {
-    if (!this.shadowRoot.firstChild) this.shadowRoot.append(el("div", { class: "loading" }, "Loading the TCP engine…"));
-    loadEngine().then(
+    this.#lang = languageOf(this);
+    const words = strings(this.#lang);
+    if (!this.shadowRoot.firstChild) this.shadowRoot.append(el("div", { class: "loading" }, this.#lang === "en" ? en.ui.loading : ""));
+    words.then((t) => {
+      this.#t = t;
+      this.shadowRoot.querySelector(".loading")?.replaceChildren(t.ui.loading);
+    }).catch(() => {});
+    Promise.all([words, loadEngine()]).then(
       () => {
         this.#built = true;
         this.#rebuild();
       },
-      (err) => this.#fail(`could not load the engine: ${err?.message ?? err}`),
+      (err) => this.#fail(this.#t.errors.engine(err?.message ?? String(err))),
     );
     this.#resize = new ResizeObserver(() => this.#relayout());
     this.#resize.observe(this);
@@ -442,6 +453,15 @@ export class SynackViz extends HTMLElement {
   attributeChangedCallback(name, oldValue, newValue) {
     if (oldValue === newValue || !this.#built) return;
     if (name === "speed" || name === "autoplay") return;
+    if (name === "lang") {
+      // A new language: fetch its tables (if need be), then draw again in it.
+      this.#lang = languageOf(this);
+      strings(this.#lang).then((t) => {
+        this.#t = t;
+        this.#rebuild();
+      });
+      return;
+    }
     if (!this.#pendingRebuild) {
       this.#pendingRebuild = true;
       queueMicrotask(() => {
@@ -478,11 +498,11 @@ export class SynackViz extends HTMLElement {
     this.pause();
     let options;
     try {
-      options = readOptions(this);
+      options = readOptions(this, this.#t);
       const panels = options.compare
         ? [options.compare, options.handshake && options.handshake !== options.compare ? options.handshake : "three-way"]
         : [options.handshake ?? null];
-      const traces = panels.map((mode) => runScenario(engineOptions(options, mode, [])));
+      const traces = panels.map((mode) => this.#run(engineOptions(options, mode, [])));
       this.#options = options;
       this.#build(traces, options);
     } catch (err) {
@@ -490,39 +510,48 @@ export class SynackViz extends HTMLElement {
     }
   }
 
+  /** Runs the engine; its (English) message is wrapped in the reader's language. */
+  #run(options) {
+    try {
+      return runScenario(options);
+    } catch (err) {
+      throw new Error(this.#t.errors.run(err?.message ?? String(err)));
+    }
+  }
+
   #fail(message) {
     this.pause();
     this.#panels = [];
     const box = el("div", { class: "error", role: "alert" });
-    box.append(el("strong", {}, "synack: "), document.createTextNode(message));
+    box.append(el("strong", {}, this.#t.ui.errorPrefix), document.createTextNode(message));
     this.shadowRoot.replaceChildren(box);
     this.dispatchEvent(new CustomEvent("synack-error", { detail: { message }, bubbles: true, composed: true }));
     this.#resolveReady(false);
   }
 
   #build(traces, options) {
-    const frame = el("div", { class: "frame" });
+    const t = this.#t;
+    const frame = el("div", { class: "frame", lang: t.lang });
     const t0 = traces[0];
+    const heading = t.scenarios[options.scenario]?.[0] ?? t.customTitle;
     const title = el("div", { class: "title" });
-    const numbersNote = options.numbers === "relative"
-      ? `relative numbers (ISNs ${t0.client.isn} and ${t0.server.isn})`
-      : "absolute numbers";
-    const mode = MODES[t0.handshake];
+    const numbersNote = options.numbers === "relative" ? t.ui.relativeNote(t0.client.isn, t0.server.isn) : t.ui.absoluteNote;
+    const mode = t.modes[t0.handshake];
     // The handshake is named when it is not TCP's usual three-way one.
-    const showMode = !options.compare && t0.handshake !== "three-way" && !t0.title.toLowerCase().includes(mode.toLowerCase());
+    const showMode = !options.compare && t0.handshake !== "three-way" && !heading.toLowerCase().includes(mode.toLowerCase());
     title.append(
-      el("span", {}, t0.title),
-      el("small", {}, options.compare ? `same network · ${numbersNote}` : showMode ? `${mode} · ${numbersNote}` : numbersNote),
+      el("span", {}, heading),
+      el("small", {}, options.compare ? `${t.ui.sameNetwork} · ${numbersNote}` : showMode ? `${mode} · ${numbersNote}` : numbersNote),
     );
     const wrap = el("div", { class: `panels${traces.length > 1 ? " two" : ""}` });
     frame.append(title, wrap);
     this.shadowRoot.replaceChildren(frame);
     this.#panels = traces.map((trace) => {
-      const panel = new Panel(this, traces.length > 1 ? MODES[trace.handshake] : null);
+      const panel = new Panel(this, traces.length > 1 ? t.modes[trace.handshake] : null, t);
       wrap.append(panel.root);
       return panel;
     });
-    this.#panels.forEach((p, i) => p.setTrace(traces[i], options));
+    this.#panels.forEach((p, i) => p.setTrace(traces[i], options, heading));
     this.#timeline = this.#merge();
     this.#k = Math.min(this.#k, this.#timeline.length);
     frame.append(this.#controls());
@@ -560,18 +589,19 @@ export class SynackViz extends HTMLElement {
   }
 
   #controls() {
-    const bar = el("div", { class: "controls", role: "toolbar", "aria-label": "Playback" });
+    const t = this.#t;
+    const bar = el("div", { class: "controls", role: "toolbar", "aria-label": t.ui.playback });
     bar.hidden = !this.hasAttribute("controls");
     const button = (action, label) => {
       const b = el("button", { type: "button", "data-action": action, "aria-label": label, title: label });
       b.append(icon(action));
-      if (action === "play") b.append(el("span", {}, "Play"));
+      if (action === "play") b.append(el("span", {}, t.ui.play));
       b.addEventListener("click", () => this.#act(action));
       return b;
     };
-    this.#playButton = button("play", "Play");
-    bar.append(button("restart", "Restart"), button("back", "Step back"), this.#playButton, button("step", "Step forward"));
-    const scrub = el("input", { type: "range", class: "scrub", min: "0", max: String(this.#timeline.length), value: String(this.#k), "aria-label": "Timeline" });
+    this.#playButton = button("play", t.ui.play);
+    bar.append(button("restart", t.ui.restart), button("back", t.ui.back), this.#playButton, button("step", t.ui.step));
+    const scrub = el("input", { type: "range", class: "scrub", min: "0", max: String(this.#timeline.length), value: String(this.#k), "aria-label": t.ui.timeline });
     scrub.addEventListener("input", () => {
       this.pause();
       this.#k = Number(scrub.value);
@@ -593,30 +623,31 @@ export class SynackViz extends HTMLElement {
       return l;
     };
     const o = this.#options;
-    bar.append(select("Speed", [["0.5", "½×"], ["1", "1×"], ["2", "2×"], ["4", "4×"]], String(o.speed), (v) => this.setAttribute("speed", v)));
+    bar.append(select(t.ui.speed, [["0.5", "½×"], ["1", "1×"], ["2", "2×"], ["4", "4×"]], String(o.speed), (v) => this.setAttribute("speed", v)));
     if (!o.compare) {
-      bar.append(select("Handshake", Object.keys(MODES).map((m) => [m, m]), this.#panels[0].trace.handshake, (v) => this.setAttribute("handshake", v)));
+      bar.append(select(t.ui.handshake, MODES.map((m) => [m, t.modes[m]]), this.#panels[0].trace.handshake, (v) => this.setAttribute("handshake", v)));
     }
-    bar.append(select("Numbers", [["relative", "relative"], ["absolute", "absolute"]], o.numbers, (v) => this.setAttribute("numbers", v)));
+    bar.append(select(t.ui.numbers, [["relative", t.ui.relative], ["absolute", t.ui.absolute]], o.numbers, (v) => this.setAttribute("numbers", v)));
     // ISNs: typed in, or new random ones (from a new seed; the engine itself never
     // draws random numbers).
-    const t = this.#panels[0].trace;
+    const trace = this.#panels[0].trace;
     for (const [side, attr] of [["client", "isn-client"], ["server", "isn-server"]]) {
-      const l = el("label", {}, `ISN ${side}`);
-      const input = el("input", { type: "number", min: "0", max: String(MAX_U32), step: "1", value: String(t[side].isn), class: "isn", "aria-label": `Initial sequence number of the ${side}` });
+      const word = t.ui[`${side}Word`];
+      const l = el("label", {}, t.ui.isn(word));
+      const input = el("input", { type: "number", min: "0", max: String(MAX_U32), step: "1", value: String(trace[side].isn), class: "isn", "aria-label": t.ui.isnLabel(word) });
       input.addEventListener("change", () => this.setAttribute(attr, input.value.trim()));
       l.append(input);
       bar.append(l);
     }
-    const fresh = el("button", { type: "button", "data-action": "new-isns", title: "New random ISNs" }, "New ISNs");
+    const fresh = el("button", { type: "button", "data-action": "new-isns", title: t.ui.newIsnsTitle }, t.ui.newIsns);
     fresh.addEventListener("click", () => {
       this.removeAttribute("isn-client");
       this.removeAttribute("isn-server");
       this.setAttribute("seed", String(Math.floor(Math.random() * 2 ** 32)));
     });
     bar.append(fresh);
-    const ids = catalogue().map((e) => [e.id, e.title]);
-    bar.append(select("Scenario", ids, o.scenario, (v) => this.setAttribute("scenario", v)));
+    const ids = catalogue().map((e) => [e.id, t.scenarios[e.id]?.[0] ?? e.id]);
+    bar.append(select(t.ui.scenario, ids, o.scenario, (v) => this.setAttribute("scenario", v)));
     return bar;
   }
 
@@ -735,9 +766,10 @@ export class SynackViz extends HTMLElement {
 
   #setPlayLabel() {
     if (!this.#playButton) return;
-    this.#playButton.replaceChildren(icon(this.#playing ? "pause" : "play"), el("span", {}, this.#playing ? "Pause" : "Play"));
-    this.#playButton.setAttribute("aria-label", this.#playing ? "Pause" : "Play");
-    this.#playButton.title = this.#playing ? "Pause" : "Play";
+    const label = this.#playing ? this.#t.ui.pause : this.#t.ui.play;
+    this.#playButton.replaceChildren(icon(this.#playing ? "pause" : "play"), el("span", {}, label));
+    this.#playButton.setAttribute("aria-label", label);
+    this.#playButton.title = label;
   }
 
   /** Run again as if segment `id` were lost (in one panel, or in all). */
@@ -750,9 +782,9 @@ export class SynackViz extends HTMLElement {
       const sendIndex = p.trace.events.findIndex((e) => e.kind === "send" && e.id === id);
       if (sendIndex < 0) continue;
       const drops = [...(p.drops ?? []), id];
-      const trace = runScenario(engineOptions(this.#options, p.trace.handshake, drops));
+      const trace = this.#run(engineOptions(this.#options, p.trace.handshake, drops));
       p.drops = drops;
-      p.setTrace(trace, this.#options);
+      p.setTrace(trace, this.#options, p.title);
     }
     this.#timeline = this.#merge();
     // Stay where the reader was, but at least far enough to show the loss.
