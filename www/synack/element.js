@@ -7,9 +7,10 @@
 
 import { catalogue, loadEngine, runScenario } from "./engine.js";
 import { labelBox, layout, statesAfter, stateFamily, CHAR_W, LINE_H } from "./layout.js";
-import { narrate, primary, steps } from "./narrate.js";
+import { describe, narrate, primary, steps } from "./narrate.js";
 import { css } from "./style.js";
-import { en, languageOf, strings } from "./i18n.js";
+import { analogyFor, en, languageOf, strings } from "./i18n.js";
+import { readFragment, writeFragment } from "./permalink.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MAX_U32 = 4294967295;
@@ -86,7 +87,16 @@ function readOptions(host, t) {
     numbers,
     speed,
     compare: against,
+    theme: oneOf(get("theme"), ["light", "dark", "auto"], t.errors.theme),
+    analogy: oneOf(get("narration"), ["analogy"], t.errors.narration) === "analogy",
   };
+}
+
+/** An optional attribute with a few allowed values. */
+function oneOf(value, allowed, message) {
+  if (value === null || value === "") return null;
+  if (!allowed.includes(value)) throw new Error(message(value));
+  return value;
 }
 
 /** What the engine is asked to run: the checked attributes, one handshake, the losses. */
@@ -104,6 +114,7 @@ class Panel {
   constructor(host, heading, t) {
     this.host = host;
     this.t = t;
+    this.heading = heading;
     this.root = el("section", { class: "panel" });
     if (heading) this.root.append(el("h3", {}, heading));
     const sides = el("div", { class: "sides" });
@@ -118,13 +129,15 @@ class Panel {
       this.badges[side] = badge;
       sides.append(box);
     }
-    this.svg = svg("svg", { role: "img" });
+    // A group, not an image: the segments in flight inside are buttons. Focused,
+    // it takes the keyboard (space plays, arrows step); its text alternative is
+    // the table below.
+    this.svg = svg("svg", { role: "group", class: "diagram", tabindex: "0" });
     this.narration = el("p", { class: "narration", "aria-live": "polite" });
+    this.analogy = el("p", { class: "analogy" });
     this.outcome = el("div", { class: "outcome" });
-    this.log = el("ol");
-    const details = el("details", { class: "log" });
-    details.append(el("summary", {}, t.ui.eventLog), this.log);
-    this.root.append(sides, this.svg, this.narration, this.outcome, details);
+    this.table = el("details", { class: "table" });
+    this.root.append(sides, this.svg, this.narration, this.analogy, this.outcome, this.table);
     this.shown = 0;
     this.playY = 0;
     this.nodes = new Map(); // segment id → its <g>
@@ -146,7 +159,7 @@ class Panel {
     const scale = (this.svg.clientWidth || this.geo.width) / this.geo.width;
     this.sideBoxes.client.style.left = `${this.geo.xClient * scale}px`;
     this.sideBoxes.server.style.left = `${this.geo.xServer * scale}px`;
-    this.svg.setAttribute("aria-label", this.t.ui.diagram(this.title));
+    this.svg.setAttribute("aria-label", `${this.t.ui.diagram(this.title)}. ${this.t.ui.keys}`);
     this.drawStatic();
     this.nodes.clear();
     const shown = this.shown;
@@ -384,11 +397,46 @@ class Panel {
       p.append(el("strong", {}, t.ui.end(o.client, o.server)), document.createTextNode(t.say.join(facts)));
       this.outcome.append(p);
     }
-    this.log.replaceChildren();
-    for (let i = 0; i < this.shown; i++) {
-      const line = narrate(this.trace.events, i, i + 1, fmt, t);
-      if (line) this.log.append(el("li", {}, `${t.ui.seconds((this.trace.events[i].t_us / 1e6).toFixed(3))}  ${line}`));
+    if (!this.tableFor || this.tableFor !== this.geo) this.fillTable(fmt);
+    this.analogy.replaceChildren();
+    const talk = this.host.analogyTable;
+    if (talk && k > 0) {
+      const start = k > 1 ? this.ends[k - 2] : 0;
+      for (let i = start; i < this.ends[k - 1]; i++) {
+        const e = this.trace.events[i];
+        const line = e.kind === "send" && talk.lines[e.stale ? "stale" : e.retransmission ? "again" : e.reason_key];
+        if (!line) continue;
+        const p = el("span");
+        p.append(el("b", {}, talk.names[e.side]), el("q", {}, line));
+        this.analogy.append(p, document.createTextNode(" "));
+      }
     }
+  }
+
+  /** The whole trace as a table: the diagram's text alternative. */
+  fillTable(fmt) {
+    const t = this.t;
+    this.tableFor = this.geo;
+    const table = el("table");
+    table.append(el("caption", {}, t.ui.tableCaption(this.title)));
+    const head = el("tr");
+    for (const h of [t.ui.colTime, t.ui.colSide, t.ui.colEvent, t.ui.colWhy]) head.append(el("th", { scope: "col" }, h));
+    table.append(el("thead"));
+    table.tHead.append(head);
+    const body = el("tbody");
+    for (const e of this.trace.events) {
+      const row = describe(e, fmt, t);
+      if (!row) continue;
+      const tr = el("tr");
+      const why = el("td", {}, row.why);
+      if (row.rfc) why.append(" ", el("span", { class: "rfc" }, `(${row.rfc})`));
+      tr.append(el("td", {}, t.ui.seconds((e.t_us / 1e6).toFixed(3))), el("td", {}, t.ui[e.side] ?? ""), el("td", {}, row.what), why);
+      body.append(tr);
+    }
+    table.append(body);
+    const scroll = el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": t.ui.table });
+    scroll.append(table);
+    this.table.replaceChildren(el("summary", {}, t.ui.table), scroll);
   }
 
   stepIndex() {
@@ -399,7 +447,7 @@ class Panel {
 }
 
 export class SynackViz extends HTMLElement {
-  static observedAttributes = ["scenario", "handshake", "compare", "seed", "isn-client", "isn-server", "numbers", "speed", "autoplay", "controls", "lang"];
+  static observedAttributes = ["scenario", "handshake", "compare", "seed", "isn-client", "isn-server", "numbers", "speed", "autoplay", "controls", "lang", "theme", "narration", "permalink"];
 
   #panels = [];
   #timeline = []; // compare mode: per unified step, how many events each panel shows
@@ -415,6 +463,31 @@ export class SynackViz extends HTMLElement {
   #firstDraw = false;
   #t = en; // the strings of the element's language (i18n/*.js)
   #lang = "en";
+  #analogy = null; // the conversation table, once loaded (narration="analogy")
+  #status = null;
+  #linkStep = 0; // the step a permalink asked for, applied on the first draw
+
+  /** The analogy's names and lines when narration="analogy" has loaded them. */
+  get analogyTable() {
+    return this.#options?.analogy && this.#analogy?.lang === this.#lang ? this.#analogy.table : null;
+  }
+
+  /** Space plays or pauses, the arrows step, Home and End jump; form controls keep their own keys. */
+  #onKey = (ev) => {
+    const target = ev.composedPath()[0];
+    if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey || !this.#panels.length) return;
+    if (target instanceof Element && target.closest?.("button, select, input, textarea, summary, a, .scroll")) return;
+    if (target instanceof Element && target.matches?.("g.segment") && (ev.key === " " || ev.key === "Enter")) return;
+    const act = { " ": "play", ArrowRight: "step", ArrowLeft: "back", Home: "restart" }[ev.key];
+    if (act) {
+      ev.preventDefault();
+      this.#act(act);
+    } else if (ev.key === "End") {
+      ev.preventDefault();
+      this.pause();
+      this.seek(Infinity);
+    }
+  };
 
   constructor() {
     super();
@@ -426,6 +499,14 @@ export class SynackViz extends HTMLElement {
   #resolveReady = () => {};
 
   connectedCallback() {
+    this.addEventListener("keydown", this.#onKey);
+    if (this.hasAttribute("permalink") && !this.#built) {
+      const link = readFragment();
+      if (link) {
+        for (const [k, v] of Object.entries(link.attrs)) this.setAttribute(k, v);
+        this.#linkStep = link.step;
+      }
+    }
     this.#lang = languageOf(this);
     const words = strings(this.#lang);
     if (!this.shadowRoot.firstChild) this.shadowRoot.append(el("div", { class: "loading" }, this.#lang === "en" ? en.ui.loading : ""));
@@ -445,6 +526,7 @@ export class SynackViz extends HTMLElement {
   }
 
   disconnectedCallback() {
+    this.removeEventListener("keydown", this.#onKey);
     this.pause();
     this.#resize?.disconnect();
     this.#visible?.disconnect();
@@ -499,6 +581,14 @@ export class SynackViz extends HTMLElement {
     let options;
     try {
       options = readOptions(this, this.#t);
+      if (options.analogy && this.#analogy?.lang !== this.#lang) {
+        // The conversation's lines come as a chunk of their own; draw again once here.
+        const lang = this.#lang;
+        analogyFor(lang).then((table) => {
+          this.#analogy = { lang, table };
+          if (this.#panels.length) this.#apply(false);
+        }, () => {});
+      }
       const panels = options.compare
         ? [options.compare, options.handshake && options.handshake !== options.compare ? options.handshake : "three-way"]
         : [options.handshake ?? null];
@@ -554,7 +644,8 @@ export class SynackViz extends HTMLElement {
     this.#panels.forEach((p, i) => p.setTrace(traces[i], options, heading));
     this.#timeline = this.#merge();
     this.#k = Math.min(this.#k, this.#timeline.length);
-    frame.append(this.#controls());
+    frame.append(this.#controls(), this.#shareBar());
+    if (!this.#firstDraw && this.#linkStep) this.#k = Math.min(this.#linkStep, this.#timeline.length);
     this.#apply(false);
     if (!this.#firstDraw) {
       this.#firstDraw = true;
@@ -651,6 +742,81 @@ export class SynackViz extends HTMLElement {
     return bar;
   }
 
+  /** Copy link (with permalink), SVG, PNG and Mermaid; shown with the controls. */
+  #shareBar() {
+    const t = this.#t;
+    const bar = el("div", { class: "share", role: "toolbar", "aria-label": t.ui.share });
+    bar.hidden = !this.hasAttribute("controls");
+    const button = (action, label, title, run) => {
+      const b = el("button", { type: "button", "data-action": action, title }, label);
+      b.addEventListener("click", () => run().catch((err) => this.#say(err?.message ?? String(err))));
+      bar.append(b);
+    };
+    if (this.hasAttribute("permalink")) {
+      button("copy-link", t.ui.copyLink, t.ui.copyLink, () => this.#copy(writeFragment(this, this.#k)));
+    }
+    button("export-svg", t.ui.exportSvg, t.ui.exportSvgTitle, async () => {
+      const ex = await import("./export.js");
+      const file = `${this.#options.scenario}.svg`;
+      ex.download(new Blob([await this.exportSvg()], { type: "image/svg+xml" }), file);
+      this.#say(t.ui.downloaded(file));
+    });
+    button("export-png", t.ui.exportPng, t.ui.exportPngTitle, async () => {
+      const ex = await import("./export.js");
+      const file = `${this.#options.scenario}.png`;
+      ex.download(await this.exportPng(), file);
+      this.#say(t.ui.downloaded(file));
+    });
+    button("copy-mermaid", t.ui.copyMermaid, t.ui.copyMermaidTitle, async () => this.#copy(await this.exportMermaid()));
+    this.#status = el("span", { class: "status", role: "status" });
+    bar.append(this.#status);
+    return bar;
+  }
+
+  #say(text) {
+    if (this.#status) this.#status.textContent = text;
+  }
+
+  /** Copies `text`; where the clipboard is refused, shows it selected for the reader to copy. */
+  async #copy(text) {
+    try {
+      await navigator.clipboard.writeText(text);
+      this.#say(this.#t.ui.copied);
+    } catch {
+      const area = el("textarea", { readonly: "", "aria-label": this.#t.ui.copyFailed });
+      area.value = text;
+      this.#status.replaceChildren(this.#t.ui.copyFailed);
+      this.#status.parentNode.append(area);
+      area.select();
+    }
+  }
+
+  #exportTitle() {
+    const p = this.#panels[0];
+    return p.title;
+  }
+
+  /** The diagram as shown now, as the text of a standalone SVG file. */
+  async exportSvg() {
+    await this.ready;
+    const ex = await import("./export.js");
+    return ex.svgFile(this, this.#panels, this.#exportTitle(), css).text;
+  }
+
+  /** The diagram as shown now, as a PNG blob (twice the on-screen size). */
+  async exportPng() {
+    await this.ready;
+    const ex = await import("./export.js");
+    return ex.pngBlob(ex.svgFile(this, this.#panels, this.#exportTitle(), css));
+  }
+
+  /** The steps shown so far (first diagram) as Mermaid sequence-diagram text. */
+  async exportMermaid() {
+    await this.ready;
+    const ex = await import("./export.js");
+    return ex.mermaid(this.#panels[0]);
+  }
+
   #playButton = null;
   #scrub = null;
   #count = null;
@@ -671,6 +837,8 @@ export class SynackViz extends HTMLElement {
       this.#scrub.value = String(this.#k);
     }
     if (this.#count) this.#count.textContent = `${this.#k} / ${this.#timeline.length}`;
+    if (this.#scrub) this.#scrub.setAttribute("aria-valuetext", this.#t.ui.stepOf(this.#k, this.#timeline.length));
+    if (this.hasAttribute("permalink") && this.#firstDraw) writeFragment(this, this.#k);
     if (animate) this.#animate();
   }
 

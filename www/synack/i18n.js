@@ -38,3 +38,11 @@ export { en };
 export function scenarioText(t, id) {
   return t.scenarios[id] ?? null;
 }
+
+const analogies = {};
+
+/** The conversation told beside the protocol view (narration="analogy"), loaded on first use. */
+export function analogyFor(lang) {
+  analogies[lang] ??= lang === "zh-CN" ? import("./i18n/analogy-zh-CN.js") : import("./i18n/analogy-en.js");
+  return analogies[lang];
+}

@@ -106,3 +106,14 @@ function firstLine(text) {
   const line = text.split(/\r?\n/)[0];
   return line.length > 40 ? `${line.slice(0, 40)}…` : line;
 }
+
+/**
+ * One event as a row of the text table: what happened, and why (the reason's
+ * sentence and its RFC section). Null for events a reader need not see (timers
+ * being set or cancelled, notes without words).
+ */
+export function describe(e, fmtSeg, t) {
+  const what = sentence(e, fmtSeg, "", t);
+  if (!what) return null;
+  return { what, why: (e.reason_key && t.reasons[e.reason_key]) || "", rfc: e.rfc ?? "" };
+}

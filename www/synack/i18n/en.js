@@ -14,6 +14,7 @@ export const ui = {
   play: "Play",
   pause: "Pause",
   step: "Step forward",
+  keys: "Space plays or pauses; the left and right arrow keys step back and forward",
   timeline: "Timeline",
   stepOf: (k, n) => `Step ${k} of ${n}`,
   speed: "Speed",

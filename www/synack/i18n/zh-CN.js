@@ -13,6 +13,7 @@ export const ui = {
   play: "播放",
   pause: "暂停",
   step: "下一步",
+  keys: "空格键播放或暂停，左右方向键后退或前进一步",
   timeline: "时间线",
   stepOf: (k, n) => `第 ${k} 步，共 ${n} 步`,
   speed: "速度",
