@@ -9,7 +9,7 @@ import { catalogue, loadEngine, runScenario } from "./engine.js";
 import { labelBox, layout, statesAfter, stateFamily, CHAR_W, LINE_H } from "./layout.js";
 import { describe, narrate, primary, steps } from "./narrate.js";
 import { css } from "./style.js";
-import { analogyFor, en, languageOf, strings } from "./i18n.js";
+import { analogyFor, languageOf, strings } from "./i18n.js";
 import { readFragment, writeFragment } from "./permalink.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -378,7 +378,7 @@ class Panel {
     const fmt = (e) => {
       const seg = this.geo.segments.find((s) => s.id === e.id && !s.duplicate);
       const words = seg ? seg.lines.join(" ").split(" ").slice(2).join(" ") : "";
-      return `${e.segment.flags.join(",")} #${e.id}${words ? ` (${words})` : ""}`;
+      return t.ui.segment(e.segment.flags.join(","), e.id, words);
     };
     if (k === 0) {
       this.narration.textContent = t.ui.begin(this.title);
@@ -461,7 +461,7 @@ export class SynackViz extends HTMLElement {
   #visible = null;
   #pendingRebuild = false;
   #firstDraw = false;
-  #t = en; // the strings of the element's language (i18n/*.js)
+  #t = null; // the strings of the element's language (i18n/*.js), once loaded
   #lang = "en";
   #analogy = null; // the conversation table, once loaded (narration="analogy")
   #status = null;
@@ -509,17 +509,18 @@ export class SynackViz extends HTMLElement {
     }
     this.#lang = languageOf(this);
     const words = strings(this.#lang);
-    if (!this.shadowRoot.firstChild) this.shadowRoot.append(el("div", { class: "loading" }, this.#lang === "en" ? en.ui.loading : ""));
+    if (!this.shadowRoot.firstChild) this.shadowRoot.append(el("div", { class: "loading" }));
     words.then((t) => {
       this.#t = t;
       this.shadowRoot.querySelector(".loading")?.replaceChildren(t.ui.loading);
-    }).catch(() => {});
-    Promise.all([words, loadEngine()]).then(
+      return loadEngine();
+    }).then(
       () => {
         this.#built = true;
         this.#rebuild();
       },
-      (err) => this.#fail(this.#t.errors.engine(err?.message ?? String(err))),
+      // Without its strings the element can only say so in English.
+      (err) => this.#fail(this.#t ? this.#t.errors.engine(err?.message ?? String(err)) : `could not load: ${err?.message ?? err}`),
     );
     this.#resize = new ResizeObserver(() => this.#relayout());
     this.#resize.observe(this);
@@ -613,7 +614,7 @@ export class SynackViz extends HTMLElement {
     this.pause();
     this.#panels = [];
     const box = el("div", { class: "error", role: "alert" });
-    box.append(el("strong", {}, this.#t.ui.errorPrefix), document.createTextNode(message));
+    box.append(el("strong", {}, this.#t?.ui.errorPrefix ?? "synack: "), document.createTextNode(message));
     this.shadowRoot.replaceChildren(box);
     this.dispatchEvent(new CustomEvent("synack-error", { detail: { message }, bubbles: true, composed: true }));
     this.#resolveReady(false);
@@ -934,6 +935,7 @@ export class SynackViz extends HTMLElement {
 
   #setPlayLabel() {
     if (!this.#playButton) return;
+    if (!this.#t) return;
     const label = this.#playing ? this.#t.ui.pause : this.#t.ui.play;
     this.#playButton.replaceChildren(icon(this.#playing ? "pause" : "play"), el("span", {}, label));
     this.#playButton.setAttribute("aria-label", label);

@@ -1,9 +1,6 @@
-// Which language an element speaks, and its strings. English is always here;
-// Chinese is fetched (a separate chunk once bundled) only when a page asks for it.
-
-import * as en from "./i18n/en.js";
-
-export const LANGS = ["en", "zh-CN"];
+// Which language an element speaks, and its strings. Each language is a module of
+// its own (a chunk once bundled): a page fetches only the one it speaks, starting
+// as soon as this module runs, alongside the wasm.
 
 /**
  * The element's language: its own `lang`, else the nearest `lang` above it (an
@@ -23,20 +20,12 @@ function normalise(tag) {
   return /^zh\b/i.test(tag.trim()) ? "zh-CN" : "en";
 }
 
-let chinese = null;
+const tables = {};
 
-/** The strings for `lang`; resolves at once for English. */
+/** The strings for `lang` ("en" or "zh-CN"), loaded once. */
 export function strings(lang) {
-  if (lang !== "zh-CN") return Promise.resolve(en);
-  chinese ??= import("./i18n/zh-CN.js");
-  return chinese;
-}
-
-export { en };
-
-/** A catalogue scenario's [title, summary] in `t`'s language, or null for an unknown id. */
-export function scenarioText(t, id) {
-  return t.scenarios[id] ?? null;
+  tables[lang] ??= lang === "zh-CN" ? import("./i18n/zh-CN.js") : import("./i18n/en.js");
+  return tables[lang];
 }
 
 const analogies = {};
@@ -46,3 +35,6 @@ export function analogyFor(lang) {
   analogies[lang] ??= lang === "zh-CN" ? import("./i18n/analogy-zh-CN.js") : import("./i18n/analogy-en.js");
   return analogies[lang];
 }
+
+// Start fetching the page's language now, with the engine.
+if (typeof document !== "undefined") strings(languageOf(document.documentElement)).catch(() => {});

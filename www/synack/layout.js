@@ -1,8 +1,6 @@
 // Pure geometry: a trace and a width in, rows, arrows, state marks out.
 // Nothing here touches the DOM, so it can be read (and tested) on its own.
 
-import * as en from "./i18n/en.js";
-
 /** Width of one character of the 11 px monospace label font. */
 export const CHAR_W = 6.7;
 export const LINE_H = 14;
@@ -73,7 +71,8 @@ function formatGap(us, t) {
 }
 
 /**
- * Lay a trace out for a diagram `width` pixels wide.
+ * Lay a trace out for a diagram `width` pixels wide; `options.t` is an i18n table
+ * (i18n/en.js or zh-CN.js) for the words drawn beside the lifelines.
  * Every event gets a row (a y); a segment's arrow runs from its send row to its
  * delivery row, so segments that cross in flight are drawn crossing.
  */
@@ -121,7 +120,7 @@ function overlaps(geo) {
   return fixes;
 }
 
-function layoutOnce(trace, { width, numbers = "relative", t = en }, extra) {
+function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
   const events = trace.events;
   const margin = Math.max(52, Math.min(150, Math.round(width * 0.16)));
   const xClient = margin;

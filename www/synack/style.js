@@ -159,7 +159,7 @@ button:focus-visible, select:focus-visible, input:focus-visible {
   outline: 2px solid var(--synack-focus); outline-offset: 1px;
 }
 .controls .scrub { flex: 1 1 8em; min-width: 6em; accent-color: var(--synack-client); }
-.controls label { display: inline-flex; align-items: center; gap: .3em; color: var(--synack-muted); max-width: 100%; min-width: 0; }
+.controls label { display: inline-flex; align-items: center; gap: .3em; color: var(--synack-muted); max-width: 100%; min-width: 0; white-space: nowrap; }
 .controls select { max-width: 100%; min-width: 0; text-overflow: ellipsis; }
 .controls input.isn {
   width: 8.5em; min-width: 0; max-width: 100%; padding: .25em .4em; font: .95em var(--synack-mono);
@@ -189,7 +189,7 @@ details.table summary:focus-visible { outline: 2px solid var(--synack-focus); ou
 details.table .scroll { max-height: 20em; overflow: auto; padding: 0 .6em .7em; }
 details.table table { border-collapse: collapse; width: 100%; table-layout: fixed; overflow-wrap: anywhere; }
 details.table th:first-child { width: 5.2em; }
-details.table th:nth-child(2) { width: 4.5em; }
+details.table th:nth-child(2) { width: 5.5em; }
 details.table caption { text-align: left; padding: .2em .4em; color: var(--synack-muted); }
 details.table th, details.table td { text-align: left; vertical-align: top; padding: .25em .4em; border-bottom: 1px solid var(--synack-line); }
 details.table td:first-child { font-variant-numeric: tabular-nums; }

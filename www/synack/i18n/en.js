@@ -46,6 +46,7 @@ export const ui = {
   diagram: (title) => `${title}: ladder diagram of segments between client and server`,
   lose: (id, flags) => `Lose segment #${id} (${flags}) in the network`,
   loseTitle: (id) => `Click to lose #${id} in the network and see how TCP recovers`,
+  segment: (flags, id, words) => `${flags} #${id}${words ? ` (${words})` : ""}`,
   seconds: (s) => `${s} s`,
   later: (gap) => `… ${gap} later`,
   copyOf: (copy, id) => `#${copy} copy of #${id}`,

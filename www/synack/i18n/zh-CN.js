@@ -45,6 +45,7 @@ export const ui = {
   diagram: (title) => `${title}：客户端与服务器之间报文段往来的时序图`,
   lose: (id, flags) => `让报文段 #${id}（${flags}）在网络中丢失`,
   loseTitle: (id) => `点击让 #${id} 在网络中丢失，看看 TCP 如何恢复`,
+  segment: (flags, id, words) => `${flags} #${id}${words ? `（${words}）` : ""}`,
   seconds: (s) => `${s} 秒`,
   later: (gap) => `… ${gap}后`,
   copyOf: (copy, id) => `#${copy} 是 #${id} 的副本`,
