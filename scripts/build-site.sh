@@ -23,12 +23,34 @@ step "optimising the wasm (npm binaryen's wasm-opt; never Debian's)"
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
     dist/synack/pkg/synack_wasm_bg.wasm -o dist/synack/pkg/synack_wasm_bg.wasm
 
-step "bundling the element's modules into one minified synack.js"
-# www/synack/ stays plain, readable modules; a reader's browser fetches one file.
-node_modules/.bin/esbuild dist/synack/synack.js --bundle --format=esm --minify \
+# ---- blog helper's block (issue 4): split bundle, lazy chunks, one-file embed ----
+step "bundling the element: synack.js plus lazily loaded chunks"
+# www/synack/ stays plain, readable modules (copied to dist/synack/ above, beside
+# pkg/). The bundle is split: what an English page needs is in synack.js; the
+# Chinese strings, the analogy texts and the export code are chunks beside it,
+# fetched by dynamic import() only when used. Chunks sit in the same folder, so
+# each one's import.meta.url finds pkg/.
+bundle=$(mktemp -d)
+node_modules/.bin/esbuild dist/synack/synack.js --bundle --splitting --format=esm --minify \
     --target=es2022 --legal-comments=none --log-level=warning \
-    --outfile=dist/synack/synack.js --allow-overwrite
-find dist/synack -name '*.js' ! -path dist/synack/synack.js -delete
+    --outdir="$bundle" --chunk-names='[name]-[hash]'
+
+step "building the one-file embed: dist/synack-embed.js (wasm inlined)"
+# Everything in one file for a blog that can host only one: the lazy modules are
+# folded in (no --splitting) and the optimised wasm is inlined by esbuild's
+# binary loader (www/synack/embed.js).
+node_modules/.bin/esbuild dist/synack/synack-embed.js --bundle --format=esm --minify \
+    --target=es2022 --legal-comments=none --log-level=warning --loader:.wasm=binary \
+    --outfile=dist/synack-embed.js
+
+find dist/synack -name '*.js' -delete
+find dist/synack -type d -empty -delete
+cp "$bundle"/*.js dist/synack/
+rm -rf "$bundle"
+for f in dist/synack/*.js dist/synack-embed.js; do
+    echo "  $f: $(wc -c < "$f") bytes, $(gzip -9 -c "$f" | wc -c) gzip -9"
+done
+# ---- end of the blog helper's block ----
 
 raw=$(wc -c < dist/synack/pkg/synack_wasm_bg.wasm)
 gz=$(gzip -9 -c dist/synack/pkg/synack_wasm_bg.wasm | wc -c)

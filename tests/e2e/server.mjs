@@ -41,9 +41,11 @@ function inside(root, rel) {
  * Serves `root` (and each `mounts` prefix → folder) until `close()`.
  * @param {string} root folder served at "/"
  * @param {Record<string, string>} [mounts] URL prefix (like "/test-pages/") → folder
+ * @param {{ headers?: (path: string) => Record<string, string> }} [options] extra
+ *   response headers per URL path (a Content-Security-Policy, say)
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
-export async function serve(root, mounts = {}) {
+export async function serve(root, mounts = {}, { headers = () => ({}) } = {}) {
   const roots = Object.entries(mounts)
     .map(([prefix, dir]) => [prefix.endsWith("/") ? prefix : prefix + "/", resolve(dir)])
     .sort((a, b) => b[0].length - a[0].length);
@@ -56,6 +58,7 @@ export async function serve(root, mounts = {}) {
         return;
       }
       let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      const extra = headers(path);
       let dir = base;
       for (const [prefix, folder] of roots) {
         if (path.startsWith(prefix)) {
@@ -86,6 +89,7 @@ export async function serve(root, mounts = {}) {
         "Content-Type": TYPES[extname(file).toLowerCase()] ?? "application/octet-stream",
         "Content-Length": info.size,
         "Cache-Control": "no-store",
+        ...extra,
       });
       if (req.method === "HEAD") res.end();
       else createReadStream(file).pipe(res);

@@ -7,12 +7,14 @@
 
 import { catalogue, loadEngine, runScenario } from "./engine.js";
 import { labelBox, layout, statesAfter, stateFamily, CHAR_W, LINE_H } from "./layout.js";
-import { narrate, primary, steps } from "./narrate.js";
+import { describe, narrate, primary, steps } from "./narrate.js";
 import { css } from "./style.js";
+import { analogyFor, languageOf, strings } from "./i18n.js";
+import { readFragment, writeFragment } from "./permalink.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MAX_U32 = 4294967295;
-const MODES = { "two-way": "Two-way handshake", "three-way": "Three-way handshake", "four-way": "Four-way handshake" };
+const MODES = ["two-way", "three-way", "four-way"];
 
 let sheet = null;
 function styles() {
@@ -53,41 +55,48 @@ function icon(name) {
 
 const reducedMotion = () => globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
 
-/** Attribute values, checked: a bad one becomes a readable message, not a blank box. */
-function readOptions(host) {
+/** Attribute values, checked: a bad one becomes a readable message (in `t`'s language), not a blank box. */
+function readOptions(host, t) {
   const get = (name) => host.getAttribute(name);
   const whole = (name, max) => {
     const v = get(name);
     if (v === null) return undefined;
-    if (!/^\s*\d+\s*$/.test(v) || Number(v) > max) {
-      throw new Error(`${name}="${v}" is not a whole number from 0 to ${max}`);
-    }
+    if (!/^\s*\d+\s*$/.test(v) || Number(v) > max) throw new Error(t.errors.whole(name, v, max));
     return Number(v);
   };
   const numbers = get("numbers") ?? "relative";
-  if (numbers !== "relative" && numbers !== "absolute") {
-    throw new Error(`numbers="${numbers}" must be relative or absolute`);
-  }
+  if (numbers !== "relative" && numbers !== "absolute") throw new Error(t.errors.numbers(numbers));
   const speedText = get("speed") ?? "1";
   const speed = Number(speedText);
-  if (!Number.isFinite(speed) || speed <= 0 || speed > 16) {
-    throw new Error(`speed="${speedText}" must be a number above 0 and at most 16`);
-  }
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 16) throw new Error(t.errors.speed(speedText));
   const compare = host.hasAttribute("compare");
   const against = compare ? get("compare") || "two-way" : null;
-  if (against !== null && (against === "three-way" || !(against in MODES))) {
-    throw new Error(`compare="${against}" must be empty, two-way or four-way (it is set beside three-way)`);
-  }
+  if (against !== null && (against === "three-way" || !MODES.includes(against))) throw new Error(t.errors.compare(against));
+  const handshake = get("handshake") ?? undefined;
+  if (handshake !== undefined && !MODES.includes(handshake)) throw new Error(t.errors.handshake(handshake));
+  const scenario = get("scenario") ?? (compare ? "old-duplicate-syn" : "three-way-handshake");
+  // The tables name every catalogue id (tests/tests/i18n_keys.rs), so an id they
+  // lack is not in the catalogue: say so in the reader's language.
+  if (!(scenario in t.scenarios)) throw new Error(t.errors.scenario(scenario));
   return {
-    scenario: get("scenario") ?? (compare ? "old-duplicate-syn" : "three-way-handshake"),
-    handshake: get("handshake") ?? undefined,
+    scenario,
+    handshake,
     seed: whole("seed", Number.MAX_SAFE_INTEGER),
     isnClient: whole("isn-client", MAX_U32),
     isnServer: whole("isn-server", MAX_U32),
     numbers,
     speed,
     compare: against,
+    theme: oneOf(get("theme"), ["light", "dark", "auto"], t.errors.theme),
+    analogy: oneOf(get("narration"), ["analogy"], t.errors.narration) === "analogy",
   };
+}
+
+/** An optional attribute with a few allowed values. */
+function oneOf(value, allowed, message) {
+  if (value === null || value === "") return null;
+  if (!allowed.includes(value)) throw new Error(message(value));
+  return value;
 }
 
 /** What the engine is asked to run: the checked attributes, one handshake, the losses. */
@@ -102,8 +111,10 @@ function engineOptions(options, handshake, drop) {
 
 /** One ladder diagram: a trace, its layout, and the SVG showing a prefix of it. */
 class Panel {
-  constructor(host, heading) {
+  constructor(host, heading, t) {
     this.host = host;
+    this.t = t;
+    this.heading = heading;
     this.root = el("section", { class: "panel" });
     if (heading) this.root.append(el("h3", {}, heading));
     const sides = el("div", { class: "sides" });
@@ -112,40 +123,43 @@ class Panel {
     for (const side of ["client", "server"]) {
       const box = el("div", { class: "side" });
       this.sideBoxes[side] = box;
-      box.append(el("b", {}, side === "client" ? "Client" : "Server"));
-      const badge = el("span", { class: "badge", "data-side": side, "data-state": "CLOSED", "data-family": "closed" }, "CLOSED");
+      box.append(el("b", {}, t.ui[side]));
+      const badge = el("span", { class: "badge", "data-side": side, "data-state": "CLOSED", "data-family": "closed", title: t.states.CLOSED }, "CLOSED");
       box.append(badge);
       this.badges[side] = badge;
       sides.append(box);
     }
-    this.svg = svg("svg", { role: "img" });
+    // A group, not an image: the segments in flight inside are buttons. Focused,
+    // it takes the keyboard (space plays, arrows step); its text alternative is
+    // the table below.
+    this.svg = svg("svg", { role: "group", class: "diagram", tabindex: "0" });
     this.narration = el("p", { class: "narration", "aria-live": "polite" });
+    this.analogy = el("p", { class: "analogy" });
     this.outcome = el("div", { class: "outcome" });
-    this.log = el("ol");
-    const details = el("details", { class: "log" });
-    details.append(el("summary", {}, "Event log"), this.log);
-    this.root.append(sides, this.svg, this.narration, this.outcome, details);
+    this.table = el("details", { class: "table" });
+    this.root.append(sides, this.svg, this.narration, this.analogy, this.outcome, this.table);
     this.shown = 0;
     this.playY = 0;
     this.nodes = new Map(); // segment id → its <g>
   }
 
-  setTrace(trace, options) {
+  setTrace(trace, options, title) {
     this.trace = trace;
     this.options = options;
+    this.title = title;
     this.ends = steps(trace.events);
     this.relayout();
   }
 
   relayout() {
     const width = Math.max(300, Math.round(this.root.clientWidth || this.host.clientWidth || 640) - 12);
-    this.geo = layout(this.trace, { width, numbers: this.options.numbers });
+    this.geo = layout(this.trace, { width, numbers: this.options.numbers, t: this.t });
     this.svg.setAttribute("viewBox", `0 0 ${this.geo.width} ${this.geo.height}`);
     // Centre each side's name and state over its lifeline.
     const scale = (this.svg.clientWidth || this.geo.width) / this.geo.width;
     this.sideBoxes.client.style.left = `${this.geo.xClient * scale}px`;
     this.sideBoxes.server.style.left = `${this.geo.xServer * scale}px`;
-    this.svg.setAttribute("aria-label", `${this.trace.title}: ladder diagram of segments between client and server`);
+    this.svg.setAttribute("aria-label", `${this.t.ui.diagram(this.title)}. ${this.t.ui.keys}`);
     this.drawStatic();
     this.nodes.clear();
     const shown = this.shown;
@@ -253,10 +267,10 @@ class Panel {
     if (inFlight) {
       attrs.tabindex = "0";
       attrs.role = "button";
-      attrs["aria-label"] = `Lose segment #${s.id} (${seg.flags.join(",")}) in the network`;
+      attrs["aria-label"] = this.t.ui.lose(s.id, seg.flags.join(","));
     }
     const g = svg("g", attrs);
-    if (inFlight) g.append(svg("title", {}, `Click to lose #${s.id} in the network and see how TCP recovers`));
+    if (inFlight) g.append(svg("title", {}, this.t.ui.loseTitle(s.id)));
     g.append(svg("line", { x1: s.x1, y1: s.y1, x2: s.x2, y2: s.y2 }));
     g.append(svg("path", { class: "head", d: "M0,0 L-9,-4.5 L-9,4.5 Z" }));
     // A wide invisible stroke: a segment in flight is easy to click, not a 2 px line.
@@ -296,7 +310,7 @@ class Panel {
     const x = s.side === "client" ? this.geo.xClient : this.geo.xServer;
     const w = s.to.length * 6.6 + 14;
     const g = svg("g", { class: `pill ${stateFamily(s.to)}` });
-    g.append(svg("title", {}, `${s.side}: ${s.from} → ${s.to}`));
+    g.append(svg("title", {}, `${this.t.ui[s.side]}: ${s.from} → ${s.to} (${this.t.states[s.to] ?? ""})`));
     g.append(svg("rect", { x: x - w / 2, y: s.y - 9, width: w, height: 18, rx: 9 }));
     g.append(svg("text", { x, y: s.y + 4, "text-anchor": "middle" }, s.to));
     return g;
@@ -307,7 +321,7 @@ class Panel {
     const client = m.side === "client";
     const x = client ? geo.xClient : geo.xServer;
     const g = svg("g", { class: "mark" });
-    g.append(svg("title", {}, `${m.side}: ${m.text}`));
+    g.append(svg("title", {}, `${this.t.ui[m.side]}: ${m.text}`));
     g.append(svg("circle", { cx: x, cy: m.y, r: 3.5 }));
     if (m.words) {
       const tx = client ? x - 9 : x + 9;
@@ -356,36 +370,73 @@ class Panel {
       b.textContent = now[side];
       b.dataset.state = now[side];
       b.dataset.family = stateFamily(now[side]);
+      b.title = this.t.states[now[side]] ?? "";
     }
+    const t = this.t;
     const k = this.stepIndex();
     // A segment as its label shows it: "SYN,ACK #2 (seq=0 ack=1)".
     const fmt = (e) => {
       const seg = this.geo.segments.find((s) => s.id === e.id && !s.duplicate);
       const words = seg ? seg.lines.join(" ").split(" ").slice(2).join(" ") : "";
-      return `${e.segment.flags.join(",")} #${e.id}${words ? ` (${words})` : ""}`;
+      return t.ui.segment(e.segment.flags.join(","), e.id, words);
     };
     if (k === 0) {
-      const title = /[.?!]$/.test(this.trace.title) ? this.trace.title : `${this.trace.title}.`;
-      this.narration.textContent = `${title} Press step or play to begin.`;
+      this.narration.textContent = t.ui.begin(this.title);
     } else {
       const start = k > 1 ? this.ends[k - 2] : 0;
       const end = this.ends[k - 1];
-      const when = el("span", { class: "when" }, `${(this.trace.events[start].t_us / 1e6).toFixed(3)} s`);
-      this.narration.replaceChildren(when, document.createTextNode(narrate(this.trace.events, start, end, fmt)));
+      const when = el("span", { class: "when" }, t.ui.seconds((this.trace.events[start].t_us / 1e6).toFixed(3)));
+      this.narration.replaceChildren(when, document.createTextNode(narrate(this.trace.events, start, end, fmt, t)));
     }
     const atEnd = this.shown >= this.trace.events.length;
     this.outcome.replaceChildren();
     if (atEnd) {
       const o = this.trace.outcome;
       const p = el("p");
-      p.append(el("strong", {}, `End: client ${o.client}, server ${o.server}. `), document.createTextNode(o.facts.map((f) => f.text).join(" ")));
+      const facts = o.facts.map((f) => t.facts[f.key] ?? f.key);
+      p.append(el("strong", {}, t.ui.end(o.client, o.server)), document.createTextNode(t.say.join(facts)));
       this.outcome.append(p);
     }
-    this.log.replaceChildren();
-    for (let i = 0; i < this.shown; i++) {
-      const line = narrate(this.trace.events, i, i + 1, fmt);
-      if (line) this.log.append(el("li", {}, `${(this.trace.events[i].t_us / 1e6).toFixed(3)} s  ${line}`));
+    if (!this.tableFor || this.tableFor !== this.geo) this.fillTable(fmt);
+    this.analogy.replaceChildren();
+    const talk = this.host.analogyTable;
+    if (talk && k > 0) {
+      const start = k > 1 ? this.ends[k - 2] : 0;
+      for (let i = start; i < this.ends[k - 1]; i++) {
+        const e = this.trace.events[i];
+        const line = e.kind === "send" && talk.lines[e.stale ? "stale" : e.retransmission ? "again" : e.reason_key];
+        if (!line) continue;
+        const p = el("span");
+        p.append(el("b", {}, talk.names[e.side]), el("q", {}, line));
+        this.analogy.append(p, document.createTextNode(" "));
+      }
     }
+  }
+
+  /** The whole trace as a table: the diagram's text alternative. */
+  fillTable(fmt) {
+    const t = this.t;
+    this.tableFor = this.geo;
+    const table = el("table");
+    table.append(el("caption", {}, t.ui.tableCaption(this.title)));
+    const head = el("tr");
+    for (const h of [t.ui.colTime, t.ui.colSide, t.ui.colEvent, t.ui.colWhy]) head.append(el("th", { scope: "col" }, h));
+    table.append(el("thead"));
+    table.tHead.append(head);
+    const body = el("tbody");
+    for (const e of this.trace.events) {
+      const row = describe(e, fmt, t);
+      if (!row) continue;
+      const tr = el("tr");
+      const why = el("td", {}, row.why);
+      if (row.rfc) why.append(" ", el("span", { class: "rfc" }, `(${row.rfc})`));
+      tr.append(el("td", {}, t.ui.seconds((e.t_us / 1e6).toFixed(3))), el("td", {}, t.ui[e.side] ?? ""), el("td", {}, row.what), why);
+      body.append(tr);
+    }
+    table.append(body);
+    const scroll = el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": t.ui.table });
+    scroll.append(table);
+    this.table.replaceChildren(el("summary", {}, t.ui.table), scroll);
   }
 
   stepIndex() {
@@ -396,7 +447,7 @@ class Panel {
 }
 
 export class SynackViz extends HTMLElement {
-  static observedAttributes = ["scenario", "handshake", "compare", "seed", "isn-client", "isn-server", "numbers", "speed", "autoplay", "controls"];
+  static observedAttributes = ["scenario", "handshake", "compare", "seed", "isn-client", "isn-server", "numbers", "speed", "autoplay", "controls", "lang", "theme", "narration", "permalink"];
 
   #panels = [];
   #timeline = []; // compare mode: per unified step, how many events each panel shows
@@ -410,6 +461,33 @@ export class SynackViz extends HTMLElement {
   #visible = null;
   #pendingRebuild = false;
   #firstDraw = false;
+  #t = null; // the strings of the element's language (i18n/*.js), once loaded
+  #lang = "en";
+  #analogy = null; // the conversation table, once loaded (narration="analogy")
+  #status = null;
+  #linkStep = 0; // the step a permalink asked for, applied on the first draw
+
+  /** The analogy's names and lines when narration="analogy" has loaded them. */
+  get analogyTable() {
+    return this.#options?.analogy && this.#analogy?.lang === this.#lang ? this.#analogy.table : null;
+  }
+
+  /** Space plays or pauses, the arrows step, Home and End jump; form controls keep their own keys. */
+  #onKey = (ev) => {
+    const target = ev.composedPath()[0];
+    if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey || !this.#panels.length) return;
+    if (target instanceof Element && target.closest?.("button, select, input, textarea, summary, a, .scroll")) return;
+    if (target instanceof Element && target.matches?.("g.segment") && (ev.key === " " || ev.key === "Enter")) return;
+    const act = { " ": "play", ArrowRight: "step", ArrowLeft: "back", Home: "restart" }[ev.key];
+    if (act) {
+      ev.preventDefault();
+      this.#act(act);
+    } else if (ev.key === "End") {
+      ev.preventDefault();
+      this.pause();
+      this.seek(Infinity);
+    }
+  };
 
   constructor() {
     super();
@@ -421,19 +499,35 @@ export class SynackViz extends HTMLElement {
   #resolveReady = () => {};
 
   connectedCallback() {
-    if (!this.shadowRoot.firstChild) this.shadowRoot.append(el("div", { class: "loading" }, "Loading the TCP engine…"));
-    loadEngine().then(
+    this.addEventListener("keydown", this.#onKey);
+    if (this.hasAttribute("permalink") && !this.#built) {
+      const link = readFragment();
+      if (link) {
+        for (const [k, v] of Object.entries(link.attrs)) this.setAttribute(k, v);
+        this.#linkStep = link.step;
+      }
+    }
+    this.#lang = languageOf(this);
+    const words = strings(this.#lang);
+    if (!this.shadowRoot.firstChild) this.shadowRoot.append(el("div", { class: "loading" }));
+    words.then((t) => {
+      this.#t = t;
+      this.shadowRoot.querySelector(".loading")?.replaceChildren(t.ui.loading);
+      return loadEngine();
+    }).then(
       () => {
         this.#built = true;
         this.#rebuild();
       },
-      (err) => this.#fail(`could not load the engine: ${err?.message ?? err}`),
+      // Without its strings the element can only say so in English.
+      (err) => this.#fail(this.#t ? this.#t.errors.engine(err?.message ?? String(err)) : `could not load: ${err?.message ?? err}`),
     );
     this.#resize = new ResizeObserver(() => this.#relayout());
     this.#resize.observe(this);
   }
 
   disconnectedCallback() {
+    this.removeEventListener("keydown", this.#onKey);
     this.pause();
     this.#resize?.disconnect();
     this.#visible?.disconnect();
@@ -442,6 +536,15 @@ export class SynackViz extends HTMLElement {
   attributeChangedCallback(name, oldValue, newValue) {
     if (oldValue === newValue || !this.#built) return;
     if (name === "speed" || name === "autoplay") return;
+    if (name === "lang") {
+      // A new language: fetch its tables (if need be), then draw again in it.
+      this.#lang = languageOf(this);
+      strings(this.#lang).then((t) => {
+        this.#t = t;
+        this.#rebuild();
+      });
+      return;
+    }
     if (!this.#pendingRebuild) {
       this.#pendingRebuild = true;
       queueMicrotask(() => {
@@ -478,11 +581,19 @@ export class SynackViz extends HTMLElement {
     this.pause();
     let options;
     try {
-      options = readOptions(this);
+      options = readOptions(this, this.#t);
+      if (options.analogy && this.#analogy?.lang !== this.#lang) {
+        // The conversation's lines come as a chunk of their own; draw again once here.
+        const lang = this.#lang;
+        analogyFor(lang).then((table) => {
+          this.#analogy = { lang, table };
+          if (this.#panels.length) this.#apply(false);
+        }, () => {});
+      }
       const panels = options.compare
         ? [options.compare, options.handshake && options.handshake !== options.compare ? options.handshake : "three-way"]
         : [options.handshake ?? null];
-      const traces = panels.map((mode) => runScenario(engineOptions(options, mode, [])));
+      const traces = panels.map((mode) => this.#run(engineOptions(options, mode, [])));
       this.#options = options;
       this.#build(traces, options);
     } catch (err) {
@@ -490,42 +601,52 @@ export class SynackViz extends HTMLElement {
     }
   }
 
+  /** Runs the engine; its (English) message is wrapped in the reader's language. */
+  #run(options) {
+    try {
+      return runScenario(options);
+    } catch (err) {
+      throw new Error(this.#t.errors.run(err?.message ?? String(err)));
+    }
+  }
+
   #fail(message) {
     this.pause();
     this.#panels = [];
     const box = el("div", { class: "error", role: "alert" });
-    box.append(el("strong", {}, "synack: "), document.createTextNode(message));
+    box.append(el("strong", {}, this.#t?.ui.errorPrefix ?? "synack: "), document.createTextNode(message));
     this.shadowRoot.replaceChildren(box);
     this.dispatchEvent(new CustomEvent("synack-error", { detail: { message }, bubbles: true, composed: true }));
     this.#resolveReady(false);
   }
 
   #build(traces, options) {
-    const frame = el("div", { class: "frame" });
+    const t = this.#t;
+    const frame = el("div", { class: "frame", lang: t.lang });
     const t0 = traces[0];
+    const heading = t.scenarios[options.scenario]?.[0] ?? t.customTitle;
     const title = el("div", { class: "title" });
-    const numbersNote = options.numbers === "relative"
-      ? `relative numbers (ISNs ${t0.client.isn} and ${t0.server.isn})`
-      : "absolute numbers";
-    const mode = MODES[t0.handshake];
+    const numbersNote = options.numbers === "relative" ? t.ui.relativeNote(t0.client.isn, t0.server.isn) : t.ui.absoluteNote;
+    const mode = t.modes[t0.handshake];
     // The handshake is named when it is not TCP's usual three-way one.
-    const showMode = !options.compare && t0.handshake !== "three-way" && !t0.title.toLowerCase().includes(mode.toLowerCase());
+    const showMode = !options.compare && t0.handshake !== "three-way" && !heading.toLowerCase().includes(mode.toLowerCase());
     title.append(
-      el("span", {}, t0.title),
-      el("small", {}, options.compare ? `same network · ${numbersNote}` : showMode ? `${mode} · ${numbersNote}` : numbersNote),
+      el("span", {}, heading),
+      el("small", {}, options.compare ? `${t.ui.sameNetwork} · ${numbersNote}` : showMode ? `${mode} · ${numbersNote}` : numbersNote),
     );
     const wrap = el("div", { class: `panels${traces.length > 1 ? " two" : ""}` });
     frame.append(title, wrap);
     this.shadowRoot.replaceChildren(frame);
     this.#panels = traces.map((trace) => {
-      const panel = new Panel(this, traces.length > 1 ? MODES[trace.handshake] : null);
+      const panel = new Panel(this, traces.length > 1 ? t.modes[trace.handshake] : null, t);
       wrap.append(panel.root);
       return panel;
     });
-    this.#panels.forEach((p, i) => p.setTrace(traces[i], options));
+    this.#panels.forEach((p, i) => p.setTrace(traces[i], options, heading));
     this.#timeline = this.#merge();
     this.#k = Math.min(this.#k, this.#timeline.length);
-    frame.append(this.#controls());
+    frame.append(this.#controls(), this.#shareBar());
+    if (!this.#firstDraw && this.#linkStep) this.#k = Math.min(this.#linkStep, this.#timeline.length);
     this.#apply(false);
     if (!this.#firstDraw) {
       this.#firstDraw = true;
@@ -560,18 +681,19 @@ export class SynackViz extends HTMLElement {
   }
 
   #controls() {
-    const bar = el("div", { class: "controls", role: "toolbar", "aria-label": "Playback" });
+    const t = this.#t;
+    const bar = el("div", { class: "controls", role: "toolbar", "aria-label": t.ui.playback });
     bar.hidden = !this.hasAttribute("controls");
     const button = (action, label) => {
       const b = el("button", { type: "button", "data-action": action, "aria-label": label, title: label });
       b.append(icon(action));
-      if (action === "play") b.append(el("span", {}, "Play"));
+      if (action === "play") b.append(el("span", {}, t.ui.play));
       b.addEventListener("click", () => this.#act(action));
       return b;
     };
-    this.#playButton = button("play", "Play");
-    bar.append(button("restart", "Restart"), button("back", "Step back"), this.#playButton, button("step", "Step forward"));
-    const scrub = el("input", { type: "range", class: "scrub", min: "0", max: String(this.#timeline.length), value: String(this.#k), "aria-label": "Timeline" });
+    this.#playButton = button("play", t.ui.play);
+    bar.append(button("restart", t.ui.restart), button("back", t.ui.back), this.#playButton, button("step", t.ui.step));
+    const scrub = el("input", { type: "range", class: "scrub", min: "0", max: String(this.#timeline.length), value: String(this.#k), "aria-label": t.ui.timeline });
     scrub.addEventListener("input", () => {
       this.pause();
       this.#k = Number(scrub.value);
@@ -593,31 +715,107 @@ export class SynackViz extends HTMLElement {
       return l;
     };
     const o = this.#options;
-    bar.append(select("Speed", [["0.5", "½×"], ["1", "1×"], ["2", "2×"], ["4", "4×"]], String(o.speed), (v) => this.setAttribute("speed", v)));
+    bar.append(select(t.ui.speed, [["0.5", "½×"], ["1", "1×"], ["2", "2×"], ["4", "4×"]], String(o.speed), (v) => this.setAttribute("speed", v)));
     if (!o.compare) {
-      bar.append(select("Handshake", Object.keys(MODES).map((m) => [m, m]), this.#panels[0].trace.handshake, (v) => this.setAttribute("handshake", v)));
+      bar.append(select(t.ui.handshake, MODES.map((m) => [m, t.modes[m]]), this.#panels[0].trace.handshake, (v) => this.setAttribute("handshake", v)));
     }
-    bar.append(select("Numbers", [["relative", "relative"], ["absolute", "absolute"]], o.numbers, (v) => this.setAttribute("numbers", v)));
+    bar.append(select(t.ui.numbers, [["relative", t.ui.relative], ["absolute", t.ui.absolute]], o.numbers, (v) => this.setAttribute("numbers", v)));
     // ISNs: typed in, or new random ones (from a new seed; the engine itself never
     // draws random numbers).
-    const t = this.#panels[0].trace;
+    const trace = this.#panels[0].trace;
     for (const [side, attr] of [["client", "isn-client"], ["server", "isn-server"]]) {
-      const l = el("label", {}, `ISN ${side}`);
-      const input = el("input", { type: "number", min: "0", max: String(MAX_U32), step: "1", value: String(t[side].isn), class: "isn", "aria-label": `Initial sequence number of the ${side}` });
+      const word = t.ui[`${side}Word`];
+      const l = el("label", {}, t.ui.isn(word));
+      const input = el("input", { type: "number", min: "0", max: String(MAX_U32), step: "1", value: String(trace[side].isn), class: "isn", "aria-label": t.ui.isnLabel(word) });
       input.addEventListener("change", () => this.setAttribute(attr, input.value.trim()));
       l.append(input);
       bar.append(l);
     }
-    const fresh = el("button", { type: "button", "data-action": "new-isns", title: "New random ISNs" }, "New ISNs");
+    const fresh = el("button", { type: "button", "data-action": "new-isns", title: t.ui.newIsnsTitle }, t.ui.newIsns);
     fresh.addEventListener("click", () => {
       this.removeAttribute("isn-client");
       this.removeAttribute("isn-server");
       this.setAttribute("seed", String(Math.floor(Math.random() * 2 ** 32)));
     });
     bar.append(fresh);
-    const ids = catalogue().map((e) => [e.id, e.title]);
-    bar.append(select("Scenario", ids, o.scenario, (v) => this.setAttribute("scenario", v)));
+    const ids = catalogue().map((e) => [e.id, t.scenarios[e.id]?.[0] ?? e.id]);
+    bar.append(select(t.ui.scenario, ids, o.scenario, (v) => this.setAttribute("scenario", v)));
     return bar;
+  }
+
+  /** Copy link (with permalink), SVG, PNG and Mermaid; shown with the controls. */
+  #shareBar() {
+    const t = this.#t;
+    const bar = el("div", { class: "share", role: "toolbar", "aria-label": t.ui.share });
+    bar.hidden = !this.hasAttribute("controls");
+    const button = (action, label, title, run) => {
+      const b = el("button", { type: "button", "data-action": action, title }, label);
+      b.addEventListener("click", () => run().catch((err) => this.#say(err?.message ?? String(err))));
+      bar.append(b);
+    };
+    if (this.hasAttribute("permalink")) {
+      button("copy-link", t.ui.copyLink, t.ui.copyLink, () => this.#copy(writeFragment(this, this.#k)));
+    }
+    button("export-svg", t.ui.exportSvg, t.ui.exportSvgTitle, async () => {
+      const ex = await import("./export.js");
+      const file = `${this.#options.scenario}.svg`;
+      ex.download(new Blob([await this.exportSvg()], { type: "image/svg+xml" }), file);
+      this.#say(t.ui.downloaded(file));
+    });
+    button("export-png", t.ui.exportPng, t.ui.exportPngTitle, async () => {
+      const ex = await import("./export.js");
+      const file = `${this.#options.scenario}.png`;
+      ex.download(await this.exportPng(), file);
+      this.#say(t.ui.downloaded(file));
+    });
+    button("copy-mermaid", t.ui.copyMermaid, t.ui.copyMermaidTitle, async () => this.#copy(await this.exportMermaid()));
+    this.#status = el("span", { class: "status", role: "status" });
+    bar.append(this.#status);
+    return bar;
+  }
+
+  #say(text) {
+    if (this.#status) this.#status.textContent = text;
+  }
+
+  /** Copies `text`; where the clipboard is refused, shows it selected for the reader to copy. */
+  async #copy(text) {
+    try {
+      await navigator.clipboard.writeText(text);
+      this.#say(this.#t.ui.copied);
+    } catch {
+      const area = el("textarea", { readonly: "", "aria-label": this.#t.ui.copyFailed });
+      area.value = text;
+      this.#status.replaceChildren(this.#t.ui.copyFailed);
+      this.#status.parentNode.append(area);
+      area.select();
+    }
+  }
+
+  #exportTitle() {
+    const p = this.#panels[0];
+    return p.title;
+  }
+
+  /** The diagram as shown now, as the text of a standalone SVG file. */
+  async exportSvg() {
+    await this.ready;
+    const ex = await import("./export.js");
+    return ex.svgFile(this, this.#panels, this.#exportTitle(), css).text;
+  }
+
+  /** The diagram as shown now, as a PNG blob (twice the on-screen size). */
+  async exportPng() {
+    await this.ready;
+    const ex = await import("./export.js");
+    return ex.pngBlob(ex.svgFile(this, this.#panels, this.#exportTitle(), css));
+  }
+
+  /** The steps shown so far (first diagram) as Mermaid sequence-diagram text. */
+  async exportMermaid() {
+    await this.ready;
+    const ex = await import("./export.js");
+    return ex.mermaid(this.#panels[0]);
   }
 
   #playButton = null;
@@ -640,6 +838,8 @@ export class SynackViz extends HTMLElement {
       this.#scrub.value = String(this.#k);
     }
     if (this.#count) this.#count.textContent = `${this.#k} / ${this.#timeline.length}`;
+    if (this.#scrub) this.#scrub.setAttribute("aria-valuetext", this.#t.ui.stepOf(this.#k, this.#timeline.length));
+    if (this.hasAttribute("permalink") && this.#firstDraw) writeFragment(this, this.#k);
     if (animate) this.#animate();
   }
 
@@ -735,9 +935,11 @@ export class SynackViz extends HTMLElement {
 
   #setPlayLabel() {
     if (!this.#playButton) return;
-    this.#playButton.replaceChildren(icon(this.#playing ? "pause" : "play"), el("span", {}, this.#playing ? "Pause" : "Play"));
-    this.#playButton.setAttribute("aria-label", this.#playing ? "Pause" : "Play");
-    this.#playButton.title = this.#playing ? "Pause" : "Play";
+    if (!this.#t) return;
+    const label = this.#playing ? this.#t.ui.pause : this.#t.ui.play;
+    this.#playButton.replaceChildren(icon(this.#playing ? "pause" : "play"), el("span", {}, label));
+    this.#playButton.setAttribute("aria-label", label);
+    this.#playButton.title = label;
   }
 
   /** Run again as if segment `id` were lost (in one panel, or in all). */
@@ -750,9 +952,9 @@ export class SynackViz extends HTMLElement {
       const sendIndex = p.trace.events.findIndex((e) => e.kind === "send" && e.id === id);
       if (sendIndex < 0) continue;
       const drops = [...(p.drops ?? []), id];
-      const trace = runScenario(engineOptions(this.#options, p.trace.handshake, drops));
+      const trace = this.#run(engineOptions(this.#options, p.trace.handshake, drops));
       p.drops = drops;
-      p.setTrace(trace, this.#options);
+      p.setTrace(trace, this.#options, p.title);
     }
     this.#timeline = this.#merge();
     // Stay where the reader was, but at least far enough to show the loss.

@@ -2,10 +2,19 @@
 import init, { Simulation, catalogue as wasmCatalogue } from "./pkg/synack_wasm.js";
 
 let loading = null;
+let inlined = null;
+
+/**
+ * The one-file build (embed.js) hands over the wasm's bytes here, before any
+ * element asks for the engine; otherwise it is fetched from beside this file.
+ */
+export function useWasmBytes(bytes) {
+  inlined = bytes;
+}
 
 /** Resolves when the engine is ready; every element shares the one module. */
 export function loadEngine() {
-  loading ??= init({ module_or_path: new URL("./pkg/synack_wasm_bg.wasm", import.meta.url) });
+  loading ??= init({ module_or_path: inlined ?? new URL("./pkg/synack_wasm_bg.wasm", import.meta.url) });
   return loading;
 }
 
@@ -24,6 +33,7 @@ export function catalogue() {
   return wasmCatalogue();
 }
 
-// Start fetching the engine as soon as this module loads, before any element
-// asks: the first diagram appears sooner.
-loadEngine().catch(() => {});
+// Start fetching the engine as soon as the page's modules have run (a microtask
+// later, so that the one-file build can hand over its bytes first), before any
+// element asks: the first diagram appears sooner.
+queueMicrotask(() => loadEngine().catch(() => {}));

@@ -65,13 +65,14 @@ export function stateFamily(state) {
   }
 }
 
-function formatGap(us) {
+function formatGap(us, t) {
   const s = us / 1e6;
-  return s >= 100 ? `${Math.round(s)} s` : `${+s.toFixed(1)} s`;
+  return t.ui.seconds(s >= 100 ? Math.round(s) : +s.toFixed(1));
 }
 
 /**
- * Lay a trace out for a diagram `width` pixels wide.
+ * Lay a trace out for a diagram `width` pixels wide; `options.t` is an i18n table
+ * (i18n/en.js or zh-CN.js) for the words drawn beside the lifelines.
  * Every event gets a row (a y); a segment's arrow runs from its send row to its
  * delivery row, so segments that cross in flight are drawn crossing.
  */
@@ -119,7 +120,7 @@ function overlaps(geo) {
   return fixes;
 }
 
-function layoutOnce(trace, { width, numbers = "relative" }, extra) {
+function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
   const events = trace.events;
   const margin = Math.max(52, Math.min(150, Math.round(width * 0.16)));
   const xClient = margin;
@@ -146,7 +147,7 @@ function layoutOnce(trace, { width, numbers = "relative" }, extra) {
     const dt = e.t_us - prevT;
     if (dt > 0) {
       const gap = timeGap(dt);
-      if (dt > 2_000_000) breaks.push({ y: y + gap / 2, text: `… ${formatGap(dt)} later` });
+      if (dt > 2_000_000) breaks.push({ y: y + gap / 2, text: t.ui.later(formatGap(dt, t)) });
       y += gap;
       prevT = e.t_us;
     }
@@ -175,7 +176,7 @@ function layoutOnce(trace, { width, numbers = "relative" }, extra) {
         rows[i] = y;
         const orig = byId.get(e.id);
         if (orig) {
-          const copy = { ...orig, id: e.copy, index: i, duplicate: true, lines: [`#${e.copy} copy of #${e.id}`], y2: null, end: null };
+          const copy = { ...orig, id: e.copy, index: i, duplicate: true, lines: [t.ui.copyOf(e.copy, e.id)], y2: null, end: null };
           segments.push(copy);
           byId.set(e.copy, copy);
         }
@@ -214,7 +215,7 @@ function layoutOnce(trace, { width, numbers = "relative" }, extra) {
         break;
       }
       case "discard": case "accept": case "app": case "timer": {
-        const text = markText(e);
+        const text = markText(e, t.marks);
         if (text === null) { rows[i] = y; break; }
         y += 14;
         rows[i] = y;
@@ -236,20 +237,20 @@ function layoutOnce(trace, { width, numbers = "relative" }, extra) {
   return { width, height, xClient, xServer, margin, rows, segments, states, marks, breaks, wide };
 }
 
-/** The words beside a lifeline for events that are not segments or states. */
-function markText(e) {
+/** The words beside a lifeline for events that are not segments or states (`m`: an i18n `marks` table). */
+function markText(e, m) {
   switch (e.kind) {
     case "app":
-      if (e.do) return `${e.do}()`;
-      if (["reset", "refused", "timed-out", "error"].includes(e.note)) return e.note === "error" ? "error" : e.note.replace("-", " ");
+      if (e.do) return m.call(e.do);
+      if (["reset", "refused", "timed-out", "error"].includes(e.note)) return m[e.note];
       return null;
     case "timer":
       if (e.action !== "fired") return null;
-      return e.timer === "retransmission" ? "RTO expires" : e.timer === "time-wait" ? "2×MSL over" : "ACK timer";
+      return m[e.timer] ?? e.timer;
     case "discard":
-      return `ignores #${e.id}`;
+      return m.ignores(e.id);
     case "accept":
-      return `takes #${e.id}`;
+      return m.takes(e.id);
     default:
       return null;
   }

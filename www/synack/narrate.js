@@ -1,6 +1,5 @@
-// What each step means, in one or two sentences, with the RFC section.
-
-const SIDE = { client: "The client", server: "The server" };
+// What each step means, in one or two sentences, with the RFC section. The words
+// come from an i18n table (i18n/en.js, i18n/zh-CN.js); this file only chooses them.
 
 /**
  * Group events into reader steps: a cause (an application call, a segment
@@ -48,64 +47,73 @@ export function primary(events, start, end) {
   return events[start];
 }
 
-/** The sentences for the events start..end (a step); each reason is told once. */
-export function narrate(events, start, end, fmtSeg) {
+/**
+ * The sentences for the events start..end (a step), in the language of `t`
+ * (an i18n table); each reason is told once, with its RFC section.
+ */
+export function narrate(events, start, end, fmtSeg, t) {
   const parts = [];
   const told = new Set();
   for (let k = start; k < end; k++) {
     const e = events[k];
-    const why = e.reason && !told.has(e.reason_key) ? ` ${e.reason}${cite(e)}` : "";
+    const text = e.reason_key ? t.reasons[e.reason_key] : undefined;
+    const why = text && !told.has(e.reason_key) ? t.say.why(text, e.rfc) : "";
     if (e.reason_key) told.add(e.reason_key);
-    const s = sentence(e, fmtSeg, why);
+    const s = sentence(e, fmtSeg, why, t);
     if (s) parts.push(s);
   }
-  return parts.join(" ");
+  return t.say.join(parts);
 }
 
-const cite = (e) => (e.rfc ? ` (${e.rfc})` : "");
-
-function sentence(e, fmtSeg, why) {
-  const who = SIDE[e.side];
+function sentence(e, fmtSeg, why, t) {
+  const say = t.say;
+  const who = t.who[e.side];
   switch (e.kind) {
-    case "send": {
-      const what = `${who} sends ${fmtSeg(e)}`;
-      if (e.stale) return `${what}: an old duplicate.${why}`;
-      if (e.retransmission) return `${what} again.${why}`;
-      return `${what}.${why}`;
-    }
+    case "send":
+      if (e.stale) return say.sendStale(who, fmtSeg(e), why);
+      if (e.retransmission) return say.sendAgain(who, fmtSeg(e), why);
+      return say.send(who, fmtSeg(e), why);
     case "deliver":
-      return `${e.segment.flags.join(",")} #${e.id} reaches the ${e.side}.`;
+      return say.deliver(e.segment.flags.join(","), e.id, e.side === "client" ? t.ui.clientWord : t.ui.serverWord);
     case "drop":
-      return e.cause === "loss" ? `The network loses #${e.id}.` : `#${e.id} is lost in the network.`;
+      return e.cause === "loss" ? say.lost(e.id) : say.lostScripted(e.id);
     case "duplicate":
-      return `The network duplicates #${e.id}; the copy is #${e.copy}.`;
+      return say.duplicate(e.id, e.copy);
     case "state":
-      return `${who}: ${e.from} → ${e.to}.${why}`;
+      return say.state(who, e.from, e.to, why);
     case "discard":
-      return `${who} drops #${e.id}.${why}`;
+      return say.discard(who, e.id, why);
     case "accept":
-      return `${who} takes #${e.id}.${why}`;
+      return say.accept(who, e.id, why);
     case "timer":
       if (e.action !== "fired") return "";
-      return `${who}'s ${e.timer.replace("-", " ")} timer fires.`;
+      return say.timer(who, say.timerName[e.timer] ?? e.timer);
     case "app":
-      if (e.do === "send") return `${who}'s application sends ${e.len} bytes${e.text ? `: “${firstLine(e.text)}”` : ""}.`;
-      if (e.do) return `${who}'s application calls ${e.do}().`;
-      switch (e.note) {
-        case "received": return `${who}'s application reads ${e.len} bytes.`;
-        case "peer-closed": return `${who}'s application sees the end of the peer's data.`;
-        case "reset": return `${who}'s application is told: connection reset.`;
-        case "refused": return `${who}'s application is told: connection refused.`;
-        case "timed-out": return `${who}'s application is told: connection timed out.`;
-        case "error": return `${who}'s call fails: ${e.message}.`;
-        default: return "";
-      }
+      if (e.do === "send") return say.appSend(who, e.len, e.text ? firstLine(e.text) : "");
+      if (e.do) return say.appCall(who, e.do);
+      if (e.note === "received") return say.received(who, e.len);
+      if (e.note === "error") return say.error(who, t.appErrors[e.message] ?? e.message);
+      return TOLD.includes(e.note) ? say[e.note](who) : "";
     default:
       return "";
   }
 }
 
+/** Notes the application is told in a sentence of their own. */
+const TOLD = ["peer-closed", "reset", "refused", "timed-out"];
+
 function firstLine(text) {
   const line = text.split(/\r?\n/)[0];
   return line.length > 40 ? `${line.slice(0, 40)}…` : line;
+}
+
+/**
+ * One event as a row of the text table: what happened, and why (the reason's
+ * sentence and its RFC section). Null for events a reader need not see (timers
+ * being set or cancelled, notes without words).
+ */
+export function describe(e, fmtSeg, t) {
+  const what = sentence(e, fmtSeg, "", t);
+  if (!what) return null;
+  return { what, why: (e.reason_key && t.reasons[e.reason_key]) || "", rfc: e.rfc ?? "" };
 }

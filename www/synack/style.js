@@ -1,5 +1,27 @@
 // The element's styles, adopted into its shadow root: the page's CSS cannot reach
 // in, and these rules cannot leak out. Colours are custom properties a blog may set.
+// theme="light" or "dark" pins a palette; "auto" (the default) follows the reader's
+// prefers-color-scheme.
+
+const DARK = `
+  --synack-fg: #e6e8ee;
+  --synack-muted: #9aa3b2;
+  --synack-bg: #16181d;
+  --synack-panel: #1d2027;
+  --synack-line: #3a3f4b;
+  --synack-client: #8ea2ff;
+  --synack-server: #38d9a9;
+  --synack-rst: #ff8a50;
+  --synack-lost: #8a919c;
+  --synack-stale: #f0b429;
+  --synack-closed: #6b7280;
+  --synack-opening: #f0b429;
+  --synack-open: #2b8a3e;
+  --synack-closing: #7950f2;
+  --synack-waiting: #ae3ec9;
+  --synack-focus: #91a7ff;
+  color-scheme: dark;`;
+const DARK_RULE = (selector) => `${selector} {${DARK}\n}`;
 
 export const css = `
 :host {
@@ -27,26 +49,11 @@ export const css = `
   line-height: 1.45;
   margin: 1.5em 0;
   container-type: inline-size;
+  color-scheme: light;
 }
+${DARK_RULE(":host([theme=\"dark\"])")}
 @media (prefers-color-scheme: dark) {
-  :host {
-    --synack-fg: #e6e8ee;
-    --synack-muted: #9aa3b2;
-    --synack-bg: #16181d;
-    --synack-panel: #1d2027;
-    --synack-line: #3a3f4b;
-    --synack-client: #7c95ff;
-    --synack-server: #38d9a9;
-    --synack-rst: #ff8a50;
-    --synack-lost: #6b7280;
-    --synack-stale: #f0b429;
-    --synack-closed: #6b7280;
-    --synack-opening: #f0b429;
-    --synack-open: #51cf66;
-    --synack-closing: #9775fa;
-    --synack-waiting: #e599f7;
-    --synack-focus: #91a7ff;
-  }
+  ${DARK_RULE(":host(:not([theme=\"light\"]))")}
 }
 :host([hidden]) { display: none; }
 * { box-sizing: border-box; }
@@ -152,7 +159,7 @@ button:focus-visible, select:focus-visible, input:focus-visible {
   outline: 2px solid var(--synack-focus); outline-offset: 1px;
 }
 .controls .scrub { flex: 1 1 8em; min-width: 6em; accent-color: var(--synack-client); }
-.controls label { display: inline-flex; align-items: center; gap: .3em; color: var(--synack-muted); max-width: 100%; min-width: 0; }
+.controls label { display: inline-flex; align-items: center; gap: .3em; color: var(--synack-muted); max-width: 100%; min-width: 0; white-space: nowrap; }
 .controls select { max-width: 100%; min-width: 0; text-overflow: ellipsis; }
 .controls input.isn {
   width: 8.5em; min-width: 0; max-width: 100%; padding: .25em .4em; font: .95em var(--synack-mono);
@@ -170,4 +177,24 @@ details.log li { margin: .1em 0; }
 .error strong { color: var(--synack-rst); }
 .loading { padding: 1.2em 1em; color: var(--synack-muted); }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; } }
+svg.diagram:focus { outline: none; }
+svg.diagram:focus-visible { outline: 2px solid var(--synack-focus); outline-offset: 2px; border-radius: 4px; }
+.analogy { margin: 0; padding: .55em 1em; border-top: 1px solid var(--synack-line); font-size: .92em; }
+.analogy:empty { display: none; }
+.analogy b { color: var(--synack-muted); font-weight: 600; margin-right: .4em; }
+.analogy q { quotes: none; }
+details.table { border-top: 1px solid var(--synack-line); font-size: .85em; }
+details.table summary { padding: .45em 1em; cursor: pointer; color: var(--synack-muted); }
+details.table summary:focus-visible { outline: 2px solid var(--synack-focus); outline-offset: -2px; }
+details.table .scroll { max-height: 20em; overflow: auto; padding: 0 .6em .7em; }
+details.table table { border-collapse: collapse; width: 100%; table-layout: fixed; overflow-wrap: anywhere; }
+details.table th:first-child { width: 5.2em; }
+details.table th:nth-child(2) { width: 5.5em; }
+details.table caption { text-align: left; padding: .2em .4em; color: var(--synack-muted); }
+details.table th, details.table td { text-align: left; vertical-align: top; padding: .25em .4em; border-bottom: 1px solid var(--synack-line); }
+details.table td:first-child { font-variant-numeric: tabular-nums; }
+details.table .rfc { color: var(--synack-muted); }
+.share { display: flex; flex-wrap: wrap; align-items: center; gap: .4em .5em; padding: .5em .8em; border-top: 1px solid var(--synack-line); font-size: .88em; }
+.share .status { color: var(--synack-muted); }
+.share textarea { flex: 1 1 100%; min-height: 6em; font: .85em var(--synack-mono); color: inherit; background: var(--synack-bg); border: 1px solid var(--synack-line); }
 `;

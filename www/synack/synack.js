@@ -2,3 +2,4 @@
 // defines <synack-viz>. Everything else is loaded relative to this file.
 export { SynackViz } from "./element.js";
 export { catalogue, loadEngine, runScenario } from "./engine.js";
+export { languageOf, strings } from "./i18n.js";

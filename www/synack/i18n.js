@@ -1,0 +1,40 @@
+// Which language an element speaks, and its strings. Each language is a module of
+// its own (a chunk once bundled): a page fetches only the one it speaks, starting
+// as soon as this module runs, alongside the wasm.
+
+/**
+ * The element's language: its own `lang`, else the nearest `lang` above it (an
+ * element inside a shadow root looks through the host), else English.
+ * Any Chinese tag (zh, zh-Hans, zh-CN, zh-TW …) gets the Chinese tables.
+ */
+export function languageOf(host) {
+  let node = host;
+  while (node) {
+    if (node.nodeType === 1 && node.hasAttribute("lang")) return normalise(node.getAttribute("lang"));
+    node = node.parentNode ?? node.host ?? null;
+  }
+  return "en";
+}
+
+function normalise(tag) {
+  return /^zh\b/i.test(tag.trim()) ? "zh-CN" : "en";
+}
+
+const tables = {};
+
+/** The strings for `lang` ("en" or "zh-CN"), loaded once. */
+export function strings(lang) {
+  tables[lang] ??= lang === "zh-CN" ? import("./i18n/zh-CN.js") : import("./i18n/en.js");
+  return tables[lang];
+}
+
+const analogies = {};
+
+/** The conversation told beside the protocol view (narration="analogy"), loaded on first use. */
+export function analogyFor(lang) {
+  analogies[lang] ??= lang === "zh-CN" ? import("./i18n/analogy-zh-CN.js") : import("./i18n/analogy-en.js");
+  return analogies[lang];
+}
+
+// Start fetching the page's language now, with the engine.
+if (typeof document !== "undefined") strings(languageOf(document.documentElement)).catch(() => {});

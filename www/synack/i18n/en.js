@@ -1,0 +1,241 @@
+// English: every sentence <synack-viz> shows. The engine's trace carries keys
+// (reason_key, fact keys, scenario ids), never prose; the words live here and in
+// the other language modules, table for table. tests/tests/i18n_keys.rs checks
+// that each table names every key the engine can produce.
+
+export const lang = "en";
+
+/** Labels of the element's own chrome. */
+export const ui = {
+  loading: "Loading the TCP engine…",
+  playback: "Playback",
+  restart: "Restart",
+  back: "Step back",
+  play: "Play",
+  pause: "Pause",
+  step: "Step forward",
+  keys: "Space plays or pauses; the left and right arrow keys step back and forward",
+  timeline: "Timeline",
+  stepOf: (k, n) => `Step ${k} of ${n}`,
+  speed: "Speed",
+  handshake: "Handshake",
+  numbers: "Numbers",
+  relative: "relative",
+  absolute: "absolute",
+  scenario: "Scenario",
+  isn: (side) => `ISN ${side}`,
+  isnLabel: (side) => `Initial sequence number of the ${side}`,
+  newIsns: "New ISNs",
+  newIsnsTitle: "New random ISNs",
+  client: "Client",
+  server: "Server",
+  clientWord: "client",
+  serverWord: "server",
+  eventLog: "Event log",
+  table: "Trace as a table",
+  tableCaption: (title) => `${title}: every event, in order`,
+  colTime: "Time",
+  colSide: "Side",
+  colEvent: "Event",
+  colWhy: "Why",
+  begin: (title) => `${/[.?!]$/.test(title) ? title : `${title}.`} Press step or play to begin.`,
+  end: (client, server) => `End: client ${client}, server ${server}. `,
+  relativeNote: (c, s) => `relative numbers (ISNs ${c} and ${s})`,
+  absoluteNote: "absolute numbers",
+  sameNetwork: "same network",
+  diagram: (title) => `${title}: ladder diagram of segments between client and server`,
+  lose: (id, flags) => `Lose segment #${id} (${flags}) in the network`,
+  loseTitle: (id) => `Click to lose #${id} in the network and see how TCP recovers`,
+  segment: (flags, id, words) => `${flags} #${id}${words ? ` (${words})` : ""}`,
+  seconds: (s) => `${s} s`,
+  later: (gap) => `… ${gap} later`,
+  copyOf: (copy, id) => `#${copy} copy of #${id}`,
+  share: "Share and export",
+  copyLink: "Copy link",
+  exportSvg: "SVG",
+  exportPng: "PNG",
+  copyMermaid: "Copy Mermaid",
+  exportSvgTitle: "Download the diagram as an SVG file",
+  exportPngTitle: "Download the diagram as a PNG image",
+  copyMermaidTitle: "Copy the diagram as Mermaid sequence-diagram text",
+  copied: "Copied.",
+  downloaded: (file) => `Saved ${file}.`,
+  copyFailed: "Could not copy; select the text below instead.",
+  errorPrefix: "synack: ",
+  analogy: "As a conversation",
+};
+
+/** Messages for bad attributes and failures, shown in the element (role="alert"). */
+export const errors = {
+  whole: (name, v, max) => `${name}="${v}" is not a whole number from 0 to ${max}`,
+  numbers: (v) => `numbers="${v}" must be relative or absolute`,
+  speed: (v) => `speed="${v}" must be a number above 0 and at most 16`,
+  compare: (v) => `compare="${v}" must be empty, two-way or four-way (it is set beside three-way)`,
+  handshake: (v) => `handshake="${v}" must be two-way, three-way or four-way`,
+  scenario: (v) => `scenario="${v}" is not in the catalogue`,
+  theme: (v) => `theme="${v}" must be light, dark or auto`,
+  narration: (v) => `narration="${v}" must be analogy or left out`,
+  engine: (message) => `could not load the engine: ${message}`,
+  run: (message) => message,
+};
+
+export const modes = {
+  "two-way": "Two-way handshake",
+  "three-way": "Three-way handshake",
+  "four-way": "Four-way handshake",
+};
+
+/** What each RFC 9293 state means (§3.3.2), for badges and the text table. */
+export const states = {
+  "CLOSED": "no connection at all",
+  "LISTEN": "waiting for a connection request",
+  "SYN-SENT": "sent a SYN, waiting for a matching SYN and its acknowledgment",
+  "SYN-RECEIVED": "got a SYN and answered it, waiting for the acknowledgment of its own SYN",
+  "ESTABLISHED": "open: data can flow both ways",
+  "FIN-WAIT-1": "sent its FIN, waiting for it to be acknowledged or for the peer's FIN",
+  "FIN-WAIT-2": "its FIN is acknowledged, waiting for the peer's FIN",
+  "CLOSE-WAIT": "the peer has finished sending, waiting for its own application to close",
+  "CLOSING": "both FINs crossed, waiting for its FIN to be acknowledged",
+  "LAST-ACK": "sent its FIN after the peer's, waiting for the last acknowledgment",
+  "TIME-WAIT": "waiting 2×MSL so that old segments die out and a lost last ACK can be repeated",
+};
+
+/** One sentence per engine reason, keyed by `reason_key` (crates/synack-core/src/reason.rs). */
+export const reasons = {
+  "app-listen": "The application opened a listening socket (passive OPEN).",
+  "app-connect": "The application called connect (active OPEN): it sends a SYN carrying its initial sequence number.",
+  "app-close": "The application closed its side: a FIN follows the data already queued.",
+  "app-close-early": "The application closed before the connection was synchronized: the connection is simply deleted.",
+  "app-abort": "The application aborted the connection: a RST tells the peer, and all state is discarded.",
+  "crash": "The host crashed: it lost every record of the connection without telling the peer.",
+  "syn-in-listen": "A SYN reached a listening socket: the server records the client's ISN and answers SYN,ACK with its own ISN.",
+  "two-way-commit": "Two-way handshake: the server treats the connection as open the moment it answers; nothing will ever confirm that the client wanted it.",
+  "four-way-ack": "Four-way variant: the server acknowledges the SYN on its own and sends its SYN separately.",
+  "four-way-syn": "Four-way variant: the server's own SYN, sent in a segment of its own.",
+  "four-way-syn-acked": "Our SYN is acknowledged; the client still waits for the server's SYN.",
+  "syn-ack-received": "The peer acknowledged our SYN and sent its own: the connection is established.",
+  "handshake-ack": "The third segment acknowledges the server's SYN, confirming that this connection is the one the client asked for.",
+  "simultaneous-open": "A SYN arrived while our own SYN was unanswered (simultaneous open): answer SYN,ACK and wait for our SYN to be acknowledged.",
+  "handshake-acked": "The ACK acknowledges our SYN: the handshake is complete.",
+  "simultaneous-syn-ack": "The peer's SYN,ACK acknowledges our SYN: established. Its SYN is one we already had, so it is acknowledged again.",
+  "syn-ack-resent": "The client's SYN came again, so our SYN,ACK must have been lost: send it again now.",
+  "rst-closed-port": "No connection exists here: the segment is answered with a reset (from a closed port, SEQ=0 and RST,ACK).",
+  "rst-bad-ack": "This ACK acknowledges something we never sent (an old duplicate): reject it with <SEQ=SEG.ACK><CTL=RST>.",
+  "rst-ack-in-listen": "A listening socket expects a SYN, not an acknowledgment: it answers with <SEQ=SEG.ACK><CTL=RST>.",
+  "rst-data-after-close": "New data arrived after the application closed its socket: nobody will read it, so Linux resets the connection.",
+  "refused": "A RST acknowledging our SYN: connection refused.",
+  "reset-to-listen": "A reset in SYN-RECEIVED: this half-open connection came from LISTEN, so it goes back to LISTEN.",
+  "reset-received": "A RST with exactly the expected sequence number: the connection is reset.",
+  "challenge-ack": "A SYN (or an inexact RST) in a synchronized connection: reply with a challenge ACK instead of believing it.",
+  "syn-in-syn-received": "A new SYN in SYN-RECEIVED: a passive connection returns to LISTEN.",
+  "data": "Application data, sent as soon as the connection and the peer's window allow.",
+  "ack": "Acknowledge what arrived: ACK = the next sequence number expected.",
+  "delayed-ack": "The delayed-ACK timer expired with nothing to piggyback the acknowledgment on.",
+  "unacceptable": "The segment lies outside the receive window (a duplicate or a stray): drop it and send an ACK saying what we expect.",
+  "out-of-order": "The segment starts beyond the next expected byte: this engine does not queue it; a duplicate ACK asks for the gap.",
+  "ack-of-unsent": "This ACK acknowledges data we never sent: drop it and send an ACK.",
+  "bad-ack-syn-received": "In SYN-RECEIVED this ACK does not acknowledge our SYN: reject it with a reset.",
+  "fin": "FIN: this side has no more data to send. It occupies one sequence number.",
+  "fin-acked": "Our FIN is acknowledged.",
+  "fin-received": "The peer's FIN arrived: it will send no more, but this side may still send.",
+  "fin-received-fin-wait-2": "The peer's FIN arrived after ours was acknowledged: acknowledge it and wait 2×MSL in TIME-WAIT.",
+  "fin-and-ack-received": "The peer's FIN also acknowledges our FIN: straight from FIN-WAIT-1 to TIME-WAIT.",
+  "simultaneous-close": "The peer's FIN crossed ours (it does not acknowledge our FIN): simultaneous close, CLOSING.",
+  "last-ack-acked": "The last ACK acknowledges our FIN: the connection is closed.",
+  "closing-acked": "Our FIN is acknowledged in CLOSING: wait 2×MSL in TIME-WAIT.",
+  "time-wait-reack": "A retransmitted FIN in TIME-WAIT: our last ACK was lost, so acknowledge again and restart the 2×MSL timer.",
+  "time-wait-expired": "2×MSL passed in TIME-WAIT: no old segment of this connection can still be in the network.",
+  "retransmission": "The retransmission timer expired before an acknowledgment: send the earliest unacknowledged segment again (a SYN keeps its ISN) and double the timeout.",
+  "retransmission-limit": "Too many retransmissions went unanswered: the connection is given up and the application told it timed out.",
+  "handshake-timeout-listen": "The handshake never completed: the half-open connection is dropped and the socket keeps listening.",
+  "ignored-rst": "A RST that does not match this connection is ignored.",
+  "ignored": "Nothing in this segment applies in the current state: it is dropped.",
+  "no-ack-bit": "A segment without the ACK bit in a synchronized state is dropped.",
+  "two-way-ignored": "Two-way handshake: the client did not ask for this answer (it acknowledges another ISN), so it silently ignores it.",
+  "duplicate-ack": "This ACK acknowledges nothing new.",
+  "stale-duplicate": "An old duplicate from an earlier incarnation of the connection, delayed in the network, is released now.",
+};
+
+/** What a reader should take away at the end, keyed by the outcome's fact keys (sim.rs). */
+export const facts = {
+  "server-holds-unwanted-connection": "The server holds an ESTABLISHED connection that no client asked for: its resources stay tied up.",
+  "stale-connection-rejected": "The client reset the connection it had not asked for, and the server went back to LISTEN.",
+  "established": "Both sides are ESTABLISHED on the same connection.",
+  "closed": "Both sides closed the connection cleanly.",
+  "timed-out": "Retransmissions went unanswered and the connection was given up.",
+  "refused": "The connection was refused with a reset.",
+  "reset": "The connection was reset.",
+  "truncated": "The run stopped at its time or event limit.",
+};
+
+/** Each catalogue scenario's title and summary, keyed by its id (catalogue.rs). */
+export const scenarios = {
+  "three-way-handshake": ["Three-way handshake", "SYN, SYN,ACK, ACK: each side sends its initial sequence number and sees it acknowledged."],
+  "four-way-teardown": ["Four-way teardown", "Each direction is closed on its own: FIN and ACK one way, then FIN and ACK the other. The side that closed first waits in TIME-WAIT."],
+  "full-lifecycle": ["A whole connection", "Handshake, an HTTP request and its response, and the close."],
+  "old-duplicate-syn": ["An old duplicate SYN", "A SYN from an earlier connection arrives late. With three segments the client rejects the answer it did not ask for; with two, the server keeps a connection nobody wanted."],
+  "four-way-handshake": ["Why not four segments?", "The server acknowledges the SYN and sends its own SYN in separate segments: it works, but the two can always travel together."],
+  "syn-lost": ["The SYN is lost", "No answer comes, so the client's retransmission timer (1 s at first) sends the SYN again, with the same ISN."],
+  "syn-ack-lost": ["The SYN,ACK is lost", "The client sends its SYN again; the server sees the repeat and answers SYN,ACK again."],
+  "final-ack-lost": ["The last ACK is lost: why TIME-WAIT exists", "The server never hears that its FIN arrived and sends it again. The client, still in TIME-WAIT, can acknowledge it once more."],
+  "simultaneous-open": ["Simultaneous open", "Both sides send a SYN at the same moment. Both pass through SYN-RECEIVED and end up with one connection."],
+  "simultaneous-close": ["Simultaneous close", "Both FINs cross in flight: both sides go through CLOSING, and both wait in TIME-WAIT."],
+  "three-segment-teardown": ["Teardown in three segments", "As Linux usually closes: the ACK of the first FIN is delayed, and rides on the second FIN."],
+  "half-close": ["Half-close", "The client finishes sending and shuts down its side; the server keeps sending until it is done too."],
+  "connection-refused": ["Connection refused", "Nothing listens on the port: the SYN is answered with RST,ACK."],
+  "half-open": ["Half-open connection discovery", "The client crashes and reconnects; the server still holds the old connection, challenges the new SYN, and the client's RST clears it."],
+  "connect-timeout": ["Connection timeout", "A firewall silently drops every SYN: the client retries with doubling timeouts (1, 2, 4, 8 s) and gives up."],
+};
+
+/** A scenario that is not from the catalogue (an inline one) keeps its own title. */
+export const customTitle = "A custom scenario";
+
+/** The error an application call meets in the wrong state (RFC 9293 §3.10). */
+export const appErrors = {
+  "error: connection already exists": "error: connection already exists",
+  "error: connection does not exist": "error: connection does not exist",
+  "error: connection closing": "error: connection closing",
+};
+
+/** Words beside a lifeline (timers, calls, ignored segments). */
+export const marks = {
+  call: (name) => `${name}()`,
+  reset: "reset",
+  refused: "refused",
+  "timed-out": "timed out",
+  error: "error",
+  retransmission: "RTO expires",
+  "time-wait": "2×MSL over",
+  "delayed-ack": "ACK timer",
+  ignores: (id) => `ignores #${id}`,
+  takes: (id) => `takes #${id}`,
+};
+
+/** The narration's sentences. `who` is "The client" or "The server"; `why` is a reason with its RFC section, or "". */
+export const who = { client: "The client", server: "The server" };
+const poss = (w) => `${w}'s`;
+
+export const say = {
+  why: (text, rfc) => ` ${text}${rfc ? ` (${rfc})` : ""}`,
+  join: (parts) => parts.join(" "),
+  send: (w, seg, why) => `${w} sends ${seg}.${why}`,
+  sendStale: (w, seg, why) => `${w} sends ${seg}: an old duplicate.${why}`,
+  sendAgain: (w, seg, why) => `${w} sends ${seg} again.${why}`,
+  deliver: (flags, id, side) => `${flags} #${id} reaches the ${side}.`,
+  lost: (id) => `The network loses #${id}.`,
+  lostScripted: (id) => `#${id} is lost in the network.`,
+  duplicate: (id, copy) => `The network duplicates #${id}; the copy is #${copy}.`,
+  state: (w, from, to, why) => `${w}: ${from} → ${to}.${why}`,
+  discard: (w, id, why) => `${w} drops #${id}.${why}`,
+  accept: (w, id, why) => `${w} takes #${id}.${why}`,
+  timer: (w, timer) => `${poss(w)} ${timer} timer fires.`,
+  timerName: { retransmission: "retransmission", "time-wait": "time wait", "delayed-ack": "delayed ack" },
+  appSend: (w, len, text) => `${poss(w)} application sends ${len} bytes${text ? `: “${text}”` : ""}.`,
+  appCall: (w, name) => `${poss(w)} application calls ${name}().`,
+  received: (w, len) => `${poss(w)} application reads ${len} bytes.`,
+  "peer-closed": (w) => `${poss(w)} application sees the end of the peer's data.`,
+  reset: (w) => `${poss(w)} application is told: connection reset.`,
+  refused: (w) => `${poss(w)} application is told: connection refused.`,
+  "timed-out": (w) => `${poss(w)} application is told: connection timed out.`,
+  error: (w, message) => `${poss(w)} call fails: ${message}.`,
+};
