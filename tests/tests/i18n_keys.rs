@@ -9,6 +9,7 @@
 
 use std::path::PathBuf;
 
+use synack_core::trace::Fact;
 use synack_core::{catalogue, Reason, State};
 
 const LANGUAGES: &[&str] = &["en", "zh-CN"];
@@ -39,37 +40,10 @@ fn missing(table: &str, keys: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// The outcome's fact keys, read from the `Fact { key: "…", … }` constants in sim.rs
-/// (they are private to the engine; their keys are what the trace carries).
-fn fact_keys() -> Vec<String> {
-    let src = read("crates/synack-core/src/sim.rs");
-    let mut keys = Vec::new();
-    for (at, _) in src.match_indices("Fact {") {
-        let rest = &src[at..];
-        let Some(k) = rest.find("key: \"") else { continue };
-        let rest = &rest[k + 6..];
-        let end = rest.find('"').unwrap();
-        keys.push(rest[..end].to_string());
-    }
-    keys.sort();
-    keys.dedup();
-    keys
-}
-
-#[test]
-fn fact_keys_are_found_in_the_engine_source() {
-    // If this list shrinks, the parser above has lost track of sim.rs.
-    let keys = fact_keys();
-    for k in ["established", "closed", "server-holds-unwanted-connection", "truncated"] {
-        assert!(keys.iter().any(|x| x == k), "fact key {k} not found in sim.rs: {keys:?}");
-    }
-}
-
 #[test]
 fn every_language_names_every_reason_fact_scenario_and_state() {
     let reasons: Vec<&str> = Reason::ALL.iter().map(|r| r.key()).collect();
-    let facts = fact_keys();
-    let facts: Vec<&str> = facts.iter().map(String::as_str).collect();
+    let facts: Vec<&str> = Fact::ALL.iter().map(|f| f.key()).collect();
     let ids: Vec<&str> = catalogue::ENTRIES.iter().map(|e| e.id).collect();
     let states: Vec<&str> = State::ALL.iter().map(|s| s.name()).collect();
     let mut problems = Vec::new();
