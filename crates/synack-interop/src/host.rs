@@ -21,6 +21,9 @@ pub struct EngineHost {
     pub app_notes: Vec<AppNote>,
     /// Every segment the engine sent, in order.
     pub sent: Vec<Segment>,
+    /// The reason keys of arriving segments the engine dropped without a reply
+    /// (a duplicate ACK, a RST it does not believe, …), in order.
+    pub discards: Vec<String>,
     /// Every segment handed to the engine, in order.
     pub received: Vec<Segment>,
     /// The time of the last call, for the notes it produced.
@@ -35,6 +38,7 @@ impl EngineHost {
             transitions: Vec::new(),
             app_notes: Vec::new(),
             sent: Vec::new(),
+            discards: Vec::new(),
             received: Vec::new(),
             now: 0,
         }
@@ -99,7 +103,8 @@ impl EngineHost {
                     t_us: self.now,
                 }),
                 Note::App(app) => self.app_notes.push(app),
-                Note::Timer { .. } | Note::Discard { .. } | Note::Accept { .. } => {}
+                Note::Discard { reason } => self.discards.push(reason.key().to_string()),
+                Note::Timer { .. } | Note::Accept { .. } => {}
             }
         }
     }

@@ -93,6 +93,7 @@ fn run_pair<L: Send + 'static>(
 /// Every captured packet decodes with valid checksums, and they are exactly the
 /// segments the engine sent and received; nothing else crossed the device.
 fn check_capture(run: &LinuxRun) {
+    assert!(run.engine.discards.is_empty(), "the engine dropped segments Linux sent: {:?}", run.engine.discards);
     assert!(run.ignored.is_empty(), "packets the engine did not get: {:?}", run.ignored);
     let (mut sent, mut received) = (Vec::new(), Vec::new());
     for r in &run.records {
@@ -349,4 +350,68 @@ fn linux_refuses_the_engine_on_a_closed_port() {
     assert!(run.engine.app_notes.contains(&AppNote::Refused));
     check_capture(&run);
     save(&run, "linux-refused", None);
+}
+
+/// 200 kB each way: many full segments, and more than a 16-bit window can hold,
+/// so both sides must scale their windows (RFC 7323 §2) for it to finish.
+const BULK: usize = 200_000;
+
+fn bulk_data() -> Vec<u8> {
+    (0..BULK).map(|i| (i % 251) as u8).collect()
+}
+
+#[test]
+fn linux_bulk_data_both_ways_in_full_segments() {
+    let Some(ns) = namespace("bulk") else { return };
+    let (run, linux) = run_pair(
+        &ns,
+        Side::Client,
+        engine_client_config(),
+        |_| Ok(()),
+        |ready| {
+            let listener = io("bind", TcpListener::bind(SocketAddrV4::new(PEER_ADDR, LINUX_PORT)))?;
+            io("non-blocking listener", listener.set_nonblocking(true))?;
+            ready.send(()).map_err(|e| e.to_string())?;
+            let deadline = Instant::now() + LIMIT;
+            let mut stream = loop {
+                match listener.accept() {
+                    Ok((stream, _)) => break stream,
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock && Instant::now() < deadline => {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    Err(e) => return Err(format!("Linux side, accept: {e}")),
+                }
+            };
+            io("blocking stream", stream.set_nonblocking(false))?;
+            io("read timeout", stream.set_read_timeout(Some(LIMIT)))?;
+            io("write timeout", stream.set_write_timeout(Some(LIMIT)))?;
+            let mut read = vec![0; BULK];
+            io("read the upload", stream.read_exact(&mut read))?;
+            io("write the download", stream.write_all(&bulk_data()))?;
+            io("read to the end", stream.read_to_end(&mut read))?;
+            Ok(LinuxSaw { read, states_after_close: Vec::new() })
+        },
+        |run, done| {
+            let now = run.now();
+            run.engine.call(now, |ep, now| ep.connect(now))?;
+            run.run_until(LIMIT, |r| r.engine.state() == State::Established)?;
+            let now = run.now();
+            run.engine.call(now, |ep, now| ep.send(now, &bulk_data()))?;
+            run.run_until(LIMIT, |r| r.engine.endpoint.received().len() >= BULK)?;
+            let now = run.now();
+            run.engine.call(now, |ep, now| ep.close(now))?;
+            run.run_until(LIMIT, |r| r.engine.state() == State::TimeWait && done())
+        },
+    );
+    assert!(linux.read == bulk_data(), "the upload arrives intact at Linux, then its end");
+    assert!(run.engine.endpoint.received() == bulk_data(), "the download arrives intact at the engine");
+    // The engine's segments are full: Linux's MSS of 1460 less 12 bytes of timestamps.
+    let largest = run.engine.sent.iter().map(|s| s.payload.len()).max();
+    assert_eq!(largest, Some(1448));
+    let linux_largest = run.engine.received.iter().map(|s| s.payload.len()).max();
+    assert_eq!(linux_largest, Some(1448), "Linux sends full segments to the engine's MSS less timestamps");
+    // Window scaling in use both ways: each SYN offered a shift.
+    assert!(run.engine.sent[0].options.window_scale.is_some() && run.engine.received[0].options.window_scale.is_some());
+    check_capture(&run);
+    save(&run, "linux-bulk", None);
 }
