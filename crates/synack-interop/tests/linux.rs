@@ -137,12 +137,14 @@ fn check_engine_client_handshake(run: &LinuxRun) {
 
 /// A Linux server: accept, read the request, send the response, then either close
 /// first or wait for the engine's FIN before closing.
-fn linux_server(ready: Sender<()>, linux_closes_first: bool) -> Result<LinuxSaw, String> {
+/// Listen on 10.77.0.1:8080, say so, and accept one connection (within [`LIMIT`]).
+/// Returns the stream, with timeouts set, and the engine's address.
+fn accept_one(ready: Sender<()>) -> Result<(TcpStream, SocketAddrV4), String> {
     let listener = io("bind", TcpListener::bind(SocketAddrV4::new(PEER_ADDR, LINUX_PORT)))?;
     io("non-blocking listener", listener.set_nonblocking(true))?;
     ready.send(()).map_err(|e| e.to_string())?;
     let deadline = Instant::now() + LIMIT;
-    let (mut stream, peer) = loop {
+    let (stream, peer) = loop {
         match listener.accept() {
             Ok(pair) => break pair,
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock && Instant::now() < deadline => {
@@ -154,8 +156,12 @@ fn linux_server(ready: Sender<()>, linux_closes_first: bool) -> Result<LinuxSaw,
     io("blocking stream", stream.set_nonblocking(false))?;
     io("read timeout", stream.set_read_timeout(Some(LIMIT)))?;
     io("write timeout", stream.set_write_timeout(Some(LIMIT)))?;
+    Ok((stream, v4(peer)?))
+}
+
+fn linux_server(ready: Sender<()>, linux_closes_first: bool) -> Result<LinuxSaw, String> {
+    let (mut stream, remote) = accept_one(ready)?;
     let local = SocketAddrV4::new(PEER_ADDR, LINUX_PORT);
-    let remote = v4(peer)?;
     let mut read = vec![0; REQUEST.len()];
     io("read the request", stream.read_exact(&mut read))?;
     io("write the response", stream.write_all(RESPONSE))?;
@@ -369,22 +375,7 @@ fn linux_bulk_data_both_ways_in_full_segments() {
         engine_client_config(),
         |_| Ok(()),
         |ready| {
-            let listener = io("bind", TcpListener::bind(SocketAddrV4::new(PEER_ADDR, LINUX_PORT)))?;
-            io("non-blocking listener", listener.set_nonblocking(true))?;
-            ready.send(()).map_err(|e| e.to_string())?;
-            let deadline = Instant::now() + LIMIT;
-            let mut stream = loop {
-                match listener.accept() {
-                    Ok((stream, _)) => break stream,
-                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock && Instant::now() < deadline => {
-                        std::thread::sleep(Duration::from_millis(1));
-                    }
-                    Err(e) => return Err(format!("Linux side, accept: {e}")),
-                }
-            };
-            io("blocking stream", stream.set_nonblocking(false))?;
-            io("read timeout", stream.set_read_timeout(Some(LIMIT)))?;
-            io("write timeout", stream.set_write_timeout(Some(LIMIT)))?;
+            let (mut stream, _) = accept_one(ready)?;
             let mut read = vec![0; BULK];
             io("read the upload", stream.read_exact(&mut read))?;
             io("write the download", stream.write_all(&bulk_data()))?;
@@ -414,4 +405,127 @@ fn linux_bulk_data_both_ways_in_full_segments() {
     assert!(run.engine.sent[0].options.window_scale.is_some() && run.engine.received[0].options.window_scale.is_some());
     check_capture(&run);
     save(&run, "linux-bulk", None);
+}
+
+#[test]
+fn linux_engine_abort_resets_the_linux_connection() {
+    let Some(ns) = namespace("engine-abort") else { return };
+    let (run, reset) = run_pair(
+        &ns,
+        Side::Client,
+        engine_client_config(),
+        |_| Ok(()),
+        |ready| {
+            let (mut stream, _) = accept_one(ready)?;
+            let mut request = vec![0; REQUEST.len()];
+            io("read the request", stream.read_exact(&mut request))?;
+            io("write the response", stream.write_all(RESPONSE))?;
+            // The engine aborts once the response is in: the next read fails.
+            match stream.read(&mut request) {
+                Err(e) => Ok(e.kind()),
+                Ok(n) => Err(format!("Linux side: read {n} bytes after the engine's abort instead of an error")),
+            }
+        },
+        |run, done| {
+            let now = run.now();
+            run.engine.call(now, |ep, now| ep.connect(now))?;
+            run.run_until(LIMIT, |r| r.engine.state() == State::Established)?;
+            let now = run.now();
+            run.engine.call(now, |ep, now| ep.send(now, REQUEST))?;
+            run.run_until(LIMIT, |r| r.engine.endpoint.received().len() >= RESPONSE.len())?;
+            let now = run.now();
+            run.engine.call(now, |ep, now| ep.abort(now))?;
+            run.run_until(LIMIT, |_| done())
+        },
+    );
+    // ABORT in ESTABLISHED (RFC 9293 §3.10.5) sends <SEQ=SND.NXT><CTL=RST>; Linux
+    // believes it only if SEQ is exactly its RCV.NXT (RFC 5961 §3.2), and it did.
+    let rst = run.engine.sent.last().expect("the engine sent its RST");
+    assert_eq!(rst.flag_names(), ["RST", "ACK"]);
+    assert_eq!(rst.seq, SeqNum(ENGINE_ISN) + 1 + REQUEST.len() as u32, "SEQ is SND.NXT");
+    assert_eq!(reset, std::io::ErrorKind::ConnectionReset, "Linux's read reports the reset");
+    assert_eq!(run.engine.state_path(), [State::Closed, State::SynSent, State::Established, State::Closed]);
+    check_capture(&run);
+}
+
+#[test]
+fn linux_abort_resets_the_engine() {
+    let Some(ns) = namespace("linux-abort") else { return };
+    let (run, ()) = run_pair(
+        &ns,
+        Side::Client,
+        engine_client_config(),
+        |_| Ok(()),
+        |ready| {
+            let (mut stream, _) = accept_one(ready)?;
+            let mut request = vec![0; REQUEST.len()];
+            io("read the request", stream.read_exact(&mut request))?;
+            io("write the response", stream.write_all(RESPONSE))?;
+            // SO_LINGER with a zero timeout: close() aborts with a RST instead of a FIN.
+            let linger = nix::libc::linger { l_onoff: 1, l_linger: 0 };
+            nix::sys::socket::setsockopt(&stream, nix::sys::socket::sockopt::Linger, &linger)
+                .map_err(|e| format!("Linux side, SO_LINGER: {e}"))?;
+            drop(stream);
+            Ok(())
+        },
+        |run, done| {
+            let now = run.now();
+            run.engine.call(now, |ep, now| ep.connect(now))?;
+            run.run_until(LIMIT, |r| r.engine.state() == State::Established)?;
+            let now = run.now();
+            run.engine.call(now, |ep, now| ep.send(now, REQUEST))?;
+            run.run_until(LIMIT, |r| r.engine.state() == State::Closed && done())
+        },
+    );
+    let rst = run.engine.received.last().expect("Linux sent its RST");
+    assert!(rst.flags.rst, "Linux's last segment is a RST: {rst:?}");
+    assert_eq!(Some(rst.seq), run.engine.received.iter().rev().nth(1).map(|s| s.end()), "SEQ is Linux's SND.NXT");
+    assert_eq!(run.engine.endpoint.received(), RESPONSE, "the response arrived before the reset");
+    assert_eq!(run.engine.state_path(), [State::Closed, State::SynSent, State::Established, State::Closed]);
+    assert_eq!(run.engine.transitions[2].reason_key, synack_core::Reason::ResetReceived.key());
+    assert_eq!(run.engine.app_notes.last(), Some(&AppNote::Reset), "the application is told of the reset");
+    check_capture(&run);
+}
+
+#[test]
+fn linux_half_close_engine_shuts_down_and_keeps_reading() {
+    let Some(ns) = namespace("half-close") else { return };
+    let (run, linux) = run_pair(
+        &ns,
+        Side::Client,
+        engine_client_config(),
+        |_| Ok(()),
+        |ready| {
+            // Linux reads the whole request up to the engine's FIN, then answers.
+            let (mut stream, _) = accept_one(ready)?;
+            let mut read = Vec::new();
+            io("read to the end", stream.read_to_end(&mut read))?;
+            io("write the response", stream.write_all(RESPONSE))?;
+            drop(stream);
+            Ok(LinuxSaw { read, states_after_close: Vec::new() })
+        },
+        |run, done| {
+            let now = run.now();
+            run.engine.call(now, |ep, now| ep.connect(now))?;
+            run.run_until(LIMIT, |r| r.engine.state() == State::Established)?;
+            let now = run.now();
+            run.engine.call(now, |ep, now| ep.send(now, REQUEST))?;
+            run.engine.call(now, |ep, now| ep.shutdown(now))?;
+            run.run_until(LIMIT, |r| r.engine.state() == State::TimeWait && done())
+        },
+    );
+    assert_eq!(linux.read, REQUEST, "Linux read the request and then the end of it");
+    assert_eq!(run.engine.endpoint.received(), RESPONSE, "the engine still reads after its FIN");
+    // The request left at send(); the FIN follows it at shutdown().
+    let fin = run.engine.sent.iter().find(|s| s.flags.fin).expect("the engine sent a FIN");
+    assert_eq!((fin.seq, fin.flag_names()), (SeqNum(ENGINE_ISN) + 1 + REQUEST.len() as u32, vec!["FIN", "ACK"]));
+    // Linux answered after reading our FIN: its data acknowledges the FIN, and the
+    // engine took it in a FIN-WAIT state (RFC 9293 §3.10.7.4, seventh).
+    let response = run.engine.received.iter().find(|s| !s.payload.is_empty()).expect("the response came");
+    assert_eq!(response.ack, Some(fin.seq + 1), "the response acknowledges our FIN");
+    let path = run.engine.state_path();
+    assert_eq!(path[..4], [State::Closed, State::SynSent, State::Established, State::FinWait1]);
+    assert_eq!(path.last(), Some(&State::TimeWait), "the engine closed first: TIME-WAIT, {path:?}");
+    check_capture(&run);
+    save(&run, "linux-half-close", None);
 }
