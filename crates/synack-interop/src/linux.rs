@@ -158,6 +158,11 @@ pub struct LinuxRun {
     pub records: Vec<Record>,
     /// Packets read from the device that the engine did not get.
     pub ignored: Vec<Ignored>,
+    /// While set, segments for the engine are kept in [`LinuxRun::held`] instead of
+    /// delivered: a test can make two SYNs cross (a simultaneous open).
+    pub hold: bool,
+    /// Segments for the engine held back, in arrival order.
+    pub held: Vec<synack_core::Segment>,
 }
 
 impl core::fmt::Debug for LinuxRun {
@@ -193,6 +198,8 @@ impl LinuxRun {
             epoch_us,
             records: Vec::new(),
             ignored: Vec::new(),
+            hold: false,
+            held: Vec::new(),
         })
     }
 
@@ -240,6 +247,7 @@ impl LinuxRun {
             let bytes = &buf[..len];
             self.records.push(Record { t_us: self.epoch_us + now, data: bytes.to_vec() });
             match decode(bytes) {
+                Ok(p) if p.dst == ENGINE_ADDR && self.hold => self.held.push(p.segment),
                 Ok(p) if p.dst == ENGINE_ADDR => self.engine.deliver(now, &p.segment),
                 Ok(p) => self.ignored.push(Ignored { t_us: now, why: format!("a TCP packet for {}", p.dst) }),
                 Err(e) => self.ignored.push(Ignored { t_us: now, why: e.to_string() }),
@@ -254,6 +262,15 @@ impl LinuxRun {
             moved = true;
         }
         Ok(moved)
+    }
+
+    /// Stop holding, and hand the held segments to the engine now, in order.
+    pub fn release(&mut self) {
+        self.hold = false;
+        let now = self.now();
+        for seg in std::mem::take(&mut self.held) {
+            self.engine.deliver(now, &seg);
+        }
     }
 
     /// The run's expected-states record; times are on the capture's clock.

@@ -44,6 +44,7 @@ fn committed_captures_cover_both_stacks_and_both_roles() {
     assert!(seen.contains(&("linux".into(), Side::Client)), "{seen:?}");
     assert!(seen.contains(&("linux".into(), Side::Server)), "{seen:?}");
     assert!(seen.contains(&("smoltcp".into(), Side::Client)), "{seen:?}");
+    assert!(names.iter().any(|n| n == "linux-simultaneous-open"), "{names:?}");
 }
 
 #[test]
@@ -62,18 +63,22 @@ fn committed_captures_agree_with_their_states() {
         assert_eq!(path.first(), Some(&State::Closed), "{name}");
         assert!(e.transitions.windows(2).all(|w| w[0].to == w[1].from && w[0].t_us <= w[1].t_us), "{name}");
         assert!(e.transitions.iter().all(|t| t.side == e.engine_side), "{name}");
-        let first_packet = records.first().map(|r| r.t_us).expect("a capture has packets");
-        assert!(e.transitions[0].t_us <= first_packet, "{name}: the engine opened before any packet");
+        let engine_first = records.iter().zip(&packets).find(|(_, p)| p.src == engine).map(|(r, _)| r.t_us);
+        let opened = e.transitions[0].t_us;
+        assert!(engine_first.is_some_and(|t| t >= opened), "{name}: the engine sent nothing before it opened");
 
         // What the packets say, read without the engine.
         let from_engine = |p: &Packet| p.src == engine;
-        let first_syn = packets.iter().find(|p| p.segment.flags.syn).expect("a capture starts with a SYN");
+        let bare_syn = |p: &Packet| p.segment.flags.syn && p.segment.ack.is_none();
+        let engine_syn = packets.iter().any(|p| from_engine(p) && bare_syn(p));
+        let peer_syn = packets.iter().any(|p| !from_engine(p) && bare_syn(p));
         let first_fin = packets.iter().position(|p| p.segment.flags.fin);
         let reset = packets.iter().any(|p| !from_engine(p) && p.segment.flags.rst);
-        match e.engine_side {
-            Side::Client => assert!(from_engine(first_syn), "{name}: the engine as client sent the first SYN"),
-            Side::Server => assert!(!from_engine(first_syn), "{name}: the peer as client sent the first SYN"),
-        }
+        // SYN-SENT exactly when the engine opened actively (sent a SYN without ACK);
+        // LISTEN or SYN-SENT → SYN-RECEIVED (a simultaneous open) only on the peer's SYN.
+        assert_eq!(path.contains(&State::SynSent), engine_syn, "{name}: SYN-SENT and the engine's SYN");
+        assert_eq!(path.contains(&State::SynReceived), peer_syn, "{name}: SYN-RECEIVED and the peer's SYN");
+        assert_eq!(e.engine_side == Side::Server, path.contains(&State::Listen), "{name}: a server listens");
         if path.contains(&State::TimeWait) {
             let fin = first_fin.expect("TIME-WAIT follows a close");
             assert!(from_engine(&packets[fin]), "{name}: TIME-WAIT on the engine, so its FIN came first");

@@ -532,3 +532,69 @@ fn linux_half_close_engine_shuts_down_and_keeps_reading() {
     check_capture(&run);
     save(&run, "linux-half-close", None);
 }
+
+#[test]
+fn linux_simultaneous_open_with_crossing_syns() {
+    // Linux connects to the engine's port 7000; its SYN is held back while the engine,
+    // in turn, connects to Linux's port from 7000. Each SYN then meets a socket in
+    // SYN-SENT: RFC 9293 §3.5, Figure 7.
+    let Some(ns) = namespace("simultaneous") else { return };
+    let (run, linux) = run_pair(
+        &ns,
+        Side::Client,
+        host::config(7000, 0, ENGINE_ISN, Profile::linux()),
+        |run| {
+            run.hold = true;
+            Ok(())
+        },
+        |ready| {
+            ready.send(()).map_err(|e| e.to_string())?;
+            let mut stream = io("connect", TcpStream::connect_timeout(&SocketAddr::from((ENGINE_ADDR, 7000)), LIMIT))?;
+            io("read timeout", stream.set_read_timeout(Some(LIMIT)))?;
+            io("write the request", stream.write_all(REQUEST))?;
+            let mut read = vec![0; RESPONSE.len()];
+            io("read the response", stream.read_exact(&mut read))?;
+            Ok(LinuxSaw { read, states_after_close: Vec::new() })
+        },
+        |run, done| {
+            run.run_until(LIMIT, |r| !r.held.is_empty())?;
+            let linux_port = run.held[0].src_port;
+            // The engine now knows the port to cross with: connect from 7000 to it,
+            // and only then let Linux's SYN in.
+            run.engine =
+                host::EngineHost::new(Side::Client, host::config(7000, linux_port, ENGINE_ISN, Profile::linux()));
+            let now = run.now();
+            run.engine.call(now, |ep, now| ep.connect(now))?;
+            run.release();
+            run.run_until(LIMIT, |r| r.engine.endpoint.received().len() >= REQUEST.len())?;
+            let now = run.now();
+            run.engine.call(now, |ep, now| ep.send(now, RESPONSE))?;
+            run.run_until(LIMIT, |r| r.engine.state() == State::CloseWait)?;
+            let now = run.now();
+            run.engine.call(now, |ep, now| ep.close(now))?;
+            run.run_until(LIMIT, |r| r.engine.state() == State::Closed && done())
+        },
+    );
+    let e = &run.engine;
+    let linux_syn = &e.received[0];
+    assert_eq!(linux_syn.flag_names(), ["SYN"]);
+    assert_eq!((e.sent[0].flag_names(), e.sent[0].seq), (vec!["SYN"], SeqNum(ENGINE_ISN)));
+    // Our answer to Linux's SYN in SYN-SENT: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
+    assert_eq!((e.sent[1].flag_names(), e.sent[1].seq), (vec!["SYN", "ACK"], SeqNum(ENGINE_ISN)));
+    assert_eq!(e.sent[1].ack, Some(linux_syn.seq + 1));
+    // Linux answers our SYN the same way from its SYN-SENT.
+    let linux_syn_ack = &e.received[1];
+    assert_eq!(linux_syn_ack.flag_names(), ["SYN", "ACK"]);
+    assert_eq!((linux_syn_ack.seq, linux_syn_ack.ack), (linux_syn.seq, Some(SeqNum(ENGINE_ISN) + 1)));
+    assert_eq!(
+        e.state_path()[..4],
+        [State::Closed, State::SynSent, State::SynReceived, State::Established],
+        "SYN-SENT → SYN-RECEIVED → ESTABLISHED"
+    );
+    assert_eq!(e.transitions[1].reason_key, Reason::SimultaneousOpen.key());
+    assert_eq!(e.transitions[2].reason_key, Reason::SimultaneousSynAck.key());
+    assert_eq!(e.endpoint.received(), REQUEST, "the request arrives intact at the engine");
+    assert_eq!(linux.read, RESPONSE, "the response arrives intact at Linux");
+    check_capture(&run);
+    save(&run, "linux-simultaneous-open", None);
+}
