@@ -232,7 +232,7 @@ fn linux_engine_client_to_linux_server_engine_closes_first() {
     assert_eq!(linux_fin.ack, Some(our_fin.seq + 1), "Linux's FIN acknowledges ours");
     assert_eq!(linux.states_after_close.last(), Some(&None), "Linux forgot the connection after our last ACK");
     check_capture(&run);
-    save(&run, "linux-engine-client-closes-first", None);
+    save(&run, "linux-engine-client-closes-first", Some(State::Closed));
 }
 
 #[test]
