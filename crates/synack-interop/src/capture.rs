@@ -16,12 +16,30 @@ use synack_core::{Side, State};
 use crate::pcap::{self, Record};
 use crate::wire::{ENGINE_ADDR, PEER_ADDR};
 
+// The engine's types serialise but do not deserialise (synack-core reads only
+// scenarios, with its own reader), so the names are read back here.
+fn side<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Side, D::Error> {
+    match String::deserialize(d)?.as_str() {
+        "client" => Ok(Side::Client),
+        "server" => Ok(Side::Server),
+        other => Err(serde::de::Error::custom(format!("`{other}` is not client or server"))),
+    }
+}
+
+fn state<'de, D: serde::Deserializer<'de>>(d: D) -> Result<State, D::Error> {
+    let name = String::deserialize(d)?;
+    name.parse().map_err(|()| serde::de::Error::custom(format!("`{name}` is not an RFC 9293 state")))
+}
+
 /// One state change of the engine.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transition {
     /// The engine's role in the connection.
+    #[serde(deserialize_with = "side")]
     pub side: Side,
+    #[serde(deserialize_with = "state")]
     pub from: State,
+    #[serde(deserialize_with = "state")]
     pub to: State,
     /// The engine's stable key for why (`syn-ack-received`, `fin-received`, …).
     pub reason_key: String,
@@ -37,6 +55,7 @@ pub struct Expected {
     /// The real stack: `"linux"` or `"smoltcp"`.
     pub peer: String,
     /// The engine's role: it is `"client"` or `"server"` in `transitions`.
+    #[serde(deserialize_with = "side")]
     pub engine_side: Side,
     pub engine_addr: String,
     pub peer_addr: String,
