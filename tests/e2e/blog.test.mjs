@@ -139,6 +139,56 @@ describe("languages", () => {
   });
 });
 
+describe("layout in both languages and themes", () => {
+  test("at 360 and 900 px, nothing is cut off and no label overlaps another (screenshots)", { timeout: 60_000 }, async () => {
+    const problems = [];
+    for (const lang of ["en", "zh-CN"]) {
+      for (const theme of ["light", "dark"]) {
+        for (const width of [360, 900]) {
+          const page = await open("test-pages/a11y.html", { width, height: 900, colorScheme: theme });
+          try {
+            await page.evaluate(({ lang, theme }) => {
+              document.documentElement.lang = lang;
+              const el = document.querySelector("#viz");
+              el.setAttribute("lang", lang);
+              el.setAttribute("theme", theme);
+              el.setAttribute("scenario", "final-ack-lost");
+            }, { lang, theme });
+            await ready(page);
+            await page.waitForTimeout(100);
+            const found = await page.evaluate(async () => {
+              const el = document.querySelector("#viz");
+              await el.seek(9);
+              el.shadowRoot.querySelector("details.table").open = true;
+              await new Promise((r) => setTimeout(r, 100));
+              const edge = el.getBoundingClientRect().right + 1;
+              const clipped = [...el.shadowRoot.querySelectorAll("*")]
+                .filter((n) => !(n instanceof SVGElement) || n.localName === "svg")
+                .filter((n) => n.getBoundingClientRect().width > 0 && n.getBoundingClientRect().right > edge)
+                .map((n) => `<${n.localName} class="${n.getAttribute("class") ?? ""}"> past the edge`);
+              // Segment labels: no two label boxes overlap.
+              const boxes = [...el.shadowRoot.querySelectorAll(".seglabel .label-bg")].map((r) => r.getBoundingClientRect());
+              const overlaps = [];
+              boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b, j) => {
+                if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) overlaps.push(`labels ${i} and ${i + j + 1} overlap`);
+              }));
+              return [...clipped, ...overlaps];
+            });
+            problems.push(...found.map((f) => `${lang} ${theme} ${width}px: ${f}`));
+            const sides = (await seen(page)).sides.join(" ");
+            if (sides !== (lang === "en" ? "Client Server" : "客户端 服务器")) problems.push(`${lang}: the element shows ${sides}`);
+            await screenshot(page, `blog-${lang}-${theme}-${width}`);
+            problems.push(...page.errors.map((e) => `${lang} ${theme} ${width}px: ${e}`));
+          } finally {
+            await page.closeAll();
+          }
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+});
+
 describe("accessibility", () => {
   test("the keyboard plays, steps and goes back; focus is visible; the live region speaks", { timeout: TIMEOUT }, async () => {
     const page = await open("test-pages/controls.html", { width: 900, height: 800 });
@@ -195,6 +245,8 @@ describe("accessibility", () => {
             el.shadowRoot.querySelector("details.table").open = true;
           });
           await page.waitForTimeout(600);
+          const sides = (await seen(page)).sides;
+          assert.deepEqual(sides, lang === "en" ? ["Client", "Server"] : ["客户端", "服务器"], "the element speaks the language under test");
           await page.addScriptTag({ content: AXE });
           const violations = await page.evaluate(async () => {
             const r = await window.axe.run(document, { resultTypes: ["violations"] });

@@ -420,17 +420,22 @@ class Panel {
     const table = el("table");
     table.append(el("caption", {}, t.ui.tableCaption(this.title)));
     const head = el("tr");
-    for (const h of [t.ui.colTime, t.ui.colSide, t.ui.colEvent, t.ui.colWhy]) head.append(el("th", { scope: "col" }, h));
+    for (const h of [t.ui.colTime, t.ui.colEvent]) head.append(el("th", { scope: "col" }, h));
     table.append(el("thead"));
     table.tHead.append(head);
     const body = el("tbody");
+    // The sentence names the side; the reason, with its RFC section, follows it.
     for (const e of this.trace.events) {
       const row = describe(e, fmt, t);
       if (!row) continue;
+      const what = el("td", {}, row.what);
+      if (row.why) {
+        const why = el("span", { class: "why" }, row.why);
+        if (row.rfc) why.append(el("span", { class: "rfc" }, t.ui.cite(row.rfc)));
+        what.append(why);
+      }
       const tr = el("tr");
-      const why = el("td", {}, row.why);
-      if (row.rfc) why.append(" ", el("span", { class: "rfc" }, `(${row.rfc})`));
-      tr.append(el("td", {}, t.ui.seconds((e.t_us / 1e6).toFixed(3))), el("td", {}, t.ui[e.side] ?? ""), el("td", {}, row.what), why);
+      tr.append(el("td", {}, t.ui.seconds((e.t_us / 1e6).toFixed(3))), what);
       body.append(tr);
     }
     table.append(body);
@@ -536,15 +541,6 @@ export class SynackViz extends HTMLElement {
   attributeChangedCallback(name, oldValue, newValue) {
     if (oldValue === newValue || !this.#built) return;
     if (name === "speed" || name === "autoplay") return;
-    if (name === "lang") {
-      // A new language: fetch its tables (if need be), then draw again in it.
-      this.#lang = languageOf(this);
-      strings(this.#lang).then((t) => {
-        this.#t = t;
-        this.#rebuild();
-      });
-      return;
-    }
     if (!this.#pendingRebuild) {
       this.#pendingRebuild = true;
       queueMicrotask(() => {
@@ -579,6 +575,19 @@ export class SynackViz extends HTMLElement {
 
   #rebuild() {
     this.pause();
+    // A new language (lang set on the element or above it): fetch its tables, then draw in it.
+    const lang = languageOf(this);
+    if (this.#t?.lang !== lang) {
+      this.#lang = lang;
+      strings(lang).then(
+        (t) => {
+          this.#t = t;
+          this.#rebuild();
+        },
+        (err) => this.#fail(`could not load: ${err?.message ?? err}`),
+      );
+      return;
+    }
     let options;
     try {
       options = readOptions(this, this.#t);
