@@ -12,7 +12,8 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "./server.mjs";
-import { launch, newPage, screenshot } from "./browser.mjs";
+import { ARTIFACTS, launch, newPage, screenshot } from "./browser.mjs";
+import { mkdir, writeFile } from "node:fs/promises";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = join(HERE, "..", "..");
@@ -348,7 +349,10 @@ describe("share and export", () => {
         img.src = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
         await img.decode();
         const png = await el.exportPng();
-        const sig = [...new Uint8Array(await png.slice(0, 8).arrayBuffer())];
+        const bytes = new Uint8Array(await png.arrayBuffer());
+        const sig = [...bytes.slice(0, 8)];
+        let bin = "";
+        for (const b of bytes) bin += String.fromCharCode(b);
         return {
           text,
           parseError: doc.querySelector("parsererror")?.textContent ?? null,
@@ -360,9 +364,13 @@ describe("share and export", () => {
           img: [img.naturalWidth, img.naturalHeight],
           pngType: png.type,
           sig,
+          png64: btoa(bin),
           mermaid: await el.exportMermaid(),
         };
       });
+      await mkdir(ARTIFACTS, { recursive: true });
+      await writeFile(join(ARTIFACTS, "export.svg"), out.text);
+      await writeFile(join(ARTIFACTS, "export.png"), Buffer.from(out.png64, "base64"));
       assert.equal(out.parseError, null);
       assert.equal(out.root, "svg");
       assert.equal(out.ns, "http://www.w3.org/2000/svg");
