@@ -381,7 +381,8 @@ class Panel {
       return t.ui.segment(e.segment.flags.join(","), e.id, words);
     };
     if (k === 0) {
-      this.narration.textContent = t.ui.begin(this.title);
+      // Before the first step: what the scenario shows, in a sentence or two.
+      this.narration.textContent = t.ui.begin(t.scenarios[this.options.scenario]?.[1] ?? this.title);
     } else {
       const start = k > 1 ? this.ends[k - 2] : 0;
       const end = this.ends[k - 1];
@@ -429,6 +430,8 @@ class Panel {
       const row = describe(e, fmt, t);
       if (!row) continue;
       const what = el("td", {}, row.what);
+      // A state change says what the new state means (RFC 9293 §3.3.2).
+      if (e.kind === "state" && t.states[e.to]) what.append(el("span", { class: "why" }, t.ui.means(e.to, t.states[e.to])));
       if (row.why) {
         const why = el("span", { class: "why" }, row.why);
         if (row.rfc) why.append(el("span", { class: "rfc" }, t.ui.cite(row.rfc)));
