@@ -130,9 +130,10 @@ describe("languages", () => {
         el.id = "bad";
         document.body.append(el);
         await el.ready;
-        return el.shadowRoot.querySelector('[role="alert"]').textContent;
+        const exported = await el.exportSvg().then(() => "exported", (e) => e.message);
+        return [el.shadowRoot.querySelector('[role="alert"]').textContent, exported];
       });
-      assert.equal(alert, "synack：numbers=\"binary\" 只能是 relative 或 absolute");
+      assert.deepEqual(alert, ["synack：numbers=\"binary\" 只能是 relative 或 absolute", "没有可导出的时序图。"]);
       assert.deepEqual(page.errors, []);
     } finally {
       await page.closeAll();

@@ -799,14 +799,16 @@ export class SynackViz extends HTMLElement {
       const area = el("textarea", { readonly: "", "aria-label": this.#t.ui.copyFailed });
       area.value = text;
       this.#status.replaceChildren(this.#t.ui.copyFailed);
+      this.#status.parentNode.querySelector("textarea")?.remove();
       this.#status.parentNode.append(area);
       area.select();
     }
   }
 
+  /** The first diagram's title; throws a readable error when nothing is drawn (a bad attribute). */
   #exportTitle() {
-    const p = this.#panels[0];
-    return p.title;
+    if (!this.#panels.length) throw new Error(this.#t?.ui.nothingToExport ?? "nothing to export");
+    return this.#panels[0].title;
   }
 
   /** The diagram as shown now, as the text of a standalone SVG file. */
@@ -826,6 +828,7 @@ export class SynackViz extends HTMLElement {
   /** The steps shown so far (first diagram) as Mermaid sequence-diagram text. */
   async exportMermaid() {
     await this.ready;
+    this.#exportTitle();
     const ex = await import("./export.js");
     return ex.mermaid(this.#panels[0]);
   }

@@ -58,6 +58,7 @@ export const ui = {
   exportSvgTitle: "Download the diagram as an SVG file",
   exportPngTitle: "Download the diagram as a PNG image",
   copyMermaidTitle: "Copy the diagram as Mermaid sequence-diagram text",
+  nothingToExport: "There is no diagram to export.",
   copied: "Copied.",
   downloaded: (file) => `Saved ${file}.`,
   copyFailed: "Could not copy; select the text below instead.",

@@ -57,6 +57,7 @@ export const ui = {
   exportSvgTitle: "把时序图下载为 SVG 文件",
   exportPngTitle: "把时序图下载为 PNG 图片",
   copyMermaidTitle: "把时序图复制为 Mermaid 时序图文本",
+  nothingToExport: "没有可导出的时序图。",
   copied: "已复制。",
   downloaded: (file) => `已保存 ${file}。`,
   copyFailed: "无法复制，请手动选中下面的文本。",
