@@ -37,11 +37,13 @@ node_modules/.bin/esbuild dist/synack/synack.js --bundle --splitting --format=es
 
 step "building the one-file embed: dist/synack-embed.js (wasm inlined)"
 # Everything in one file for a blog that can host only one: the lazy modules are
-# folded in (no --splitting) and the optimised wasm is inlined by esbuild's
-# binary loader (www/synack/embed.js).
+# folded in (no --splitting) and the optimised wasm, gzipped, is inlined by
+# esbuild's binary loader (www/synack/embed.js unpacks it).
+gzip -9 -n -c dist/synack/pkg/synack_wasm_bg.wasm > dist/synack/pkg/synack_wasm_bg.wasm.gz
 node_modules/.bin/esbuild dist/synack/synack-embed.js --bundle --format=esm --minify \
-    --target=es2022 --legal-comments=none --log-level=warning --loader:.wasm=binary \
+    --target=es2022 --legal-comments=none --log-level=warning --loader:.gz=binary \
     --outfile=dist/synack-embed.js
+rm dist/synack/pkg/synack_wasm_bg.wasm.gz
 
 find dist/synack -name '*.js' -delete
 find dist/synack -type d -empty -delete

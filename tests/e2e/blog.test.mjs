@@ -31,7 +31,7 @@ let site;
 
 before(async () => {
   site = await serve(DIST, { "/test-pages/": join(HERE, "pages") }, {
-    headers: (path) => (path === "/test-pages/csp.html" || path === "/embed.html" ? { "Content-Security-Policy": CSP } : {}),
+    headers: (path) => (["/test-pages/csp.html", "/test-pages/embed-only.html", "/embed.html"].includes(path) ? { "Content-Security-Policy": CSP } : {}),
   });
   browser = await launch();
 });
@@ -426,7 +426,7 @@ describe("share and export", () => {
 });
 
 describe("embedding", () => {
-  test("the one-file embed works on a page that loads nothing else", { timeout: TIMEOUT }, async () => {
+  test("the one-file embed works on a page that loads nothing else (under the strict policy too)", { timeout: TIMEOUT }, async () => {
     const page = await open("test-pages/embed-only.html", { width: 900, height: 900 });
     try {
       assert.deepEqual(await ready(page), [true]);
@@ -437,6 +437,7 @@ describe("embedding", () => {
       assert.match(s.outcome, /双方都正常关闭了连接/);
       const paths = page.requests.map((u) => new URL(u).pathname);
       assert.deepEqual(paths, ["/test-pages/embed-only.html", "/synack-embed.js"], "one file, nothing else");
+      assert.deepEqual(await page.evaluate(() => window.__csp), [], "no CSP violation");
       await screenshot(page, "embed-only");
       assert.deepEqual(page.errors, []);
     } finally {
