@@ -139,6 +139,48 @@ describe("languages", () => {
       await page.closeAll();
     }
   });
+
+  test("every scenario, in both languages, tells every event in words (no gaps, no English in Chinese)", { timeout: 60_000 }, async () => {
+    const src = readFileSync(join(REPO, "crates", "synack-core", "src", "catalogue.rs"), "utf8");
+    const ids = [...src.matchAll(/^\s*id: "([a-z0-9-]+)",$/gm)].map((m) => m[1]);
+    const page = await open("test-pages/blank.html", { width: 900, height: 800 });
+    try {
+      const problems = [];
+      for (const lang of ["en", "zh-CN"]) {
+        for (const id of ids) {
+          const text = await page.evaluate(async ({ id, lang }) => {
+            const root = document.getElementById("root");
+            root.replaceChildren();
+            const el = document.createElement("synack-viz");
+            el.setAttribute("scenario", id);
+            el.setAttribute("lang", lang);
+            root.append(el);
+            await el.ready;
+            await el.seek(Infinity);
+            const r = el.shadowRoot;
+            return {
+              table: [...r.querySelectorAll("details.table td")].map((td) => td.textContent),
+              marks: [...r.querySelectorAll("svg text")].map((t) => t.textContent),
+              outcome: r.querySelector(".outcome")?.textContent ?? "",
+              alert: r.querySelector('[role="alert"]')?.textContent ?? null,
+            };
+          }, { id, lang });
+          const all = [...text.table, ...text.marks, text.outcome];
+          if (text.alert) problems.push(`${lang} ${id}: ${text.alert}`);
+          if (text.table.length < 4) problems.push(`${lang} ${id}: only ${text.table.length} table cells`);
+          for (const t of all) {
+            if (/undefined|null|NaN|\[object/.test(t)) problems.push(`${lang} ${id}: "${t}"`);
+            // Chinese text keeps RFC names (SYN-SENT, FIN,ACK, connect()) but no English sentences.
+            if (lang === "zh-CN" && /\b(the|is|and|sends|reaches|timer|application)\b/i.test(t)) problems.push(`${lang} ${id}: English in "${t}"`);
+          }
+        }
+      }
+      assert.deepEqual(problems, []);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await page.closeAll();
+    }
+  });
 });
 
 describe("layout in both languages and themes", () => {
