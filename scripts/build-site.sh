@@ -29,19 +29,22 @@ step "bundling the element: synack.js plus lazily loaded chunks"
 # pkg/). The bundle is split: what an English page needs is in synack.js; the
 # Chinese strings, the analogy texts and the export code are chunks beside it,
 # fetched by dynamic import() only when used. Chunks sit in the same folder, so
-# each one's import.meta.url finds pkg/.
+# each one's import.meta.url finds pkg/. --charset=utf8: module scripts are always
+# decoded as UTF-8, so Chinese ships as itself, not as \uXXXX escapes (a third smaller).
 bundle=$(mktemp -d)
 node_modules/.bin/esbuild dist/synack/synack.js --bundle --splitting --format=esm --minify \
-    --target=es2022 --legal-comments=none --log-level=warning \
+    --target=es2022 --legal-comments=none --log-level=warning --charset=utf8 \
     --outdir="$bundle" --chunk-names='[name]-[hash]'
 
 step "building the one-file embed: dist/synack-embed.js (wasm inlined)"
 # Everything in one file for a blog that can host only one: the lazy modules are
-# folded in (no --splitting) and the optimised wasm is inlined by esbuild's
-# binary loader (www/synack/embed.js).
+# folded in (no --splitting) and the optimised wasm, gzipped, is inlined by
+# esbuild's binary loader (www/synack/embed.js unpacks it).
+gzip -9 -n -c dist/synack/pkg/synack_wasm_bg.wasm > dist/synack/pkg/synack_wasm_bg.wasm.gz
 node_modules/.bin/esbuild dist/synack/synack-embed.js --bundle --format=esm --minify \
-    --target=es2022 --legal-comments=none --log-level=warning --loader:.wasm=binary \
+    --target=es2022 --legal-comments=none --log-level=warning --charset=utf8 --loader:.gz=binary \
     --outfile=dist/synack-embed.js
+rm dist/synack/pkg/synack_wasm_bg.wasm.gz
 
 find dist/synack -name '*.js' -delete
 find dist/synack -type d -empty -delete

@@ -12,7 +12,8 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "./server.mjs";
-import { launch, newPage, screenshot } from "./browser.mjs";
+import { ARTIFACTS, launch, newPage, screenshot } from "./browser.mjs";
+import { mkdir, writeFile } from "node:fs/promises";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = join(HERE, "..", "..");
@@ -30,7 +31,7 @@ let site;
 
 before(async () => {
   site = await serve(DIST, { "/test-pages/": join(HERE, "pages") }, {
-    headers: (path) => (path === "/test-pages/csp.html" || path === "/embed.html" ? { "Content-Security-Policy": CSP } : {}),
+    headers: (path) => (["/test-pages/csp.html", "/test-pages/embed-only.html", "/embed.html"].includes(path) ? { "Content-Security-Policy": CSP } : {}),
   });
   browser = await launch();
 });
@@ -129,13 +130,106 @@ describe("languages", () => {
         el.id = "bad";
         document.body.append(el);
         await el.ready;
-        return el.shadowRoot.querySelector('[role="alert"]').textContent;
+        const exported = await el.exportSvg().then(() => "exported", (e) => e.message);
+        return [el.shadowRoot.querySelector('[role="alert"]').textContent, exported];
       });
-      assert.equal(alert, "synack：numbers=\"binary\" 只能是 relative 或 absolute");
+      assert.deepEqual(alert, ["synack：numbers=\"binary\" 只能是 relative 或 absolute", "没有可导出的时序图。"]);
       assert.deepEqual(page.errors, []);
     } finally {
       await page.closeAll();
     }
+  });
+
+  test("every scenario, in both languages, tells every event in words (no gaps, no English in Chinese)", { timeout: 60_000 }, async () => {
+    const src = readFileSync(join(REPO, "crates", "synack-core", "src", "catalogue.rs"), "utf8");
+    const ids = [...src.matchAll(/^\s*id: "([a-z0-9-]+)",$/gm)].map((m) => m[1]);
+    const page = await open("test-pages/blank.html", { width: 900, height: 800 });
+    try {
+      const problems = [];
+      for (const lang of ["en", "zh-CN"]) {
+        for (const id of ids) {
+          const text = await page.evaluate(async ({ id, lang }) => {
+            const root = document.getElementById("root");
+            root.replaceChildren();
+            const el = document.createElement("synack-viz");
+            el.setAttribute("scenario", id);
+            el.setAttribute("lang", lang);
+            root.append(el);
+            await el.ready;
+            await el.seek(Infinity);
+            const r = el.shadowRoot;
+            return {
+              table: [...r.querySelectorAll("details.table td")].map((td) => td.textContent),
+              marks: [...r.querySelectorAll("svg text")].map((t) => t.textContent),
+              outcome: r.querySelector(".outcome")?.textContent ?? "",
+              alert: r.querySelector('[role="alert"]')?.textContent ?? null,
+            };
+          }, { id, lang });
+          const all = [...text.table, ...text.marks, text.outcome];
+          if (text.alert) problems.push(`${lang} ${id}: ${text.alert}`);
+          if (text.table.length < 4) problems.push(`${lang} ${id}: only ${text.table.length} table cells`);
+          for (const t of all) {
+            if (/undefined|null|NaN|\[object/.test(t)) problems.push(`${lang} ${id}: "${t}"`);
+            // Chinese text keeps RFC names (SYN-SENT, FIN,ACK, connect()) but no English sentences.
+            if (lang === "zh-CN" && /\b(the|is|and|sends|reaches|timer|application)\b/i.test(t)) problems.push(`${lang} ${id}: English in "${t}"`);
+          }
+        }
+      }
+      assert.deepEqual(problems, []);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await page.closeAll();
+    }
+  });
+});
+
+describe("layout in both languages and themes", () => {
+  test("at 360 and 900 px, nothing is cut off and no label overlaps another (screenshots)", { timeout: 60_000 }, async () => {
+    const problems = [];
+    for (const lang of ["en", "zh-CN"]) {
+      for (const theme of ["light", "dark"]) {
+        for (const width of [360, 900]) {
+          const page = await open("test-pages/a11y.html", { width, height: 900, colorScheme: theme });
+          try {
+            await page.evaluate(({ lang, theme }) => {
+              document.documentElement.lang = lang;
+              const el = document.querySelector("#viz");
+              el.setAttribute("lang", lang);
+              el.setAttribute("theme", theme);
+              el.setAttribute("scenario", "final-ack-lost");
+            }, { lang, theme });
+            await ready(page);
+            await page.waitForTimeout(100);
+            const found = await page.evaluate(async () => {
+              const el = document.querySelector("#viz");
+              await el.seek(9);
+              el.shadowRoot.querySelector("details.table").open = true;
+              await new Promise((r) => setTimeout(r, 100));
+              const edge = el.getBoundingClientRect().right + 1;
+              const clipped = [...el.shadowRoot.querySelectorAll("*")]
+                .filter((n) => !(n instanceof SVGElement) || n.localName === "svg")
+                .filter((n) => n.getBoundingClientRect().width > 0 && n.getBoundingClientRect().right > edge)
+                .map((n) => `<${n.localName} class="${n.getAttribute("class") ?? ""}"> past the edge`);
+              // Segment labels: no two label boxes overlap.
+              const boxes = [...el.shadowRoot.querySelectorAll(".seglabel .label-bg")].map((r) => r.getBoundingClientRect());
+              const overlaps = [];
+              boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b, j) => {
+                if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) overlaps.push(`labels ${i} and ${i + j + 1} overlap`);
+              }));
+              return [...clipped, ...overlaps];
+            });
+            problems.push(...found.map((f) => `${lang} ${theme} ${width}px: ${f}`));
+            const sides = (await seen(page)).sides.join(" ");
+            if (sides !== (lang === "en" ? "Client Server" : "客户端 服务器")) problems.push(`${lang}: the element shows ${sides}`);
+            await screenshot(page, `blog-${lang}-${theme}-${width}`);
+            problems.push(...page.errors.map((e) => `${lang} ${theme} ${width}px: ${e}`));
+          } finally {
+            await page.closeAll();
+          }
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
   });
 });
 
@@ -195,6 +289,8 @@ describe("accessibility", () => {
             el.shadowRoot.querySelector("details.table").open = true;
           });
           await page.waitForTimeout(600);
+          const sides = (await seen(page)).sides;
+          assert.deepEqual(sides, lang === "en" ? ["Client", "Server"] : ["客户端", "服务器"], "the element speaks the language under test");
           await page.addScriptTag({ content: AXE });
           const violations = await page.evaluate(async () => {
             const r = await window.axe.run(document, { resultTypes: ["violations"] });
@@ -296,7 +392,10 @@ describe("share and export", () => {
         img.src = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
         await img.decode();
         const png = await el.exportPng();
-        const sig = [...new Uint8Array(await png.slice(0, 8).arrayBuffer())];
+        const bytes = new Uint8Array(await png.arrayBuffer());
+        const sig = [...bytes.slice(0, 8)];
+        let bin = "";
+        for (const b of bytes) bin += String.fromCharCode(b);
         return {
           text,
           parseError: doc.querySelector("parsererror")?.textContent ?? null,
@@ -308,9 +407,13 @@ describe("share and export", () => {
           img: [img.naturalWidth, img.naturalHeight],
           pngType: png.type,
           sig,
+          png64: btoa(bin),
           mermaid: await el.exportMermaid(),
         };
       });
+      await mkdir(ARTIFACTS, { recursive: true });
+      await writeFile(join(ARTIFACTS, "export.svg"), out.text);
+      await writeFile(join(ARTIFACTS, "export.png"), Buffer.from(out.png64, "base64"));
       assert.equal(out.parseError, null);
       assert.equal(out.root, "svg");
       assert.equal(out.ns, "http://www.w3.org/2000/svg");
@@ -365,7 +468,7 @@ describe("share and export", () => {
 });
 
 describe("embedding", () => {
-  test("the one-file embed works on a page that loads nothing else", { timeout: TIMEOUT }, async () => {
+  test("the one-file embed works on a page that loads nothing else (under the strict policy too)", { timeout: TIMEOUT }, async () => {
     const page = await open("test-pages/embed-only.html", { width: 900, height: 900 });
     try {
       assert.deepEqual(await ready(page), [true]);
@@ -375,7 +478,8 @@ describe("embedding", () => {
       assert.equal(s.client, "CLOSED");
       assert.match(s.outcome, /双方都正常关闭了连接/);
       const paths = page.requests.map((u) => new URL(u).pathname);
-      assert.deepEqual(paths, ["/test-pages/embed-only.html", "/synack-embed.js"], "one file, nothing else");
+      assert.deepEqual(paths.filter((p) => p !== "/favicon.svg"), ["/test-pages/embed-only.html", "/synack-embed.js"], "one file, nothing else (besides the page's icon)");
+      assert.deepEqual(await page.evaluate(() => window.__csp), [], "no CSP violation");
       await screenshot(page, "embed-only");
       assert.deepEqual(page.errors, []);
     } finally {

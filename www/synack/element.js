@@ -381,7 +381,8 @@ class Panel {
       return t.ui.segment(e.segment.flags.join(","), e.id, words);
     };
     if (k === 0) {
-      this.narration.textContent = t.ui.begin(this.title);
+      // Before the first step: what the scenario shows, in a sentence or two.
+      this.narration.textContent = t.ui.begin(t.scenarios[this.options.scenario]?.[1] ?? this.title);
     } else {
       const start = k > 1 ? this.ends[k - 2] : 0;
       const end = this.ends[k - 1];
@@ -420,17 +421,24 @@ class Panel {
     const table = el("table");
     table.append(el("caption", {}, t.ui.tableCaption(this.title)));
     const head = el("tr");
-    for (const h of [t.ui.colTime, t.ui.colSide, t.ui.colEvent, t.ui.colWhy]) head.append(el("th", { scope: "col" }, h));
+    for (const h of [t.ui.colTime, t.ui.colEvent]) head.append(el("th", { scope: "col" }, h));
     table.append(el("thead"));
     table.tHead.append(head);
     const body = el("tbody");
+    // The sentence names the side; the reason, with its RFC section, follows it.
     for (const e of this.trace.events) {
       const row = describe(e, fmt, t);
       if (!row) continue;
+      const what = el("td", {}, row.what);
+      // A state change says what the new state means (RFC 9293 §3.3.2).
+      if (e.kind === "state" && t.states[e.to]) what.append(el("span", { class: "why" }, t.ui.means(e.to, t.states[e.to])));
+      if (row.why) {
+        const why = el("span", { class: "why" }, row.why);
+        if (row.rfc) why.append(el("span", { class: "rfc" }, t.ui.cite(row.rfc)));
+        what.append(why);
+      }
       const tr = el("tr");
-      const why = el("td", {}, row.why);
-      if (row.rfc) why.append(" ", el("span", { class: "rfc" }, `(${row.rfc})`));
-      tr.append(el("td", {}, t.ui.seconds((e.t_us / 1e6).toFixed(3))), el("td", {}, t.ui[e.side] ?? ""), el("td", {}, row.what), why);
+      tr.append(el("td", {}, t.ui.seconds((e.t_us / 1e6).toFixed(3))), what);
       body.append(tr);
     }
     table.append(body);
@@ -536,15 +544,6 @@ export class SynackViz extends HTMLElement {
   attributeChangedCallback(name, oldValue, newValue) {
     if (oldValue === newValue || !this.#built) return;
     if (name === "speed" || name === "autoplay") return;
-    if (name === "lang") {
-      // A new language: fetch its tables (if need be), then draw again in it.
-      this.#lang = languageOf(this);
-      strings(this.#lang).then((t) => {
-        this.#t = t;
-        this.#rebuild();
-      });
-      return;
-    }
     if (!this.#pendingRebuild) {
       this.#pendingRebuild = true;
       queueMicrotask(() => {
@@ -579,6 +578,19 @@ export class SynackViz extends HTMLElement {
 
   #rebuild() {
     this.pause();
+    // A new language (lang set on the element or above it): fetch its tables, then draw in it.
+    const lang = languageOf(this);
+    if (this.#t?.lang !== lang) {
+      this.#lang = lang;
+      strings(lang).then(
+        (t) => {
+          this.#t = t;
+          this.#rebuild();
+        },
+        (err) => this.#fail(`could not load: ${err?.message ?? err}`),
+      );
+      return;
+    }
     let options;
     try {
       options = readOptions(this, this.#t);
@@ -787,14 +799,16 @@ export class SynackViz extends HTMLElement {
       const area = el("textarea", { readonly: "", "aria-label": this.#t.ui.copyFailed });
       area.value = text;
       this.#status.replaceChildren(this.#t.ui.copyFailed);
+      this.#status.parentNode.querySelector("textarea")?.remove();
       this.#status.parentNode.append(area);
       area.select();
     }
   }
 
+  /** The first diagram's title; throws a readable error when nothing is drawn (a bad attribute). */
   #exportTitle() {
-    const p = this.#panels[0];
-    return p.title;
+    if (!this.#panels.length) throw new Error(this.#t?.ui.nothingToExport ?? "nothing to export");
+    return this.#panels[0].title;
   }
 
   /** The diagram as shown now, as the text of a standalone SVG file. */
@@ -814,6 +828,7 @@ export class SynackViz extends HTMLElement {
   /** The steps shown so far (first diagram) as Mermaid sequence-diagram text. */
   async exportMermaid() {
     await this.ready;
+    this.#exportTitle();
     const ex = await import("./export.js");
     return ex.mermaid(this.#panels[0]);
   }

@@ -5,8 +5,9 @@ let loading = null;
 let inlined = null;
 
 /**
- * The one-file build (embed.js) hands over the wasm's bytes here, before any
- * element asks for the engine; otherwise it is fetched from beside this file.
+ * The one-file build (embed.js) hands over the wasm's bytes (or a promise of
+ * them) here, before any element asks for the engine; otherwise the module is
+ * fetched from beside this file.
  */
 export function useWasmBytes(bytes) {
   inlined = bytes;

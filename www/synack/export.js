@@ -30,22 +30,25 @@ export function svgFile(host, panels, title, css) {
   const bg = computed.getPropertyValue("--synack-bg").trim() || "#fff";
   // The wrapper is written as text: building <style> or style="" in a document,
   // even a detached one, would trip a page's style-src policy.
-  const styles = `text { font: 11px ui-monospace, Menlo, Consolas, monospace; fill: ${fg}; }\n${diagramStyles(host, css)}`;
+  const styles = `text { font: 11px ui-monospace, Menlo, Consolas, monospace; fill: ${fg}; }
+text.heading { font-size: 13px; font-weight: 700; }
+text.side { font-weight: 600; }
+${diagramStyles(host, css)}`;
   const parts = [
     `<svg xmlns="${SVG_NS}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img">`,
     `<title>${escape(title)}</title>`,
     `<style>${escape(styles)}</style>`,
     `<rect width="${width}" height="${height}" fill="${escape(bg)}"/>`,
-    `<text x="12" y="18" font-weight="700" font-size="13">${escape(title)}</text>`,
+    `<text class="heading" x="12" y="18">${escape(title)}</text>`,
   ];
   const xml = new XMLSerializer();
   let x = 0;
   for (const p of panels) {
     parts.push(`<g transform="translate(${x},${top})">`);
-    if (p.heading) parts.push(`<text x="8" y="-12" font-weight="600">${escape(p.heading)}</text>`);
+    if (p.heading) parts.push(`<text class="side" x="8" y="-12">${escape(p.heading)}</text>`);
     for (const side of ["client", "server"]) {
       const cx = side === "client" ? p.geo.xClient : p.geo.xServer;
-      parts.push(`<text x="${cx}" y="0" text-anchor="middle" font-weight="600">${escape(`${p.t.ui[side]} ${p.badges[side].textContent}`)}</text>`);
+      parts.push(`<text class="side" x="${cx}" y="0" text-anchor="middle">${escape(`${p.t.ui[side]} ${p.badges[side].textContent}`)}</text>`);
     }
     // The live diagram, as the reader sees it now, serialised as it is (a clone
     // would copy style attributes into a document) with the interactive parts dropped.

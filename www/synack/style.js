@@ -187,13 +187,12 @@ details.table { border-top: 1px solid var(--synack-line); font-size: .85em; }
 details.table summary { padding: .45em 1em; cursor: pointer; color: var(--synack-muted); }
 details.table summary:focus-visible { outline: 2px solid var(--synack-focus); outline-offset: -2px; }
 details.table .scroll { max-height: 20em; overflow: auto; padding: 0 .6em .7em; }
-details.table table { border-collapse: collapse; width: 100%; table-layout: fixed; overflow-wrap: anywhere; }
-details.table th:first-child { width: 5.2em; }
-details.table th:nth-child(2) { width: 5.5em; }
+details.table table { border-collapse: collapse; width: 100%; table-layout: fixed; overflow-wrap: break-word; }
+details.table th:first-child { width: 5.6em; }
+details.table .why { display: block; color: var(--synack-muted); margin-top: .15em; }
 details.table caption { text-align: left; padding: .2em .4em; color: var(--synack-muted); }
 details.table th, details.table td { text-align: left; vertical-align: top; padding: .25em .4em; border-bottom: 1px solid var(--synack-line); }
 details.table td:first-child { font-variant-numeric: tabular-nums; }
-details.table .rfc { color: var(--synack-muted); }
 .share { display: flex; flex-wrap: wrap; align-items: center; gap: .4em .5em; padding: .5em .8em; border-top: 1px solid var(--synack-line); font-size: .88em; }
 .share .status { color: var(--synack-muted); }
 .share textarea { flex: 1 1 100%; min-height: 6em; font: .85em var(--synack-mono); color: inherit; background: var(--synack-bg); border: 1px solid var(--synack-line); }
