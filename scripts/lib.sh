@@ -56,12 +56,14 @@ need_wasm_pack() {
 }
 
 need_chromium() {
-    if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-        step "installing Chromium and ChromeDriver"
+    # fonts-noto-cjk: without it Chinese text renders as empty boxes in screenshots
+    # and in the zh-CN browser tests.
+    if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+        step "installing Chromium, ChromeDriver and CJK fonts"
         local sudo=""
         [ "$(id -u)" -eq 0 ] || sudo="sudo"
         $sudo apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-noto-cjk
     fi
 }
 
