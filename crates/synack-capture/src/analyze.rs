@@ -36,6 +36,8 @@ pub fn rows(conn: &RawConn, a_is_client: bool) -> (Vec<SegmentRow>, [Option<u32>
     // Index 0: client → server; 1: server → client.
     let mut base: [Option<u32>; 2] = [None; 2];
     let mut next: [Option<SeqNum>; 2] = [None; 2];
+    // Whether each side's last SYN carried no ACK (an active open).
+    let mut sent_bare_syn = [false; 2];
     let mut out = Vec::with_capacity(conn.segs.len());
     for s in &conn.segs {
         let from_client = s.from_a == a_is_client;
@@ -51,7 +53,13 @@ pub fn rows(conn: &RawConn, a_is_client: bool) -> (Vec<SegmentRow>, [Option<u32>
         // a retransmission (RFC 9293 §3.8.1), as Wireshark flags it.
         let seq = SeqNum(s.seq);
         let end = seq + s.seg_len();
-        let retransmission = s.seg_len() > 0 && next[fwd].is_some_and(|n| seq < n);
+        // In a simultaneous open a side answers the peer's SYN with SYN,ACK on the same
+        // ISN as its own SYN (RFC 9293 §3.5, Fig. 7): a new segment, not a retransmission.
+        let simultaneous_answer = syn && has_ack && sent_bare_syn[fwd];
+        let retransmission = s.seg_len() > 0 && !simultaneous_answer && next[fwd].is_some_and(|n| seq < n);
+        if syn {
+            sent_bare_syn[fwd] = !has_ack;
+        }
         if next[fwd].is_none_or(|n| end > n) {
             next[fwd] = Some(end);
         }
@@ -83,7 +91,11 @@ pub fn rows(conn: &RawConn, a_is_client: bool) -> (Vec<SegmentRow>, [Option<u32>
 /// This holds for captures taken at either end; a capture point in the middle of a
 /// slow path could see a spurious retransmission, which this reading would blame on
 /// an earlier segment.
+/// How far back (in segments) a retransmission looks for its previous transmission.
+const LOOKBACK: usize = 1024;
+
 pub fn mark_lost(segs: &[RawSeg], rows: &mut [SegmentRow]) {
+    let rtt = [round_trip(segs, rows, Dir::ClientToServer), round_trip(segs, rows, Dir::ServerToClient)];
     for r in 0..rows.len() {
         if !rows[r].retransmission {
             continue;
@@ -93,7 +105,7 @@ pub fn mark_lost(segs: &[RawSeg], rows: &mut [SegmentRow]) {
         let end = seq + segs[r].seg_len();
         // The previous transmission: the latest earlier segment from the same side that
         // covers the start of this range.
-        let Some(p) = (0..r).rev().find(|&i| {
+        let Some(p) = (r.saturating_sub(LOOKBACK)..r).rev().find(|&i| {
             rows[i].dir == from && segs[i].seg_len() > 0 && {
                 let s = SeqNum(segs[i].seq);
                 s <= seq && seq < s + segs[i].seg_len()
@@ -106,8 +118,35 @@ pub fn mark_lost(segs: &[RawSeg], rows: &mut [SegmentRow]) {
         if acks.is_empty() {
             rows[p].lost = true;
         }
+        // An acknowledgment that the retransmission followed within a round trip (as
+        // seen from the acknowledging side) may simply have crossed it in flight.
+        let rtt_acker = rtt[usize::from(from == Dir::ClientToServer)];
         for i in acks {
-            rows[i].lost = true;
+            if rows[r].t - rows[i].t > rtt_acker {
+                rows[i].lost = true;
+            }
         }
     }
+}
+
+/// The longest round trip seen from one side at the capture point: from a segment it
+/// sent that occupies sequence space to the other side's next segment, when that one
+/// acknowledges it. Zero when there is no such pair.
+fn round_trip(segs: &[RawSeg], rows: &[SegmentRow], from: Dir) -> f64 {
+    let mut rtt: f64 = 0.0;
+    // Walking backwards, `reply` is the next segment from the other side.
+    let mut reply: Option<usize> = None;
+    for i in (0..segs.len()).rev() {
+        if rows[i].dir != from {
+            reply = Some(i);
+            continue;
+        }
+        let s = &segs[i];
+        let Some(j) = reply else { continue };
+        let end = SeqNum(s.seq) + s.seg_len();
+        if s.seg_len() > 0 && rows[j].ack.is_some_and(|a| SeqNum(a) >= end) {
+            rtt = rtt.max(rows[j].t - rows[i].t).min(1.0);
+        }
+    }
+    rtt
 }

@@ -61,7 +61,7 @@ fn config(local: u16, remote: u16, isn: u32) -> EndpointConfig {
 
 /// The segment as an endpoint sees it. The window is opened fully: the observers
 /// follow states, not flow control, and must never hold back data the real side sent.
-fn to_segment(s: &RawSeg, src_port: u16, dst_port: u16) -> Segment {
+fn to_segment(s: &RawSeg, (src_port, dst_port): (u16, u16)) -> Segment {
     let f = s.flags;
     Segment {
         src_port,
@@ -143,14 +143,20 @@ pub fn observe(
     }
     let initial = [sides[0].ep.state(), sides[1].ep.state()];
 
+    let ports_of = |d: usize| if d == 0 { (cport, sport) } else { (sport, cport) };
     let t0 = segs.first().map_or(0, |s| s.ts_ns);
     let mut now = 0u64;
     let mut states = Vec::new();
-    for (s, row) in segs.iter().zip(rows) {
+    let deferred = deferrals(segs, rows, &dir_of);
+    let mut is_deferred = vec![false; segs.len()];
+    for &(_, j) in &deferred {
+        is_deferred[j] = true;
+    }
+    let mut next_deferred = deferred.iter().peekable();
+    for (k, (s, row)) in segs.iter().zip(rows).enumerate() {
         now = now.max(s.ts_ns.saturating_sub(t0) / 1000);
         let d = dir_of(s);
-        let (src_port, dst_port) = if d == 0 { (cport, sport) } else { (sport, cport) };
-        let seg = to_segment(s, src_port, dst_port);
+        let seg = to_segment(s, ports_of(d));
         {
             let me = &mut sides[d];
             // What the sender's application must have done for this segment to exist.
@@ -180,11 +186,19 @@ pub fn observe(
         // The sender's own changes (its application's call) come before the segment,
         // the receiver's after it.
         drain(&mut sides, d, row.frame, &mut states);
-        if !row.lost {
+        if !row.lost && !is_deferred[k] {
             sides[1 - d].ep.handle_segment(now, &seg);
         }
         drain(&mut sides, 1 - d, row.frame, &mut states);
         drain(&mut sides, d, row.frame, &mut states);
+        // Segments that, by the evidence, reached their receiver only after this one
+        // was sent.
+        while let Some(&(_, j)) = next_deferred.next_if(|&&(after, _)| after == k) {
+            let dj = dir_of(&segs[j]);
+            sides[1 - dj].ep.handle_segment(now, &to_segment(&segs[j], ports_of(dj)));
+            drain(&mut sides, 1 - dj, row.frame, &mut states);
+            drain(&mut sides, dj, row.frame, &mut states);
+        }
     }
     let last = [sides[0].ep.state(), sides[1].ep.state()];
     Observed { states, initial, last, notes }
@@ -209,4 +223,38 @@ fn drain(sides: &mut [Side_; 2], i: usize, frame: u64, states: &mut Vec<StateCha
             });
         }
     }
+}
+
+/// Segments that crossed the receiver's own segment in flight, as (deliver after
+/// index, segment index), sorted.
+///
+/// A capture shows each segment where it was taken, not when its receiver's TCP
+/// processed it. The receiver's next segment tells: every segment carries the
+/// sender's current RCV.NXT (RFC 9293 §3.10.7.4, "Send an acknowledgment"), so if
+/// that next segment does not acknowledge this one, it was sent before this one
+/// arrived (the FINs of a simultaneous close). Likewise a bare SYN from the receiver
+/// means it was opening actively when this segment reached it (the SYNs of a
+/// simultaneous open, RFC 9293 Fig. 7).
+fn deferrals(segs: &[RawSeg], rows: &[SegmentRow], dir_of: &dyn Fn(&RawSeg) -> usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    // Walking backwards, `next_from[d]` is the next segment sent by side d.
+    let mut next_from: [Option<usize>; 2] = [None; 2];
+    for j in (0..segs.len()).rev() {
+        let s = &segs[j];
+        let d = dir_of(s);
+        if s.seg_len() > 0 && !rows[j].lost {
+            if let Some(i) = next_from[1 - d] {
+                let r = &segs[i];
+                let bare_syn = r.flags.has(TcpFlags::SYN) && !r.flags.has(TcpFlags::ACK);
+                let end = SeqNum(s.seq) + s.seg_len();
+                let not_acked = r.flags.has(TcpFlags::ACK) && !r.flags.has(TcpFlags::RST) && SeqNum(r.ack) < end;
+                if bare_syn || not_acked {
+                    out.push((i, j));
+                }
+            }
+        }
+        next_from[d] = Some(j);
+    }
+    out.sort_unstable();
+    out
 }

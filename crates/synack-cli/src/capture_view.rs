@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use synack_capture::{Capture, Connection, Dir, SegmentRow};
+use synack_capture::{Capture, Connection, Dir, SegmentRow, StateChange};
 use synack_core::{Side, State};
 
 const STATE_W: usize = 12;
@@ -70,42 +70,38 @@ fn connection(out: &mut impl Write, c: &Connection, number: usize) -> io::Result
             states[1].name()
         )
     };
+    let show = |out: &mut dyn Write, states: &mut [State; 2], s: &SegmentRow, ch: &StateChange| {
+        states[usize::from(ch.side == Side::Server)] = ch.to;
+        let text = at_side(ch.side, &format!("{} → {}", ch.from, ch.to), middle);
+        line(out, s, states, &text, ch.reason.rfc())
+    };
     for s in &c.segments {
         let mut here = Vec::new();
         while let Some(ch) = changes.next_if(|ch| ch.frame <= s.frame) {
             here.push(ch);
         }
         let sender = s.dir.sender();
-        // The sender's changes first (its application acted), then the arrow, then
-        // the receiver's.
-        for pass in [sender, peer(sender)] {
-            if pass != sender {
-                let mut why = Vec::new();
-                if s.retransmission {
-                    why.push("retransmission");
-                }
-                if s.lost {
-                    why.push("never reached the receiver (inferred)");
-                }
-                line(out, s, &states, &arrow(s.dir, &label(s), middle, s.lost), &why.join(" · "))?;
-            }
-            for ch in here.iter().filter(|ch| ch.side == pass) {
-                states[usize::from(ch.side == Side::Server)] = ch.to;
-                let text = at_side(ch.side, &format!("{} → {}", ch.from, ch.to), middle);
-                line(out, s, &states, &text, ch.reason.rfc())?;
-            }
+        // The sender's application call (connect, close, abort) comes before its
+        // segment; every other change, on either side, after it.
+        let is_call = |ch: &&&StateChange| ch.side == sender && ch.reason.key().starts_with("app-");
+        for ch in here.iter().filter(is_call) {
+            show(out, &mut states, s, ch)?;
+        }
+        let mut why = Vec::new();
+        if s.retransmission {
+            why.push("retransmission");
+        }
+        if s.lost {
+            why.push("never reached the receiver (inferred)");
+        }
+        line(out, s, &states, &arrow(s.dir, &label(s), middle, s.lost), &why.join(" · "))?;
+        for ch in here.iter().filter(|ch| !is_call(ch)) {
+            show(out, &mut states, s, ch)?;
         }
     }
     writeln!(out)?;
     writeln!(out, "end of capture: client {} · server {}", c.last[0], c.last[1])?;
     Ok(())
-}
-
-fn peer(s: Side) -> Side {
-    match s {
-        Side::Client => Side::Server,
-        Side::Server => Side::Client,
-    }
 }
 
 /// A label with an arrow pointing the segment's way; one that never arrived ends in ✕.
