@@ -32,7 +32,7 @@ mod table;
 
 pub use error::CaptureError;
 pub use packet::{Options, TcpFlags};
-pub use table::{MAX_CONNECTIONS, MAX_SEGMENTS};
+pub use table::{Limits, MAX_CONNECTIONS, MAX_SEGMENTS};
 
 /// The direction of a segment.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -151,6 +151,13 @@ impl Importer {
         Importer::default()
     }
 
+    /// An importer with other bounds than the defaults (a browser may want smaller).
+    pub fn with_limits(limits: Limits) -> Importer {
+        let mut imp = Importer::default();
+        imp.table.limits = limits;
+        imp
+    }
+
     /// Feed the next bytes of the file. Once [`Importer::is_full`], further bytes are
     /// ignored: the capture is read up to its limit and says so.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), CaptureError> {
@@ -163,7 +170,7 @@ impl Importer {
             Ok(p) => table.add(frame.number, frame.ts_ns, p),
             Err(why) => *skipped.entry(why).or_insert(0) += 1,
         })?;
-        if self.full_at.is_none() && self.table.kept >= MAX_SEGMENTS {
+        if self.full_at.is_none() && self.table.kept >= self.table.limits.max_segments {
             self.full_at = Some(self.framer.consumed());
         }
         Ok(())
@@ -193,21 +200,23 @@ impl Importer {
             return Err(CaptureError::NoTcp { frames, skipped: list.join(", ") });
         }
         let mut notes = Vec::new();
-        if self.table.dropped_segments > 0 {
+        let t = &self.table;
+        if t.dropped_connections > 0 {
+            let n = t.dropped_connections;
             notes.push(format!(
-                "The capture was truncated at {} segments: {} later segments were left out{}{}.",
-                self.table.kept,
-                self.table.dropped_segments,
+                "Only the first {} connections were kept: {n} more connection{} left out.",
+                t.limits.max_connections,
+                if n == 1 { " was" } else { "s were" }
+            ));
+        }
+        if t.kept >= t.limits.max_segments && (t.dropped_segments > 0 || stopped) {
+            notes.push(format!(
+                "The capture was truncated at {} segments: {} later segment{} left out{}.",
+                t.kept,
+                t.dropped_segments,
+                if t.dropped_segments == 1 { " was" } else { "s were" },
                 if stopped {
                     format!(", and reading stopped at byte {}", self.framer.consumed())
-                } else {
-                    String::new()
-                },
-                if self.table.dropped_connections > 0 {
-                    format!(
-                        ", including {} connections past the limit of {MAX_CONNECTIONS}",
-                        self.table.dropped_connections
-                    )
                 } else {
                     String::new()
                 }

@@ -46,9 +46,25 @@ pub struct RawConn {
     pub reused: bool,
 }
 
+/// How much of a capture is kept: the bounds on memory.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Limits {
+    /// Segments kept over the whole capture; later ones are counted only.
+    pub max_segments: usize,
+    /// Connections kept; segments of later ones are counted only.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { max_segments: MAX_SEGMENTS, max_connections: MAX_CONNECTIONS }
+    }
+}
+
 /// All connections of a capture, in order of their first segment.
 #[derive(Debug, Default)]
 pub struct Table {
+    pub limits: Limits,
     pub conns: Vec<RawConn>,
     index: HashMap<(SocketAddr, SocketAddr), usize>,
     pub kept: usize,
@@ -78,7 +94,7 @@ impl Table {
         let src = sock(p.src, p.src_port);
         let dst = sock(p.dst, p.dst_port);
         let k = key(src, dst);
-        if self.kept >= MAX_SEGMENTS {
+        if self.kept >= self.limits.max_segments {
             self.dropped_segments += 1;
             return;
         }
@@ -98,9 +114,11 @@ impl Table {
         let i = match idx {
             Some(i) => i,
             None => {
-                if self.conns.len() >= MAX_CONNECTIONS {
+                if self.conns.len() >= self.limits.max_connections {
                     self.dropped_segments += 1;
-                    if self.dropped_keys.len() < MAX_CONNECTIONS && self.dropped_keys.insert(k, ()).is_none() {
+                    if self.dropped_keys.len() < self.limits.max_connections
+                        && self.dropped_keys.insert(k, ()).is_none()
+                    {
                         self.dropped_connections += 1;
                     }
                     return;

@@ -154,7 +154,17 @@ fn half_close() {
     let s = segments(&c);
     // The client's FIN after its request; the server goes on sending after it.
     assert_eq!(s[5], "C>S FIN,ACK 48 1 0");
-    assert_eq!(&s[6..], ["S>C PSH,ACK 1 49 26", "C>S ACK 49 27 0", "S>C PSH,ACK 27 49 40", "C>S ACK 49 67 0", "S>C FIN,ACK 67 49 0", "C>S ACK 49 68 0"]);
+    assert_eq!(
+        &s[6..],
+        [
+            "S>C PSH,ACK 1 49 26",
+            "C>S ACK 49 27 0",
+            "S>C PSH,ACK 27 49 40",
+            "C>S ACK 49 67 0",
+            "S>C FIN,ACK 67 49 0",
+            "C>S ACK 49 68 0"
+        ]
+    );
     assert_eq!(path(&c, "client"), ACTIVE_CLOSE_FW2);
     assert_eq!(path(&c, "server"), PASSIVE_CLOSE);
     // Data arrived while the client was in FIN-WAIT-2.
@@ -213,7 +223,10 @@ fn syn_ack_lost() {
 fn final_ack_lost_shows_why_time_wait_exists() {
     let c = only("final-ack-lost.pcap");
     let s = segments(&c);
-    assert_eq!(&s[3..], ["C>S FIN,ACK 1 1 0", "S>C FIN,ACK 1 2 0", "C>S ACK 2 2 0 lost", "S>C FIN,ACK 1 2 0 rtx", "C>S ACK 2 2 0"]);
+    assert_eq!(
+        &s[3..],
+        ["C>S FIN,ACK 1 1 0", "S>C FIN,ACK 1 2 0", "C>S ACK 2 2 0 lost", "S>C FIN,ACK 1 2 0 rtx", "C>S ACK 2 2 0"]
+    );
     // The server stays in LAST-ACK until the repeated ACK from TIME-WAIT.
     let closed = c.states.iter().find(|s| s.side == synack_core::Side::Server && s.to.to_string() == "CLOSED");
     assert_eq!(closed.unwrap().frame, c.segments[7].frame);
@@ -269,7 +282,8 @@ fn checksum_offload_is_accepted_and_reported() {
     assert_eq!(c.segments.len(), 7);
     assert_eq!(&segments(c)[..3], HANDSHAKE);
     assert_eq!(path(c, "server"), PASSIVE_CLOSE);
-    let note = format!("segments carry a wrong TCP checksum, as captures taken on the sending host with checksum offload do");
+    let note =
+        format!("segments carry a wrong TCP checksum, as captures taken on the sending host with checksum offload do");
     assert!(c.notes.iter().any(|n| n.contains(&note)), "{:?}", c.notes);
     assert!(cap.notes.iter().any(|n| n.starts_with(&format!("{} segments carry", c.bad_checksums))), "{:?}", cap.notes);
     // The same situation with offload off has none.
