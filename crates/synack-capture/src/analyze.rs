@@ -23,7 +23,7 @@ pub fn pick_client(conn: &RawConn) -> (bool, Option<&'static str>) {
     let a_is_client = match conn.a.port().cmp(&conn.b.port()) {
         core::cmp::Ordering::Greater => true,
         core::cmp::Ordering::Less => false,
-        core::cmp::Ordering::Equal => conn.segs.first().is_none_or(|s| s.from_a),
+        core::cmp::Ordering::Equal => conn.segs.first().map_or(true, |s| s.from_a),
     };
     (a_is_client, Some("The capture starts after the handshake: the side with the higher port is taken as the client."))
 }
@@ -60,7 +60,7 @@ pub fn rows(conn: &RawConn, a_is_client: bool) -> (Vec<SegmentRow>, [Option<u32>
         if syn {
             sent_bare_syn[fwd] = !has_ack;
         }
-        if next[fwd].is_none_or(|n| end > n) {
+        if next[fwd].map_or(true, |n| end > n) {
             next[fwd] = Some(end);
         }
         out.push(SegmentRow {

@@ -282,9 +282,8 @@ fn checksum_offload_is_accepted_and_reported() {
     assert_eq!(c.segments.len(), 7);
     assert_eq!(&segments(c)[..3], HANDSHAKE);
     assert_eq!(path(c, "server"), PASSIVE_CLOSE);
-    let note =
-        format!("segments carry a wrong TCP checksum, as captures taken on the sending host with checksum offload do");
-    assert!(c.notes.iter().any(|n| n.contains(&note)), "{:?}", c.notes);
+    let note = "segments carry a wrong TCP checksum, as captures taken on the sending host with checksum offload do";
+    assert!(c.notes.iter().any(|n| n.contains(note)), "{:?}", c.notes);
     assert!(cap.notes.iter().any(|n| n.starts_with(&format!("{} segments carry", c.bad_checksums))), "{:?}", cap.notes);
     // The same situation with offload off has none.
     assert_eq!(only("three-segment-teardown.pcap").bad_checksums, 0);
