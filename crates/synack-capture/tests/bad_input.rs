@@ -230,3 +230,44 @@ fn garbage_after_a_valid_header_never_panics() {
         }
     }
 }
+
+mod property {
+    use proptest::prelude::*;
+    use synack_capture::{import, Importer};
+
+    fn real(name: &str) -> Vec<u8> {
+        std::fs::read(format!("{}/tests/captures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// The fuzz target's property, bounded: a real capture with bytes overwritten
+        /// and cut anywhere reads the same whole as in chunks, and an error is one line.
+        #[test]
+        fn whole_and_chunked_reading_agree(
+            which in 0usize..3,
+            edits in proptest::collection::vec((any::<u16>(), any::<u8>()), 0..8),
+            cut in any::<u16>(),
+            chunk in 1usize..300,
+        ) {
+            let mut b = real(["three-way-handshake.pcap", "full-lifecycle.pcapng", "cooked-sll2.pcap"][which]);
+            for (pos, v) in edits {
+                let len = b.len();
+                b[usize::from(pos) % len] = v;
+            }
+            b.truncate(usize::from(cut) % (b.len() + 1));
+            let whole = import(&b);
+            let mut imp = Importer::new();
+            let chunked = b.chunks(chunk).try_for_each(|p| imp.push(p)).and_then(|()| imp.finish());
+            match (whole, chunked) {
+                (Ok(a), Ok(c)) => prop_assert_eq!(a.to_json(), c.to_json()),
+                (Err(a), Err(c)) => {
+                    prop_assert_eq!(&a, &c);
+                    prop_assert!(!a.to_string().contains('\n'));
+                }
+                (a, c) => prop_assert!(false, "disagree: {:?} / {:?}", a.err(), c.err()),
+            }
+        }
+    }
+}
