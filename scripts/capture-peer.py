@@ -11,6 +11,7 @@ simultaneous cases. Every wait is bounded, so a run always ends.
 
 import socket
 import struct
+import subprocess
 import sys
 import time
 
@@ -108,9 +109,34 @@ def server(mode, port, start):
         conn.shutdown(socket.SHUT_WR)
         read_all(conn)
         conn.close()
+    elif mode == "half-open":
+        # The first connection ends with the client's RST; then the client is back.
+        read_all(conn)
+        conn.close()
+        conn, _ = ls.accept()
+        conn.settimeout(10)
+        read_all(conn)
+        conn.close()
     ls.close()
     if sink:
         sink.close()
+
+
+def crash(host, port):
+    """Forget the connection as a crashed host does: destroy the socket (ss -K) while
+    an nftables rule in this namespace keeps the RST that Linux would send from
+    leaving, so the server is never told."""
+    rule = (
+        "table inet synack_crash {\n"
+        "    chain out {\n"
+        "        type filter hook output priority 0;\n"
+        "        tcp flags & rst == rst drop\n"
+        "    }\n"
+        "}\n"
+    )
+    subprocess.run(["nft", "-f", "-"], input=rule.encode(), check=True)
+    subprocess.run(["ss", "-K", "dst", host, "dport", "=", f":{port}"], check=False, capture_output=True)
+    subprocess.run(["nft", "delete", "table", "inet", "synack_crash"], check=True)
 
 
 def client(mode, host, port, start, local_port):
@@ -164,6 +190,19 @@ def client(mode, host, port, start, local_port):
         drain_tokens(host)
         s.shutdown(socket.SHUT_WR)
         read_all(s)
+        s.close()
+    elif mode == "half-open":
+        s.sendall(REQUEST)
+        time.sleep(0.2)
+        crash(host, port)
+        # The rebooted host connects again from the same port, with a new ISN.
+        s2 = socket.socket(family(host), socket.SOCK_STREAM)
+        s2.settimeout(20)
+        s2.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s2.bind(("", local_port))
+        s2.connect((host, port))
+        time.sleep(0.2)
+        s2.close()
         s.close()
     if sink:
         sink.close()

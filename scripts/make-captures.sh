@@ -236,6 +236,15 @@ EOF
 wait_servers
 stop_capture
 
+echo "half-open: the client forgets the connection (its socket destroyed, its RST held back) and connects again"
+setup
+start_capture half-open
+server half-open 80
+sleep 0.3
+client half-open "$S4" 80 0 40123
+wait_servers
+stop_capture
+
 echo "connect-timeout: SYNs dropped, two retries, doubling timeouts"
 setup
 ip netns exec "$C" sysctl -qw net.ipv4.tcp_syn_retries=2

@@ -38,6 +38,7 @@ pub fn rows(conn: &RawConn, a_is_client: bool) -> (Vec<SegmentRow>, [Option<u32>
     let mut next: [Option<SeqNum>; 2] = [None; 2];
     // Whether each side's last SYN carried no ACK (an active open).
     let mut sent_bare_syn = [false; 2];
+    let mut isn: [Option<u32>; 2] = [None; 2];
     let mut out = Vec::with_capacity(conn.segs.len());
     for s in &conn.segs {
         let from_client = s.from_a == a_is_client;
@@ -56,6 +57,15 @@ pub fn rows(conn: &RawConn, a_is_client: bool) -> (Vec<SegmentRow>, [Option<u32>
         // In a simultaneous open a side answers the peer's SYN with SYN,ACK on the same
         // ISN as its own SYN (RFC 9293 §3.5, Fig. 7): a new segment, not a retransmission.
         let simultaneous_answer = syn && has_ack && sent_bare_syn[fwd];
+        // A bare SYN with another ISN than this side's first is a restarted host
+        // opening anew (a half-open connection), not a retransmission.
+        let restart = syn && !has_ack && isn[fwd].is_some_and(|i| i != s.seq);
+        if restart {
+            next[fwd] = None;
+        }
+        if syn && isn[fwd].is_none() {
+            isn[fwd] = Some(s.seq);
+        }
         let retransmission = s.seg_len() > 0 && !simultaneous_answer && next[fwd].is_some_and(|n| seq < n);
         if syn {
             sent_bare_syn[fwd] = !has_ack;

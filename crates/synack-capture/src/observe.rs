@@ -15,7 +15,7 @@
 
 use synack_core::endpoint::Note;
 use synack_core::{Endpoint, EndpointConfig, Flags, Handshake, Profile, Segment, SeqNum, State, TcpOptions};
-use synack_core::{Side, UnexpectedAnswer};
+use synack_core::{Reason, Side, UnexpectedAnswer};
 
 use crate::packet::TcpFlags;
 use crate::table::RawSeg;
@@ -147,6 +147,7 @@ pub fn observe(
     let t0 = segs.first().map_or(0, |s| s.ts_ns);
     let mut now = 0u64;
     let mut states = Vec::new();
+    let mut restarts = Vec::new();
     let deferred = deferrals(segs, rows, &dir_of);
     let mut is_deferred = vec![false; segs.len()];
     for &(_, j) in &deferred {
@@ -160,6 +161,26 @@ pub fn observe(
         {
             let me = &mut sides[d];
             // What the sender's application must have done for this segment to exist.
+            if seg.flags.syn && seg.ack.is_none() && me.ep.state() != State::Closed && me.ep.iss() != seg.seq {
+                // A new ISN while its connection is still open: this host restarted and
+                // forgot the connection (RFC 9293 §3.5.2, a half-open connection). It
+                // starts again with a fresh endpoint, as its rebooted stack does.
+                let from = me.ep.state();
+                *me = Side_ {
+                    ep: Endpoint::new(config(seg.src_port, seg.dst_port, seg.seq.0)),
+                    sent_hi: seg.seq + 1,
+                    closed: false,
+                    owes_rst: None,
+                };
+                let side = if d == 0 { Side::Client } else { Side::Server };
+                states.push(StateChange { frame: row.frame, side, from, to: State::Closed, reason: Reason::Crash });
+                restarts.push(format!(
+                    "The {} opened again with a new ISN at frame {} while the connection was still open: it \
+                     had restarted and forgotten it (a half-open connection, RFC 9293 §3.5.2).",
+                    if d == 0 { "client" } else { "server" },
+                    row.frame
+                ));
+            }
             if seg.flags.syn && seg.ack.is_none() && me.ep.state() == State::Closed {
                 let _ = me.ep.connect(now);
             }
@@ -200,6 +221,7 @@ pub fn observe(
             drain(&mut sides, dj, row.frame, &mut states);
         }
     }
+    notes.extend(restarts);
     let last = [sides[0].ep.state(), sides[1].ep.state()];
     Observed { states, initial, last, notes }
 }
@@ -247,7 +269,11 @@ fn deferrals(segs: &[RawSeg], rows: &[SegmentRow], dir_of: &dyn Fn(&RawSeg) -> u
                 let r = &segs[i];
                 let bare_syn = r.flags.has(TcpFlags::SYN) && !r.flags.has(TcpFlags::ACK);
                 let end = SeqNum(s.seq) + s.seg_len();
-                let not_acked = r.flags.has(TcpFlags::ACK) && !r.flags.has(TcpFlags::RST) && SeqNum(r.ack) < end;
+                // Its ACK stops inside this segment: it had not arrived yet. (An ACK
+                // elsewhere in sequence space says nothing about this segment.)
+                let ack = SeqNum(r.ack);
+                let not_acked =
+                    r.flags.has(TcpFlags::ACK) && !r.flags.has(TcpFlags::RST) && SeqNum(s.seq) <= ack && ack < end;
                 if bare_syn || not_acked {
                     out.push((i, j));
                 }

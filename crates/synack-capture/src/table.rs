@@ -44,6 +44,14 @@ pub struct RawConn {
     pub bad_checksums: u64,
     /// The 4-tuple was used again by an earlier connection in this capture.
     pub reused: bool,
+    /// A RST was seen; a FIN was seen from a and from b.
+    ended: [bool; 3],
+}
+
+impl RawConn {
+    fn ended(&self) -> bool {
+        self.ended[0] || self.ended[1] && self.ended[2]
+    }
 }
 
 /// How much of a capture is kept: the bounds on memory.
@@ -100,13 +108,16 @@ impl Table {
         }
         let mut idx = self.index.get(&k).copied();
         // A SYN whose sequence number differs from the base already seen in its
-        // direction opens a new connection on the same ports (as Wireshark decides).
+        // direction opens a new connection on the same ports (as Wireshark decides),
+        // once the earlier one has ended (a RST, or a FIN each way). While it is still
+        // open, the SYN is the restart of a host that forgot it: a half-open
+        // connection (RFC 9293 §3.5.2), read as part of the same connection.
         let syn_only = p.flags.has(TcpFlags::SYN) && !p.flags.has(TcpFlags::ACK);
         let mut reused = false;
         if let (Some(i), true) = (idx, syn_only) {
             let c = &self.conns[i];
             let dir = usize::from(c.a != src);
-            if c.base[dir].is_some_and(|b| b != p.seq) {
+            if c.base[dir].is_some_and(|b| b != p.seq) && c.ended() {
                 idx = None;
                 reused = true;
             }
@@ -130,6 +141,7 @@ impl Table {
                     base: [None; 2],
                     bad_checksums: 0,
                     reused,
+                    ended: [false; 3],
                 });
                 self.index.insert(k, self.conns.len() - 1);
                 self.conns.len() - 1
@@ -143,6 +155,12 @@ impl Table {
         }
         if c.base[rev].is_none() && p.flags.has(TcpFlags::ACK) {
             c.base[rev] = Some(p.ack.wrapping_sub(1));
+        }
+        if p.flags.has(TcpFlags::RST) {
+            c.ended[0] = true;
+        }
+        if p.flags.has(TcpFlags::FIN) {
+            c.ended[1 + fwd] = true;
         }
         if p.checksum_ok == Some(false) {
             c.bad_checksums += 1;

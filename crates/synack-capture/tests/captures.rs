@@ -288,3 +288,34 @@ fn checksum_offload_is_accepted_and_reported() {
     // The same situation with offload off has none.
     assert_eq!(only("three-segment-teardown.pcap").bad_checksums, 0);
 }
+
+#[test]
+fn half_open_client_restarts_and_the_challenge_ack_clears_the_stale_connection() {
+    let cap = read("half-open.pcap");
+    assert_eq!(cap.connections.len(), 2, "the stale connection, then the new one on the same ports");
+    let c = &cap.connections[0];
+    let s = segments(c);
+    assert_eq!(
+        &s[..5],
+        ["C>S SYN 0 - 0", "S>C SYN,ACK 0 1 0", "C>S ACK 1 1 0", "C>S PSH,ACK 1 1 47", "S>C ACK 1 48 0"]
+    );
+    // The restarted client's SYN (a new ISN, so not a retransmission), the server's
+    // challenge ACK (RFC 5961 §4) carrying the old numbers, and the client's RST with
+    // SEQ = that ACK's acknowledgment number (RFC 9293 §3.10.7.3).
+    assert_eq!(c.segments[5].flags.names(), ["SYN"]);
+    assert!(!c.segments[5].retransmission);
+    assert_ne!(c.segments[5].seq, c.segments[0].seq);
+    assert_eq!(s[6], "S>C ACK 1 48 0");
+    assert_eq!(s[7], "C>S RST 48 - 0");
+    assert_eq!(path(c, "client"), ["CLOSED", "SYN-SENT", "ESTABLISHED", "CLOSED", "SYN-SENT"]);
+    assert_eq!(path(c, "server"), ["LISTEN", "SYN-RECEIVED", "ESTABLISHED", "CLOSED"]);
+    let crash = c.states.iter().find(|s| s.reason.key() == "crash").unwrap();
+    assert_eq!(crash.frame, c.segments[5].frame);
+    assert!(c.notes.iter().any(|n| n.contains("a half-open connection")), "{:?}", c.notes);
+    // The new connection: the SYN again, answered by the listener.
+    let n = &cap.connections[1];
+    assert_eq!(n.client, c.client);
+    assert_eq!(&segments(n)[..3], HANDSHAKE);
+    assert_eq!(n.segments[0].seq, c.segments[5].seq);
+    assert_eq!(path(n, "server"), PASSIVE_CLOSE);
+}

@@ -81,9 +81,11 @@ fn connection(out: &mut impl Write, c: &Connection, number: usize) -> io::Result
             here.push(ch);
         }
         let sender = s.dir.sender();
-        // The sender's application call (connect, close, abort) comes before its
-        // segment; every other change, on either side, after it.
-        let is_call = |ch: &&&StateChange| ch.side == sender && ch.reason.key().starts_with("app-");
+        // The sender's application call (connect, close, abort), or its host's restart,
+        // comes before its segment; every other change, on either side, after it.
+        let is_call = |ch: &&&StateChange| {
+            ch.side == sender && (ch.reason.key().starts_with("app-") || ch.reason.key() == "crash")
+        };
         for ch in here.iter().filter(is_call) {
             show(out, &mut states, s, ch)?;
         }
