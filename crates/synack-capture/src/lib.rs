@@ -1,7 +1,7 @@
 //! synack-capture: reads a packet capture (pcap or pcapng) of real TCP traffic and
 //! turns each connection into what the visualizer shows: the segments with
 //! relative numbers, and both sides' states over time, inferred by running the
-//! engine's own endpoints as observers (see [`observe`]).
+//! engine's own endpoints as observers (docs/capture-format.md).
 //!
 //! The reader works on bytes, never on files, so it runs in a browser as well:
 //! [`import`] takes a whole capture, [`Importer`] takes it chunk by chunk and reports
@@ -26,7 +26,7 @@ use synack_core::{Reason, Side, State};
 mod analyze;
 pub mod error;
 pub mod file;
-pub mod observe;
+mod observe;
 pub mod packet;
 mod table;
 

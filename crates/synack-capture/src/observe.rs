@@ -24,7 +24,8 @@ use crate::{SegmentRow, StateChange};
 /// The largest payload handed to an endpoint for one segment (an IPv4 datagram's limit).
 const MAX_PAYLOAD: usize = 65_535;
 
-struct Side_ {
+/// One side's observer: the engine's endpoint and what has been handed to it.
+struct Observer {
     ep: Endpoint,
     /// The side's sequence space already given to its endpoint (ISN + 1 + bytes).
     sent_hi: SeqNum,
@@ -101,13 +102,13 @@ pub fn observe(
 
     let isn = |d: usize| bases[d].unwrap_or(0);
     let mut sides = [
-        Side_ {
+        Observer {
             ep: Endpoint::new(config(cport, sport, isn(0))),
             sent_hi: SeqNum(isn(0)) + 1,
             closed: false,
             owes_rst: None,
         },
-        Side_ {
+        Observer {
             ep: Endpoint::new(config(sport, cport, isn(1))),
             sent_hi: SeqNum(isn(1)) + 1,
             closed: false,
@@ -161,12 +162,13 @@ pub fn observe(
         {
             let me = &mut sides[d];
             // What the sender's application must have done for this segment to exist.
-            if seg.flags.syn && seg.ack.is_none() && me.ep.state() != State::Closed && me.ep.iss() != seg.seq {
+            let restarted = !matches!(me.ep.state(), State::Closed | State::Listen) && me.ep.iss() != seg.seq;
+            if seg.flags.syn && seg.ack.is_none() && restarted {
                 // A new ISN while its connection is still open: this host restarted and
                 // forgot the connection (RFC 9293 §3.5.2, a half-open connection). It
                 // starts again with a fresh endpoint, as its rebooted stack does.
                 let from = me.ep.state();
-                *me = Side_ {
+                *me = Observer {
                     ep: Endpoint::new(config(seg.src_port, seg.dst_port, seg.seq.0)),
                     sent_hi: seg.seq + 1,
                     closed: false,
@@ -227,7 +229,7 @@ pub fn observe(
 }
 
 /// Record one side's state changes, and remember a RST it would send in answer.
-fn drain(sides: &mut [Side_; 2], i: usize, frame: u64, states: &mut Vec<StateChange>) {
+fn drain(sides: &mut [Observer; 2], i: usize, frame: u64, states: &mut Vec<StateChange>) {
     let side = &mut sides[i];
     while let Some(t) = side.ep.poll_transmit() {
         if t.segment.flags.rst {
