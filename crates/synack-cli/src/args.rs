@@ -29,12 +29,21 @@ pub struct RunArgs {
     pub numbers: Numbers,
 }
 
+#[derive(Debug, Default)]
+pub struct ImportArgs {
+    pub file: String,
+    /// 1 for the first connection in the capture.
+    pub connection: Option<usize>,
+    pub format: Format,
+}
+
 #[derive(Debug)]
 pub enum Command {
     Help,
     Version,
     Scenarios { format: Format },
     Run(RunArgs),
+    Import(ImportArgs),
 }
 
 pub fn parse(argv: &[String]) -> Result<Command, String> {
@@ -57,9 +66,38 @@ pub fn parse(argv: &[String]) -> Result<Command, String> {
             Ok(Command::Scenarios { format })
         }
         "run" => parse_run(rest).map(Command::Run),
+        "import" => parse_import(rest).map(Command::Import),
         other if other.starts_with('-') => Err(format!("unknown option {other:?}; try `synack --help`")),
-        other => Err(format!("unknown command {other:?}; the commands are `scenarios` and `run`")),
+        other => Err(format!("unknown command {other:?}; the commands are `scenarios`, `run` and `import`")),
     }
+}
+
+fn parse_import(rest: &[String]) -> Result<ImportArgs, String> {
+    let mut file = None;
+    let mut imp = ImportArgs::default();
+    let mut it = Options::new(rest);
+    while let Some(opt) = it.next_option()? {
+        match opt.as_str() {
+            "--connection" => {
+                let n: u32 = number(&opt, &it.value(&opt)?)?;
+                if n == 0 {
+                    return Err("--connection: connections are numbered from 1".into());
+                }
+                imp.connection = Some(n as usize);
+            }
+            "--format" => imp.format = parse_format(&it.value(&opt)?)?,
+            "-h" | "--help" => return Err("see `synack --help`".into()),
+            _ if !opt.starts_with('-') || opt == "-" => {
+                if file.is_some() {
+                    return Err(format!("import takes one capture file; {opt:?} is a second"));
+                }
+                file = Some(opt);
+            }
+            _ => return Err(unknown_option(&opt, "import")),
+        }
+    }
+    imp.file = file.ok_or("import needs a capture file (pcap or pcapng; - for stdin)")?;
+    Ok(imp)
 }
 
 fn parse_run(rest: &[String]) -> Result<RunArgs, String> {
@@ -197,6 +235,23 @@ mod tests {
     }
 
     #[test]
+    fn import_with_every_option() {
+        let Command::Import(i) = parse(&args("import a.pcap --connection 2 --format=json")).unwrap() else {
+            panic!("not import")
+        };
+        assert_eq!((i.file.as_str(), i.connection, i.format), ("a.pcap", Some(2), Format::Json));
+        let err = |s| parse(&args(s)).unwrap_err();
+        assert_eq!(err("import"), "import needs a capture file (pcap or pcapng; - for stdin)");
+        assert_eq!(err("import a b"), "import takes one capture file; \"b\" is a second");
+        assert_eq!(err("import a --connection 0"), "--connection: connections are numbered from 1");
+        assert_eq!(err("import a --connection x"), "--connection: \"x\" is not a whole number from 0 to 4294967295");
+        assert_eq!(
+            err("import a --numbers relative"),
+            "unknown option \"--numbers\" for `import`; try `synack --help`"
+        );
+    }
+
+    #[test]
     fn bad_input_says_what_is_wrong() {
         let err = |s| parse(&args(s)).unwrap_err();
         assert_eq!(
@@ -210,7 +265,10 @@ mod tests {
             "--handshake: \"5-way\" is not a handshake; use two-way, three-way or four-way"
         );
         assert_eq!(err("run a b"), "run takes one scenario id; \"b\" is a second");
-        assert_eq!(err("frobnicate"), "unknown command \"frobnicate\"; the commands are `scenarios` and `run`");
+        assert_eq!(
+            err("frobnicate"),
+            "unknown command \"frobnicate\"; the commands are `scenarios`, `run` and `import`"
+        );
         assert_eq!(err("scenarios --format yaml"), "--format: \"yaml\" is not text or json");
         assert_eq!(err("run x --colour"), "unknown option \"--colour\" for `run`; try `synack --help`");
     }

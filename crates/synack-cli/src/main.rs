@@ -3,12 +3,13 @@
 //! Bad input of any kind ends with one line on stderr and exit status 2.
 
 mod args;
+mod capture_view;
 mod ladder;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use args::{Command, Format, RunArgs};
+use args::{Command, Format, ImportArgs, RunArgs};
 use synack_core::{catalogue, sim, Scenario};
 
 const USAGE: &str = "\
@@ -18,6 +19,7 @@ Usage:
   synack scenarios [--format text|json]
   synack run ID [options]
   synack run --scenario-file FILE.json [options]
+  synack import FILE [--connection N] [--format text|json]
 
 Options for run:
   --handshake two-way|three-way|four-way   open the connection this way
@@ -28,7 +30,11 @@ Options for run:
   --numbers absolute|relative              sequence numbers as sent, or from 0 at each SYN
   --format text|json                       a ladder diagram, or the trace as JSON
 
-See docs/trace-format.md and docs/scenario-format.md.";
+Options for import (FILE is a pcap or pcapng capture; - reads stdin):
+  --connection N                           only the N-th TCP connection (from 1)
+  --format text|json                       a ladder per connection, or the JSON list
+
+See docs/trace-format.md, docs/scenario-format.md and docs/capture-format.md.";
 
 fn main() -> ExitCode {
     // A panic is a bug in synack, never the user's fault: one line, no backtrace.
@@ -70,6 +76,7 @@ fn real_main(argv: &[String]) -> Result<(), Failure> {
         Command::Help => writeln!(out, "{USAGE}")?,
         Command::Version => writeln!(out, "synack {}", env!("CARGO_PKG_VERSION"))?,
         Command::Scenarios { format } => list(&mut out, format)?,
+        Command::Import(imp) => import(&mut out, &imp)?,
         Command::Run(run) => {
             let scenario = build(&run).map_err(Failure::Usage)?;
             let trace = sim::run(&scenario).map_err(|e| Failure::Usage(format!("invalid scenario: {e}")))?;
@@ -83,6 +90,56 @@ fn real_main(argv: &[String]) -> Result<(), Failure> {
         }
     }
     out.flush()?;
+    Ok(())
+}
+
+/// Read a capture in chunks (a huge file is never held whole) and show it.
+fn import(out: &mut impl Write, args: &ImportArgs) -> Result<(), Failure> {
+    use std::io::Read;
+    let path = &args.file;
+    let mut input: Box<dyn Read> = if path == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        let f =
+            std::fs::File::open(path).map_err(|e| Failure::Usage(format!("cannot read {path}: {}", io_reason(&e))))?;
+        if f.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(Failure::Usage(format!("cannot read {path}: it is a directory")));
+        }
+        Box::new(f)
+    };
+    let mut importer = synack_capture::Importer::new();
+    let mut buf = vec![0u8; 64 << 10];
+    let bad = |e: synack_capture::CaptureError| Failure::Usage(format!("{path}: {e}"));
+    while !importer.is_full() {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Failure::Usage(format!("cannot read {path}: {}", io_reason(&e)))),
+        };
+        importer.push(&buf[..n]).map_err(bad)?;
+    }
+    let mut capture = importer.finish().map_err(bad)?;
+    if let Some(n) = args.connection {
+        let total = capture.connections.len();
+        if n > total {
+            let s = if total == 1 { "" } else { "s" };
+            return Err(Failure::Usage(format!(
+                "{path}: there is no connection {n}; the capture holds {total} TCP connection{s}"
+            )));
+        }
+        capture.connections = vec![capture.connections.swap_remove(n - 1)];
+    }
+    match args.format {
+        Format::Json => {
+            // Notes about the whole capture (a limit reached) go beside the JSON.
+            for note in &capture.notes {
+                eprintln!("synack: note: {note}");
+            }
+            writeln!(out, "{}", capture.to_json_pretty())?;
+        }
+        Format::Text => capture_view::write(out, &capture, path, args.connection)?,
+    }
     Ok(())
 }
 

@@ -1,0 +1,288 @@
+//! Both sides' states over time, by running the engine's own endpoints as observers.
+//!
+//! Each side of the captured connection gets a real [`Endpoint`] configured with the
+//! ISN that the capture shows for it. The application calls are read off what that
+//! side sends: its SYN is `connect` (or, for a side that answers with SYN,ACK, an
+//! earlier `listen`), new data is `send`, its FIN is `shutdown` (RFC 9293 §3.10.4)
+//! and a RST it was not made to send is `abort` (§3.10.5). Every segment that the
+//! receiver got is handed to the receiver's endpoint, which moves through the states
+//! by the same rules (§3.10.7) as in a simulation. The segments the endpoints would
+//! send are thrown away: the capture is the truth about what was sent.
+//!
+//! What the capture cannot show is left out rather than guessed: timers (TIME-WAIT
+//! ending, a connect attempt giving up) change states without a segment, so the
+//! states end where the last segment left them.
+
+use synack_core::endpoint::Note;
+use synack_core::{Endpoint, EndpointConfig, Flags, Handshake, Profile, Segment, SeqNum, State, TcpOptions};
+use synack_core::{Reason, Side, UnexpectedAnswer};
+
+use crate::packet::TcpFlags;
+use crate::table::RawSeg;
+use crate::{SegmentRow, StateChange};
+
+/// The largest payload handed to an endpoint for one segment (an IPv4 datagram's limit).
+const MAX_PAYLOAD: usize = 65_535;
+
+/// One side's observer: the engine's endpoint and what has been handed to it.
+struct Observer {
+    ep: Endpoint,
+    /// The side's sequence space already given to its endpoint (ISN + 1 + bytes).
+    sent_hi: SeqNum,
+    closed: bool,
+    /// The endpoint answered the last segment it got with a RST of this number.
+    owes_rst: Option<u32>,
+}
+
+#[derive(Debug)]
+pub struct Observed {
+    pub states: Vec<StateChange>,
+    pub initial: [State; 2],
+    pub last: [State; 2],
+    pub notes: Vec<String>,
+}
+
+/// The endpoint profile for an observer: Linux's, with room for anything a real
+/// sender may have in flight (window and MSS at their largest), so that the observer
+/// never refuses a segment that the real receiver took for flow-control reasons.
+fn observer_profile() -> Profile {
+    Profile { mss: u16::MAX, window: 65_535 << 14, window_scale: Some(14), ..Profile::linux() }
+}
+
+fn config(local: u16, remote: u16, isn: u32) -> EndpointConfig {
+    EndpointConfig {
+        local_port: local,
+        remote_port: remote,
+        isn,
+        profile: observer_profile(),
+        handshake: Handshake::ThreeWay,
+        unexpected_answer: UnexpectedAnswer::Reset,
+    }
+}
+
+/// The segment as an endpoint sees it. The window is opened fully: the observers
+/// follow states, not flow control, and must never hold back data the real side sent.
+fn to_segment(s: &RawSeg, (src_port, dst_port): (u16, u16)) -> Segment {
+    let f = s.flags;
+    Segment {
+        src_port,
+        dst_port,
+        seq: SeqNum(s.seq),
+        ack: f.has(TcpFlags::ACK).then_some(SeqNum(s.ack)),
+        flags: Flags { syn: f.has(TcpFlags::SYN), fin: f.has(TcpFlags::FIN), rst: f.has(TcpFlags::RST), psh: false },
+        window: u16::MAX,
+        options: TcpOptions {
+            mss: s.options.mss,
+            window_scale: s.options.window_scale,
+            sack_permitted: s.options.sack_permitted,
+            timestamps: s.options.timestamps,
+        },
+        payload: vec![0; (s.len as usize).min(MAX_PAYLOAD)],
+    }
+}
+
+/// Run the observers over one connection. `bases` are the directions' sequence bases
+/// (client → server, server → client) from [`crate::analyze::rows`].
+pub fn observe(
+    segs: &[RawSeg],
+    rows: &[SegmentRow],
+    ports: (u16, u16),
+    bases: [Option<u32>; 2],
+    a_is_client: bool,
+) -> Observed {
+    let (cport, sport) = ports;
+    let dir_of = |s: &RawSeg| if s.from_a == a_is_client { 0 } else { 1 };
+    let first_syn = |d: usize, with_ack: bool| {
+        segs.iter().find(|s| dir_of(s) == d && s.flags.has(TcpFlags::SYN) && s.flags.has(TcpFlags::ACK) == with_ack)
+    };
+    let client_syn = first_syn(0, false);
+    let server_syn = first_syn(1, false);
+    let server_synack = first_syn(1, true);
+    let mut notes = Vec::new();
+
+    let isn = |d: usize| bases[d].unwrap_or(0);
+    let mut sides = [
+        Observer {
+            ep: Endpoint::new(config(cport, sport, isn(0))),
+            sent_hi: SeqNum(isn(0)) + 1,
+            closed: false,
+            owes_rst: None,
+        },
+        Observer {
+            ep: Endpoint::new(config(sport, cport, isn(1))),
+            sent_hi: SeqNum(isn(1)) + 1,
+            closed: false,
+            owes_rst: None,
+        },
+    ];
+
+    let mid_connection = client_syn.is_none() && server_syn.is_none() && server_synack.is_none();
+    if mid_connection {
+        // The handshake happened before the capture began: replay one with the ISNs
+        // the capture implies, so both observers start ESTABLISHED, and keep none of it.
+        let [c, s] = &mut sides;
+        let _ = s.ep.listen(0);
+        let _ = c.ep.connect(0);
+        for _ in 0..3 {
+            while let Some(t) = c.ep.poll_transmit() {
+                s.ep.handle_segment(0, &t.segment);
+            }
+            while let Some(t) = s.ep.poll_transmit() {
+                c.ep.handle_segment(0, &t.segment);
+            }
+        }
+        for side in &mut sides {
+            while side.ep.poll_note().is_some() {}
+        }
+        notes.push("Both sides are taken to be ESTABLISHED when the capture begins.".to_string());
+    } else if server_synack.is_some() && server_syn.is_none() {
+        // It answered a SYN with SYN,ACK: it was listening before the capture began.
+        let _ = sides[1].ep.listen(0);
+        while sides[1].ep.poll_note().is_some() {}
+    } else if server_syn.is_none() {
+        notes.push("The server never sent a SYN: no listening socket is assumed on its side.".to_string());
+    }
+    let initial = [sides[0].ep.state(), sides[1].ep.state()];
+
+    let ports_of = |d: usize| if d == 0 { (cport, sport) } else { (sport, cport) };
+    let t0 = segs.first().map_or(0, |s| s.ts_ns);
+    let mut now = 0u64;
+    let mut states = Vec::new();
+    let mut restarts = Vec::new();
+    let deferred = deferrals(segs, rows, &dir_of);
+    let mut is_deferred = vec![false; segs.len()];
+    for &(_, j) in &deferred {
+        is_deferred[j] = true;
+    }
+    let mut next_deferred = deferred.iter().peekable();
+    for (k, (s, row)) in segs.iter().zip(rows).enumerate() {
+        now = now.max(s.ts_ns.saturating_sub(t0) / 1000);
+        let d = dir_of(s);
+        let seg = to_segment(s, ports_of(d));
+        {
+            let me = &mut sides[d];
+            // What the sender's application must have done for this segment to exist.
+            let restarted = !matches!(me.ep.state(), State::Closed | State::Listen) && me.ep.iss() != seg.seq;
+            if seg.flags.syn && seg.ack.is_none() && restarted {
+                // A new ISN while its connection is still open: this host restarted and
+                // forgot the connection (RFC 9293 §3.5.2, a half-open connection). It
+                // starts again with a fresh endpoint, as its rebooted stack does.
+                let from = me.ep.state();
+                *me = Observer {
+                    ep: Endpoint::new(config(seg.src_port, seg.dst_port, seg.seq.0)),
+                    sent_hi: seg.seq + 1,
+                    closed: false,
+                    owes_rst: None,
+                };
+                let side = if d == 0 { Side::Client } else { Side::Server };
+                states.push(StateChange { frame: row.frame, side, from, to: State::Closed, reason: Reason::Crash });
+                restarts.push(format!(
+                    "The {} opened again with a new ISN at frame {} while the connection was still open: it \
+                     had restarted and forgotten it (a half-open connection, RFC 9293 §3.5.2).",
+                    if d == 0 { "client" } else { "server" },
+                    row.frame
+                ));
+            }
+            if seg.flags.syn && seg.ack.is_none() && me.ep.state() == State::Closed {
+                let _ = me.ep.connect(now);
+            }
+            let end = seg.seq + seg.payload.len() as u32;
+            let from = if me.sent_hi > seg.seq { me.sent_hi } else { seg.seq };
+            if !seg.payload.is_empty() && end > from && !me.closed {
+                let new = end.since(from).max(0) as usize;
+                let _ = me.ep.send(now, &vec![0; new.min(MAX_PAYLOAD)]);
+                me.sent_hi = end;
+            }
+            if seg.flags.fin && !me.closed {
+                let _ = me.ep.shutdown(now);
+                me.closed = true;
+            }
+            if seg.flags.rst {
+                // A RST the endpoint itself would send in answer (a closed port, an
+                // unacceptable ACK) changes nothing on its side; any other is an abort.
+                if me.owes_rst != Some(s.seq) {
+                    let _ = me.ep.abort(now);
+                }
+            }
+            me.owes_rst = None;
+        }
+        // The sender's own changes (its application's call) come before the segment,
+        // the receiver's after it.
+        drain(&mut sides, d, row.frame, &mut states);
+        if !row.lost && !is_deferred[k] {
+            sides[1 - d].ep.handle_segment(now, &seg);
+        }
+        drain(&mut sides, 1 - d, row.frame, &mut states);
+        drain(&mut sides, d, row.frame, &mut states);
+        // Segments that, by the evidence, reached their receiver only after this one
+        // was sent.
+        while let Some(&(_, j)) = next_deferred.next_if(|&&(after, _)| after == k) {
+            let dj = dir_of(&segs[j]);
+            sides[1 - dj].ep.handle_segment(now, &to_segment(&segs[j], ports_of(dj)));
+            drain(&mut sides, 1 - dj, row.frame, &mut states);
+            drain(&mut sides, dj, row.frame, &mut states);
+        }
+    }
+    notes.extend(restarts);
+    let last = [sides[0].ep.state(), sides[1].ep.state()];
+    Observed { states, initial, last, notes }
+}
+
+/// Record one side's state changes, and remember a RST it would send in answer.
+fn drain(sides: &mut [Observer; 2], i: usize, frame: u64, states: &mut Vec<StateChange>) {
+    let side = &mut sides[i];
+    while let Some(t) = side.ep.poll_transmit() {
+        if t.segment.flags.rst {
+            side.owes_rst = Some(t.segment.seq.0);
+        }
+    }
+    while let Some(note) = side.ep.poll_note() {
+        if let Note::State { from, to, reason } = note {
+            states.push(StateChange {
+                frame,
+                side: if i == 0 { Side::Client } else { Side::Server },
+                from,
+                to,
+                reason,
+            });
+        }
+    }
+}
+
+/// Segments that crossed the receiver's own segment in flight, as (deliver after
+/// index, segment index), sorted.
+///
+/// A capture shows each segment where it was taken, not when its receiver's TCP
+/// processed it. The receiver's next segment tells: every segment carries the
+/// sender's current RCV.NXT (RFC 9293 §3.10.7.4, "Send an acknowledgment"), so if
+/// that next segment does not acknowledge this one, it was sent before this one
+/// arrived (the FINs of a simultaneous close). Likewise a bare SYN from the receiver
+/// means it was opening actively when this segment reached it (the SYNs of a
+/// simultaneous open, RFC 9293 Fig. 7).
+fn deferrals(segs: &[RawSeg], rows: &[SegmentRow], dir_of: &dyn Fn(&RawSeg) -> usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    // Walking backwards, `next_from[d]` is the next segment sent by side d.
+    let mut next_from: [Option<usize>; 2] = [None; 2];
+    for j in (0..segs.len()).rev() {
+        let s = &segs[j];
+        let d = dir_of(s);
+        if s.seg_len() > 0 && !rows[j].lost {
+            if let Some(i) = next_from[1 - d] {
+                let r = &segs[i];
+                let bare_syn = r.flags.has(TcpFlags::SYN) && !r.flags.has(TcpFlags::ACK);
+                let end = SeqNum(s.seq) + s.seg_len();
+                // Its ACK stops inside this segment: it had not arrived yet. (An ACK
+                // elsewhere in sequence space says nothing about this segment.)
+                let ack = SeqNum(r.ack);
+                let not_acked =
+                    r.flags.has(TcpFlags::ACK) && !r.flags.has(TcpFlags::RST) && SeqNum(s.seq) <= ack && ack < end;
+                if bare_syn || not_acked {
+                    out.push((i, j));
+                }
+            }
+        }
+        next_from[d] = Some(j);
+    }
+    out.sort_unstable();
+    out
+}

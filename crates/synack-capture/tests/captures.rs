@@ -1,0 +1,321 @@
+//! Every committed real capture (made by scripts/make-captures.sh from Linux TCP in
+//! network namespaces), read as a user of `synack import` reads it: the segments with
+//! Wireshark's relative numbers, and the states each side passes through.
+
+#![allow(clippy::unwrap_used)]
+
+use synack_capture::{import, Capture, Connection};
+
+fn read(name: &str) -> Capture {
+    let path = format!("{}/tests/captures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    import(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn only(name: &str) -> Connection {
+    let mut c = read(name);
+    assert_eq!(c.connections.len(), 1, "{name}: one connection");
+    c.connections.remove(0)
+}
+
+/// Each segment as `DIR FLAGS SEQ ACK LEN`, with ` rtx` and ` lost` when so marked.
+fn segments(c: &Connection) -> Vec<String> {
+    c.segments
+        .iter()
+        .map(|s| {
+            let ack = s.ack_rel.map_or("-".to_string(), |a| a.to_string());
+            let mut line = format!("{} {} {} {ack} {}", s.dir.as_str(), s.flags.names().join(","), s.seq_rel, s.len);
+            if s.retransmission {
+                line.push_str(" rtx");
+            }
+            if s.lost {
+                line.push_str(" lost");
+            }
+            line
+        })
+        .collect()
+}
+
+/// The states one side passes through, starting with its state before the capture.
+fn path(c: &Connection, side: &str) -> Vec<String> {
+    let i = usize::from(side == "server");
+    let mut out = vec![c.initial[i].to_string()];
+    let side = if i == 0 { synack_core::Side::Client } else { synack_core::Side::Server };
+    out.extend(c.states.iter().filter(|s| s.side == side).map(|s| s.to.to_string()));
+    out
+}
+
+const HANDSHAKE: [&str; 3] = ["C>S SYN 0 - 0", "S>C SYN,ACK 0 1 0", "C>S ACK 1 1 0"];
+const ACTIVE_CLOSE_FW2: [&str; 6] = ["CLOSED", "SYN-SENT", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT"];
+const ACTIVE_CLOSE_3SEG: [&str; 5] = ["CLOSED", "SYN-SENT", "ESTABLISHED", "FIN-WAIT-1", "TIME-WAIT"];
+const PASSIVE_CLOSE: [&str; 6] = ["LISTEN", "SYN-RECEIVED", "ESTABLISHED", "CLOSE-WAIT", "LAST-ACK", "CLOSED"];
+
+#[test]
+fn three_way_handshake() {
+    let c = only("three-way-handshake.pcap");
+    assert_eq!(segments(&c), HANDSHAKE);
+    assert_eq!(path(&c, "client"), ["CLOSED", "SYN-SENT", "ESTABLISHED"]);
+    assert_eq!(path(&c, "server"), ["LISTEN", "SYN-RECEIVED", "ESTABLISHED"]);
+    assert_eq!(c.server.to_string(), "10.99.0.2:80");
+    assert!(c.client.to_string().starts_with("10.99.0.1:"));
+    // The raw numbers: the SYN,ACK acknowledges the client's ISN + 1 (RFC 9293 §3.4).
+    let (syn, synack) = (&c.segments[0], &c.segments[1]);
+    assert_eq!(synack.ack, Some(syn.seq.wrapping_add(1)));
+    assert_eq!(syn.ack, None);
+    // Linux's SYN options (tcp-facts.md): MSS 1460, SACK permitted, timestamps, window scale.
+    assert_eq!(syn.options.mss, Some(1460));
+    assert!(syn.options.sack_permitted && syn.options.timestamps.is_some() && syn.options.window_scale.is_some());
+    assert_eq!(c.bad_checksums, 0);
+}
+
+#[test]
+fn four_way_teardown() {
+    let c = only("four-way-teardown.pcap");
+    let mut want = HANDSHAKE.to_vec();
+    want.extend(["C>S FIN,ACK 1 1 0", "S>C ACK 1 2 0", "S>C FIN,ACK 1 2 0", "C>S ACK 2 2 0"]);
+    assert_eq!(segments(&c), want);
+    assert_eq!(path(&c, "client"), ACTIVE_CLOSE_FW2);
+    assert_eq!(path(&c, "server"), PASSIVE_CLOSE);
+    // The server's FIN came long after its ACK: its application closed late.
+    assert!(c.segments[5].t - c.segments[4].t > 0.2);
+}
+
+#[test]
+fn three_segment_teardown() {
+    let c = only("three-segment-teardown.pcap");
+    let mut want = HANDSHAKE.to_vec();
+    want.extend(["C>S FIN,ACK 1 1 0", "S>C FIN,ACK 1 2 0", "C>S ACK 2 2 0"]);
+    assert_eq!(segments(&c), want);
+    // A FIN that also acknowledges ours goes straight from FIN-WAIT-1 to TIME-WAIT.
+    assert_eq!(path(&c, "client"), ACTIVE_CLOSE_3SEG);
+    assert_eq!(path(&c, "server"), PASSIVE_CLOSE);
+    let tw = c.states.iter().find(|s| s.to.to_string() == "TIME-WAIT").unwrap();
+    assert_eq!(tw.from.to_string(), "FIN-WAIT-1");
+    assert_eq!(tw.frame, c.segments[4].frame);
+}
+
+const LIFECYCLE: [&str; 10] = [
+    "C>S SYN 0 - 0",
+    "S>C SYN,ACK 0 1 0",
+    "C>S ACK 1 1 0",
+    "C>S PSH,ACK 1 1 47",
+    "S>C ACK 1 48 0",
+    "S>C PSH,ACK 1 48 53",
+    "C>S ACK 48 54 0",
+    "C>S FIN,ACK 48 54 0",
+    "S>C FIN,ACK 54 49 0",
+    "C>S ACK 49 55 0",
+];
+
+#[test]
+fn full_lifecycle_in_every_encoding() {
+    // The same real packets as Ethernet pcap, pcapng (nanosecond EPBs and a final SPB),
+    // raw IP, BSD loopback, and a big-endian nanosecond pcap.
+    for name in [
+        "full-lifecycle.pcap",
+        "full-lifecycle.pcapng",
+        "full-lifecycle-raw.pcap",
+        "full-lifecycle-null.pcap",
+        "full-lifecycle-be-nanos.pcap",
+    ] {
+        let c = only(name);
+        assert_eq!(segments(&c), LIFECYCLE, "{name}");
+        assert_eq!(path(&c, "client"), ACTIVE_CLOSE_3SEG, "{name}");
+        assert_eq!(path(&c, "server"), PASSIVE_CLOSE, "{name}");
+        assert_eq!(c.bad_checksums, 0, "{name}");
+    }
+    let a = only("full-lifecycle.pcap");
+    let b = only("full-lifecycle-be-nanos.pcap");
+    let t = |c: &Connection| c.segments.iter().map(|s| (s.t * 1e6).round() as i64).collect::<Vec<_>>();
+    assert_eq!(t(&a), t(&b), "the same times in microseconds and nanoseconds");
+    assert_eq!(a.segments[0].t, 0.0);
+}
+
+#[test]
+fn linux_cooked_captures_v1_and_v2() {
+    for name in ["cooked-sll.pcap", "cooked-sll2.pcap"] {
+        let c = only(name);
+        assert_eq!(segments(&c), LIFECYCLE, "{name}");
+        assert_eq!(path(&c, "server"), PASSIVE_CLOSE, "{name}");
+    }
+}
+
+#[test]
+fn pcapng_with_two_interfaces() {
+    let cap = read("two-interfaces.pcapng");
+    assert_eq!(cap.connections.len(), 2);
+    assert_eq!(segments(&cap.connections[0]), ["C>S SYN 0 - 0", "S>C RST,ACK 1 1 0"]);
+    assert_eq!(segments(&cap.connections[1]), LIFECYCLE);
+}
+
+#[test]
+fn half_close() {
+    let c = only("half-close.pcap");
+    let s = segments(&c);
+    // The client's FIN after its request; the server goes on sending after it.
+    assert_eq!(s[5], "C>S FIN,ACK 48 1 0");
+    assert_eq!(
+        &s[6..],
+        [
+            "S>C PSH,ACK 1 49 26",
+            "C>S ACK 49 27 0",
+            "S>C PSH,ACK 27 49 40",
+            "C>S ACK 49 67 0",
+            "S>C FIN,ACK 67 49 0",
+            "C>S ACK 49 68 0"
+        ]
+    );
+    assert_eq!(path(&c, "client"), ACTIVE_CLOSE_FW2);
+    assert_eq!(path(&c, "server"), PASSIVE_CLOSE);
+    // Data arrived while the client was in FIN-WAIT-2.
+    let fw2 = c.states.iter().find(|s| s.to.to_string() == "FIN-WAIT-2").unwrap();
+    assert!(c.segments.iter().any(|s| s.frame > fw2.frame && s.dir.as_str() == "S>C" && s.len == 40));
+}
+
+#[test]
+fn connection_refused() {
+    let c = only("connection-refused.pcap");
+    // The RST's raw sequence number is 0; Wireshark's relative numbering shows 1.
+    assert_eq!(segments(&c), ["C>S SYN 0 - 0", "S>C RST,ACK 1 1 0"]);
+    assert_eq!(c.segments[1].seq, 0);
+    assert_eq!(path(&c, "client"), ["CLOSED", "SYN-SENT", "CLOSED"]);
+    assert_eq!(path(&c, "server"), ["CLOSED"]);
+    assert_eq!(c.server.port(), 81);
+}
+
+#[test]
+fn rst_abort() {
+    let c = only("rst-abort.pcap");
+    assert_eq!(segments(&c).last().unwrap(), "C>S RST,ACK 48 1 0");
+    assert_eq!(path(&c, "client"), ["CLOSED", "SYN-SENT", "ESTABLISHED", "CLOSED"]);
+    assert_eq!(path(&c, "server"), ["LISTEN", "SYN-RECEIVED", "ESTABLISHED", "CLOSED"]);
+    // No TIME-WAIT for anybody after an abort.
+    assert!(!c.states.iter().any(|s| s.to.to_string() == "TIME-WAIT"));
+}
+
+#[test]
+fn syn_lost_is_retransmitted_with_the_same_isn() {
+    let c = only("syn-lost.pcap");
+    let s = segments(&c);
+    assert_eq!(&s[..4], ["C>S SYN 0 - 0 lost", "C>S SYN 0 - 0 rtx", "S>C SYN,ACK 0 1 0", "C>S ACK 1 1 0"]);
+    assert_eq!(c.segments[0].seq, c.segments[1].seq);
+    let gap = c.segments[1].t - c.segments[0].t;
+    assert!((0.9..1.5).contains(&gap), "initial RTO about 1 s, got {gap}");
+    // The server moves only on the SYN that reached it.
+    let syn_rcvd = c.states.iter().find(|s| s.to.to_string() == "SYN-RECEIVED").unwrap();
+    assert_eq!(syn_rcvd.frame, c.segments[1].frame);
+    assert_eq!(path(&c, "server"), PASSIVE_CLOSE);
+}
+
+#[test]
+fn syn_ack_lost() {
+    let c = only("syn-ack-lost.pcap");
+    let s = segments(&c);
+    assert_eq!(&s[..4], ["C>S SYN 0 - 0", "S>C SYN,ACK 0 1 0 lost", "C>S SYN 0 - 0 rtx", "S>C SYN,ACK 0 1 0 rtx"]);
+    // The client stays in SYN-SENT until a SYN,ACK reaches it.
+    let est = c.states.iter().find(|s| s.side == synack_core::Side::Client && s.to.to_string() == "ESTABLISHED");
+    assert_eq!(est.unwrap().frame, c.segments[3].frame);
+    assert_eq!(path(&c, "client"), ACTIVE_CLOSE_FW2);
+    assert_eq!(path(&c, "server"), PASSIVE_CLOSE);
+}
+
+#[test]
+fn final_ack_lost_shows_why_time_wait_exists() {
+    let c = only("final-ack-lost.pcap");
+    let s = segments(&c);
+    assert_eq!(
+        &s[3..],
+        ["C>S FIN,ACK 1 1 0", "S>C FIN,ACK 1 2 0", "C>S ACK 2 2 0 lost", "S>C FIN,ACK 1 2 0 rtx", "C>S ACK 2 2 0"]
+    );
+    // The server stays in LAST-ACK until the repeated ACK from TIME-WAIT.
+    let closed = c.states.iter().find(|s| s.side == synack_core::Side::Server && s.to.to_string() == "CLOSED");
+    assert_eq!(closed.unwrap().frame, c.segments[7].frame);
+    assert_eq!(path(&c, "client"), ACTIVE_CLOSE_3SEG);
+}
+
+#[test]
+fn connect_timeout_doubles_its_retransmissions() {
+    let c = only("connect-timeout.pcap");
+    assert_eq!(segments(&c), ["C>S SYN 0 - 0 lost", "C>S SYN 0 - 0 rtx lost", "C>S SYN 0 - 0 rtx"]);
+    let gaps: Vec<f64> = c.segments.windows(2).map(|w| w[1].t - w[0].t).collect();
+    assert!((0.9..1.5).contains(&gaps[0]) && (1.8..2.6).contains(&gaps[1]), "{gaps:?}");
+    assert_eq!(path(&c, "client"), ["CLOSED", "SYN-SENT"]);
+    assert_eq!(path(&c, "server"), ["CLOSED"]);
+}
+
+#[test]
+fn simultaneous_open_passes_syn_received_on_both_sides() {
+    let c = only("simultaneous-open.pcap");
+    let s = segments(&c);
+    assert_eq!(&s[..4], ["C>S SYN 0 - 0", "S>C SYN 0 - 0", "C>S SYN,ACK 0 1 0", "S>C SYN,ACK 0 1 0"]);
+    let open = ["CLOSED", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED"];
+    assert_eq!(&path(&c, "client")[..4], open);
+    assert_eq!(&path(&c, "server")[..4], open);
+}
+
+#[test]
+fn simultaneous_close_passes_closing_on_both_sides() {
+    let c = only("simultaneous-close.pcap");
+    let s = segments(&c);
+    // Both FINs acknowledge only the handshake: each was sent before the other arrived.
+    assert_eq!(&s[3..], ["C>S FIN,ACK 1 1 0", "S>C FIN,ACK 1 1 0", "C>S ACK 2 2 0", "S>C ACK 2 2 0"]);
+    let close = ["ESTABLISHED", "FIN-WAIT-1", "CLOSING", "TIME-WAIT"];
+    assert_eq!(&path(&c, "client")[2..], close);
+    assert_eq!(&path(&c, "server")[2..], close);
+}
+
+#[test]
+fn ipv6() {
+    let c = only("ipv6-handshake.pcap");
+    assert_eq!(c.server.to_string(), "[fd99::2]:80");
+    assert_eq!(&segments(&c)[..3], HANDSHAKE);
+    assert_eq!(c.segments[0].options.mss, Some(1440), "IPv6 MSS");
+    assert_eq!(path(&c, "server"), PASSIVE_CLOSE);
+}
+
+#[test]
+fn checksum_offload_is_accepted_and_reported() {
+    let cap = read("checksum-offload.pcap");
+    let c = &cap.connections[0];
+    // Taken with TX checksum offload on: the checksums were never filled in.
+    assert!(c.bad_checksums >= 3, "{}", c.bad_checksums);
+    assert_eq!(c.segments.len(), 7);
+    assert_eq!(&segments(c)[..3], HANDSHAKE);
+    assert_eq!(path(c, "server"), PASSIVE_CLOSE);
+    let note = "segments carry a wrong TCP checksum, as captures taken on the sending host with checksum offload do";
+    assert!(c.notes.iter().any(|n| n.contains(note)), "{:?}", c.notes);
+    assert!(cap.notes.iter().any(|n| n.starts_with(&format!("{} segments carry", c.bad_checksums))), "{:?}", cap.notes);
+    // The same situation with offload off has none.
+    assert_eq!(only("three-segment-teardown.pcap").bad_checksums, 0);
+}
+
+#[test]
+fn half_open_client_restarts_and_the_challenge_ack_clears_the_stale_connection() {
+    let cap = read("half-open.pcap");
+    assert_eq!(cap.connections.len(), 2, "the stale connection, then the new one on the same ports");
+    let c = &cap.connections[0];
+    let s = segments(c);
+    assert_eq!(
+        &s[..5],
+        ["C>S SYN 0 - 0", "S>C SYN,ACK 0 1 0", "C>S ACK 1 1 0", "C>S PSH,ACK 1 1 47", "S>C ACK 1 48 0"]
+    );
+    // The restarted client's SYN (a new ISN, so not a retransmission), the server's
+    // challenge ACK (RFC 5961 §4) carrying the old numbers, and the client's RST with
+    // SEQ = that ACK's acknowledgment number (RFC 9293 §3.10.7.3).
+    assert_eq!(c.segments[5].flags.names(), ["SYN"]);
+    assert!(!c.segments[5].retransmission);
+    assert_ne!(c.segments[5].seq, c.segments[0].seq);
+    assert_eq!(s[6], "S>C ACK 1 48 0");
+    assert_eq!(s[7], "C>S RST 48 - 0");
+    assert_eq!(path(c, "client"), ["CLOSED", "SYN-SENT", "ESTABLISHED", "CLOSED", "SYN-SENT"]);
+    assert_eq!(path(c, "server"), ["LISTEN", "SYN-RECEIVED", "ESTABLISHED", "CLOSED"]);
+    let crash = c.states.iter().find(|s| s.reason.key() == "crash").unwrap();
+    assert_eq!(crash.frame, c.segments[5].frame);
+    assert!(c.notes.iter().any(|n| n.contains("a half-open connection")), "{:?}", c.notes);
+    // The new connection: the SYN again, answered by the listener.
+    let n = &cap.connections[1];
+    assert_eq!(n.client, c.client);
+    assert_eq!(&segments(n)[..3], HANDSHAKE);
+    assert_eq!(n.segments[0].seq, c.segments[5].seq);
+    assert_eq!(path(n, "server"), PASSIVE_CLOSE);
+}

@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""One side of a real Linux TCP connection, for scripts/make-captures.sh.
+
+Run inside a network namespace that the script made:
+    capture-peer.py server MODE PORT [START]
+    capture-peer.py client MODE HOST PORT [START] [LOCAL_PORT]
+MODE names the situation (see make-captures.sh). START is a shared wall-clock
+time (seconds since the epoch) at which both sides act together, for the
+simultaneous cases. Every wait is bounded, so a run always ends.
+"""
+
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+REQUEST = b"GET /index.html HTTP/1.1\r\nHost: synack.test\r\n\r\n"
+RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\nHello, synack\n"
+
+
+def family(host):
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def read_all(conn, limit=1 << 16):
+    """Read until the peer's FIN (bounded by the socket timeout)."""
+    data = b""
+    while len(data) < limit:
+        try:
+            chunk = conn.recv(4096)
+        except ConnectionResetError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def wait_until(start):
+    delay = start - time.time()
+    if 0 < delay < 10:
+        time.sleep(delay)
+
+
+def drain_tokens(host, peer_port=9999):
+    """Use up the token bucket of this side's tbf qdisc, so that the next segment
+    waits in the queue for a while: both sides' segments then cross in flight."""
+    u = socket.socket(family(host), socket.SOCK_DGRAM)
+    for _ in range(2):
+        u.sendto(b"x" * 1400, (host, peer_port))
+    u.close()
+
+
+def udp_sink(fam):
+    """Receive (and ignore) the other side's drain datagrams, so that no ICMP error
+    answers them."""
+    u = socket.socket(fam, socket.SOCK_DGRAM)
+    u.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", 9999))
+    return u
+
+
+def server(mode, port, start):
+    fam = socket.AF_INET6 if mode.endswith("-v6") else socket.AF_INET
+    any_addr = "::" if fam == socket.AF_INET6 else "0.0.0.0"
+    ls = socket.socket(fam, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((any_addr, port))
+    ls.listen(8)
+    ls.settimeout(20)
+    sink = udp_sink(fam) if mode.startswith("simultaneous") else None
+    conn, _ = ls.accept()
+    conn.settimeout(10)
+    if mode in ("handshake", "checksum-offload", "syn-lost", "syn-ack-lost", "handshake-v6"):
+        # Wait for the client's close, then close at once (three-segment teardown).
+        read_all(conn)
+        conn.close()
+    elif mode == "four-way":
+        read_all(conn)
+        # Longer than Linux's delayed ACK (about 40 ms): the FIN's ACK goes alone.
+        time.sleep(0.3)
+        conn.close()
+    elif mode in ("three-segment", "final-ack-lost"):
+        read_all(conn)
+        conn.close()
+    elif mode == "lifecycle":
+        req = b""
+        while not req.endswith(b"\r\n\r\n") and len(req) < 4096:
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            req += chunk
+        conn.sendall(RESPONSE)
+        read_all(conn)
+        conn.close()
+    elif mode == "half-close":
+        # The client has shut down its sending side; keep sending until we are done.
+        req = read_all(conn)
+        for part in (b"part one of the answer, ", b"part two, sent after the client's FIN\n"):
+            conn.sendall(part + str(len(req)).encode())
+            time.sleep(0.1)
+        conn.close()
+    elif mode == "abort":
+        read_all(conn)
+        conn.close()
+    elif mode == "simultaneous-close":
+        wait_until(start)
+        drain_tokens(conn.getpeername()[0])
+        conn.shutdown(socket.SHUT_WR)
+        read_all(conn)
+        conn.close()
+    elif mode == "half-open":
+        # The first connection ends with the client's RST; then the client is back.
+        read_all(conn)
+        conn.close()
+        conn, _ = ls.accept()
+        conn.settimeout(10)
+        read_all(conn)
+        conn.close()
+    ls.close()
+    if sink:
+        sink.close()
+
+
+def crash(host, port):
+    """Forget the connection as a crashed host does: destroy the socket (ss -K) while
+    an nftables rule in this namespace keeps the RST that Linux would send from
+    leaving, so the server is never told."""
+    rule = (
+        "table inet synack_crash {\n"
+        "    chain out {\n"
+        "        type filter hook output priority 0;\n"
+        "        tcp flags & rst == rst drop\n"
+        "    }\n"
+        "}\n"
+    )
+    subprocess.run(["nft", "-f", "-"], input=rule.encode(), check=True)
+    subprocess.run(["ss", "-K", "dst", host, "dport", "=", f":{port}"], check=False, capture_output=True)
+    subprocess.run(["nft", "delete", "table", "inet", "synack_crash"], check=True)
+
+
+def client(mode, host, port, start, local_port):
+    s = socket.socket(family(host), socket.SOCK_STREAM)
+    s.settimeout(20)
+    if local_port:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("", local_port))
+    sink = udp_sink(family(host)) if mode.startswith("simultaneous") else None
+    if mode == "simultaneous-open":
+        wait_until(start)
+        drain_tokens(host)
+    try:
+        s.connect((host, port))
+    except OSError as e:
+        # Refused or timed out: that is the situation being captured.
+        print(f"client: connect: {e}", file=sys.stderr)
+        return
+    if mode in ("handshake", "handshake-v6", "syn-lost", "syn-ack-lost", "four-way", "three-segment", "checksum-offload"):
+        time.sleep(0.2)
+        s.close()
+    elif mode == "final-ack-lost":
+        time.sleep(0.6)
+        s.close()
+        time.sleep(1.5)
+    elif mode == "lifecycle":
+        s.sendall(REQUEST)
+        data = b""
+        while len(data) < len(RESPONSE):
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        s.close()
+    elif mode == "half-close":
+        s.sendall(REQUEST)
+        s.shutdown(socket.SHUT_WR)
+        read_all(s)
+        s.close()
+    elif mode == "abort":
+        s.sendall(REQUEST)
+        time.sleep(0.1)
+        # SO_LINGER with a zero timeout: close() aborts with RST (RFC 9293 §3.10.5).
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        s.close()
+    elif mode == "simultaneous-open":
+        time.sleep(0.3)
+        s.close()
+    elif mode == "simultaneous-close":
+        wait_until(start)
+        drain_tokens(host)
+        s.shutdown(socket.SHUT_WR)
+        read_all(s)
+        s.close()
+    elif mode == "half-open":
+        s.sendall(REQUEST)
+        time.sleep(0.2)
+        crash(host, port)
+        # The rebooted host connects again from the same port, with a new ISN.
+        s2 = socket.socket(family(host), socket.SOCK_STREAM)
+        s2.settimeout(20)
+        s2.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s2.bind(("", local_port))
+        s2.connect((host, port))
+        time.sleep(0.2)
+        s2.close()
+        s.close()
+    if sink:
+        sink.close()
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) >= 3 and args[0] == "server":
+        server(args[1], int(args[2]), float(args[3]) if len(args) > 3 else 0.0)
+    elif len(args) >= 4 and args[0] == "client":
+        start = float(args[4]) if len(args) > 4 else 0.0
+        local_port = int(args[5]) if len(args) > 5 else 0
+        client(args[1], args[2], int(args[3]), start, local_port)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,317 @@
+#!/usr/bin/env bash
+# Makes the real captures that synack-capture's tests read: real Linux TCP between two
+# network namespaces that this script creates (joined by a veth pair), captured with
+# tcpdump, one small pcap per situation, in crates/synack-capture/tests/captures/.
+# No traffic leaves the two namespaces; they are deleted on exit.
+#
+# Usage (as root): scripts/make-captures.sh
+# It installs tcpdump, nftables, ethtool and tshark (for editcap and mergecap) from
+# Debian if they are missing. Segments are lost on purpose with nftables rules inside
+# the namespaces (this kernel has no netem), and the simultaneous cases hold segments
+# back in a token-bucket (tbf) queue so that both sides' segments cross in flight.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" != 0 ]; then
+    echo "make-captures.sh: run as root: it creates network namespaces" >&2
+    exit 2
+fi
+
+OUT=crates/synack-capture/tests/captures
+PEER="$PWD/scripts/capture-peer.py"
+C=synack-cap-client
+S=synack-cap-server
+C4=10.99.0.1
+S4=10.99.0.2
+C6=fd99::1
+S6=fd99::2
+TCPDUMP_PID=
+
+cleanup() {
+    if [ -n "$TCPDUMP_PID" ]; then
+        kill -INT "$TCPDUMP_PID" 2>/dev/null || true
+    fi
+    ip netns del "$C" 2>/dev/null || true
+    ip netns del "$S" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+missing=()
+command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
+command -v nft >/dev/null 2>&1 || missing+=(nftables)
+command -v ethtool >/dev/null 2>&1 || missing+=(ethtool)
+command -v mergecap >/dev/null 2>&1 || missing+=(tshark)
+if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+mkdir -p "$OUT"
+
+# Fresh namespaces for every capture, so that no TIME-WAIT or cached route of an
+# earlier run changes the next one. $1: "offload" keeps TX checksum offload on.
+setup() {
+    cleanup
+    ip netns add "$C"
+    ip netns add "$S"
+    ip link add sa-c netns "$C" type veth peer name sa-s netns "$S"
+    ip -n "$C" addr add "$C4/24" dev sa-c
+    ip -n "$S" addr add "$S4/24" dev sa-s
+    ip -n "$C" addr add "$C6/64" dev sa-c nodad
+    ip -n "$S" addr add "$S6/64" dev sa-s nodad
+    for ns in "$C" "$S"; do
+        ip -n "$ns" link set lo up
+    done
+    ip -n "$C" link set sa-c up
+    ip -n "$S" link set sa-s up
+    # Static neighbour entries: no ARP or neighbour discovery in the captures, and
+    # no first segment held back while an address is resolved.
+    local cmac smac
+    cmac=$(ip netns exec "$C" cat /sys/class/net/sa-c/address)
+    smac=$(ip netns exec "$S" cat /sys/class/net/sa-s/address)
+    ip -n "$C" neigh replace "$S4" lladdr "$smac" dev sa-c nud permanent
+    ip -n "$C" neigh replace "$S6" lladdr "$smac" dev sa-c nud permanent
+    ip -n "$S" neigh replace "$C4" lladdr "$cmac" dev sa-s nud permanent
+    ip -n "$S" neigh replace "$C6" lladdr "$cmac" dev sa-s nud permanent
+    if [ "${1:-}" != offload ]; then
+        # Without this, Linux hands segments to the veth with the checksum unfilled,
+        # and the capture shows wrong checksums.
+        ip netns exec "$C" ethtool -K sa-c tx off >/dev/null
+        ip netns exec "$S" ethtool -K sa-s tx off >/dev/null
+    fi
+    # Let both links come up before the first segment.
+    sleep 0.3
+}
+
+# start_capture NAME [tcpdump options...]: capture TCP on the client's side.
+start_capture() {
+    local name=$1
+    shift
+    local iface=sa-c
+    if [ "${1:-}" = any ]; then
+        iface=any
+        shift
+    fi
+    rm -f "$OUT/$name.pcap" /tmp/synack-cap.err
+    ip netns exec "$C" tcpdump -i "$iface" -U -w "$OUT/$name.pcap" "$@" tcp 2>/tmp/synack-cap.err &
+    TCPDUMP_PID=$!
+    for _ in $(seq 50); do
+        grep -q "listening on" /tmp/synack-cap.err 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "make-captures.sh: tcpdump did not start: $(cat /tmp/synack-cap.err)" >&2
+    exit 1
+}
+
+stop_capture() {
+    # Room for segments still held in a tbf queue, and for a last retransmission.
+    sleep 1
+    kill -INT "$TCPDUMP_PID" 2>/dev/null || true
+    wait "$TCPDUMP_PID" 2>/dev/null || true
+    TCPDUMP_PID=
+}
+
+server() { ip netns exec "$S" python3 "$PEER" server "$@" & }
+
+# Wait (at most 5 s) until the server's side of the connection is ESTABLISHED.
+wait_established() {
+    for _ in $(seq 50); do
+        [ -n "$(ip netns exec "$S" ss -Htn state established '( sport = :80 )')" ] && return 0
+        sleep 0.1
+    done
+    echo "make-captures.sh: the connection was not established" >&2
+    exit 1
+}
+client() { ip netns exec "$C" timeout 30 python3 "$PEER" client "$@"; }
+nft_in() { ip netns exec "$1" nft -f -; }
+
+# plain NAME SERVER_MODE CLIENT_MODE [setup option]: a connection with nothing in the way.
+plain() {
+    setup "${4:-}"
+    start_capture "$1"
+    server "$2" 80
+    sleep 0.3
+    client "$3" "$S4" 80
+    wait_servers
+    stop_capture
+}
+
+wait_servers() {
+    # Every background job but tcpdump: the server side(s).
+    for pid in $(jobs -p); do
+        [ "$pid" = "$TCPDUMP_PID" ] || wait "$pid" 2>/dev/null || true
+    done
+}
+
+echo "three-way-handshake (the first three segments only)"
+setup
+start_capture three-way-handshake -c 3
+server handshake 80
+sleep 0.3
+client handshake "$S4" 80
+wait_servers
+stop_capture
+
+echo "four-way-teardown, full-lifecycle, three-segment-teardown, half-close, rst-abort"
+plain four-way-teardown four-way four-way
+plain full-lifecycle lifecycle lifecycle
+# Linux acknowledges a FIN at once or after a short delay; the ACK rides on the
+# FIN only when the application closes first. Try a few times for that shape.
+for _ in 1 2 3 4 5 6 7 8; do
+    plain three-segment-teardown three-segment three-segment
+    tcpdump -nr "$OUT/three-segment-teardown.pcap" 2>/dev/null |
+        awk '/10.99.0.1.* > 10.99.0.2.80: Flags \[F\.\]/ { getline; if ($0 ~ /Flags \[F\.\]/) ok = 1 } END { exit !ok }' && break
+done
+plain half-close half-close half-close
+plain rst-abort abort abort
+
+echo "checksum-offload (offload left on: the capture carries unfilled checksums)"
+plain checksum-offload checksum-offload checksum-offload offload
+
+echo "ipv6"
+setup
+start_capture ipv6-handshake
+server handshake-v6 80
+sleep 0.3
+client handshake-v6 "$S6" 80
+wait_servers
+stop_capture
+
+echo "connection-refused"
+setup
+start_capture connection-refused
+client handshake "$S4" 81 || true
+stop_capture
+
+echo "syn-lost: the server's namespace drops the first SYN"
+setup
+start_capture syn-lost
+server syn-lost 80
+sleep 0.3
+nft_in "$S" <<'EOF'
+table inet synack {
+    chain input {
+        type filter hook input priority 0;
+        tcp dport 80 tcp flags & (syn | ack) == syn quota until 100 bytes drop
+    }
+}
+EOF
+client syn-lost "$S4" 80
+wait_servers
+stop_capture
+
+echo "syn-ack-lost: the client's namespace drops the first SYN,ACK"
+setup
+start_capture syn-ack-lost
+server syn-ack-lost 80
+sleep 0.3
+nft_in "$C" <<'EOF'
+table inet synack {
+    chain input {
+        type filter hook input priority 0;
+        tcp sport 80 tcp flags & (syn | ack) == syn | ack quota until 100 bytes drop
+    }
+}
+EOF
+client syn-ack-lost "$S4" 80
+wait_servers
+stop_capture
+
+echo "final-ack-lost: the server's namespace drops the client's last ACK"
+setup
+start_capture final-ack-lost
+server final-ack-lost 80
+sleep 0.3
+client final-ack-lost "$S4" 80 &
+wait_established
+# Added once the handshake is over: the next bare ACK from the client is its last one.
+nft_in "$S" <<'EOF'
+table inet synack {
+    chain input {
+        type filter hook input priority 0;
+        tcp dport 80 tcp flags == ack quota until 100 bytes drop
+    }
+}
+EOF
+wait_servers
+stop_capture
+
+echo "half-open: the client forgets the connection (its socket destroyed, its RST held back) and connects again"
+setup
+start_capture half-open
+server half-open 80
+sleep 0.3
+client half-open "$S4" 80 0 40123
+wait_servers
+stop_capture
+
+echo "connect-timeout: SYNs dropped, two retries, doubling timeouts"
+setup
+ip netns exec "$C" sysctl -qw net.ipv4.tcp_syn_retries=2
+if [ -e /proc/sys/net/ipv4/tcp_syn_linear_timeouts ]; then
+    # Linux 6.x retries the first SYNs at a fixed 1 s; the RFC 6298 doubling is wanted here.
+    ip netns exec "$C" sysctl -qw net.ipv4.tcp_syn_linear_timeouts=0
+fi
+start_capture connect-timeout
+nft_in "$S" <<'EOF'
+table inet synack {
+    chain input {
+        type filter hook input priority 0;
+        tcp dport 80 drop
+    }
+}
+EOF
+client handshake "$S4" 80 || true
+stop_capture
+
+# The simultaneous cases: a tbf queue on both veths holds each side's segments for
+# about a tenth of a second, so the two SYNs (or FINs) are both sent before either
+# arrives, as in RFC 9293 Figures 7 and 13.
+slow_links() {
+    ip netns exec "$C" tc qdisc add dev sa-c root tbf rate 80kbit burst 1600 latency 2s
+    ip netns exec "$S" tc qdisc add dev sa-s root tbf rate 80kbit burst 1600 latency 2s
+}
+
+echo "simultaneous-open"
+setup
+slow_links
+start_capture simultaneous-open
+start=$(python3 -c 'import time; print(time.time() + 1.0)')
+ip netns exec "$S" timeout 30 python3 "$PEER" client simultaneous-open "$C4" 5001 "$start" 5002 &
+client simultaneous-open "$S4" 5002 "$start" 5001
+wait_servers
+stop_capture
+
+echo "simultaneous-close"
+setup
+slow_links
+start_capture simultaneous-close
+start=$(python3 -c 'import time; print(time.time() + 1.5)')
+server simultaneous-close 80 "$start"
+sleep 0.3
+client simultaneous-close "$S4" 80 "$start"
+wait_servers
+stop_capture
+
+echo "cooked captures: tcpdump -i any (Linux cooked v2, and v1 with -y LINUX_SLL)"
+setup
+start_capture cooked-sll2 any
+server lifecycle 80
+sleep 0.3
+client lifecycle "$S4" 80
+wait_servers
+stop_capture
+setup
+start_capture cooked-sll any -y LINUX_SLL
+server lifecycle 80
+sleep 0.3
+client lifecycle "$S4" 80
+wait_servers
+stop_capture
+
+echo "other encodings of the real packets: pcapng, raw IP, BSD loopback, big-endian nanoseconds"
+python3 scripts/pcap-convert.py "$OUT"
+mergecap -F pcapng -w "$OUT/two-interfaces.pcapng" "$OUT/connection-refused.pcap" "$OUT/cooked-sll2.pcap"
+
+echo "made:"
+ls -l "$OUT"
