@@ -50,6 +50,14 @@ const ACTIVE_CLOSE_FW2: [&str; 6] = ["CLOSED", "SYN-SENT", "ESTABLISHED", "FIN-W
 const ACTIVE_CLOSE_3SEG: [&str; 5] = ["CLOSED", "SYN-SENT", "ESTABLISHED", "FIN-WAIT-1", "TIME-WAIT"];
 const PASSIVE_CLOSE: [&str; 6] = ["LISTEN", "SYN-RECEIVED", "ESTABLISHED", "CLOSE-WAIT", "LAST-ACK", "CLOSED"];
 
+/// Whether Linux's ACK of the client's FIN rode on the server's FIN is a race with
+/// the server application's close, so a capture made again may show either teardown;
+/// where the teardown is not the point, either path is right.
+fn active_close(c: &Connection) -> bool {
+    let p = path(c, "client");
+    p == ACTIVE_CLOSE_FW2 || p == ACTIVE_CLOSE_3SEG
+}
+
 #[test]
 fn three_way_handshake() {
     let c = only("three-way-handshake.pcap");
@@ -215,7 +223,7 @@ fn syn_ack_lost() {
     // The client stays in SYN-SENT until a SYN,ACK reaches it.
     let est = c.states.iter().find(|s| s.side == synack_core::Side::Client && s.to.to_string() == "ESTABLISHED");
     assert_eq!(est.unwrap().frame, c.segments[3].frame);
-    assert_eq!(path(&c, "client"), ACTIVE_CLOSE_FW2);
+    assert!(active_close(&c), "{:?}", path(&c, "client"));
     assert_eq!(path(&c, "server"), PASSIVE_CLOSE);
 }
 
@@ -246,8 +254,12 @@ fn connect_timeout_doubles_its_retransmissions() {
 #[test]
 fn simultaneous_open_passes_syn_received_on_both_sides() {
     let c = only("simultaneous-open.pcap");
-    let s = segments(&c);
+    let mut s = segments(&c);
+    // Both bare SYNs first, then both SYN,ACKs (in whichever order they passed).
+    s[..2].sort();
+    s[2..4].sort();
     assert_eq!(&s[..4], ["C>S SYN 0 - 0", "S>C SYN 0 - 0", "C>S SYN,ACK 0 1 0", "S>C SYN,ACK 0 1 0"]);
+    assert!(c.segments[..4].iter().all(|s| !s.retransmission && !s.lost));
     let open = ["CLOSED", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED"];
     assert_eq!(&path(&c, "client")[..4], open);
     assert_eq!(&path(&c, "server")[..4], open);
@@ -279,7 +291,7 @@ fn checksum_offload_is_accepted_and_reported() {
     let c = &cap.connections[0];
     // Taken with TX checksum offload on: the checksums were never filled in.
     assert!(c.bad_checksums >= 3, "{}", c.bad_checksums);
-    assert_eq!(c.segments.len(), 7);
+    assert!(active_close(c), "{:?}", path(c, "client"));
     assert_eq!(&segments(c)[..3], HANDSHAKE);
     assert_eq!(path(c, "server"), PASSIVE_CLOSE);
     let note = "segments carry a wrong TCP checksum, as captures taken on the sending host with checksum offload do";
