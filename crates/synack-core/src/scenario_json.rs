@@ -120,6 +120,11 @@ impl<'a> Obj<'a> {
             }
         }
     }
+
+    /// A required string naming one of `names`.
+    fn required_choice<T: Copy>(&self, field: &str, names: &[(&str, T)]) -> R<T> {
+        self.choice(field, names)?.ok_or_else(|| ScenarioError(format!("{} is required", self.path(field))))
+    }
 }
 
 /// Reads each item of an array with `read`, naming it `path[i]`.
@@ -301,10 +306,9 @@ fn injection(v: &Value, path: &str) -> R<Inject> {
         Value::Array(items) => list(items, &o.path("flags"), |f, path| string(f, path).map(str::to_string))?,
         v => return err(format!("{path}.flags must be an array such as [\"SYN\"], not {}", v.kind())),
     };
-    o.required("from")?;
     Ok(Inject {
         at_us: uint(o.required("at_us")?, &o.path("at_us"), u64::MAX)?,
-        from: o.choice("from", &SIDES)?.unwrap_or(Side::Client),
+        from: o.required_choice("from", &SIDES)?,
         flags,
         seq: seq(o.required("seq")?, &o.path("seq"))?,
         ack: o.get("ack").map(|v| seq(v, &o.path("ack"))).transpose()?,
@@ -336,8 +340,6 @@ fn seq(v: &Value, path: &str) -> R<SeqSpec> {
 
 fn step(v: &Value, path: &str) -> R<Step> {
     let o = Obj::new(v, path, &["side", "when", "delay_us", "do", "bytes", "text"])?;
-    o.required("side")?;
-    o.required("do")?;
     let kinds = [
         ("listen", ActionKind::Listen),
         ("connect", ActionKind::Connect),
@@ -348,10 +350,10 @@ fn step(v: &Value, path: &str) -> R<Step> {
         ("crash", ActionKind::Crash),
     ];
     Ok(Step {
-        side: o.choice("side", &SIDES)?.unwrap_or(Side::Client),
+        side: o.required_choice("side", &SIDES)?,
         when: when(o.get("when"), &o.path("when"))?,
         delay_us: o.uint("delay_us", u64::MAX)?.unwrap_or(0),
-        action: o.choice("do", &kinds)?.unwrap_or(ActionKind::Connect),
+        action: o.required_choice("do", &kinds)?,
         bytes: o.uint("bytes", u32::MAX.into())?.map(|n| n as u32),
         text: o.string("text")?.map(str::to_string),
     })

@@ -54,6 +54,11 @@ impl Json {
         self
     }
 
+    fn raw(&mut self, s: &str) -> &mut Json {
+        self.0.push_str(s);
+        self
+    }
+
     fn string(&mut self, s: &str) {
         synack_core::json::write_string(&mut self.0, s);
     }
@@ -265,13 +270,6 @@ fn write_segment(j: &mut Json, s: &Segment) {
         j.str("text", t);
     }
     j.close();
-}
-
-impl Json {
-    fn raw(&mut self, s: &str) -> &mut Json {
-        self.0.push_str(s);
-        self
-    }
 }
 
 #[cfg(test)]
