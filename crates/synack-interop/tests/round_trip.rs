@@ -22,7 +22,9 @@ const RUNS: [&str; 5] = [
 fn imported_interop_captures_show_the_states_the_engine_went_through() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/captures");
     for name in RUNS {
-        check(&dir, name);
+        if let Err(e) = check(&dir, name) {
+            panic!("{e}");
+        }
     }
 }
 
@@ -38,43 +40,45 @@ fn fresh_interop_captures_round_trip_too() {
     let mut names: Vec<String> =
         entries.filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".pcap").map(str::to_string)).collect();
     names.sort();
-    let failed: Vec<String> = names
-        .iter()
-        .filter_map(|name| std::panic::catch_unwind(|| check(&dir, name)).err().map(|_| name.clone()))
-        .collect();
+    let failed: Vec<&str> = names.iter().filter(|name| check(&dir, name).is_err()).map(String::as_str).collect();
     // A known gap, left for the importer to close: after 200 kB each way, its
     // observer endpoints lose the close (the client stays in FIN-WAIT-1, the
     // server never sees the client's FIN). Listed here so that the test fails
     // both on a new gap and once this one is fixed.
-    let known: Vec<String> =
-        ["linux-bulk"].iter().filter(|n| names.iter().any(|x| x == *n)).map(|n| n.to_string()).collect();
-    assert_eq!(failed, known, "fresh captures that did not round-trip (left) against the known gaps (right)");
+    let known: Vec<&str> = ["linux-bulk"].into_iter().filter(|n| names.iter().any(|x| x == n)).collect();
+    let reasons: Vec<String> = failed.iter().filter_map(|n| check(&dir, n).err()).collect();
+    assert_eq!(failed, known, "fresh captures that did not round-trip:\n{}", reasons.join("\n"));
     eprintln!("{} fresh interop captures round-tripped", names.len());
 }
 
-fn check(dir: &Path, name: &str) {
-    {
-        let (_, expected) = capture::load(dir, name).unwrap();
-        let bytes = std::fs::read(dir.join(format!("{name}.pcap"))).unwrap();
-        let imported = synack_capture::import(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(imported.connections.len(), 1, "{name}: one connection");
-        let conn = &imported.connections[0];
-        // Which side of the imported connection is the engine: by its address.
-        let engine_ip = expected.engine_addr.split(':').next().unwrap();
-        let side = if conn.client.ip().to_string() == engine_ip {
-            synack_core::Side::Client
-        } else {
-            assert_eq!(conn.server.ip().to_string(), engine_ip, "{name}: the engine is one of the two ends");
-            synack_core::Side::Server
-        };
-        let mut seen: Vec<State> = vec![conn.initial[side.index()]];
-        seen.extend(conn.states.iter().filter(|c| c.side == side).map(|c| c.to));
-        let mut want = expected.state_path();
-        // A passive open sends nothing, so no capture can show CLOSED -> LISTEN:
-        // the importer starts a listener in LISTEN.
-        if want.starts_with(&[State::Closed, State::Listen]) {
-            want.remove(0);
-        }
-        assert_eq!(seen, want, "{name}: the importer's states for the engine ({side})");
+/// Imports run `name` and compares the engine's states with what it recorded.
+fn check(dir: &Path, name: &str) -> Result<(), String> {
+    let (_, expected) = capture::load(dir, name)?;
+    let bytes = std::fs::read(dir.join(format!("{name}.pcap"))).map_err(|e| format!("{name}: {e}"))?;
+    let imported = synack_capture::import(&bytes).map_err(|e| format!("{name}: {e}"))?;
+    let [conn] = imported.connections.as_slice() else {
+        return Err(format!("{name}: {} connections, not one", imported.connections.len()));
+    };
+    // Which side of the imported connection is the engine: by its address.
+    let engine_ip = expected.engine_addr.split(':').next().unwrap_or_default();
+    let side = if conn.client.ip().to_string() == engine_ip {
+        synack_core::Side::Client
+    } else if conn.server.ip().to_string() == engine_ip {
+        synack_core::Side::Server
+    } else {
+        return Err(format!("{name}: the engine {engine_ip} is neither {} nor {}", conn.client, conn.server));
+    };
+    let mut seen: Vec<State> = vec![conn.initial[side.index()]];
+    seen.extend(conn.states.iter().filter(|c| c.side == side).map(|c| c.to));
+    let mut want = expected.state_path();
+    // A passive open sends nothing, so no capture can show CLOSED -> LISTEN:
+    // the importer starts a listener in LISTEN.
+    if want.starts_with(&[State::Closed, State::Listen]) {
+        want.remove(0);
+    }
+    if seen == want {
+        Ok(())
+    } else {
+        Err(format!("{name}: the importer's states for the engine ({side}) are {seen:?}, the engine's {want:?}"))
     }
 }
