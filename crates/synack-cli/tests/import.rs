@@ -3,25 +3,15 @@
 #![allow(clippy::unwrap_used)]
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 fn capture(name: &str) -> String {
     format!("{}/../synack-capture/tests/captures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-fn synack(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_synack")).args(args).output().expect("synack runs")
-}
+mod common;
 
-/// Bad input: exit status 2 and exactly one line on stderr, which says `expected`.
-fn refuses(args: &[&str], expected: &str) {
-    let o = synack(args);
-    let err = String::from_utf8(o.stderr.clone()).unwrap();
-    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
-    assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
-    assert!(err.contains(expected), "{args:?}: {err}");
-    assert!(o.stdout.is_empty());
-}
+use common::{refuses, synack};
 
 #[test]
 fn text_shows_the_ladder_with_relative_numbers_and_both_states() {
