@@ -186,7 +186,7 @@ fn build(run: &RunArgs) -> Result<Scenario, String> {
 }
 
 /// Scenario files are small; anything past this is not one.
-const MAX_SCENARIO_FILE: u64 = 4 << 20;
+const MAX_SCENARIO_FILE: u64 = synack_core::json::MAX_INPUT as u64;
 
 fn read_scenario(path: &str) -> Result<Scenario, String> {
     use std::io::Read;
