@@ -11,17 +11,26 @@ need_wasm_target
 need_wasm_bindgen
 need_npm_packages
 
-step "building the wasm engine"
-cargo build --profile wasm --locked --target wasm32-unknown-unknown -p synack-wasm
-
 rm -rf dist
 cp -r www dist
-wasm-bindgen --target web --no-typescript --out-dir dist/synack/pkg \
-    target/wasm32-unknown-unknown/wasm/synack_wasm.wasm
 
-step "optimising the wasm (npm binaryen's wasm-opt; never Debian's)"
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
-    dist/synack/pkg/synack_wasm_bg.wasm -o dist/synack/pkg/synack_wasm_bg.wasm
+# Two builds of the engine: pkg/ is the element's and reads catalogue ids only;
+# pkg-full/ also reads scenario objects, and only a page that asks for them
+# fetches it (www/synack/engine.js). wasm-opt is the npm binaryen's, never
+# Debian's (../shared/TOOLCHAIN.md).
+wasm_build() { # out-dir, cargo feature flags...
+    local out=$1
+    shift
+    cargo build --profile wasm --locked --target wasm32-unknown-unknown -p synack-wasm "$@"
+    wasm-bindgen --target web --no-typescript --out-dir "$out" \
+        target/wasm32-unknown-unknown/wasm/synack_wasm.wasm
+    node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+        "$out/synack_wasm_bg.wasm" -o "$out/synack_wasm_bg.wasm"
+}
+step "building the element's wasm engine (catalogue ids only)"
+wasm_build dist/synack/pkg --no-default-features
+step "building the full wasm engine (scenario objects too)"
+wasm_build dist/synack/pkg-full
 
 # ---- blog helper's block (issue 4): split bundle, lazy chunks, one-file embed ----
 step "bundling the element: synack.js plus lazily loaded chunks"
@@ -46,7 +55,7 @@ node_modules/.bin/esbuild dist/synack/synack-embed.js --bundle --format=esm --mi
     --outfile=dist/synack-embed.js
 rm dist/synack/pkg/synack_wasm_bg.wasm.gz
 
-find dist/synack -name '*.js' -delete
+find dist/synack -name '*.js' -not -path 'dist/synack/pkg-full/*' -delete
 find dist/synack -type d -empty -delete
 cp "$bundle"/*.js dist/synack/
 rm -rf "$bundle"

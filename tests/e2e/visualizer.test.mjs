@@ -492,6 +492,80 @@ describe("the element", () => {
   });
 });
 
+describe("scripting the engine", () => {
+  test("scenario objects run in the full engine, which only a page that asks for it fetches", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/blank.html");
+    const fetched = [];
+    page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+    try {
+      const result = await page.evaluate(async () => {
+        const { loadEngine, runScenario } = await import("/synack/synack.js");
+        const scenario = {
+          id: "lost-request",
+          seed: 7,
+          client: { isn: 1000 },
+          server: { isn: 5000 },
+          network: { faults: { drop: [1] } },
+          actions: [
+            { side: "server", do: "listen" },
+            { side: "client", do: "connect" },
+          ],
+        };
+        const message = (f) => {
+          try {
+            f();
+            return null;
+          } catch (err) {
+            return err.message;
+          }
+        };
+        await loadEngine();
+        const lean = message(() => runScenario({ scenario }));
+        const ids = runScenario({ scenario: "three-way-handshake" }).events.length > 0;
+        await loadEngine({ objects: true });
+        const trace = runScenario({ scenario });
+        const sends = trace.events.filter((e) => e.kind === "send").map((e) => ({
+          dir: e.dir,
+          flags: e.segment.flags.join(","),
+          seq: e.segment.seq,
+          again: e.retransmission,
+        }));
+        const bad = message(() => runScenario({ scenario: { ...scenario, netwrok: {} } }));
+        return { lean, ids, sends: sends.slice(0, 3), bad };
+      });
+      assert.match(result.lean, /scenario objects need the full engine: await loadEngine\(\{ objects: true \}\) first/);
+      assert.ok(result.ids, "catalogue ids still run in the element's module");
+      // Segment 1, the first SYN, is lost: the client sends it again with the
+      // same ISN (RFC 9293 §3.8.1), and the server answers the second one.
+      assert.deepEqual(result.sends, [
+        { dir: "c2s", flags: "SYN", seq: 1000, again: false },
+        { dir: "c2s", flags: "SYN", seq: 1000, again: true },
+        { dir: "s2c", flags: "SYN,ACK", seq: 5000, again: false },
+      ]);
+      assert.match(result.bad, /unknown field `netwrok` at the top level/);
+      assert.ok(fetched.includes("/synack/pkg-full/synack_wasm_bg.wasm"), "the full engine was fetched on request");
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+
+  test("a page with elements only never fetches the full engine", { timeout: TIMEOUT }, async () => {
+    const page = await newPage(browser);
+    const fetched = [];
+    page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+    page.path = "test-pages/two.html";
+    try {
+      await page.goto(new URL(page.path, site.url).href, { waitUntil: "load" });
+      assert.deepEqual(await whenReady(page), [true, true]);
+      assert.ok(fetched.includes("/synack/pkg/synack_wasm_bg.wasm"));
+      assert.deepEqual(fetched.filter((p) => p.includes("pkg-full")), []);
+    } finally {
+      await done(page);
+    }
+  });
+});
+
 test("no console errors on any page", () => {
   assert.deepEqual(allErrors, []);
 });

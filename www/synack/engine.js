@@ -1,8 +1,16 @@
 // The wasm engine, loaded once per page however many elements use it.
+//
+// Two builds of crates/synack-wasm ship side by side. pkg/ is the element's:
+// it runs catalogue ids and reads no scenario objects, which keeps what every
+// reader downloads small. pkg-full/ also reads scenario objects
+// (docs/scenario-format.md) and is fetched only by a page that asks for it with
+// loadEngine({ objects: true }).
 import init, { Simulation, catalogue as wasmCatalogue } from "./pkg/synack_wasm.js";
 
 let loading = null;
 let inlined = null;
+let fullLoading = null;
+let Full = null;
 
 /**
  * The one-file build (embed.js) hands over the wasm's bytes (or a promise of
@@ -13,15 +21,37 @@ export function useWasmBytes(bytes) {
   inlined = bytes;
 }
 
-/** Resolves when the engine is ready; every element shares the one module. */
-export function loadEngine() {
+/**
+ * Resolves when the engine is ready; every element shares the one module.
+ * With { objects: true } it also loads the build that reads scenario objects.
+ */
+export function loadEngine({ objects = false } = {}) {
   loading ??= init({ module_or_path: inlined ?? new URL("./pkg/synack_wasm_bg.wasm", import.meta.url) });
-  return loading;
+  if (!objects) return loading;
+  fullLoading ??= loadFull().catch((err) => {
+    fullLoading = null;
+    throw err;
+  });
+  return Promise.all([loading, fullLoading]).then(() => undefined);
+}
+
+async function loadFull() {
+  if (inlined) {
+    throw new Error("the one-file synack-embed.js runs catalogue ids only; load synack/synack.js to pass scenario objects");
+  }
+  // A URL computed at run time, so that the bundler leaves this module out of
+  // synack.js: it is fetched as it is, from beside the element's module.
+  const url = new URL("./pkg-full/synack_wasm.js", import.meta.url).href;
+  const glue = await import(url);
+  await glue.default({ module_or_path: new URL("./pkg-full/synack_wasm_bg.wasm", import.meta.url) });
+  Full = glue.Simulation;
 }
 
 /** Runs a scenario; throws an Error carrying the engine's message on bad input. */
 export function runScenario(options) {
-  const sim = new Simulation(options);
+  const scenario = options?.scenario;
+  const object = scenario !== null && typeof scenario === "object";
+  const sim = new (object && Full ? Full : Simulation)(options);
   try {
     return sim.trace();
   } finally {
@@ -29,7 +59,7 @@ export function runScenario(options) {
   }
 }
 
-/** [{ id, title, summary, figure?, compare }] */
+/** [{ id, figure?, compare }] */
 export function catalogue() {
   return wasmCatalogue();
 }

@@ -15,12 +15,26 @@
 //! text that `JSON.parse` turns into plain objects, and a scenario object is read
 //! by synack-core's own small JSON reader. That keeps the module a reader
 //! downloads small (see BENCHMARKS.md).
+//!
+//! The site ships two builds of this crate. The element's module is built
+//! without the `objects` feature: it runs catalogue ids only, and leaves out the
+//! JSON reader, a quarter of the module. A page that passes scenario objects
+//! loads the full build as well, on demand (`loadEngine({ objects: true })` in
+//! www/synack/engine.js).
 
 #![forbid(unsafe_code)]
 
 mod json;
 
-use js_sys::{Array, Object, Reflect, JSON};
+/// A small free-list allocator that coalesces freed neighbours: the engine's
+/// allocations are a few thousand small vectors per run, and dlmalloc's speed
+/// buys nothing here but costs 3 KB of every reader's download.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
+
+use js_sys::{Array, Object, Reflect};
 use synack_core::{catalogue, sim, Handshake, Scenario, Trace, UnexpectedAnswer};
 use wasm_bindgen::prelude::*;
 
@@ -161,13 +175,7 @@ fn scenario_from(options: &JsValue) -> Result<Scenario, JsError> {
     let mut sc = if let Some(id) = source.as_string() {
         catalogue::untitled(&id).ok_or_else(|| error(format!("unknown scenario \"{id}\"; known: {}", known_ids())))?
     } else if source.is_object() && !Array::is_array(&source) {
-        // A scenario object (docs/scenario-format.md), read by the same code as a
-        // scenario file on the command line.
-        let text = JSON::stringify(&source)
-            .ok()
-            .and_then(|s| s.as_string())
-            .ok_or_else(|| error("the scenario object cannot be turned into JSON".into()))?;
-        Scenario::from_json(&text).map_err(|e| error(format!("invalid scenario: {e}")))?
+        scenario_object(&source)?
     } else {
         return Err(error(
             "scenario must be a catalogue id such as \"three-way-handshake\" or a scenario object".into(),
@@ -211,6 +219,28 @@ fn scenario_from(options: &JsValue) -> Result<Scenario, JsError> {
     Ok(sc)
 }
 
+/// A scenario object (docs/scenario-format.md), read by the same code as a
+/// scenario file on the command line.
+#[cfg(feature = "objects")]
+fn scenario_object(source: &JsValue) -> Result<Scenario, JsError> {
+    let text = js_sys::JSON::stringify(source)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| error("the scenario object cannot be turned into JSON".into()))?;
+    Scenario::from_json(&text).map_err(|e| error(format!("invalid scenario: {e}")))
+}
+
+/// The lean module reads no scenario objects: the JSON reader is a quarter of
+/// the module, and the element only ever passes catalogue ids.
+#[cfg(not(feature = "objects"))]
+fn scenario_object(_: &JsValue) -> Result<Scenario, JsError> {
+    Err(error(OBJECTS_ELSEWHERE.into()))
+}
+
+#[cfg(not(feature = "objects"))]
+const OBJECTS_ELSEWHERE: &str =
+    "this build reads catalogue ids only; scenario objects need the full engine: await loadEngine({ objects: true }) first";
+
 fn no_scenario() -> JsError {
     error("no scenario: give a catalogue id such as \"three-way-handshake\"".into())
 }
@@ -242,7 +272,7 @@ fn set(o: &Object, key: &str, value: &JsValue) -> Result<(), JsError> {
 
 /// JSON text from [`json`] into plain JS objects.
 fn parse(text: &str) -> Result<JsValue, JsError> {
-    JSON::parse(text).map_err(|_| error("the engine wrote JSON that does not parse".into()))
+    js_sys::JSON::parse(text).map_err(|_| error("the engine wrote JSON that does not parse".into()))
 }
 
 /// Every error reaches JS as an `Error` carrying the engine's message.
