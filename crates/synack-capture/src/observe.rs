@@ -284,5 +284,43 @@ fn deferrals(segs: &[RawSeg], rows: &[SegmentRow], dir_of: &dyn Fn(&RawSeg) -> u
         next_from[d] = Some(j);
     }
     out.sort_unstable();
+    keep_order(segs, rows, dir_of, out)
+}
+
+/// Defers, with each deferred segment, every later segment of the same sender that
+/// precedes the receiver's segment it waits for, and returns the whole list sorted.
+///
+/// One path delivers in order: what a sender sent after a segment that had not yet
+/// arrived when the receiver's segment was sent had not arrived either. Handing
+/// those later segments over first would also lose them: the engine keeps no
+/// out-of-order queue (a segment beyond RCV.NXT is dropped, RFC 9293 §3.10.7.4), so
+/// in a bulk transfer, where every ACK crosses data still in flight, the receiver's
+/// RCV.NXT would stop at the first deferred segment, and its peer's FIN would never
+/// be taken.
+fn keep_order(
+    segs: &[RawSeg],
+    rows: &[SegmentRow],
+    dir_of: &dyn Fn(&RawSeg) -> usize,
+    deferred: Vec<(usize, usize)>,
+) -> Vec<(usize, usize)> {
+    let mut after: Vec<Option<usize>> = vec![None; segs.len()];
+    for &(i, j) in &deferred {
+        after[j] = Some(i);
+    }
+    // `waiting[d]`: side d's segments are held back until after this index.
+    let mut waiting: [Option<usize>; 2] = [None; 2];
+    for j in 0..segs.len() {
+        let d = dir_of(&segs[j]);
+        if rows[j].lost {
+            continue;
+        }
+        match (after[j], waiting[d]) {
+            (Some(i), _) => waiting[d] = Some(i),
+            (None, Some(i)) if j < i => after[j] = Some(i),
+            _ => waiting[d] = None,
+        }
+    }
+    let mut out: Vec<(usize, usize)> = after.iter().enumerate().filter_map(|(j, i)| Some(((*i)?, j))).collect();
+    out.sort_unstable();
     out
 }

@@ -137,6 +137,42 @@ fn sack_blocks_and_a_data_retransmission() {
 }
 
 #[test]
+fn acks_crossing_a_burst_of_data_do_not_lose_the_close() {
+    // A bulk transfer seen from the client's side: three segments leave back to back,
+    // and the server's ACK of the first was sent before the second reached it (it
+    // acknowledges 1101, inside the second). The second, and the third behind it on
+    // the same path, arrive only after that ACK; the FIN after them must still be
+    // taken. Delivering the third before the second left the server's RCV.NXT at 1201
+    // for good, and its observer never saw the client's FIN (the linux-bulk round trip).
+    let mut segs = handshake();
+    segs.push(tcp(40000, 80, 1001, 5001, ACK).data(&[b'a'; 100]));
+    segs.push(tcp(40000, 80, 1101, 5001, ACK).data(&[b'b'; 100]));
+    segs.push(tcp(40000, 80, 1201, 5001, ACK | PSH).data(&[b'c'; 100]));
+    segs.push(tcp(40000, 80, 5001, 1101, ACK).back());
+    segs.push(tcp(40000, 80, 5001, 1301, ACK).back());
+    segs.push(tcp(40000, 80, 1301, 5001, ACK | FIN));
+    segs.push(tcp(40000, 80, 5001, 1302, ACK | FIN).back());
+    segs.push(tcp(40000, 80, 1302, 5002, ACK));
+    let cap = import(&eth_pcap(&segs)).unwrap();
+    let c = &cap.connections[0];
+    assert!(c.segments.iter().all(|s| !s.retransmission && !s.lost));
+    assert_eq!(
+        states(c),
+        [
+            "1 Client CLOSED>SYN-SENT",
+            "1 Server LISTEN>SYN-RECEIVED",
+            "2 Client SYN-SENT>ESTABLISHED",
+            "3 Server SYN-RECEIVED>ESTABLISHED",
+            "9 Client ESTABLISHED>FIN-WAIT-1",
+            "9 Server ESTABLISHED>CLOSE-WAIT",
+            "10 Server CLOSE-WAIT>LAST-ACK",
+            "10 Client FIN-WAIT-1>TIME-WAIT",
+            "11 Server LAST-ACK>CLOSED",
+        ]
+    );
+}
+
+#[test]
 fn the_json_is_a_list_of_connections_in_the_documented_shape() {
     let mut segs = handshake();
     segs[0] = segs[0].clone().data(b"");
