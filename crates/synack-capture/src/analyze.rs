@@ -153,7 +153,7 @@ pub fn mark_lost(segs: &[RawSeg], rows: &mut [SegmentRow]) {
         };
         let acks: Vec<usize> =
             (p + 1..r).filter(|&i| rows[i].dir != from && rows[i].ack.is_some_and(|a| SeqNum(a) >= end)).collect();
-        if acks.is_empty() {
+        if acks.is_empty() && !reported_twice(segs, rows, r) {
             rows[p].lost = true;
         }
         // An acknowledgment that the retransmission followed within a round trip (as
@@ -165,6 +165,25 @@ pub fn mark_lost(segs: &[RawSeg], rows: &mut [SegmentRow]) {
             }
         }
     }
+}
+
+/// Whether the receiver of retransmission `r` reported getting its range twice: a
+/// later segment of its own whose first SACK block is a duplicate (D-SACK) covering it
+/// (RFC 2883 §4: a block below the cumulative ACK, or inside the second block). Then
+/// the earlier transmission arrived too: the network duplicated it, or the sender
+/// retransmitted for nothing.
+fn reported_twice(segs: &[RawSeg], rows: &[SegmentRow], r: usize) -> bool {
+    let seq = SeqNum(segs[r].seq);
+    let end = seq + segs[r].len;
+    segs[r].len > 0
+        && (r + 1..segs.len().min(r + 1 + LOOKBACK)).any(|i| {
+            let s = &segs[i];
+            let Some(&(left, right)) = s.options.sack.first() else { return false };
+            let (left, right) = (SeqNum(left), SeqNum(right));
+            let duplicate = rows[i].ack.is_some_and(|a| left < SeqNum(a))
+                || s.options.sack.get(1).is_some_and(|&(l, r)| SeqNum(l) <= left && right <= SeqNum(r));
+            rows[i].dir != rows[r].dir && duplicate && left <= seq && end <= right
+        })
 }
 
 /// The longest round trip seen from one side at the capture point: from a segment it

@@ -173,6 +173,33 @@ fn acks_crossing_a_burst_of_data_do_not_lose_the_close() {
 }
 
 #[test]
+fn a_duplicate_sack_clears_the_first_copy_of_a_repeated_segment() {
+    // A data segment seen twice before any acknowledgment. Without more evidence the
+    // first copy is judged lost (the sender would not repeat what had arrived); a
+    // D-SACK for that range (RFC 2883: a SACK block below the ACK) says the receiver
+    // got both, so neither was lost.
+    let case = |sack: Option<(u32, u32)>| {
+        let mut segs = handshake();
+        segs.push(tcp(40000, 80, 1001, 5001, ACK | PSH).data(&[b'a'; 100]));
+        segs.push(tcp(40000, 80, 1001, 5001, ACK | PSH).data(&[b'a'; 100]));
+        let mut ack = tcp(40000, 80, 5001, 1101, ACK).back();
+        if let Some((l, r)) = sack {
+            let mut o = vec![1, 1, 5, 10];
+            o.extend(l.to_be_bytes());
+            o.extend(r.to_be_bytes());
+            ack = ack.opts(&o);
+        }
+        segs.push(ack);
+        let cap = import(&eth_pcap(&segs)).unwrap();
+        cap.connections[0].segments[3..5].iter().map(|s| (s.retransmission, s.lost)).collect::<Vec<_>>()
+    };
+    assert_eq!(case(None), [(false, true), (true, false)]);
+    assert_eq!(case(Some((1001, 1101))), [(false, false), (true, false)]);
+    // A SACK block above the ACK is no D-SACK: it says nothing about this range.
+    assert_eq!(case(Some((1201, 1301))), [(false, true), (true, false)]);
+}
+
+#[test]
 fn the_json_is_a_list_of_connections_in_the_documented_shape() {
     let mut segs = handshake();
     segs[0] = segs[0].clone().data(b"");
