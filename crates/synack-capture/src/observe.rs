@@ -262,12 +262,16 @@ fn deliver(
     seg_of: &dyn Fn(usize) -> Segment,
 ) {
     let synchronized = matches!(ep.state(), State::Established | State::FinWait1 | State::FinWait2);
-    let beyond = synchronized && !seg.flags.syn && !seg.flags.rst && seg.seg_len() > 0 && seg.seq > ep.rcv_nxt();
+    let before = ep.rcv_nxt();
+    let beyond = synchronized && !seg.flags.syn && !seg.flags.rst && seg.seg_len() > 0 && seg.seq > before;
     ep.handle_segment(now, &seg);
     if beyond {
         if held.len() < MAX_HELD {
             held.push((seg.seq, seg.end(), k));
         }
+        return;
+    }
+    if held.is_empty() || ep.rcv_nxt() == before {
         return;
     }
     // The gap may be filled now: the kept segments that RCV.NXT reached, in order.
