@@ -17,6 +17,11 @@ import time
 
 REQUEST = b"GET /index.html HTTP/1.1\r\nHost: synack.test\r\n\r\n"
 RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\nHello, synack\n"
+# A response of ten full segments (1448 bytes each with timestamps), for the captures
+# that lose, hold back or duplicate one segment of a stream.
+STREAM = bytes(i % 251 for i in range(10 * 1448))
+# Each way in the bulk capture: more than a 16-bit window, so windows are scaled.
+BULK = bytes(i % 239 for i in range(100_000))
 
 
 def family(host):
@@ -35,6 +40,27 @@ def read_all(conn, limit=1 << 16):
             break
         data += chunk
     return data
+
+
+def read_exactly(conn, n):
+    """Read n bytes, or what came before the peer's FIN (bounded by the socket timeout)."""
+    data = b""
+    while len(data) < n:
+        chunk = conn.recv(min(65536, n - len(data)))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def read_request(conn):
+    req = b""
+    while not req.endswith(b"\r\n\r\n") and len(req) < 4096:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        req += chunk
+    return req
 
 
 def wait_until(start):
@@ -84,13 +110,25 @@ def server(mode, port, start):
         read_all(conn)
         conn.close()
     elif mode == "lifecycle":
-        req = b""
-        while not req.endswith(b"\r\n\r\n") and len(req) < 4096:
-            chunk = conn.recv(4096)
-            if not chunk:
-                break
-            req += chunk
+        read_request(conn)
         conn.sendall(RESPONSE)
+        read_all(conn)
+        conn.close()
+    elif mode in ("stream", "reorder"):
+        read_request(conn)
+        if mode == "reorder":
+            # Empty the token bucket of the slow class that holds one segment back.
+            drain_tokens(conn.getpeername()[0])
+        # One segment per write, so that nftables rules on output see each one.
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for i in range(0, len(STREAM), 1448):
+            conn.sendall(STREAM[i : i + 1448])
+            time.sleep(0.002)
+        read_all(conn)
+        conn.close()
+    elif mode == "bulk":
+        read_exactly(conn, len(BULK))
+        conn.sendall(BULK)
         read_all(conn)
         conn.close()
     elif mode == "half-close":
@@ -170,6 +208,22 @@ def client(mode, host, port, start, local_port):
             if not chunk:
                 break
             data += chunk
+        s.close()
+    elif mode == "late-request":
+        # Longer than the server's first SYN,ACK timeout (1 s): the server repeats it.
+        time.sleep(1.5)
+        s.sendall(REQUEST)
+        read_exactly(s, len(RESPONSE))
+        s.close()
+    elif mode == "stream":
+        s.sendall(REQUEST)
+        if read_exactly(s, len(STREAM)) != STREAM:
+            print("client: the stream arrived damaged", file=sys.stderr)
+        s.close()
+    elif mode == "bulk":
+        s.sendall(BULK)
+        if read_exactly(s, len(BULK)) != BULK:
+            print("client: the bulk download arrived damaged", file=sys.stderr)
         s.close()
     elif mode == "half-close":
         s.sendall(REQUEST)

@@ -4,7 +4,9 @@
 # tcpdump, one small pcap per situation, in crates/synack-capture/tests/captures/.
 # No traffic leaves the two namespaces; they are deleted on exit.
 #
-# Usage (as root): scripts/make-captures.sh
+# Usage (as root): scripts/make-captures.sh [NAME...]
+# With names (e.g. `data-lost bulk`), only those captures are made again; the
+# others are left as they are.
 # It installs tcpdump, nftables, ethtool and tshark (for editcap and mergecap) from
 # Debian if they are missing. Segments are lost on purpose with nftables rules inside
 # the namespaces (this kernel has no netem), and the simultaneous cases hold segments
@@ -47,6 +49,19 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 mkdir -p "$OUT"
+
+# want NAME...: whether any of these captures is to be made.
+want() {
+    [ ${#ONLY[@]} -eq 0 ] && return 0
+    local n w
+    for n in "$@"; do
+        for w in "${ONLY[@]}"; do
+            [ "$n" = "$w" ] && return 0
+        done
+    done
+    return 1
+}
+ONLY=("$@")
 
 # Fresh namespaces for every capture, so that no TIME-WAIT or cached route of an
 # earlier run changes the next one. $1: "offload" keeps TX checksum offload on.
@@ -143,52 +158,63 @@ wait_servers() {
     done
 }
 
-echo "three-way-handshake (the first three segments only)"
-setup
-start_capture three-way-handshake -c 3
-server handshake 80
-sleep 0.3
-client handshake "$S4" 80
-wait_servers
-stop_capture
+if want three-way-handshake; then
+    echo "three-way-handshake (the first three segments only)"
+    setup
+    start_capture three-way-handshake -c 3
+    server handshake 80
+    sleep 0.3
+    client handshake "$S4" 80
+    wait_servers
+    stop_capture
+fi
 
-echo "four-way-teardown, full-lifecycle, three-segment-teardown, half-close, rst-abort"
-plain four-way-teardown four-way four-way
-plain full-lifecycle lifecycle lifecycle
-# Linux acknowledges a FIN at once or after a short delay; the ACK rides on the
-# FIN only when the application closes first. Try a few times for that shape.
-for _ in 1 2 3 4 5 6 7 8; do
-    plain three-segment-teardown three-segment three-segment
-    tcpdump -nr "$OUT/three-segment-teardown.pcap" 2>/dev/null |
-        awk '/10.99.0.1.* > 10.99.0.2.80: Flags \[F\.\]/ { getline; if ($0 ~ /Flags \[F\.\]/) ok = 1 } END { exit !ok }' && break
-done
-plain half-close half-close half-close
-plain rst-abort abort abort
+if want four-way-teardown full-lifecycle three-segment-teardown half-close rst-abort; then
+    echo "four-way-teardown, full-lifecycle, three-segment-teardown, half-close, rst-abort"
+    plain four-way-teardown four-way four-way
+    plain full-lifecycle lifecycle lifecycle
+    # Linux acknowledges a FIN at once or after a short delay; the ACK rides on the
+    # FIN only when the application closes first. Try a few times for that shape.
+    for _ in 1 2 3 4 5 6 7 8; do
+        plain three-segment-teardown three-segment three-segment
+        tcpdump -nr "$OUT/three-segment-teardown.pcap" 2>/dev/null |
+            awk '/10.99.0.1.* > 10.99.0.2.80: Flags \[F\.\]/ { getline; if ($0 ~ /Flags \[F\.\]/) ok = 1 } END { exit !ok }' && break
+    done
+    plain half-close half-close half-close
+    plain rst-abort abort abort
+fi
 
-echo "checksum-offload (offload left on: the capture carries unfilled checksums)"
-plain checksum-offload checksum-offload checksum-offload offload
+if want checksum-offload; then
+    echo "checksum-offload (offload left on: the capture carries unfilled checksums)"
+    plain checksum-offload checksum-offload checksum-offload offload
+fi
 
-echo "ipv6"
-setup
-start_capture ipv6-handshake
-server handshake-v6 80
-sleep 0.3
-client handshake-v6 "$S6" 80
-wait_servers
-stop_capture
+if want ipv6-handshake; then
+    echo "ipv6"
+    setup
+    start_capture ipv6-handshake
+    server handshake-v6 80
+    sleep 0.3
+    client handshake-v6 "$S6" 80
+    wait_servers
+    stop_capture
+fi
 
-echo "connection-refused"
-setup
-start_capture connection-refused
-client handshake "$S4" 81 || true
-stop_capture
+if want connection-refused; then
+    echo "connection-refused"
+    setup
+    start_capture connection-refused
+    client handshake "$S4" 81 || true
+    stop_capture
+fi
 
-echo "syn-lost: the server's namespace drops the first SYN"
-setup
-start_capture syn-lost
-server syn-lost 80
-sleep 0.3
-nft_in "$S" <<'EOF'
+if want syn-lost; then
+    echo "syn-lost: the server's namespace drops the first SYN"
+    setup
+    start_capture syn-lost
+    server syn-lost 80
+    sleep 0.3
+    nft_in "$S" <<'EOF'
 table inet synack {
     chain input {
         type filter hook input priority 0;
@@ -196,16 +222,18 @@ table inet synack {
     }
 }
 EOF
-client syn-lost "$S4" 80
-wait_servers
-stop_capture
+    client syn-lost "$S4" 80
+    wait_servers
+    stop_capture
+fi
 
-echo "syn-ack-lost: the client's namespace drops the first SYN,ACK"
-setup
-start_capture syn-ack-lost
-server syn-ack-lost 80
-sleep 0.3
-nft_in "$C" <<'EOF'
+if want syn-ack-lost; then
+    echo "syn-ack-lost: the client's namespace drops the first SYN,ACK"
+    setup
+    start_capture syn-ack-lost
+    server syn-ack-lost 80
+    sleep 0.3
+    nft_in "$C" <<'EOF'
 table inet synack {
     chain input {
         type filter hook input priority 0;
@@ -213,19 +241,21 @@ table inet synack {
     }
 }
 EOF
-client syn-ack-lost "$S4" 80
-wait_servers
-stop_capture
+    client syn-ack-lost "$S4" 80
+    wait_servers
+    stop_capture
+fi
 
-echo "final-ack-lost: the server's namespace drops the client's last ACK"
-setup
-start_capture final-ack-lost
-server final-ack-lost 80
-sleep 0.3
-client final-ack-lost "$S4" 80 &
-wait_established
-# Added once the handshake is over: the next bare ACK from the client is its last one.
-nft_in "$S" <<'EOF'
+if want final-ack-lost; then
+    echo "final-ack-lost: the server's namespace drops the client's last ACK"
+    setup
+    start_capture final-ack-lost
+    server final-ack-lost 80
+    sleep 0.3
+    client final-ack-lost "$S4" 80 &
+    wait_established
+    # Added once the handshake is over: the next bare ACK from the client is its last one.
+    nft_in "$S" <<'EOF'
 table inet synack {
     chain input {
         type filter hook input priority 0;
@@ -233,27 +263,31 @@ table inet synack {
     }
 }
 EOF
-wait_servers
-stop_capture
-
-echo "half-open: the client forgets the connection (its socket destroyed, its RST held back) and connects again"
-setup
-start_capture half-open
-server half-open 80
-sleep 0.3
-client half-open "$S4" 80 0 40123
-wait_servers
-stop_capture
-
-echo "connect-timeout: SYNs dropped, two retries, doubling timeouts"
-setup
-ip netns exec "$C" sysctl -qw net.ipv4.tcp_syn_retries=2
-if [ -e /proc/sys/net/ipv4/tcp_syn_linear_timeouts ]; then
-    # Linux 6.x retries the first SYNs at a fixed 1 s; the RFC 6298 doubling is wanted here.
-    ip netns exec "$C" sysctl -qw net.ipv4.tcp_syn_linear_timeouts=0
+    wait_servers
+    stop_capture
 fi
-start_capture connect-timeout
-nft_in "$S" <<'EOF'
+
+if want half-open; then
+    echo "half-open: the client forgets the connection (its socket destroyed, its RST held back) and connects again"
+    setup
+    start_capture half-open
+    server half-open 80
+    sleep 0.3
+    client half-open "$S4" 80 0 40123
+    wait_servers
+    stop_capture
+fi
+
+if want connect-timeout; then
+    echo "connect-timeout: SYNs dropped, two retries, doubling timeouts"
+    setup
+    ip netns exec "$C" sysctl -qw net.ipv4.tcp_syn_retries=2
+    if [ -e /proc/sys/net/ipv4/tcp_syn_linear_timeouts ]; then
+        # Linux 6.x retries the first SYNs at a fixed 1 s; the RFC 6298 doubling is wanted here.
+        ip netns exec "$C" sysctl -qw net.ipv4.tcp_syn_linear_timeouts=0
+    fi
+    start_capture connect-timeout
+    nft_in "$S" <<'EOF'
 table inet synack {
     chain input {
         type filter hook input priority 0;
@@ -261,8 +295,9 @@ table inet synack {
     }
 }
 EOF
-client handshake "$S4" 80 || true
-stop_capture
+    client handshake "$S4" 80 || true
+    stop_capture
+fi
 
 # The simultaneous cases: a tbf queue on both veths holds each side's segments for
 # about a tenth of a second, so the two SYNs (or FINs) are both sent before either
@@ -272,46 +307,182 @@ slow_links() {
     ip netns exec "$S" tc qdisc add dev sa-s root tbf rate 80kbit burst 1600 latency 2s
 }
 
-echo "simultaneous-open"
-setup
-slow_links
-start_capture simultaneous-open
-start=$(python3 -c 'import time; print(time.time() + 1.0)')
-ip netns exec "$S" timeout 30 python3 "$PEER" client simultaneous-open "$C4" 5001 "$start" 5002 &
-client simultaneous-open "$S4" 5002 "$start" 5001
-wait_servers
-stop_capture
+if want simultaneous-open; then
+    echo "simultaneous-open"
+    setup
+    slow_links
+    start_capture simultaneous-open
+    start=$(python3 -c 'import time; print(time.time() + 1.0)')
+    ip netns exec "$S" timeout 30 python3 "$PEER" client simultaneous-open "$C4" 5001 "$start" 5002 &
+    client simultaneous-open "$S4" 5002 "$start" 5001
+    wait_servers
+    stop_capture
+fi
 
-echo "simultaneous-close"
-setup
-slow_links
-start_capture simultaneous-close
-start=$(python3 -c 'import time; print(time.time() + 1.5)')
-server simultaneous-close 80 "$start"
-sleep 0.3
-client simultaneous-close "$S4" 80 "$start"
-wait_servers
-stop_capture
+if want simultaneous-close; then
+    echo "simultaneous-close"
+    setup
+    slow_links
+    start_capture simultaneous-close
+    start=$(python3 -c 'import time; print(time.time() + 1.5)')
+    server simultaneous-close 80 "$start"
+    sleep 0.3
+    client simultaneous-close "$S4" 80 "$start"
+    wait_servers
+    stop_capture
+fi
 
-echo "cooked captures: tcpdump -i any (Linux cooked v2, and v1 with -y LINUX_SLL)"
-setup
-start_capture cooked-sll2 any
-server lifecycle 80
-sleep 0.3
-client lifecycle "$S4" 80
-wait_servers
-stop_capture
-setup
-start_capture cooked-sll any -y LINUX_SLL
-server lifecycle 80
-sleep 0.3
-client lifecycle "$S4" 80
-wait_servers
-stop_capture
+if want cooked-sll cooked-sll2; then
+    echo "cooked captures: tcpdump -i any (Linux cooked v2, and v1 with -y LINUX_SLL)"
+    setup
+    start_capture cooked-sll2 any
+    server lifecycle 80
+    sleep 0.3
+    client lifecycle "$S4" 80
+    wait_servers
+    stop_capture
+    setup
+    start_capture cooked-sll any -y LINUX_SLL
+    server lifecycle 80
+    sleep 0.3
+    client lifecycle "$S4" 80
+    wait_servers
+    stop_capture
+fi
 
-echo "other encodings of the real packets: pcapng, raw IP, BSD loopback, big-endian nanoseconds"
-python3 scripts/pcap-convert.py "$OUT"
-mergecap -F pcapng -w "$OUT/two-interfaces.pcapng" "$OUT/connection-refused.pcap" "$OUT/cooked-sll2.pcap"
+# Loss, reordering and duplication of single segments. This kernel has no netem, so
+# nftables picks the segment: `quota until 100 bytes` matches only the first small
+# segment of its kind, and `numgen inc mod 1000 == N` counts the segments that reach
+# it (from 0) and matches only the (N+1)-th. The server writes its stream one
+# segment at a time: the output hook sees what TCP hands down, and one write of the
+# whole stream would reach it as a few large GSO buffers, cut into segments only
+# later, at the device. What the client's namespace drops on
+# input is still in the capture (tcpdump sees it arrive on sa-c), as a segment its
+# receiver never got; what the server's namespace drops never reaches the capture.
+
+if want handshake-ack-lost; then
+    echo "handshake-ack-lost: the server's namespace drops the ACK that ends the handshake"
+    setup
+    start_capture handshake-ack-lost
+    server lifecycle 80
+    sleep 0.3
+    nft_in "$S" <<'EOF'
+table inet synack {
+    chain input {
+        type filter hook input priority 0;
+        tcp dport 80 tcp flags == ack quota until 100 bytes drop
+    }
+}
+EOF
+    # The client says nothing for 1.5 s, so the server repeats its SYN,ACK first.
+    client late-request "$S4" 80
+    wait_servers
+    stop_capture
+fi
+
+if want fin-lost; then
+    echo "fin-lost: the server's namespace drops the client's first FIN"
+    setup
+    start_capture fin-lost
+    server lifecycle 80
+    sleep 0.3
+    nft_in "$S" <<'EOF'
+table inet synack {
+    chain input {
+        type filter hook input priority 0;
+        tcp dport 80 tcp flags & fin == fin quota until 100 bytes drop
+    }
+}
+EOF
+    client lifecycle "$S4" 80
+    wait_servers
+    stop_capture
+fi
+
+if want data-lost; then
+    echo "data-lost: the client's namespace drops the server's third data segment"
+    setup
+    start_capture data-lost
+    server stream 80
+    sleep 0.3
+    nft_in "$C" <<'EOF'
+table inet synack {
+    chain input {
+        type filter hook input priority 0;
+        tcp sport 80 ip length > 1000 numgen inc mod 1000 == 2 drop
+    }
+}
+EOF
+    client stream "$S4" 80
+    wait_servers
+    stop_capture
+fi
+
+if want data-reordered; then
+    echo "data-reordered: the server's third data segment is held back behind the next ones"
+    setup
+    # A slow HTB class holds what the nftables rule puts in it (skb priority 1:20)
+    # for about 0.1 s: the server first empties its bucket with two UDP datagrams.
+    # Everything else leaves at once through class 1:10.
+    ip netns exec "$S" tc qdisc add dev sa-s root handle 1: htb default 10
+    ip netns exec "$S" tc class add dev sa-s parent 1: classid 1:10 htb rate 10gbit quantum 1514
+    ip netns exec "$S" tc class add dev sa-s parent 1: classid 1:20 htb rate 100kbit ceil 100kbit burst 1600 cburst 1600
+    # No retransmission while it waits: no RACK or tail loss probe, and a duplicate
+    # ACK threshold above the stream's ten segments (the retransmission timer, at
+    # least 200 ms, is slower than the hold).
+    ip netns exec "$S" sysctl -qw net.ipv4.tcp_recovery=0 net.ipv4.tcp_early_retrans=0 net.ipv4.tcp_reordering=100
+    start_capture data-reordered
+    server reorder 80
+    sleep 0.3
+    nft_in "$S" <<'EOF'
+table inet synack {
+    chain output {
+        type filter hook output priority 0;
+        udp dport 9999 meta priority set 1:20
+        tcp sport 80 ip length > 1000 numgen inc mod 1000 == 2 meta priority set 1:20
+    }
+}
+EOF
+    client stream "$S4" 80
+    wait_servers
+    stop_capture
+fi
+
+if want data-duplicated; then
+    echo "data-duplicated: the server's namespace sends its fourth data segment twice"
+    setup
+    start_capture data-duplicated
+    server stream 80
+    sleep 0.3
+    nft_in "$S" <<'EOF'
+table ip synack {
+    chain output {
+        type filter hook output priority 0;
+        tcp sport 80 ip length > 1000 numgen inc mod 1000 == 3 dup to 10.99.0.1 device sa-s
+    }
+}
+EOF
+    client stream "$S4" 80
+    wait_servers
+    stop_capture
+fi
+
+if want bulk; then
+    echo "bulk: 100 kB each way (headers only: a 96-byte snapshot)"
+    setup
+    start_capture bulk -s 96
+    server bulk 80
+    sleep 0.3
+    client bulk "$S4" 80
+    wait_servers
+    stop_capture
+fi
+
+if want full-lifecycle two-interfaces; then
+    echo "other encodings of the real packets: pcapng, raw IP, BSD loopback, big-endian nanoseconds"
+    python3 scripts/pcap-convert.py "$OUT"
+    mergecap -F pcapng -w "$OUT/two-interfaces.pcapng" "$OUT/connection-refused.pcap" "$OUT/cooked-sll2.pcap"
+fi
 
 echo "made:"
 ls -l "$OUT"

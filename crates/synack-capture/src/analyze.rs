@@ -31,7 +31,14 @@ pub fn pick_client(conn: &RawConn) -> (bool, Option<&'static str>) {
 /// Build the rows: direction, relative numbers (Wireshark's rule: a direction's base is
 /// its SYN's sequence number, or one less than its first sequence number, or one less
 /// than the first acknowledgment of it), and the retransmission flag.
-pub fn rows(conn: &RawConn, a_is_client: bool) -> (Vec<SegmentRow>, [Option<u32>; 2]) {
+///
+/// How many gaps in each direction's sequence space are remembered (the oldest goes
+/// first), to tell a segment that fills one from a retransmission.
+const MAX_GAPS: usize = 64;
+
+/// Also returns the frames of segments that filled a gap their sender had left at the
+/// capture point (reordered, not retransmitted).
+pub fn rows(conn: &RawConn, a_is_client: bool) -> (Vec<SegmentRow>, [Option<u32>; 2], Vec<u64>) {
     let t0 = conn.segs.first().map_or(0, |s| s.ts_ns);
     // Index 0: client → server; 1: server → client.
     let mut base: [Option<u32>; 2] = [None; 2];
@@ -39,6 +46,10 @@ pub fn rows(conn: &RawConn, a_is_client: bool) -> (Vec<SegmentRow>, [Option<u32>
     // Whether each side's last SYN carried no ACK (an active open).
     let mut sent_bare_syn = [false; 2];
     let mut isn: [Option<u32>; 2] = [None; 2];
+    // Sequence space that each side skipped at the capture point: a later segment lying
+    // wholly inside it was sent before, but reached the capture point late.
+    let mut gaps: [Vec<(SeqNum, SeqNum)>; 2] = [Vec::new(), Vec::new()];
+    let mut filled = Vec::new();
     let mut out = Vec::with_capacity(conn.segs.len());
     for s in &conn.segs {
         let from_client = s.from_a == a_is_client;
@@ -62,13 +73,30 @@ pub fn rows(conn: &RawConn, a_is_client: bool) -> (Vec<SegmentRow>, [Option<u32>
         let restart = syn && !has_ack && isn[fwd].is_some_and(|i| i != s.seq);
         if restart {
             next[fwd] = None;
+            gaps[fwd].clear();
         }
         if syn && isn[fwd].is_none() {
             isn[fwd] = Some(s.seq);
         }
-        let retransmission = s.seg_len() > 0 && !simultaneous_answer && next[fwd].is_some_and(|n| seq < n);
+        let behind = s.seg_len() > 0 && !simultaneous_answer && next[fwd].is_some_and(|n| seq < n);
+        let gap = if behind { gaps[fwd].iter().position(|&(lo, hi)| lo <= seq && end <= hi) } else { None };
+        if let Some(g) = gap {
+            // It fills (part of) a gap: its sequence space is used for the first time here.
+            let (lo, hi) = gaps[fwd].swap_remove(g);
+            gaps[fwd].extend([(lo, seq), (end, hi)].into_iter().filter(|(a, b)| a < b));
+            filled.push(s.frame);
+        }
+        let retransmission = behind && gap.is_none();
         if syn {
             sent_bare_syn[fwd] = !has_ack;
+        }
+        if let Some(n) = next[fwd] {
+            if s.seg_len() > 0 && seq > n {
+                if gaps[fwd].len() == MAX_GAPS {
+                    gaps[fwd].remove(0);
+                }
+                gaps[fwd].push((n, seq));
+            }
         }
         if next[fwd].map_or(true, |n| end > n) {
             next[fwd] = Some(end);
@@ -89,7 +117,7 @@ pub fn rows(conn: &RawConn, a_is_client: bool) -> (Vec<SegmentRow>, [Option<u32>
             lost: false,
         });
     }
-    (out, base)
+    (out, base, filled)
 }
 
 /// Mark segments that the receiver evidently never got, from what happened next.
@@ -125,7 +153,7 @@ pub fn mark_lost(segs: &[RawSeg], rows: &mut [SegmentRow]) {
         };
         let acks: Vec<usize> =
             (p + 1..r).filter(|&i| rows[i].dir != from && rows[i].ack.is_some_and(|a| SeqNum(a) >= end)).collect();
-        if acks.is_empty() {
+        if acks.is_empty() && !reported_twice(segs, rows, r) {
             rows[p].lost = true;
         }
         // An acknowledgment that the retransmission followed within a round trip (as
@@ -137,6 +165,25 @@ pub fn mark_lost(segs: &[RawSeg], rows: &mut [SegmentRow]) {
             }
         }
     }
+}
+
+/// Whether the receiver of retransmission `r` reported getting its range twice: a
+/// later segment of its own whose first SACK block is a duplicate (D-SACK) covering it
+/// (RFC 2883 §4: a block below the cumulative ACK, or inside the second block). Then
+/// the earlier transmission arrived too: the network duplicated it, or the sender
+/// retransmitted for nothing.
+fn reported_twice(segs: &[RawSeg], rows: &[SegmentRow], r: usize) -> bool {
+    let seq = SeqNum(segs[r].seq);
+    let end = seq + segs[r].len;
+    segs[r].len > 0
+        && (r + 1..segs.len().min(r + 1 + LOOKBACK)).any(|i| {
+            let s = &segs[i];
+            let Some(&(left, right)) = s.options.sack.first() else { return false };
+            let (left, right) = (SeqNum(left), SeqNum(right));
+            let duplicate = rows[i].ack.is_some_and(|a| left < SeqNum(a))
+                || s.options.sack.get(1).is_some_and(|&(l, r)| SeqNum(l) <= left && right <= SeqNum(r));
+            rows[i].dir != rows[r].dir && duplicate && left <= seq && end <= right
+        })
 }
 
 /// The longest round trip seen from one side at the capture point: from a segment it

@@ -244,7 +244,7 @@ fn checksum_note(n: u64) -> String {
 fn connection(raw: &table::RawConn) -> Connection {
     let (a_is_client, guess) = analyze::pick_client(raw);
     let (client, server) = if a_is_client { (raw.a, raw.b) } else { (raw.b, raw.a) };
-    let (mut segments, bases) = analyze::rows(raw, a_is_client);
+    let (mut segments, bases, filled) = analyze::rows(raw, a_is_client);
     analyze::mark_lost(&raw.segs, &mut segments);
     let obs = observe::observe(&raw.segs, &segments, (client.port(), server.port()), bases, a_is_client);
     let mut notes: Vec<String> = guess.map(String::from).into_iter().collect();
@@ -252,6 +252,15 @@ fn connection(raw: &table::RawConn) -> Connection {
         notes.push("These ports were used by an earlier connection in the capture.".into());
     }
     notes.extend(obs.notes);
+    if !filled.is_empty() {
+        let frames: Vec<String> = filled.iter().map(u64::to_string).collect();
+        let (one, these, it) = if filled.len() == 1 { ("", "its", "it is") } else { ("s", "their", "they are") };
+        notes.push(format!(
+            "Frame{one} {} filled a gap {these} sender had left in its sequence space: reordered in the network (or \
+             the capture missed the first transmission), so {it} not flagged as a retransmission.",
+            frames.join(", ")
+        ));
+    }
     let lost = segments.iter().filter(|s| s.lost).count();
     if lost > 0 {
         notes.push(format!(

@@ -24,6 +24,14 @@ use crate::{SegmentRow, StateChange};
 /// The largest payload handed to an endpoint for one segment (an IPv4 datagram's limit).
 const MAX_PAYLOAD: usize = 65_535;
 
+/// The most segments one observer keeps beyond a gap in what it received.
+const MAX_HELD: usize = 4096;
+
+/// The most bytes handed to an observer's `send` at once: one segment's payload and
+/// the gap before it that the capture did not show (bounded, as the endpoint keeps
+/// them until they are acknowledged).
+const MAX_SEND_AHEAD: usize = 8 << 20;
+
 /// One side's observer: the engine's endpoint and what has been handed to it.
 struct Observer {
     ep: Endpoint,
@@ -155,6 +163,9 @@ pub fn observe(
         is_deferred[j] = true;
     }
     let mut next_deferred = deferred.iter().peekable();
+    // What each side's observer keeps beyond a gap, as (SEQ, end, segment index).
+    let mut held: [Vec<(SeqNum, SeqNum, usize)>; 2] = [Vec::new(), Vec::new()];
+    let seg_of = |j: usize| to_segment(&segs[j], ports_of(dir_of(&segs[j])));
     for (k, (s, row)) in segs.iter().zip(rows).enumerate() {
         now = now.max(s.ts_ns.saturating_sub(t0) / 1000);
         let d = dir_of(s);
@@ -186,11 +197,15 @@ pub fn observe(
             if seg.flags.syn && seg.ack.is_none() && me.ep.state() == State::Closed {
                 let _ = me.ep.connect(now);
             }
+            // Everything up to this segment's end was sent, also what the capture has not
+            // shown (yet): a segment reordered or lost before the capture point. Counting
+            // only this segment's bytes would leave the observer's SND.NXT behind the real
+            // one, and the peer's ACK of the whole would look like an ACK of unsent data
+            // (RFC 9293 §3.10.7.4).
             let end = seg.seq + seg.payload.len() as u32;
-            let from = if me.sent_hi > seg.seq { me.sent_hi } else { seg.seq };
-            if !seg.payload.is_empty() && end > from && !me.closed {
-                let new = end.since(from).max(0) as usize;
-                let _ = me.ep.send(now, &vec![0; new.min(MAX_PAYLOAD)]);
+            if !seg.payload.is_empty() && end > me.sent_hi && !me.closed {
+                let new = end.since(me.sent_hi).max(0) as usize;
+                let _ = me.ep.send(now, &vec![0; new.min(MAX_SEND_AHEAD)]);
                 me.sent_hi = end;
             }
             if seg.flags.fin && !me.closed {
@@ -210,7 +225,7 @@ pub fn observe(
         // the receiver's after it.
         drain(&mut sides, d, row.frame, &mut states);
         if !row.lost && !is_deferred[k] {
-            sides[1 - d].ep.handle_segment(now, &seg);
+            deliver(&mut sides[1 - d].ep, &mut held[1 - d], seg, k, now, &seg_of);
         }
         drain(&mut sides, 1 - d, row.frame, &mut states);
         drain(&mut sides, d, row.frame, &mut states);
@@ -218,7 +233,7 @@ pub fn observe(
         // was sent.
         while let Some(&(_, j)) = next_deferred.next_if(|&&(after, _)| after == k) {
             let dj = dir_of(&segs[j]);
-            sides[1 - dj].ep.handle_segment(now, &to_segment(&segs[j], ports_of(dj)));
+            deliver(&mut sides[1 - dj].ep, &mut held[1 - dj], seg_of(j), j, now, &seg_of);
             drain(&mut sides, 1 - dj, row.frame, &mut states);
             drain(&mut sides, dj, row.frame, &mut states);
         }
@@ -226,6 +241,56 @@ pub fn observe(
     notes.extend(restarts);
     let last = [sides[0].ep.state(), sides[1].ep.state()];
     Observed { states, initial, last, notes }
+}
+
+/// Hand segment `k` to a receiver's endpoint, as its real TCP got it.
+///
+/// A real receiver keeps what arrives beyond RCV.NXT and takes it once the gap before
+/// it is filled (RFC 9293 §3.10.7.4: such segments "may be held for later
+/// processing"; Linux keeps an out-of-order queue). The engine keeps none: it acts on
+/// such a segment's ACK and drops its text and FIN, counting on the sender to send
+/// them again. A real sender does not, so the observer gives the segment to the
+/// endpoint at once (its ACK counts), keeps it, and gives it again once RCV.NXT
+/// reaches it: after a lost or reordered segment, the text and the FIN behind the
+/// gap are taken as the real receiver took them.
+fn deliver(
+    ep: &mut Endpoint,
+    held: &mut Vec<(SeqNum, SeqNum, usize)>,
+    seg: Segment,
+    k: usize,
+    now: u64,
+    seg_of: &dyn Fn(usize) -> Segment,
+) {
+    let synchronized = matches!(ep.state(), State::Established | State::FinWait1 | State::FinWait2);
+    let before = ep.rcv_nxt();
+    let beyond = synchronized && !seg.flags.syn && !seg.flags.rst && seg.seg_len() > 0 && seg.seq > before;
+    ep.handle_segment(now, &seg);
+    if beyond {
+        if held.len() < MAX_HELD {
+            held.push((seg.seq, seg.end(), k));
+        }
+        return;
+    }
+    if held.is_empty() || ep.rcv_nxt() == before {
+        return;
+    }
+    // The gap may be filled now: the kept segments that RCV.NXT reached, in order.
+    loop {
+        let rcv_nxt = ep.rcv_nxt();
+        held.retain(|&(_, end, _)| end > rcv_nxt);
+        let Some(i) = (0..held.len()).filter(|&i| held[i].0 <= rcv_nxt).min_by_key(|&i| held[i].0.since(rcv_nxt))
+        else {
+            return;
+        };
+        let (_, _, j) = held.swap_remove(i);
+        ep.handle_segment(now, &seg_of(j));
+        if ep.rcv_nxt() == rcv_nxt {
+            // The endpoint did not take it (its state no longer accepts text): nothing
+            // more will be taken.
+            held.clear();
+            return;
+        }
+    }
 }
 
 /// Record one side's state changes, and remember a RST it would send in answer.
@@ -283,6 +348,44 @@ fn deferrals(segs: &[RawSeg], rows: &[SegmentRow], dir_of: &dyn Fn(&RawSeg) -> u
         }
         next_from[d] = Some(j);
     }
+    out.sort_unstable();
+    keep_order(segs, rows, dir_of, out)
+}
+
+/// Defers, with each deferred segment, every later segment of the same sender that
+/// precedes the receiver's segment it waits for, and returns the whole list sorted.
+///
+/// One path delivers in order: what a sender sent after a segment that had not yet
+/// arrived when the receiver's segment was sent had not arrived either. Handing
+/// those later segments over first would also lose them: the engine keeps no
+/// out-of-order queue (a segment beyond RCV.NXT is dropped, RFC 9293 §3.10.7.4), so
+/// in a bulk transfer, where every ACK crosses data still in flight, the receiver's
+/// RCV.NXT would stop at the first deferred segment, and its peer's FIN would never
+/// be taken.
+fn keep_order(
+    segs: &[RawSeg],
+    rows: &[SegmentRow],
+    dir_of: &dyn Fn(&RawSeg) -> usize,
+    deferred: Vec<(usize, usize)>,
+) -> Vec<(usize, usize)> {
+    let mut after: Vec<Option<usize>> = vec![None; segs.len()];
+    for &(i, j) in &deferred {
+        after[j] = Some(i);
+    }
+    // `waiting[d]`: side d's segments are held back until after this index.
+    let mut waiting: [Option<usize>; 2] = [None; 2];
+    for j in 0..segs.len() {
+        let d = dir_of(&segs[j]);
+        if rows[j].lost {
+            continue;
+        }
+        match (after[j], waiting[d]) {
+            (Some(i), _) => waiting[d] = Some(i),
+            (None, Some(i)) if j < i => after[j] = Some(i),
+            _ => waiting[d] = None,
+        }
+    }
+    let mut out: Vec<(usize, usize)> = after.iter().enumerate().filter_map(|(j, i)| Some(((*i)?, j))).collect();
     out.sort_unstable();
     out
 }

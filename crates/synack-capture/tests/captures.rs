@@ -331,3 +331,133 @@ fn half_open_client_restarts_and_the_challenge_ack_clears_the_stale_connection()
     assert_eq!(n.segments[0].seq, c.segments[5].seq);
     assert_eq!(path(n, "server"), PASSIVE_CLOSE);
 }
+
+/// The lines of `segments` for these frames (numbered from 1, as in the capture).
+fn frames(c: &Connection, range: std::ops::RangeInclusive<usize>) -> Vec<String> {
+    segments(c)[range.start() - 1..*range.end()].to_vec()
+}
+
+#[test]
+fn handshake_ack_lost_the_server_repeats_its_syn_ack() {
+    let c = only("handshake-ack-lost.pcap");
+    // The ACK that ends the handshake never reaches the server, which repeats its
+    // SYN,ACK after 1 s; the client, already ESTABLISHED, acknowledges it again.
+    assert_eq!(
+        frames(&c, 1..=6),
+        [
+            "C>S SYN 0 - 0",
+            "S>C SYN,ACK 0 1 0",
+            "C>S ACK 1 1 0 lost",
+            "S>C SYN,ACK 0 1 0 rtx",
+            "C>S ACK 1 1 0",
+            "C>S PSH,ACK 1 1 47"
+        ]
+    );
+    let gap = c.segments[3].t - c.segments[1].t;
+    assert!((0.9..1.5).contains(&gap), "the SYN,ACK again after about 1 s, got {gap}");
+    // The client is ESTABLISHED from the first SYN,ACK; the server only on the second ACK.
+    let established = |side| c.states.iter().find(|s| s.side == side && s.to.to_string() == "ESTABLISHED").unwrap();
+    assert_eq!(established(synack_core::Side::Client).frame, 2);
+    assert_eq!(established(synack_core::Side::Server).frame, 5);
+    assert_eq!(path(&c, "client"), ACTIVE_CLOSE_3SEG);
+    assert_eq!(path(&c, "server"), PASSIVE_CLOSE);
+}
+
+#[test]
+fn fin_lost_is_retransmitted_and_taken_then() {
+    let c = only("fin-lost.pcap");
+    assert_eq!(
+        frames(&c, 8..=11),
+        ["C>S FIN,ACK 48 54 0 lost", "C>S FIN,ACK 48 54 0 rtx", "S>C FIN,ACK 54 49 0", "C>S ACK 49 55 0"]
+    );
+    // Linux's retransmission timer: at least 200 ms.
+    let gap = c.segments[8].t - c.segments[7].t;
+    assert!((0.2..0.6).contains(&gap), "{gap}");
+    // The server enters CLOSE-WAIT on the FIN that arrived, not on the lost one; the
+    // client waits in FIN-WAIT-1 the whole time.
+    let close_wait = c.states.iter().find(|s| s.to.to_string() == "CLOSE-WAIT").unwrap();
+    assert_eq!(close_wait.frame, 9);
+    assert_eq!(path(&c, "client"), ACTIVE_CLOSE_3SEG);
+    assert_eq!(path(&c, "server"), PASSIVE_CLOSE);
+}
+
+/// Ten full segments from the server after the request, acknowledged one by one.
+const STREAM_END: u32 = 1 + 10 * 1448;
+
+#[test]
+fn data_lost_is_repaired_by_a_fast_retransmission() {
+    let c = only("data-lost.pcap");
+    // The third data segment is dropped on arrival; the client acknowledges the next
+    // one with SACK (RFC 2018) and Linux retransmits at once (RACK, RFC 8985).
+    assert_eq!(
+        frames(&c, 10..=14),
+        [
+            "S>C PSH,ACK 2897 48 1448 lost",
+            "S>C PSH,ACK 4345 48 1448",
+            "C>S ACK 48 2897 0",
+            "S>C PSH,ACK 2897 48 1448 rtx",
+            "C>S ACK 48 5793 0"
+        ]
+    );
+    let sack = &c.segments[11].options.sack;
+    let base = c.segments[1].seq.wrapping_add(1);
+    assert_eq!(sack, &[(base.wrapping_add(4344), base.wrapping_add(5792))], "SACK of the segment after the gap");
+    // The retransmission fills the gap, and the client acknowledges the segment after it
+    // too: the receiver kept it. The close after the stream is taken on both sides.
+    assert_eq!(segments(&c).last().unwrap(), &format!("C>S ACK 49 {} 0", STREAM_END + 1));
+    assert_eq!(path(&c, "client"), ACTIVE_CLOSE_3SEG);
+    assert_eq!(path(&c, "server"), PASSIVE_CLOSE);
+    assert_eq!(c.segments.iter().filter(|s| s.lost).count(), 1);
+}
+
+#[test]
+fn data_reordered_fills_its_gap_and_is_not_a_retransmission() {
+    let c = only("data-reordered.pcap");
+    // The third data segment is held back 0.1 s in the server's queue while the rest
+    // go ahead; the client SACKs each of them and acknowledges all at once when it comes.
+    let s = segments(&c);
+    assert_eq!(s[9], "S>C ACK 4345 48 1448");
+    assert_eq!(s[10], "C>S ACK 48 2897 0");
+    assert_eq!(&s[20..23], ["C>S ACK 48 2897 0", "S>C PSH,ACK 2897 48 1448", "C>S ACK 48 13033 0"]);
+    assert!(c.segments[21].t - c.segments[9].t > 0.05, "held back behind the later segments");
+    // Its sequence space appears here for the first time: no retransmission, nothing lost.
+    assert!(c.segments.iter().all(|s| !s.retransmission && !s.lost), "{s:?}");
+    assert!(c.notes.iter().any(|n| n.starts_with("Frame 22 filled a gap")), "{:?}", c.notes);
+    assert_eq!(path(&c, "client"), ACTIVE_CLOSE_3SEG);
+    assert_eq!(path(&c, "server"), PASSIVE_CLOSE);
+}
+
+#[test]
+fn data_duplicated_is_flagged_and_reported_by_a_duplicate_sack() {
+    let c = only("data-duplicated.pcap");
+    // The fourth data segment arrives twice; the client answers the copy with a
+    // duplicate ACK whose SACK block lies below its acknowledgment (a D-SACK, RFC 2883).
+    assert_eq!(
+        frames(&c, 12..=15),
+        ["S>C PSH,ACK 4345 48 1448", "C>S ACK 48 5793 0", "S>C PSH,ACK 4345 48 1448 rtx", "C>S ACK 48 5793 0"]
+    );
+    let base = c.segments[1].seq.wrapping_add(1);
+    assert_eq!(c.segments[14].options.sack, [(base.wrapping_add(4344), base.wrapping_add(5792))]);
+    // The first copy arrived (it was acknowledged): nothing is lost.
+    assert!(c.segments.iter().all(|s| !s.lost));
+    assert_eq!(path(&c, "client"), ACTIVE_CLOSE_3SEG);
+    assert_eq!(path(&c, "server"), PASSIVE_CLOSE);
+}
+
+#[test]
+fn bulk_transfer_both_ways_ends_with_the_close() {
+    // 100 kB each way, headers only (a 96-byte snapshot). Every ACK crosses data still
+    // in flight; the importer once lost the close here (the client stayed in FIN-WAIT-1).
+    let c = only("bulk.pcap");
+    assert!(c.segments.len() > 150, "{}", c.segments.len());
+    assert!(c.segments.iter().all(|s| !s.retransmission && !s.lost));
+    let largest = c.segments.iter().map(|s| s.len).max().unwrap();
+    assert_eq!(largest, 1448, "full segments: MSS 1460 less 12 bytes of timestamps");
+    let fin =
+        |dir: &str| c.segments.iter().find(|s| s.dir.as_str() == dir && s.flags.names().contains(&"FIN")).unwrap();
+    assert_eq!(fin("C>S").seq_rel, 100_001);
+    assert_eq!(fin("S>C").seq_rel, 100_001);
+    assert!(active_close(&c), "{:?}", path(&c, "client"));
+    assert_eq!(path(&c, "server"), PASSIVE_CLOSE);
+    assert_eq!(c.last.map(|s| s.to_string()), ["TIME-WAIT", "CLOSED"]);
+}

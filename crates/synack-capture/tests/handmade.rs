@@ -137,6 +137,69 @@ fn sack_blocks_and_a_data_retransmission() {
 }
 
 #[test]
+fn acks_crossing_a_burst_of_data_do_not_lose_the_close() {
+    // A bulk transfer seen from the client's side: three segments leave back to back,
+    // and the server's ACK of the first was sent before the second reached it (it
+    // acknowledges 1101, inside the second). The second, and the third behind it on
+    // the same path, arrive only after that ACK; the FIN after them must still be
+    // taken. Delivering the third before the second left the server's RCV.NXT at 1201
+    // for good, and its observer never saw the client's FIN (the linux-bulk round trip).
+    let mut segs = handshake();
+    segs.push(tcp(40000, 80, 1001, 5001, ACK).data(&[b'a'; 100]));
+    segs.push(tcp(40000, 80, 1101, 5001, ACK).data(&[b'b'; 100]));
+    segs.push(tcp(40000, 80, 1201, 5001, ACK | PSH).data(&[b'c'; 100]));
+    segs.push(tcp(40000, 80, 5001, 1101, ACK).back());
+    segs.push(tcp(40000, 80, 5001, 1301, ACK).back());
+    segs.push(tcp(40000, 80, 1301, 5001, ACK | FIN));
+    segs.push(tcp(40000, 80, 5001, 1302, ACK | FIN).back());
+    segs.push(tcp(40000, 80, 1302, 5002, ACK));
+    let cap = import(&eth_pcap(&segs)).unwrap();
+    let c = &cap.connections[0];
+    assert!(c.segments.iter().all(|s| !s.retransmission && !s.lost));
+    assert_eq!(
+        states(c),
+        [
+            "1 Client CLOSED>SYN-SENT",
+            "1 Server LISTEN>SYN-RECEIVED",
+            "2 Client SYN-SENT>ESTABLISHED",
+            "3 Server SYN-RECEIVED>ESTABLISHED",
+            "9 Client ESTABLISHED>FIN-WAIT-1",
+            "9 Server ESTABLISHED>CLOSE-WAIT",
+            "10 Server CLOSE-WAIT>LAST-ACK",
+            "10 Client FIN-WAIT-1>TIME-WAIT",
+            "11 Server LAST-ACK>CLOSED",
+        ]
+    );
+}
+
+#[test]
+fn a_duplicate_sack_clears_the_first_copy_of_a_repeated_segment() {
+    // A data segment seen twice before any acknowledgment. Without more evidence the
+    // first copy is judged lost (the sender would not repeat what had arrived); a
+    // D-SACK for that range (RFC 2883: a SACK block below the ACK) says the receiver
+    // got both, so neither was lost.
+    let case = |sack: Option<(u32, u32)>| {
+        let mut segs = handshake();
+        segs.push(tcp(40000, 80, 1001, 5001, ACK | PSH).data(&[b'a'; 100]));
+        segs.push(tcp(40000, 80, 1001, 5001, ACK | PSH).data(&[b'a'; 100]));
+        let mut ack = tcp(40000, 80, 5001, 1101, ACK).back();
+        if let Some((l, r)) = sack {
+            let mut o = vec![1, 1, 5, 10];
+            o.extend(l.to_be_bytes());
+            o.extend(r.to_be_bytes());
+            ack = ack.opts(&o);
+        }
+        segs.push(ack);
+        let cap = import(&eth_pcap(&segs)).unwrap();
+        cap.connections[0].segments[3..5].iter().map(|s| (s.retransmission, s.lost)).collect::<Vec<_>>()
+    };
+    assert_eq!(case(None), [(false, true), (true, false)]);
+    assert_eq!(case(Some((1001, 1101))), [(false, false), (true, false)]);
+    // A SACK block above the ACK is no D-SACK: it says nothing about this range.
+    assert_eq!(case(Some((1201, 1301))), [(false, true), (true, false)]);
+}
+
+#[test]
 fn the_json_is_a_list_of_connections_in_the_documented_shape() {
     let mut segs = handshake();
     segs[0] = segs[0].clone().data(b"");
