@@ -17,6 +17,12 @@ const PIECE = 1 << 20;
 const PROGRESS_STEP = 1 << 20;
 /** Connections listed for the reader to choose from (each one's numbers are small). */
 const MAX_LISTED = 1000;
+/**
+ * The last response, kept referenced: Chromium can report a fetch as aborted
+ * when its Response is collected after the body was read but before the
+ * network layer has marked the request complete.
+ */
+let response = null;
 
 self.onmessage = async ({ data }) => {
   try {
@@ -46,6 +52,7 @@ async function read({ blob, url, maxBytes }) {
     } catch (err) {
       throw fail("fetch", null, err?.message ?? String(err));
     }
+    response = res;
     if (!res.ok) throw fail("http", res.status, `${res.status} ${res.statusText}`);
     // Without a content encoding, Content-Length is the file's size.
     const length = Number(res.headers.get("content-length"));

@@ -7,6 +7,8 @@
 
 /** Segments drawn at most: a connection of 100,000 segments draws its first 300. */
 export const WINDOW = 300;
+/** How long a worker that has finished stays alive (see readCapture). */
+const LINGER_MS = 2000;
 /** Files larger than this are refused unless capture-limit says otherwise (MiB). */
 export const DEFAULT_LIMIT_MIB = 1024;
 
@@ -45,9 +47,16 @@ export function readCapture(source, { connection, maxBytes, t, onProgress, signa
         onProgress?.(data.done, data.total);
         return;
       }
+      if (data.type === "done") {
+        resolve(data.view);
+        // Chromium reports a fetch as aborted when its worker ends the moment the
+        // body has been read; a worker that lingers a little lets it finish. A
+        // newer source or the element leaving the page still ends it at once.
+        setTimeout(stop, LINGER_MS);
+        return;
+      }
       stop();
-      if (data.type === "done") resolve(data.view);
-      else reject(new Error(errorText(data, source, t)));
+      reject(new Error(errorText(data, source, t)));
     };
     // A worker that cannot start (the one-file build has no capture/ folder beside
     // it, or a policy forbids workers) fires "error" without a message of ours.
@@ -56,14 +65,14 @@ export function readCapture(source, { connection, maxBytes, t, onProgress, signa
       stop();
       reject(new Error(t.capture.errors.worker(ev.message || "capture/worker.js")));
     };
-    worker.postMessage({ ...source, connection, maxBytes, window: WINDOW });
+    worker.postMessage({ blob: source.blob, url: source.url, connection, maxBytes, window: WINDOW });
   });
 }
 
 /** The worker's error, in the reader's language; the reader's English line follows where it adds detail. */
 function errorText({ key, number, message }, source, t) {
   const e = t.capture.errors;
-  const name = source.blob?.name ?? source.url ?? "";
+  const name = source.name ?? "";
   switch (key) {
     case "empty": return e.empty(name);
     case "not-capture": return e.notCapture(name);
@@ -197,8 +206,10 @@ export function toTrace(c) {
   const initial = { client: c.initial.client, server: c.initial.server };
   const now = { ...initial };
   for (const e of events) if (e.kind === "state") now[e.side] = e.to;
-  const first = (dir) => segs.find((s) => s.dir === dir);
-  const isn = (s) => (s ? (s.seq - s.seq_rel) >>> 0 : 0);
+  // Each side's base (its ISN when the capture has its SYN): raw minus relative,
+  // from any segment but a RST from a closed port (SEQ 0, shown as 1).
+  const first = (dir) => segs.find((s) => s.dir === dir && !(s.flags.includes("RST") && s.seq === 0));
+  const isn = (s) => (s ? (s.seq - s.seq_rel) >>> 0 : null);
   return {
     capture: true,
     handshake: "three-way",
@@ -220,6 +231,12 @@ function stateEvent(st, time) {
  * not, how to read the arrows' slant, and the reader's notes (in English, as the
  * library writes them).
  */
+export function numbersNote(trace, options, t) {
+  if (options.numbers !== "relative") return t.ui.absoluteNote;
+  const { client, server } = trace;
+  return client.isn === null || server.isn === null ? t.capture.relativeNote : t.ui.relativeNote(client.isn, server.isn);
+}
+
 export function infoBox(view, trace, t) {
   const k = t.capture;
   const c = view.connection;
@@ -234,7 +251,7 @@ export function infoBox(view, trace, t) {
   if (notes.length) {
     const d = el("details", { class: "capture-notes" });
     d.append(el("summary", {}, k.notes(notes.length)));
-    const ul = el("ul", { lang: "en" });
+    const ul = el("ul", { lang: "en" }); // the library's own sentences
     for (const n of notes) ul.append(el("li", {}, n));
     d.append(ul);
     box.append(d);

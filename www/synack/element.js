@@ -658,7 +658,9 @@ export class SynackViz extends HTMLElement {
     const abort = new AbortController();
     this.#captureAbort = abort;
     const file = this.#captureFile;
-    const source = file ? { blob: file } : { url: new URL(this.getAttribute("capture"), document.baseURI).href };
+    const source = file
+      ? { blob: file, name: file.name ?? "" }
+      : { url: new URL(this.getAttribute("capture"), document.baseURI).href, name: this.getAttribute("capture") };
     let options;
     try {
       options = readCaptureOptions(this, t);
@@ -673,12 +675,11 @@ export class SynackViz extends HTMLElement {
       if (abort.signal.aborted) return;
       cap.adoptStyles(this.shadowRoot);
       if (same(this.#captureRead?.key)) return this.#drawCapture(cap, this.#captureRead.view, options);
-      const progress = cap.progressBox(t, file ? file.name ?? "" : this.getAttribute("capture"));
+      const progress = cap.progressBox(t, source.name);
       this.#panels = [];
       this.shadowRoot.replaceChildren(progress.box);
       return cap.readCapture(source, { ...options, t, onProgress: progress.update, signal: abort.signal }).then((view) => {
         if (abort.signal.aborted) return;
-        this.#captureAbort = null;
         this.#captureRead = { key, view };
         this.#k = 0;
         this.#drawCapture(cap, view, options);
@@ -691,7 +692,8 @@ export class SynackViz extends HTMLElement {
   #drawCapture(cap, view, options) {
     const t = this.#t;
     const trace = cap.toTrace(view.connection);
-    this.#options = { ...options, capture: { title: t.capture.title(view.connection.client, view.connection.server), info: cap.infoBox(view, trace, t) } };
+    const title = t.capture.title(view.connection.client, view.connection.server);
+    this.#options = { ...options, capture: { title, info: cap.infoBox(view, trace, t), numbers: cap.numbersNote(trace, options, t) } };
     this.#build([trace], this.#options);
     this.dispatchEvent(new CustomEvent("synack-capture", { detail: { count: view.count, index: view.index, list: view.list }, bubbles: true, composed: true }));
   }
@@ -721,7 +723,7 @@ export class SynackViz extends HTMLElement {
     const t0 = traces[0];
     const heading = options.capture?.title ?? t.scenarios[options.scenario]?.[0] ?? t.customTitle;
     const title = el("div", { class: "title" });
-    const numbersNote = options.numbers === "relative" ? t.ui.relativeNote(t0.client.isn, t0.server.isn) : t.ui.absoluteNote;
+    const numbersNote = options.capture?.numbers ?? (options.numbers === "relative" ? t.ui.relativeNote(t0.client.isn, t0.server.isn) : t.ui.absoluteNote);
     const mode = t.modes[t0.handshake];
     // The handshake is named when it is not TCP's usual three-way one.
     const showMode = !options.compare && t0.handshake !== "three-way" && !heading.toLowerCase().includes(mode.toLowerCase());

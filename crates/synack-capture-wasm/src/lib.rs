@@ -150,7 +150,10 @@ mod tests {
     fn envelope_holds_the_cli_connections_and_the_counts() {
         let capture = synack_capture::import(FULL).expect("a real capture");
         let text = envelope(&capture);
-        let head = format!("{{\"frames\":{},\"tcp_segments\":{},\"notes\":[],\"skipped\":{{}},\"connections\":", capture.frames, capture.tcp_segments);
+        let head = format!(
+            "{{\"frames\":{},\"tcp_segments\":{},\"notes\":[],\"skipped\":{{}},\"connections\":",
+            capture.frames, capture.tcp_segments
+        );
         assert!(text.starts_with(&head), "{text}");
         assert!(text.ends_with(&format!("{}}}", capture.to_json())));
     }

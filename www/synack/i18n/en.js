@@ -249,9 +249,10 @@ export const capture = {
   slant: (rttMs) => `Times are when the capture saw each segment. Arrows slant by half the round trip measured in the handshake (${rttMs} ms, from the SYN to the ACK that completed it); when each segment arrived is inferred, as are the states.`,
   slantNominal: "Times are when the capture saw each segment. The capture has no complete handshake to measure a round trip from, so the arrows' slant is nominal; arrivals and states are inferred.",
   notes: (n) => `What the reader noted (${n})`,
-  begin: "A recorded connection: the segments as the capture saw them, and both sides' states as synack infers them from what each side sent. Press step or play to begin.",
+  begin: "A recorded connection: the segments as the capture saw them, and both sides' states as synack infers them from what each side sent.",
   end: (client, server) => `After the last segment shown: client ${client}, server ${server} (inferred). `,
   reading: (name, done, total) => `Reading ${name}: ${done} MB${total === null ? "" : ` of ${total} MB`}…`,
+  relativeNote: "relative numbers, as Wireshark shows them",
   progressLabel: "Capture read so far",
   say: {
     send: (w, seg, frame) => `The capture shows ${w.toLowerCase()} sending ${seg} (frame ${frame}).`,

@@ -239,9 +239,10 @@ export const capture = {
   slant: (rttMs) => `时间是抓包点看到各报文段的时刻。箭头的倾斜取握手中测得的往返时间的一半（${rttMs} 毫秒，从 SYN 到完成握手的 ACK）；报文段何时到达对方是推断的，双方的状态也是推断的。`,
   slantNominal: "时间是抓包点看到各报文段的时刻。抓包中没有完整的握手可供测量往返时间，所以箭头的倾斜只是示意；到达时刻和状态都是推断的。",
   notes: (n) => `读取说明（${n} 条，英文）`,
-  begin: "一条录制的连接：报文段是抓包看到的样子，双方的状态由 synack 根据各方发送的内容推断。点击“单步”或“播放”开始。",
+  begin: "一条录制的连接：报文段是抓包看到的样子，双方的状态由 synack 根据各方发送的内容推断。",
   end: (client, server) => `显示的最后一个报文段之后：客户端 ${client}，服务器 ${server}（推断）。`,
   reading: (name, done, total) => `正在读取 ${name}：${done} MB${total === null ? "" : ` / ${total} MB`}…`,
+  relativeNote: "相对序号（与 Wireshark 的显示相同）",
   progressLabel: "抓包文件已读取的部分",
   say: {
     send: (w, seg, frame) => `抓包显示${w}发送了 ${seg}（第 ${frame} 帧）。`,
