@@ -3,11 +3,14 @@
 // this file with the wasm-bindgen glue into dist/synack/capture/worker.js, beside
 // synack_capture_wasm_bg.wasm (a same-origin file: `worker-src 'self'` is enough).
 //
-// In:  { blob } or { url }, plus { connection, maxBytes, window }.
+// In:  { blob, connection, maxBytes, window }: a File or Blob, read here; or
+//      { begin: total, connection, maxBytes, window }, then { chunk, total }… and
+//      { end }: a URL's body, fetched by the page (capture.js) and handed over
+//      chunk by chunk (each answered by { type: "ack" }, so only a few are queued).
 // Out: { type: "progress", done, total } as bytes are read (total: null when the
 //      size is unknown), then { type: "done", view } or { type: "error", key, number, message }.
-// The file's bytes never leave this worker: a Blob is read from memory, a URL is
-// fetched (the only request made, and it carries no file).
+// The worker makes no request but for its own wasm; the file's bytes never leave
+// the browser.
 
 import init, { CaptureReader } from "./capture/synack_capture_wasm.js";
 
@@ -17,69 +20,80 @@ const PIECE = 1 << 20;
 const PROGRESS_STEP = 1 << 20;
 /** Connections listed for the reader to choose from (each one's numbers are small). */
 const MAX_LISTED = 1000;
-/**
- * The last response, kept referenced: Chromium can report a fetch as aborted
- * when its Response is collected after the body was read but before the
- * network layer has marked the request complete.
- */
-let response = null;
 
-self.onmessage = async ({ data }) => {
+let reader = null; // the capture being read
+let options = null; // { connection, maxBytes, window }
+let posted = 0;
+
+/** Messages: { blob, ...options } reads a Blob here; { begin: total, ...options }, { chunk }…, { end } take a fetched body from the page. */
+let queue = Promise.resolve(); // messages are handled one after another (the first awaits the wasm)
+self.onmessage = ({ data }) => {
+  queue = queue.then(() => handle(data));
+};
+
+async function handle(data) {
   try {
-    await init({ module_or_path: new URL("./synack_capture_wasm_bg.wasm", import.meta.url) });
-    const capture = await read(data);
-    self.postMessage({ type: "done", view: view(capture, data.connection, data.window) });
+    if (data.blob || data.begin !== undefined) {
+      await init({ module_or_path: new URL("./synack_capture_wasm_bg.wasm", import.meta.url) });
+      options = data;
+      reader = new CaptureReader(data.maxBytes || 0);
+      posted = 0;
+      if (data.blob) await readBlob(data.blob);
+      else self.postMessage({ type: "progress", done: 0, total: data.begin });
+      return;
+    }
+    if (data.chunk) {
+      if (!reader) return; // an error was already reported
+      push(data.chunk, data.total);
+      // Tell the page it may send more: it keeps only a few chunks in flight.
+      self.postMessage({ type: "ack", full: reader.isFull() });
+      return;
+    }
+    if (data.end && reader) done();
   } catch (err) {
+    reader = null;
     self.postMessage({ type: "error", key: err?.key ?? "other", number: err?.number ?? null, message: err?.message ?? String(err) });
   }
-};
+}
 
 function fail(key, number, message) {
   return Object.assign(new Error(message), { key, number });
 }
 
-async function read({ blob, url, maxBytes }) {
-  let stream;
-  let total = null;
-  if (blob) {
-    total = blob.size;
-    if (maxBytes && total > maxBytes) throw fail("too-large", maxBytes, `the capture is larger than ${maxBytes} bytes`);
-    stream = blob.stream();
-  } else {
-    let res;
-    try {
-      res = await fetch(url);
-    } catch (err) {
-      throw fail("fetch", null, err?.message ?? String(err));
-    }
-    response = res;
-    if (!res.ok) throw fail("http", res.status, `${res.status} ${res.statusText}`);
-    // Without a content encoding, Content-Length is the file's size.
-    const length = Number(res.headers.get("content-length"));
-    if (!res.headers.get("content-encoding") && length > 0) total = length;
-    stream = res.body;
+function push(bytes, total) {
+  for (let at = 0; at < bytes.length; at += PIECE) reader.push(bytes.subarray(at, at + PIECE));
+  const consumed = reader.consumed();
+  if (consumed - posted >= PROGRESS_STEP) {
+    posted = consumed;
+    self.postMessage({ type: "progress", done: consumed, total });
   }
-  const reader = new CaptureReader(maxBytes || 0);
-  const parts = stream.getReader();
-  let posted = 0;
+}
+
+/** A File or Blob from the page's picker or a drop: read from memory, never sent anywhere. */
+async function readBlob(blob) {
+  const total = blob.size;
+  if (options.maxBytes && total > options.maxBytes) {
+    throw fail("too-large", options.maxBytes, `the capture is larger than ${options.maxBytes} bytes`);
+  }
   self.postMessage({ type: "progress", done: 0, total });
+  const parts = blob.stream().getReader();
   for (;;) {
-    const { done, value } = await parts.read();
-    if (done) break;
-    for (let at = 0; at < value.length; at += PIECE) reader.push(value.subarray(at, at + PIECE));
-    const consumed = reader.consumed();
-    if (consumed - posted >= PROGRESS_STEP) {
-      posted = consumed;
-      self.postMessage({ type: "progress", done: consumed, total });
-    }
+    const { done: end, value } = await parts.read();
+    if (end) break;
+    push(value, total);
     if (reader.isFull()) {
       parts.cancel().catch(() => {});
       break;
     }
   }
+  done();
+}
+
+function done() {
   const capture = JSON.parse(reader.finish());
   reader.free();
-  return capture;
+  reader = null;
+  self.postMessage({ type: "done", view: view(capture, options.connection, options.window) });
 }
 
 /**

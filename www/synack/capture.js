@@ -7,8 +7,6 @@
 
 /** Segments drawn at most: a connection of 100,000 segments draws its first 300. */
 export const WINDOW = 300;
-/** How long a worker that has finished stays alive (see readCapture). */
-const LINGER_MS = 2000;
 /** Files larger than this are refused unless capture-limit says otherwise (MiB). */
 export const DEFAULT_LIMIT_MIB = 1024;
 
@@ -20,10 +18,27 @@ function el(tag, attrs = {}, text) {
 }
 
 /**
- * Reads a capture in the worker. `source` is { url } or { blob }. Progress goes
- * to `onProgress(done, total)`. Resolves to the worker's view; rejects with an
- * Error whose message is in the reader's language (`t`). `signal` aborts: the
- * worker is terminated at once, whatever it was doing.
+ * Fetched responses kept referenced a while after their body was read: Chromium
+ * reports a fetch as aborted (net::ERR_ABORTED) when its Response is collected
+ * before the network layer has marked the request complete, even though every
+ * byte arrived.
+ */
+const recent = new Set();
+function keep(res) {
+  recent.add(res);
+  setTimeout(() => recent.delete(res), 5000);
+}
+
+/** Chunks of a fetched body handed to the worker and not yet read by it. */
+const IN_FLIGHT = 4;
+
+/**
+ * Reads a capture in the worker. `source` is { url, name } or { blob, name }.
+ * Progress goes to `onProgress(done, total)`. Resolves to the worker's view;
+ * rejects with an Error whose message is in the reader's language (`t`).
+ * `signal` aborts: the fetch and the worker end at once, whatever they were doing.
+ * A URL is fetched here, on the page (the worker makes no request of its own),
+ * and its body streamed to the worker as transferred chunks, a few at a time.
  */
 export function readCapture(source, { connection, maxBytes, t, onProgress, signal }) {
   return new Promise((resolve, reject) => {
@@ -34,38 +49,94 @@ export function readCapture(source, { connection, maxBytes, t, onProgress, signa
       reject(new Error(t.capture.errors.worker(err?.message ?? String(err))));
       return;
     }
-    const stop = () => {
+    let finished = false;
+    let body = null; // the fetched body's reader, while streaming
+    let acked = 0;
+    let wake = null; // resolves when the worker has read a chunk
+    const stop = (why) => {
+      finished = true;
       worker.terminate();
-      signal?.removeEventListener("abort", stop);
+      body?.cancel().catch(() => {});
+      wake?.();
+      if (why) reject(why);
     };
-    signal?.addEventListener("abort", () => {
-      stop();
-      reject(new DOMException("superseded", "AbortError"));
-    });
+    const onAbort = () => stop(new DOMException("superseded", "AbortError"));
+    signal?.addEventListener("abort", onAbort);
     worker.onmessage = ({ data }) => {
-      if (data.type === "progress") {
-        onProgress?.(data.done, data.total);
+      if (data.type === "progress") return onProgress?.(data.done, data.total);
+      if (data.type === "ack") {
+        acked++;
+        if (data.full) body?.cancel().catch(() => {}); // the rest changes nothing
+        wake?.();
         return;
       }
       if (data.type === "done") {
+        finished = true;
+        worker.terminate();
+        signal?.removeEventListener("abort", onAbort);
         resolve(data.view);
-        // Chromium reports a fetch as aborted when its worker ends the moment the
-        // body has been read; a worker that lingers a little lets it finish. A
-        // newer source or the element leaving the page still ends it at once.
-        setTimeout(stop, LINGER_MS);
         return;
       }
-      stop();
-      reject(new Error(errorText(data, source, t)));
+      stop(new Error(errorText(data, source, t)));
     };
     // A worker that cannot start (the one-file build has no capture/ folder beside
     // it, or a policy forbids workers) fires "error" without a message of ours.
     worker.onerror = (ev) => {
       ev.preventDefault?.();
-      stop();
-      reject(new Error(t.capture.errors.worker(ev.message || "capture/worker.js")));
+      stop(new Error(t.capture.errors.worker(ev.message || "capture/worker.js")));
     };
-    worker.postMessage({ blob: source.blob, url: source.url, connection, maxBytes, window: WINDOW });
+    const options = { connection, maxBytes, window: WINDOW };
+    if (source.blob) {
+      worker.postMessage({ blob: source.blob, ...options });
+      return;
+    }
+    (async () => {
+      let res;
+      try {
+        res = await fetch(source.url);
+      } catch (err) {
+        if (!finished) stop(new Error(errorText({ key: "fetch", message: err?.message ?? String(err) }, source, t)));
+        return;
+      }
+      keep(res);
+      if (finished) {
+        res.body?.cancel().catch(() => {});
+        return;
+      }
+      if (!res.ok) {
+        res.body?.cancel().catch(() => {});
+        return stop(new Error(errorText({ key: "http", number: res.status }, source, t)));
+      }
+      // Without a content encoding, Content-Length is the file's size.
+      const length = Number(res.headers.get("content-length"));
+      const total = !res.headers.get("content-encoding") && length > 0 ? length : null;
+      if (total && maxBytes && total > maxBytes) {
+        res.body?.cancel().catch(() => {});
+        return stop(new Error(errorText({ key: "too-large", number: maxBytes }, source, t)));
+      }
+      worker.postMessage({ begin: total, ...options });
+      body = res.body.getReader();
+      let sent = 0;
+      for (;;) {
+        while (!finished && sent - acked >= IN_FLIGHT) await new Promise((ok) => (wake = ok));
+        if (finished) return;
+        let part;
+        try {
+          part = await body.read();
+        } catch {
+          break; // cancelled: the reader is full, or the import was stopped
+        }
+        if (part.done) {
+          body = null; // read to the end: nothing to cancel
+          break;
+        }
+        if (finished) break;
+        const chunk = part.value;
+        worker.postMessage({ chunk, total }, [chunk.buffer]);
+        sent++;
+      }
+      if (!finished) worker.postMessage({ end: true });
+    })().catch((err) => stop(new Error(errorText({ key: "other", message: err?.message ?? String(err) }, source, t))));
   });
 }
 
