@@ -182,16 +182,19 @@ export function progressBox(t, name) {
 const US = 1e6;
 
 /**
- * Half the handshake's round trip, in µs: the time from the client's SYN to the
+ * Half the handshake's round trip, in µs: the time from the client's answered SYN to the
  * ACK that completed the handshake is one round trip wherever the capture was
  * taken (at the client it is SYN → SYN,ACK plus the ACK's turn-around; at the
  * server, SYN,ACK → ACK plus the SYN's). Null without a complete handshake.
  */
 export function oneWayUs(segments) {
-  const syn = segments.findIndex((s) => s.dir === "C>S" && s.flags.includes("SYN") && !s.flags.includes("ACK"));
-  if (syn < 0) return null;
-  const synAck = segments.findIndex((s, i) => i > syn && s.dir === "S>C" && s.flags.includes("SYN") && s.flags.includes("ACK"));
+  const isSyn = (s) => s.dir === "C>S" && s.flags.includes("SYN") && !s.flags.includes("ACK");
+  const synAck = segments.findIndex((s) => s.dir === "S>C" && s.flags.includes("SYN") && s.flags.includes("ACK"));
   if (synAck < 0) return null;
+  // The SYN that was answered: the last one before the SYN,ACK (earlier ones were
+  // lost or timed out, and their wait is not a round trip).
+  const syn = segments.findLastIndex((s, i) => i < synAck && isSyn(s) && !s.lost);
+  if (syn < 0) return null;
   const ack = segments.findIndex((s, i) => i > synAck && s.dir === "C>S" && s.flags.includes("ACK") && !s.flags.includes("SYN"));
   if (ack < 0) return null;
   const rtt = (segments[ack].t - segments[syn].t) * US;

@@ -246,7 +246,7 @@ export const capture = {
   title: (client, server) => `Capture: ${client} → ${server}`,
   which: (n, count, client, server) => `Connection ${n} of ${count}: client ${client}, server ${server}.`,
   window: (shown, total) => `Only the first ${shown} of this connection's ${total} segments are drawn; the other ${total - shown} are not shown.`,
-  slant: (rttMs) => `Times are when the capture saw each segment. Arrows slant by half the round trip measured in the handshake (${rttMs} ms, from the SYN to the ACK that completed it); when each segment arrived is inferred, as are the states.`,
+  slant: (rttMs) => `Times are when the capture saw each segment. Arrows slant by half the round trip measured in the handshake (${rttMs} ms, from the answered SYN to the ACK that completed it); when each segment arrived is inferred, as are the states.`,
   slantNominal: "Times are when the capture saw each segment. The capture has no complete handshake to measure a round trip from, so the arrows' slant is nominal; arrivals and states are inferred.",
   notes: (n) => `What the reader noted (${n})`,
   begin: "A recorded connection: the segments as the capture saw them, and both sides' states as synack infers them from what each side sent.",

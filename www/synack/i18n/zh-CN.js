@@ -236,7 +236,7 @@ export const capture = {
   title: (client, server) => `抓包：${client} → ${server}`,
   which: (n, count, client, server) => `第 ${n} 条连接（共 ${count} 条）：客户端 ${client}，服务器 ${server}。`,
   window: (shown, total) => `该连接共有 ${total} 个报文段，这里只画出前 ${shown} 个，其余 ${total - shown} 个未显示。`,
-  slant: (rttMs) => `时间是抓包点看到各报文段的时刻。箭头的倾斜取握手中测得的往返时间的一半（${rttMs} 毫秒，从 SYN 到完成握手的 ACK）；报文段何时到达对方是推断的，双方的状态也是推断的。`,
+  slant: (rttMs) => `时间是抓包点看到各报文段的时刻。箭头的倾斜取握手中测得的往返时间的一半（${rttMs} 毫秒，从得到应答的 SYN 到完成握手的 ACK）；报文段何时到达对方是推断的，双方的状态也是推断的。`,
   slantNominal: "时间是抓包点看到各报文段的时刻。抓包中没有完整的握手可供测量往返时间，所以箭头的倾斜只是示意；到达时刻和状态都是推断的。",
   notes: (n) => `读取说明（${n} 条，英文）`,
   begin: "一条录制的连接：报文段是抓包看到的样子，双方的状态由 synack 根据各方发送的内容推断。",
