@@ -32,6 +32,27 @@ wasm_build dist/synack/pkg --no-default-features
 step "building the full wasm engine (scenario objects too)"
 wasm_build dist/synack/pkg-full
 
+# ---- capture import block (issue 5): the capture reader, loaded only when used ----
+step "building the capture reader (wasm, for <synack-viz capture=…>)"
+# Its own folder, dist/synack/capture/: the wasm and one module worker (the
+# wasm-bindgen glue and www/synack/capture-worker.js bundled together). The
+# element's capture chunk starts the worker from there; nothing in synack.js
+# fetches it, so a page without a capture never downloads it.
+cargo build --profile wasm --locked --target wasm32-unknown-unknown -p synack-capture-wasm
+wasm-bindgen --target web --no-typescript --out-dir dist/synack/capture \
+    target/wasm32-unknown-unknown/wasm/synack_capture_wasm.wasm
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+    dist/synack/capture/synack_capture_wasm_bg.wasm -o dist/synack/capture/synack_capture_wasm_bg.wasm
+node_modules/.bin/esbuild dist/synack/capture-worker.js --bundle --format=esm --minify \
+    --target=es2022 --legal-comments=none --log-level=warning --outfile=dist/synack/capture/worker.js
+rm dist/synack/capture/synack_capture_wasm.js
+# A few small real captures for the gallery's "try a sample".
+mkdir -p dist/samples
+for f in full-lifecycle.pcap syn-lost.pcap simultaneous-close.pcap two-interfaces.pcapng; do
+    cp "crates/synack-capture/tests/captures/$f" dist/samples/
+done
+# ---- end of the capture import block ----
+
 # ---- blog helper's block (issue 4): split bundle, lazy chunks, one-file embed ----
 step "bundling the element: synack.js plus lazily loaded chunks"
 # www/synack/ stays plain, readable modules (copied to dist/synack/ above, beside
@@ -55,11 +76,11 @@ node_modules/.bin/esbuild dist/synack/synack-embed.js --bundle --format=esm --mi
     --outfile=dist/synack-embed.js
 rm dist/synack/pkg/synack_wasm_bg.wasm.gz
 
-find dist/synack -name '*.js' -not -path 'dist/synack/pkg-full/*' -delete
+find dist/synack -name '*.js' -not -path 'dist/synack/pkg-full/*' -not -path 'dist/synack/capture/*' -delete
 find dist/synack -type d -empty -delete
 cp "$bundle"/*.js dist/synack/
 rm -rf "$bundle"
-for f in dist/synack/*.js dist/synack-embed.js; do
+for f in dist/synack/*.js dist/synack-embed.js dist/synack/capture/worker.js dist/synack/capture/*.wasm; do
     echo "  $f: $(wc -c < "$f") bytes, $(gzip -9 -c "$f" | wc -c) gzip -9"
 done
 # ---- end of the blog helper's block ----

@@ -92,6 +92,20 @@ function readOptions(host, t) {
   };
 }
 
+/** The attributes a capture uses; the scenario's own (handshake, seed, ISNs, compare) are ignored. */
+function readCaptureOptions(host, t) {
+  const numbers = host.getAttribute("numbers") ?? "relative";
+  if (numbers !== "relative" && numbers !== "absolute") throw new Error(t.errors.numbers(numbers));
+  const speedText = host.getAttribute("speed") ?? "1";
+  const speed = Number(speedText);
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 16) throw new Error(t.errors.speed(speedText));
+  const conn = host.getAttribute("connection");
+  if (conn !== null && !/^\s*[1-9]\d{0,8}\s*$/.test(conn)) throw new Error(t.capture.errors.connection(conn));
+  const limit = host.getAttribute("capture-limit");
+  if (limit !== null && (!/^\s*[1-9]\d{0,4}\s*$/.test(limit) || Number(limit) > 4096)) throw new Error(t.capture.errors.limit(limit));
+  return { numbers, speed, connection: conn === null ? null : Number(conn), maxBytes: Number(limit ?? 1024) * 2 ** 20 };
+}
+
 /** An optional attribute with a few allowed values. */
 function oneOf(value, allowed, message) {
   if (value === null || value === "") return null;
@@ -221,7 +235,7 @@ class Panel {
     // Lifeline colour by state, up to now.
     for (const side of ["client", "server"]) {
       const x = side === "client" ? g.xClient : g.xServer;
-      let state = "CLOSED";
+      let state = this.trace.initial?.[side] ?? "CLOSED";
       let y0 = 4;
       for (const s of g.states) {
         if (s.index >= n) break;
@@ -251,6 +265,7 @@ class Panel {
     const seg = s.segment;
     const delivered = s.end !== null && s.end < this.shown;
     const inFlight = !delivered && !s.lost;
+    const clickable = inFlight && !this.trace.capture; // a recording has no what-if
     const attrs = {
       class: `segment${seg.flags.includes("RST") ? " rst" : ""}${inFlight ? " in-flight" : ""}`,
       "data-id": s.id,
@@ -264,17 +279,17 @@ class Panel {
     if (s.retransmission) attrs["data-retransmission"] = "true";
     if (s.stale) attrs["data-stale"] = "true";
     if (s.duplicate) attrs["data-duplicate"] = "true";
-    if (inFlight) {
+    if (clickable) {
       attrs.tabindex = "0";
       attrs.role = "button";
       attrs["aria-label"] = this.t.ui.lose(s.id, seg.flags.join(","));
     }
     const g = svg("g", attrs);
-    if (inFlight) g.append(svg("title", {}, this.t.ui.loseTitle(s.id)));
+    if (clickable) g.append(svg("title", {}, this.t.ui.loseTitle(s.id)));
     g.append(svg("line", { x1: s.x1, y1: s.y1, x2: s.x2, y2: s.y2 }));
     g.append(svg("path", { class: "head", d: "M0,0 L-9,-4.5 L-9,4.5 Z" }));
     // A wide invisible stroke: a segment in flight is easy to click, not a 2 px line.
-    if (inFlight) g.append(svg("line", { class: "hit", x1: s.x1, y1: s.y1, x2: s.x2, y2: s.y2 }));
+    if (clickable) g.append(svg("line", { class: "hit", x1: s.x1, y1: s.y1, x2: s.x2, y2: s.y2 }));
     // The label hugs the sender's end of the arrow, above the line.
     const { x, y: top, w, h } = labelBox(s);
     const bottom = top + h;
@@ -292,7 +307,7 @@ class Panel {
     });
     this.labels.append(label);
     if (s.lost) g.append(svg("path", { class: "cross", d: `M${s.x2 - 6},${s.y2 - 6} l12,12 m0,-12 l-12,12` }));
-    if (inFlight) {
+    if (clickable) {
       const id = s.id;
       const drop = (ev) => {
         if (ev.type === "keydown" && ev.key !== "Enter" && ev.key !== " ") return;
@@ -382,7 +397,7 @@ class Panel {
     };
     if (k === 0) {
       // Before the first step: what the scenario shows, in a sentence or two.
-      this.narration.textContent = t.ui.begin(t.scenarios[this.options.scenario]?.[1] ?? this.title);
+      this.narration.textContent = t.ui.begin(this.trace.capture ? t.capture.begin : t.scenarios[this.options.scenario]?.[1] ?? this.title);
     } else {
       const start = k > 1 ? this.ends[k - 2] : 0;
       const end = this.ends[k - 1];
@@ -395,7 +410,8 @@ class Panel {
       const o = this.trace.outcome;
       const p = el("p");
       const facts = o.facts.map((f) => t.facts[f.key] ?? f.key);
-      p.append(el("strong", {}, t.ui.end(o.client, o.server)), document.createTextNode(t.say.join(facts)));
+      const end = this.trace.capture ? t.capture.end(o.client, o.server) : t.ui.end(o.client, o.server);
+      p.append(el("strong", {}, end), document.createTextNode(t.say.join(facts)));
       this.outcome.append(p);
     }
     if (!this.tableFor || this.tableFor !== this.geo) this.fillTable(fmt);
@@ -455,7 +471,7 @@ class Panel {
 }
 
 export class SynackViz extends HTMLElement {
-  static observedAttributes = ["scenario", "handshake", "compare", "seed", "isn-client", "isn-server", "numbers", "speed", "autoplay", "controls", "lang", "theme", "narration", "permalink"];
+  static observedAttributes = ["scenario", "handshake", "compare", "seed", "isn-client", "isn-server", "numbers", "speed", "autoplay", "controls", "lang", "theme", "narration", "permalink", "capture", "connection", "capture-limit"];
 
   #panels = [];
   #timeline = []; // compare mode: per unified step, how many events each panel shows
@@ -474,6 +490,9 @@ export class SynackViz extends HTMLElement {
   #analogy = null; // the conversation table, once loaded (narration="analogy")
   #status = null;
   #linkStep = 0; // the step a permalink asked for, applied on the first draw
+  #captureFile = null; // a File or Blob to animate (captureFile), else the capture attribute's URL
+  #captureAbort = null; // cancels the capture import under way
+  #captureRead = null; // { key, view }: the last capture read, drawn again when only numbers or lang change
 
   /** The analogy's names and lines when narration="analogy" has loaded them. */
   get analogyTable() {
@@ -535,6 +554,7 @@ export class SynackViz extends HTMLElement {
   }
 
   disconnectedCallback() {
+    this.#captureAbort?.abort();
     this.removeEventListener("keydown", this.#onKey);
     this.pause();
     this.#resize?.disconnect();
@@ -562,6 +582,16 @@ export class SynackViz extends HTMLElement {
   set numbers(v) { this.setAttribute("numbers", v); }
   get speed() { return Number(this.getAttribute("speed") ?? 1); }
   set speed(v) { this.setAttribute("speed", String(v)); }
+  get capture() { return this.getAttribute("capture"); }
+  set capture(v) { this.setAttribute("capture", v); }
+  get connection() { return this.getAttribute("connection"); }
+  set connection(v) { this.setAttribute("connection", String(v)); }
+  /** A File or Blob to animate instead of the capture attribute's URL (null: the URL again). */
+  get captureFile() { return this.#captureFile; }
+  set captureFile(blob) {
+    this.#captureFile = blob ?? null;
+    this.attributeChangedCallback("capture-file", 0, 1); // one rebuild with the attributes set alongside
+  }
 
   /** The events of the current step, per panel, and its primary event. */
   get current() {
@@ -591,6 +621,12 @@ export class SynackViz extends HTMLElement {
       );
       return;
     }
+    this.#captureAbort?.abort();
+    this.#captureAbort = null;
+    if (this.#captureFile || this.hasAttribute("capture")) {
+      this.#rebuildCapture();
+      return;
+    }
     let options;
     try {
       options = readOptions(this, this.#t);
@@ -611,6 +647,55 @@ export class SynackViz extends HTMLElement {
     } catch (err) {
       this.#fail(err?.message ?? String(err));
     }
+  }
+
+  /**
+   * A recorded connection (capture.js, a chunk of its own): read in a worker with
+   * a progress bar, then drawn like a trace. A newer source cancels this one.
+   */
+  #rebuildCapture() {
+    const t = this.#t;
+    const abort = new AbortController();
+    this.#captureAbort = abort;
+    const file = this.#captureFile;
+    const source = file
+      ? { blob: file, name: file.name ?? "" }
+      : { url: new URL(this.getAttribute("capture"), document.baseURI).href, name: this.getAttribute("capture") };
+    let options;
+    try {
+      options = readCaptureOptions(this, t);
+    } catch (err) {
+      this.#fail(err?.message ?? String(err));
+      return;
+    }
+    // The same source again (numbers or lang changed): draw the view already read.
+    const key = [file ?? source.url, options.connection, options.maxBytes];
+    const same = (a) => a && a.every((v, i) => v === key[i]);
+    import("./capture.js").then((cap) => {
+      if (abort.signal.aborted) return;
+      cap.adoptStyles(this.shadowRoot);
+      if (same(this.#captureRead?.key)) return this.#drawCapture(cap, this.#captureRead.view, options);
+      const progress = cap.progressBox(t, source.name);
+      this.#panels = [];
+      this.shadowRoot.replaceChildren(progress.box);
+      return cap.readCapture(source, { ...options, t, onProgress: progress.update, signal: abort.signal }).then((view) => {
+        if (abort.signal.aborted) return;
+        this.#captureRead = { key, view };
+        this.#k = 0;
+        this.#drawCapture(cap, view, options);
+      });
+    }).catch((err) => {
+      if (err?.name !== "AbortError" && !abort.signal.aborted) this.#fail(err?.message ?? String(err));
+    });
+  }
+
+  #drawCapture(cap, view, options) {
+    const t = this.#t;
+    const trace = cap.toTrace(view.connection);
+    const title = t.capture.title(view.connection.client, view.connection.server);
+    this.#options = { ...options, capture: { title, info: cap.infoBox(view, trace, t), numbers: cap.numbersNote(trace, options, t) } };
+    this.#build([trace], this.#options);
+    this.dispatchEvent(new CustomEvent("synack-capture", { detail: { count: view.count, index: view.index, list: view.list }, bubbles: true, composed: true }));
   }
 
   /** Runs the engine; its (English) message is wrapped in the reader's language. */
@@ -636,9 +721,9 @@ export class SynackViz extends HTMLElement {
     const t = this.#t;
     const frame = el("div", { class: "frame", lang: t.lang });
     const t0 = traces[0];
-    const heading = t.scenarios[options.scenario]?.[0] ?? t.customTitle;
+    const heading = options.capture?.title ?? t.scenarios[options.scenario]?.[0] ?? t.customTitle;
     const title = el("div", { class: "title" });
-    const numbersNote = options.numbers === "relative" ? t.ui.relativeNote(t0.client.isn, t0.server.isn) : t.ui.absoluteNote;
+    const numbersNote = options.capture?.numbers ?? (options.numbers === "relative" ? t.ui.relativeNote(t0.client.isn, t0.server.isn) : t.ui.absoluteNote);
     const mode = t.modes[t0.handshake];
     // The handshake is named when it is not TCP's usual three-way one.
     const showMode = !options.compare && t0.handshake !== "three-way" && !heading.toLowerCase().includes(mode.toLowerCase());
@@ -647,7 +732,9 @@ export class SynackViz extends HTMLElement {
       el("small", {}, options.compare ? `${t.ui.sameNetwork} · ${numbersNote}` : showMode ? `${mode} · ${numbersNote}` : numbersNote),
     );
     const wrap = el("div", { class: `panels${traces.length > 1 ? " two" : ""}` });
-    frame.append(title, wrap);
+    frame.append(title);
+    if (options.capture) frame.append(options.capture.info);
+    frame.append(wrap);
     this.shadowRoot.replaceChildren(frame);
     this.#panels = traces.map((trace) => {
       const panel = new Panel(this, traces.length > 1 ? t.modes[trace.handshake] : null, t);
@@ -728,6 +815,11 @@ export class SynackViz extends HTMLElement {
     };
     const o = this.#options;
     bar.append(select(t.ui.speed, [["0.5", "½×"], ["1", "1×"], ["2", "2×"], ["4", "4×"]], String(o.speed), (v) => this.setAttribute("speed", v)));
+    if (o.capture) {
+      // A recording has no handshake to choose, no ISNs to set and no scenario.
+      bar.append(select(t.ui.numbers, [["relative", t.ui.relative], ["absolute", t.ui.absolute]], o.numbers, (v) => this.setAttribute("numbers", v)));
+      return bar;
+    }
     if (!o.compare) {
       bar.append(select(t.ui.handshake, MODES.map((m) => [m, t.modes[m]]), this.#panels[0].trace.handshake, (v) => this.setAttribute("handshake", v)));
     }
@@ -770,13 +862,13 @@ export class SynackViz extends HTMLElement {
     }
     button("export-svg", t.ui.exportSvg, t.ui.exportSvgTitle, async () => {
       const ex = await import("./export.js");
-      const file = `${this.#options.scenario}.svg`;
+      const file = `${this.#options.capture ? "capture" : this.#options.scenario}.svg`;
       ex.download(new Blob([await this.exportSvg()], { type: "image/svg+xml" }), file);
       this.#say(t.ui.downloaded(file));
     });
     button("export-png", t.ui.exportPng, t.ui.exportPngTitle, async () => {
       const ex = await import("./export.js");
-      const file = `${this.#options.scenario}.png`;
+      const file = `${this.#options.capture ? "capture" : this.#options.scenario}.png`;
       ex.download(await this.exportPng(), file);
       this.#say(t.ui.downloaded(file));
     });
@@ -961,6 +1053,7 @@ export class SynackViz extends HTMLElement {
   async dropSegment(id, panel = null) {
     await this.ready;
     id = Number(id);
+    if (this.#options?.capture) return; // a recording has no what-if
     const targets = panel ? [panel] : this.#panels;
     const held = this.#k;
     for (const p of targets) {

@@ -20,6 +20,8 @@ export function numbering(trace, mode) {
     if (mode !== "relative") {
       return { seq: String(seg.seq), ack: seg.ack === null ? null : String(seg.ack) };
     }
+    // A capture carries its relative numbers, as synack import computes them (capture.js).
+    if (seg.seq_rel !== undefined) return { seq: String(seg.seq_rel), ack: seg.ack_rel === null ? null : String(seg.ack_rel) };
     // A RST from a closed port carries SEQ=0 in every numbering.
     const closedPortRst = seg.flags.includes("RST") && seg.seq === 0;
     return {
@@ -258,7 +260,7 @@ function markText(e, m) {
 
 /** The state each side is in after the first `n` events. */
 export function statesAfter(trace, n) {
-  const now = { client: "CLOSED", server: "CLOSED" };
+  const now = { client: "CLOSED", server: "CLOSED", ...trace.initial }; // a capture may start in LISTEN or ESTABLISHED
   for (let i = 0; i < n && i < trace.events.length; i++) {
     const e = trace.events[i];
     if (e.kind === "state") now[e.side] = e.to;

@@ -68,6 +68,7 @@ export function narrate(events, start, end, fmtSeg, t) {
 function sentence(e, fmtSeg, why, t) {
   const say = t.say;
   const who = t.who[e.side];
+  if (e.capture) return captureSentence(e, fmtSeg, why, t);
   switch (e.kind) {
     case "send":
       if (e.stale) return say.sendStale(who, fmtSeg(e), why);
@@ -94,6 +95,27 @@ function sentence(e, fmtSeg, why, t) {
       if (e.note === "received") return say.received(who, e.len);
       if (e.note === "error") return say.error(who, t.appErrors[e.message] ?? e.message);
       return TOLD.includes(e.note) ? say[e.note](who) : "";
+    default:
+      return "";
+  }
+}
+
+/**
+ * A recorded segment or an inferred state (capture.js): the capture shows what
+ * was sent; arrivals and states are inferred, and the sentences say so.
+ */
+function captureSentence(e, fmtSeg, why, t) {
+  const say = t.capture.say;
+  const who = t.who[e.side];
+  switch (e.kind) {
+    case "send":
+      return e.retransmission ? say.sendAgain(who, fmtSeg(e), e.frame) : say.send(who, fmtSeg(e), e.frame);
+    case "deliver":
+      return say.deliver(e.segment.flags.join(","), e.id, e.side === "client" ? t.ui.clientWord : t.ui.serverWord);
+    case "drop":
+      return say.lost(e.id);
+    case "state":
+      return say.state(who, e.from, e.to, why);
     default:
       return "";
   }

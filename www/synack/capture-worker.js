@@ -1,0 +1,132 @@
+// The capture reader's module worker: reads a pcap or pcapng file off the main
+// thread, so a large file never freezes the page. scripts/build-site.sh bundles
+// this file with the wasm-bindgen glue into dist/synack/capture/worker.js, beside
+// synack_capture_wasm_bg.wasm (a same-origin file: `worker-src 'self'` is enough).
+//
+// In:  { blob, connection, maxBytes, window }: a File or Blob, read here; or
+//      { begin: total, connection, maxBytes, window }, then { chunk, total }… and
+//      { end }: a URL's body, fetched by the page (capture.js) and handed over
+//      chunk by chunk (each answered by { type: "ack" }, so only a few are queued).
+// Out: { type: "progress", done, total } as bytes are read (total: null when the
+//      size is unknown), then { type: "done", view } or { type: "error", key, number, message }.
+// The worker makes no request but for its own wasm; the file's bytes never leave
+// the browser.
+
+import init, { CaptureReader } from "./capture/synack_capture_wasm.js";
+
+/** The reader takes the file in pieces of at most this many bytes. */
+const PIECE = 1 << 20;
+/** Progress is posted each time this many more bytes have been read. */
+const PROGRESS_STEP = 1 << 20;
+/** Connections listed for the reader to choose from (each one's numbers are small). */
+const MAX_LISTED = 1000;
+
+let reader = null; // the capture being read
+let options = null; // { connection, maxBytes, window }
+let posted = 0;
+
+/** Messages: { blob, ...options } reads a Blob here; { begin: total, ...options }, { chunk }…, { end } take a fetched body from the page. */
+let queue = Promise.resolve(); // messages are handled one after another (the first awaits the wasm)
+self.onmessage = ({ data }) => {
+  queue = queue.then(() => handle(data));
+};
+
+async function handle(data) {
+  try {
+    if (data.blob || data.begin !== undefined) {
+      await init({ module_or_path: new URL("./synack_capture_wasm_bg.wasm", import.meta.url) });
+      options = data;
+      reader = new CaptureReader(data.maxBytes || 0);
+      posted = 0;
+      if (data.blob) await readBlob(data.blob);
+      else self.postMessage({ type: "progress", done: 0, total: data.begin });
+      return;
+    }
+    if (data.chunk) {
+      if (!reader) return; // an error was already reported
+      push(data.chunk, data.total);
+      // Tell the page it may send more: it keeps only a few chunks in flight.
+      self.postMessage({ type: "ack", full: reader.isFull() });
+      return;
+    }
+    if (data.end && reader) done();
+  } catch (err) {
+    reader = null;
+    self.postMessage({ type: "error", key: err?.key ?? "other", number: err?.number ?? null, message: err?.message ?? String(err) });
+  }
+}
+
+function fail(key, number, message) {
+  return Object.assign(new Error(message), { key, number });
+}
+
+function push(bytes, total) {
+  for (let at = 0; at < bytes.length; at += PIECE) reader.push(bytes.subarray(at, at + PIECE));
+  const consumed = reader.consumed();
+  if (consumed - posted >= PROGRESS_STEP) {
+    posted = consumed;
+    self.postMessage({ type: "progress", done: consumed, total });
+  }
+}
+
+/** A File or Blob from the page's picker or a drop: read from memory, never sent anywhere. */
+async function readBlob(blob) {
+  const total = blob.size;
+  if (options.maxBytes && total > options.maxBytes) {
+    throw fail("too-large", options.maxBytes, `the capture is larger than ${options.maxBytes} bytes`);
+  }
+  self.postMessage({ type: "progress", done: 0, total });
+  const parts = blob.stream().getReader();
+  for (;;) {
+    const { done: end, value } = await parts.read();
+    if (end) break;
+    push(value, total);
+    if (reader.isFull()) {
+      parts.cancel().catch(() => {});
+      break;
+    }
+  }
+  done();
+}
+
+function done() {
+  const capture = JSON.parse(reader.finish());
+  reader.free();
+  reader = null;
+  self.postMessage({ type: "done", view: view(capture, options.connection, options.window) });
+}
+
+/**
+ * What the element needs of a capture: the list of connections (addresses and
+ * sizes), and one connection's first `window` segments with the state changes
+ * they cause. Only this bounded part crosses to the page.
+ */
+function view(capture, wanted, window) {
+  const conns = capture.connections;
+  const index = wanted ?? 1;
+  if (index < 1 || index > conns.length) {
+    throw fail("no-connection", conns.length, `there is no connection ${index}: the capture holds ${conns.length}`);
+  }
+  const c = conns[index - 1];
+  const segments = c.segments.slice(0, window);
+  const lastFrame = segments.length ? segments[segments.length - 1].frame : 0;
+  const shown = new Set(segments.map((s) => s.frame));
+  return {
+    frames: capture.frames,
+    notes: capture.notes,
+    count: conns.length,
+    list: conns.slice(0, MAX_LISTED).map((k) => ({ client: k.client, server: k.server, segments: k.segments.length })),
+    index,
+    connection: {
+      client: c.client,
+      server: c.server,
+      initial: c.initial,
+      last: c.last,
+      notes: c.notes,
+      bad_checksums: c.bad_checksums,
+      total: c.segments.length,
+      segments,
+      states: c.states.filter((s) => s.frame <= lastFrame && shown.has(s.frame)),
+    },
+  };
+}
