@@ -9,7 +9,7 @@ import { catalogue, loadEngine, runScenario } from "./engine.js";
 import { labelBox, layout, statesAfter, stateFamily, CHAR_W, LINE_H } from "./layout.js";
 import { describe, narrate, primary, steps } from "./narrate.js";
 import { css } from "./style.js";
-import { analogyFor, languageOf, strings } from "./i18n.js";
+import { analogyFor, captureStrings, languageOf, strings } from "./i18n.js";
 import { readFragment, writeFragment } from "./permalink.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -654,25 +654,27 @@ export class SynackViz extends HTMLElement {
    * a progress bar, then drawn like a trace. A newer source cancels this one.
    */
   #rebuildCapture() {
-    const t = this.#t;
     const abort = new AbortController();
     this.#captureAbort = abort;
     const file = this.#captureFile;
     const source = file
       ? { blob: file, name: file.name ?? "" }
       : { url: new URL(this.getAttribute("capture"), document.baseURI).href, name: this.getAttribute("capture") };
-    let options;
-    try {
-      options = readCaptureOptions(this, t);
-    } catch (err) {
-      this.#fail(err?.message ?? String(err));
-      return;
-    }
-    // The same source again (numbers or lang changed): draw the view already read.
-    const key = [file ?? source.url, options.connection, options.maxBytes];
-    const same = (a) => a && a.every((v, i) => v === key[i]);
-    import("./capture.js").then((cap) => {
+    // The capture code and its strings are chunks of their own, fetched only here.
+    Promise.all([import("./capture.js"), captureStrings(this.#t.lang)]).then(([cap, { capture }]) => {
       if (abort.signal.aborted) return;
+      if (this.#t.capture !== capture) this.#t = { ...this.#t, capture };
+      const t = this.#t;
+      let options;
+      try {
+        options = readCaptureOptions(this, t);
+      } catch (err) {
+        this.#fail(err?.message ?? String(err));
+        return;
+      }
+      // The same source again (numbers or lang changed): draw the view already read.
+      const key = [file ?? source.url, options.connection, options.maxBytes];
+      const same = (a) => a && a.every((v, i) => v === key[i]);
       cap.adoptStyles(this.shadowRoot);
       if (same(this.#captureRead?.key)) return this.#drawCapture(cap, this.#captureRead.view, options);
       const progress = cap.progressBox(t, source.name);

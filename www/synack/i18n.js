@@ -36,5 +36,13 @@ export function analogyFor(lang) {
   return analogies[lang];
 }
 
+const captures = {};
+
+/** The strings of a recorded connection (<synack-viz capture>), loaded on first use. */
+export function captureStrings(lang) {
+  captures[lang] ??= lang === "zh-CN" ? import("./i18n/capture-zh-CN.js") : import("./i18n/capture-en.js");
+  return captures[lang];
+}
+
 // Start fetching the page's language now, with the engine.
 if (typeof document !== "undefined") strings(languageOf(document.documentElement)).catch(() => {});
