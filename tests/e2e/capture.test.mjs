@@ -156,7 +156,12 @@ function expected(conn) {
       words,
     };
   });
-  const changes = (side) => conn.states.filter((s) => s.side === side).map((s) => `${s.from} → ${s.to}`);
+  // The state a side starts in, when it is not CLOSED (a listening server, a
+  // connection caught mid-way), is marked at the top of its lifeline.
+  const changes = (side) => [
+    ...(conn.initial[side] === "CLOSED" ? [] : [conn.initial[side]]),
+    ...conn.states.filter((s) => s.side === side).map((s) => `${s.from} → ${s.to}`),
+  ];
   return { segments, client: changes("client"), server: changes("server") };
 }
 

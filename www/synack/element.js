@@ -325,7 +325,8 @@ class Panel {
     const x = s.side === "client" ? this.geo.xClient : this.geo.xServer;
     const w = s.to.length * 6.6 + 14;
     const g = svg("g", { class: `pill ${stateFamily(s.to)}` });
-    g.append(svg("title", {}, `${this.t.ui[s.side]}: ${s.from} → ${s.to} (${this.t.states[s.to] ?? ""})`));
+    const change = s.from === null ? s.to : `${s.from} → ${s.to}`; // null: the state a capture starts in
+    g.append(svg("title", {}, `${this.t.ui[s.side]}: ${change} (${this.t.states[s.to] ?? ""})`));
     g.append(svg("rect", { x: x - w / 2, y: s.y - 9, width: w, height: 18, rx: 9 }));
     g.append(svg("text", { x, y: s.y + 4, "text-anchor": "middle" }, s.to));
     return g;

@@ -143,6 +143,13 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
   const lastDelivered = { c2s: null, s2c: null };
 
   let y = 18;
+  // A capture may begin with a side already past CLOSED (a listening server, a
+  // connection caught mid-way): that state is marked at the top, from the start.
+  for (const side of ["client", "server"]) {
+    const first = trace.initial?.[side];
+    if (first && first !== "CLOSED") states.push({ index: -1, side, from: null, to: first, y: y + PILL_H / 2 });
+  }
+  if (states.length) y += PILL_H + 6;
   let prevT = events.length ? events[0].t_us : 0;
   events.forEach((e, i) => {
     y += extra[i];
