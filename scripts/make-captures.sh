@@ -140,6 +140,20 @@ wait_established() {
 client() { ip netns exec "$C" timeout 30 python3 "$PEER" client "$@"; }
 nft_in() { ip netns exec "$1" nft -f -; }
 
+# drop_first_in NS MATCH: namespace NS drops the first incoming segment that MATCH
+# (an nft expression) picks, and no other: "quota until 100 bytes" matches until
+# 100 bytes have matched, and one small segment of 60-odd bytes is below that.
+drop_first_in() {
+    nft_in "$1" <<EOF
+table inet synack {
+    chain input {
+        type filter hook input priority 0;
+        $2 quota until 100 bytes drop
+    }
+}
+EOF
+}
+
 # plain NAME SERVER_MODE CLIENT_MODE [setup option]: a connection with nothing in the way.
 plain() {
     setup "${4:-}"
@@ -214,14 +228,7 @@ if want syn-lost; then
     start_capture syn-lost
     server syn-lost 80
     sleep 0.3
-    nft_in "$S" <<'EOF'
-table inet synack {
-    chain input {
-        type filter hook input priority 0;
-        tcp dport 80 tcp flags & (syn | ack) == syn quota until 100 bytes drop
-    }
-}
-EOF
+    drop_first_in "$S" 'tcp dport 80 tcp flags & (syn | ack) == syn'
     client syn-lost "$S4" 80
     wait_servers
     stop_capture
@@ -233,14 +240,7 @@ if want syn-ack-lost; then
     start_capture syn-ack-lost
     server syn-ack-lost 80
     sleep 0.3
-    nft_in "$C" <<'EOF'
-table inet synack {
-    chain input {
-        type filter hook input priority 0;
-        tcp sport 80 tcp flags & (syn | ack) == syn | ack quota until 100 bytes drop
-    }
-}
-EOF
+    drop_first_in "$C" 'tcp sport 80 tcp flags & (syn | ack) == syn | ack'
     client syn-ack-lost "$S4" 80
     wait_servers
     stop_capture
@@ -255,14 +255,7 @@ if want final-ack-lost; then
     client final-ack-lost "$S4" 80 &
     wait_established
     # Added once the handshake is over: the next bare ACK from the client is its last one.
-    nft_in "$S" <<'EOF'
-table inet synack {
-    chain input {
-        type filter hook input priority 0;
-        tcp dport 80 tcp flags == ack quota until 100 bytes drop
-    }
-}
-EOF
+    drop_first_in "$S" 'tcp dport 80 tcp flags == ack'
     wait_servers
     stop_capture
 fi
@@ -366,14 +359,7 @@ if want handshake-ack-lost; then
     start_capture handshake-ack-lost
     server lifecycle 80
     sleep 0.3
-    nft_in "$S" <<'EOF'
-table inet synack {
-    chain input {
-        type filter hook input priority 0;
-        tcp dport 80 tcp flags == ack quota until 100 bytes drop
-    }
-}
-EOF
+    drop_first_in "$S" 'tcp dport 80 tcp flags == ack'
     # The client says nothing for 1.5 s, so the server repeats its SYN,ACK first.
     client late-request "$S4" 80
     wait_servers
@@ -386,14 +372,7 @@ if want fin-lost; then
     start_capture fin-lost
     server lifecycle 80
     sleep 0.3
-    nft_in "$S" <<'EOF'
-table inet synack {
-    chain input {
-        type filter hook input priority 0;
-        tcp dport 80 tcp flags & fin == fin quota until 100 bytes drop
-    }
-}
-EOF
+    drop_first_in "$S" 'tcp dport 80 tcp flags & fin == fin'
     client lifecycle "$S4" 80
     wait_servers
     stop_capture
