@@ -64,11 +64,7 @@ function readOptions(host, t) {
     if (!/^\s*\d+\s*$/.test(v) || Number(v) > max) throw new Error(t.errors.whole(name, v, max));
     return Number(v);
   };
-  const numbers = get("numbers") ?? "relative";
-  if (numbers !== "relative" && numbers !== "absolute") throw new Error(t.errors.numbers(numbers));
-  const speedText = get("speed") ?? "1";
-  const speed = Number(speedText);
-  if (!Number.isFinite(speed) || speed <= 0 || speed > 16) throw new Error(t.errors.speed(speedText));
+  const { numbers, speed } = readDisplay(host, t);
   const compare = host.hasAttribute("compare");
   const against = compare ? get("compare") || "two-way" : null;
   if (against !== null && (against === "three-way" || !MODES.includes(against))) throw new Error(t.errors.compare(against));
@@ -92,13 +88,19 @@ function readOptions(host, t) {
   };
 }
 
-/** The attributes a capture uses; the scenario's own (handshake, seed, ISNs, compare) are ignored. */
-function readCaptureOptions(host, t) {
+/** The attributes a scenario and a capture share: how numbers are shown, and the speed. */
+function readDisplay(host, t) {
   const numbers = host.getAttribute("numbers") ?? "relative";
   if (numbers !== "relative" && numbers !== "absolute") throw new Error(t.errors.numbers(numbers));
   const speedText = host.getAttribute("speed") ?? "1";
   const speed = Number(speedText);
   if (!Number.isFinite(speed) || speed <= 0 || speed > 16) throw new Error(t.errors.speed(speedText));
+  return { numbers, speed };
+}
+
+/** The attributes a capture uses; the scenario's own (handshake, seed, ISNs, compare) are ignored. */
+function readCaptureOptions(host, t) {
+  const { numbers, speed } = readDisplay(host, t);
   const conn = host.getAttribute("connection");
   if (conn !== null && !/^\s*[1-9]\d{0,8}\s*$/.test(conn)) throw new Error(t.capture.errors.connection(conn));
   const limit = host.getAttribute("capture-limit");
