@@ -18,19 +18,19 @@ cp -r www dist
 # pkg-full/ also reads scenario objects, and only a page that asks for them
 # fetches it (www/synack/engine.js). wasm-opt is the npm binaryen's, never
 # Debian's (../shared/TOOLCHAIN.md).
-wasm_build() { # out-dir, cargo feature flags...
-    local out=$1
-    shift
-    cargo build --profile wasm --locked --target wasm32-unknown-unknown -p synack-wasm "$@"
+wasm_build() { # crate, out-dir, cargo feature flags...
+    local crate=$1 out=$2
+    shift 2
+    cargo build --profile wasm --locked --target wasm32-unknown-unknown -p "$crate" "$@"
     wasm-bindgen --target web --no-typescript --out-dir "$out" \
-        target/wasm32-unknown-unknown/wasm/synack_wasm.wasm
+        "target/wasm32-unknown-unknown/wasm/${crate//-/_}.wasm"
     node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
-        "$out/synack_wasm_bg.wasm" -o "$out/synack_wasm_bg.wasm"
+        "$out/${crate//-/_}_bg.wasm" -o "$out/${crate//-/_}_bg.wasm"
 }
 step "building the element's wasm engine (catalogue ids only)"
-wasm_build dist/synack/pkg --no-default-features
+wasm_build synack-wasm dist/synack/pkg --no-default-features
 step "building the full wasm engine (scenario objects too)"
-wasm_build dist/synack/pkg-full
+wasm_build synack-wasm dist/synack/pkg-full
 
 # ---- capture import block (issue 5): the capture reader, loaded only when used ----
 step "building the capture reader (wasm, for <synack-viz capture=…>)"
@@ -38,11 +38,7 @@ step "building the capture reader (wasm, for <synack-viz capture=…>)"
 # wasm-bindgen glue and www/synack/capture-worker.js bundled together). The
 # element's capture chunk starts the worker from there; nothing in synack.js
 # fetches it, so a page without a capture never downloads it.
-cargo build --profile wasm --locked --target wasm32-unknown-unknown -p synack-capture-wasm
-wasm-bindgen --target web --no-typescript --out-dir dist/synack/capture \
-    target/wasm32-unknown-unknown/wasm/synack_capture_wasm.wasm
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
-    dist/synack/capture/synack_capture_wasm_bg.wasm -o dist/synack/capture/synack_capture_wasm_bg.wasm
+wasm_build synack-capture-wasm dist/synack/capture
 node_modules/.bin/esbuild dist/synack/capture-worker.js --bundle --format=esm --minify \
     --target=es2022 --legal-comments=none --log-level=warning --outfile=dist/synack/capture/worker.js
 rm dist/synack/capture/synack_capture_wasm.js
