@@ -3,6 +3,7 @@
 //! Ids are stable keys: front ends translate titles and explanations by id. The
 //! English text here is the reference rendering.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use crate::net::Link;

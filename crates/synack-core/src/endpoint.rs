@@ -11,8 +11,9 @@
 //! Every state change goes through one private `set_state`, which records it with
 //! its [`Reason`]; that record is what the visualizer animates.
 
-use std::collections::VecDeque;
-use std::fmt;
+use crate::prelude::*;
+use alloc::collections::VecDeque;
+use core::fmt;
 
 use serde::Serialize;
 
@@ -130,17 +131,24 @@ pub enum AppError {
     ConnectionClosing,
 }
 
-impl fmt::Display for AppError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl AppError {
+    /// RFC 9293's words for it (§3.10, the user calls).
+    pub fn message(self) -> &'static str {
+        match self {
             AppError::ConnectionExists => "error: connection already exists",
             AppError::ConnectionDoesNotExist => "error: connection does not exist",
             AppError::ConnectionClosing => "error: connection closing",
-        })
+        }
     }
 }
 
-impl std::error::Error for AppError {}
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl core::error::Error for AppError {}
 
 /// RFC 6298 round-trip estimation.
 #[derive(Clone, Debug, Default)]
@@ -1235,13 +1243,13 @@ mod tests {
 
     /// Everything the endpoint sent, as `(flags, seq, ack)`.
     fn sent(ep: &mut Endpoint) -> Vec<(String, u32, Option<u32>)> {
-        std::iter::from_fn(|| ep.poll_transmit())
+        core::iter::from_fn(|| ep.poll_transmit())
             .map(|t| (t.segment.flag_names().join(","), t.segment.seq.0, t.segment.ack.map(|a| a.0)))
             .collect()
     }
 
     fn reasons(ep: &mut Endpoint) -> Vec<Reason> {
-        std::iter::from_fn(|| ep.poll_note())
+        core::iter::from_fn(|| ep.poll_note())
             .filter_map(|n| match n {
                 Note::State { reason, .. } | Note::Discard { reason } | Note::Accept { reason } => Some(reason),
                 _ => None,

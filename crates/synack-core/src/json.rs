@@ -5,7 +5,7 @@
 //! deserializer would add about 100 KB to the module a reader downloads.
 //! Input size and nesting depth are bounded; every error names where it is.
 
-use std::fmt::Write;
+use crate::prelude::*;
 
 /// The largest scenario text accepted (generous: actions may carry 1 MiB of text).
 pub const MAX_INPUT: usize = 4 << 20;
@@ -345,8 +345,12 @@ pub fn write_string(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            // Without write!: the browser's module carries no formatting code.
             c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[c as usize >> 4]));
+                out.push(char::from(HEX[c as usize & 15]));
             }
             c => out.push(c),
         }

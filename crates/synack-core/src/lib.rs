@@ -22,6 +22,21 @@
 //! ```
 
 #![forbid(unsafe_code)]
+// No std: the browser's module leaves out std's panic and formatting machinery
+// (see crates/synack-wasm). Everything here needs only an allocator.
+#![no_std]
+
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+/// What std's prelude would bring: the collections and macros of `alloc`.
+mod prelude {
+    pub(crate) use alloc::format;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+}
 
 pub mod catalogue;
 pub mod endpoint;
@@ -36,6 +51,7 @@ pub mod segment;
 pub mod seq;
 pub mod sim;
 pub mod state;
+pub mod text;
 pub mod trace;
 
 pub use endpoint::{AppError, AppNote, Endpoint, EndpointConfig, Note, TimerAction, TimerKind, Transmit};

@@ -2,6 +2,7 @@
 //! jitter, loss, duplication, reordering and transmission time, plus the faults a
 //! teacher scripts (lose segment k, delay segment k, inject an old duplicate).
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use crate::rng::Rng;

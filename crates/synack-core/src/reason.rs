@@ -170,6 +170,7 @@ impl Serialize for Reason {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prelude::*;
 
     #[test]
     fn keys_are_unique_and_every_reason_cites_a_source() {

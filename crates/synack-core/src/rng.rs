@@ -44,6 +44,7 @@ impl Rng {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prelude::*;
 
     #[test]
     fn same_seed_same_stream() {

@@ -4,6 +4,8 @@
 
 use core::fmt;
 
+use crate::prelude::*;
+
 use serde::Serialize;
 
 use crate::endpoint::EndpointConfig;
@@ -319,10 +321,12 @@ impl fmt::Display for ScenarioError {
     }
 }
 
-impl std::error::Error for ScenarioError {}
+impl core::error::Error for ScenarioError {}
 
+/// Fails validation with a message built from its parts (see `text`: no
+/// `format!`, so that the browser's module carries no formatting machinery).
 macro_rules! bail {
-    ($($arg:tt)*) => { return Err(ScenarioError(format!($($arg)*))) };
+    ($($part:expr),* $(,)?) => { return Err(ScenarioError($crate::text![$($part),*])) };
 }
 
 impl Scenario {
@@ -335,7 +339,7 @@ impl Scenario {
             spec.validate(side)?;
         }
         if self.port(Side::Client) == self.port(Side::Server) {
-            bail!("client and server need different ports (both are {})", self.port(Side::Client));
+            bail!("client and server need different ports (both are ", self.port(Side::Client), ")");
         }
         for side in Side::BOTH {
             let own = match side {
@@ -353,56 +357,57 @@ impl Scenario {
             bail!("actions: a scenario needs at least one action (say, the client's connect)");
         }
         if self.actions.len() > MAX_ACTIONS {
-            bail!("actions: at most {MAX_ACTIONS} actions, found {}", self.actions.len());
+            bail!("actions: at most ", MAX_ACTIONS, " actions, found ", self.actions.len());
         }
         let mut sent: u64 = 0;
         for (i, step) in self.actions.iter().enumerate() {
             let n = i + 1;
             if step.delay_us > MAX_DELAY_US {
-                bail!("action {n}: delay_us must be at most {MAX_DELAY_US} (one hour)");
+                bail!("action ", n, ": delay_us must be at most ", MAX_DELAY_US, " (one hour)");
             }
             if let When::AtUs(t) = step.when {
                 if t > self.horizon_us {
-                    bail!("action {n}: at_us {t} is after the horizon ({} µs)", self.horizon_us);
+                    bail!("action ", n, ": at_us ", t, " is after the horizon (", self.horizon_us, " µs)");
                 }
             }
             match step.action {
                 ActionKind::Send => {
                     if step.text.is_none() && step.bytes.is_none() {
-                        bail!("action {n}: send needs \"text\" or \"bytes\"");
+                        bail!("action ", n, ": send needs \"text\" or \"bytes\"");
                     }
                     let len = step.text.as_ref().map_or(0, |t| t.len());
                     if len > MAX_TEXT {
-                        bail!("action {n}: text is {len} bytes, at most {MAX_TEXT}");
+                        bail!("action ", n, ": text is ", len, " bytes, at most ", MAX_TEXT);
                     }
                     sent += len as u64 + u64::from(step.bytes.unwrap_or(0));
                     if sent > MAX_SEND_BYTES {
-                        bail!("actions send more than {MAX_SEND_BYTES} bytes in all");
+                        bail!("actions send more than ", MAX_SEND_BYTES, " bytes in all");
                     }
                 }
                 _ if step.text.is_some() || step.bytes.is_some() => {
-                    bail!("action {n}: only send takes \"text\" or \"bytes\"");
+                    bail!("action ", n, ": only send takes \"text\" or \"bytes\"");
                 }
                 _ => {}
             }
         }
         if !(1..=MAX_HORIZON_US).contains(&self.horizon_us) {
-            bail!("horizon_us must be between 1 and {MAX_HORIZON_US} (24 hours)");
+            bail!("horizon_us must be between 1 and ", MAX_HORIZON_US, " (24 hours)");
         }
         let f = &self.network.faults;
         if f.drop.len() + f.delay.len() + f.inject.len() > MAX_FAULTS {
-            bail!("network.faults: at most {MAX_FAULTS} faults");
+            bail!("network.faults: at most ", MAX_FAULTS, " faults");
         }
         if f.drop.contains(&0) || f.delay.iter().any(|d| d.segment == 0) {
             bail!("network.faults: segments are numbered from 1");
         }
         if let Some(d) = f.delay.iter().find(|d| d.extra_us > MAX_DELAY_US) {
-            bail!("network.faults.delay: extra_us {} is more than an hour", d.extra_us);
+            bail!("network.faults.delay: extra_us ", d.extra_us, " is more than an hour");
         }
         for (i, inj) in f.inject.iter().enumerate() {
-            self.inject_segment(inj).map_err(|e| ScenarioError(format!("network.faults.inject[{i}]: {e}")))?;
+            self.inject_segment(inj)
+                .map_err(|e| ScenarioError(crate::text!["network.faults.inject[", i, "]: ", e.0]))?;
             if inj.at_us > self.horizon_us {
-                bail!("network.faults.inject[{i}]: at_us is after the horizon");
+                bail!("network.faults.inject[", i, "]: at_us is after the horizon");
             }
         }
         Ok(())
@@ -449,7 +454,7 @@ impl Scenario {
                 "RST" => flags.rst = true,
                 "PSH" => flags.psh = true,
                 "ACK" => ack_bit = true,
-                other => bail!("unknown flag \"{other}\" (use SYN, FIN, RST, PSH, ACK)"),
+                other => bail!("unknown flag \"", other, "\" (use SYN, FIN, RST, PSH, ACK)"),
             }
         }
         if ack_bit != inj.ack.is_some() {
@@ -474,28 +479,28 @@ impl EndpointSpec {
     fn validate(&self, side: Side) -> Result<(), ScenarioError> {
         let p = self.profile();
         if self.port == Some(0) {
-            bail!("{side}.port must be between 1 and 65535");
+            bail!(side.name(), ".port must be between 1 and 65535");
         }
         if p.mss < 64 {
-            bail!("{side}.mss must be at least 64, found {}", p.mss);
+            bail!(side.name(), ".mss must be at least 64, found ", p.mss);
         }
         if !(1..=1 << 30).contains(&p.window) {
-            bail!("{side}.window must be between 1 and 2^30 bytes");
+            bail!(side.name(), ".window must be between 1 and 2^30 bytes");
         }
         if p.window_scale.is_some_and(|s| s > 14) {
-            bail!("{side}.window_scale must be at most 14 (RFC 7323 §2.3)");
+            bail!(side.name(), ".window_scale must be at most 14 (RFC 7323 §2.3)");
         }
         if p.syn_retries > 20 || p.retries > 30 {
-            bail!("{side}: syn_retries at most 20 and retries at most 30");
+            bail!(side.name(), ": syn_retries at most 20 and retries at most 30");
         }
         if !(1_000..=60_000_000).contains(&p.rto_initial_us) {
-            bail!("{side}.rto_initial_us must be between 1 ms and 60 s");
+            bail!(side.name(), ".rto_initial_us must be between 1 ms and 60 s");
         }
         if !(1..=600_000_000).contains(&p.msl_us) {
-            bail!("{side}.msl_us must be between 1 µs and 10 minutes");
+            bail!(side.name(), ".msl_us must be between 1 µs and 10 minutes");
         }
         if p.delayed_ack_us.is_some_and(|d| d > 500_000) {
-            bail!("{side}.delayed_ack_us must be at most 500 ms (RFC 9293 §3.8.6.3)");
+            bail!(side.name(), ".delayed_ack_us must be at most 500 ms (RFC 9293 §3.8.6.3)");
         }
         Ok(())
     }
@@ -505,7 +510,7 @@ fn validate_link(dir: &str, link: &Link) -> Result<(), ScenarioError> {
     for (name, p) in [("loss", link.loss), ("duplicate", link.duplicate), ("reorder", link.reorder)] {
         if !(0.0..=1.0).contains(&p) {
             // No float formatting: it would cost the browser build 15 KB.
-            bail!("{dir}.{name} must be a probability between 0 and 1");
+            bail!(dir, ".", name, " must be a probability between 0 and 1");
         }
     }
     for (name, v) in [
@@ -515,7 +520,7 @@ fn validate_link(dir: &str, link: &Link) -> Result<(), ScenarioError> {
         ("tx_time_us", link.tx_time_us),
     ] {
         if v > 60_000_000 {
-            bail!("{dir}.{name} must be at most 60 s, found {v} µs");
+            bail!(dir, ".", name, " must be at most 60 s, found ", v, " µs");
         }
     }
     Ok(())

@@ -8,6 +8,7 @@
 
 use crate::json::{self, Value};
 use crate::net::Link;
+use crate::prelude::*;
 use crate::profile::{Handshake, ProfileName, UnexpectedAnswer};
 use crate::scenario::{
     ActionKind, DelayFault, EndpointSpec, Faults, Inject, NetworkSpec, Scenario, ScenarioError, SeqSpec, Step, When,

@@ -1,5 +1,6 @@
 //! TCP segments as plain data (RFC 9293 §3.1).
 
+use crate::prelude::*;
 use core::fmt;
 
 use serde::ser::SerializeStruct;

@@ -10,6 +10,7 @@
 
 use crate::endpoint::{AppNote, Endpoint, Note};
 use crate::net::{Fate, Network};
+use crate::prelude::*;
 use crate::reason::Reason;
 use crate::scenario::{Action, Scenario, ScenarioError, Step, When, MAX_EVENTS};
 use crate::segment::Segment;
@@ -190,7 +191,7 @@ impl Sim {
             }
         };
         if let Err(e) = result {
-            self.push(side, EventKind::App { app: AppEvent::Note(AppNote::Error { message: e.to_string() }) });
+            self.push(side, EventKind::App { app: AppEvent::Note(AppNote::Error { message: e.message().into() }) });
         }
         self.drain(side, None);
         self.arm_scripts();
@@ -270,7 +271,7 @@ impl Sim {
             seed: sc.seed,
             client: info(Side::Client),
             server: info(Side::Server),
-            events: std::mem::take(&mut self.events),
+            events: core::mem::take(&mut self.events),
             outcome,
         }
     }
@@ -313,7 +314,7 @@ fn stable_order(keys: &[u64]) -> Vec<usize> {
             }
             start = end;
         }
-        std::mem::swap(&mut from, &mut to);
+        core::mem::swap(&mut from, &mut to);
         width *= 2;
     }
     from

@@ -1,5 +1,6 @@
 //! A run's record: every event at its virtual time. See `docs/trace-format.md`.
 
+use crate::prelude::*;
 use core::fmt;
 
 use serde::Serialize;
