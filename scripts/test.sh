@@ -23,6 +23,8 @@ cargo fmt --all --check
 
 step "clippy"
 cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
+# The element's lean module: wasm32, no std, no default features.
+cargo clippy --target wasm32-unknown-unknown -p synack-wasm --no-default-features --locked --quiet -- -D warnings
 
 step "Rust tests"
 cargo test --workspace --locked 2>&1 | tee -a "$log"

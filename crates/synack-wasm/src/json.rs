@@ -7,7 +7,7 @@
 //! generic code out of the module a reader downloads; a native test checks that
 //! the two agree on every catalogue scenario.
 
-use std::fmt::Write;
+use alloc::string::String;
 
 use synack_core::endpoint::{AppNote, TimerAction, TimerKind};
 use synack_core::scenario::Action;
@@ -39,8 +39,7 @@ impl Json {
 
     fn num(&mut self, k: &str, n: u64) -> &mut Json {
         self.key(k);
-        // u64's Display is already in the module (error messages use it).
-        let _ = write!(self.0, "{n}");
+        synack_core::text::push_decimal(&mut self.0, n);
         self
     }
 
@@ -93,6 +92,7 @@ pub fn trace(t: &Trace) -> String {
 }
 
 /// An array of events.
+#[cfg(any(feature = "stepping", test))]
 pub fn event_list(list: &[Event]) -> String {
     let mut j = Json::new();
     events(&mut j, list);
@@ -100,6 +100,7 @@ pub fn event_list(list: &[Event]) -> String {
 }
 
 /// One event.
+#[cfg(any(feature = "stepping", test))]
 pub fn event(e: &Event) -> String {
     let mut j = Json::new();
     write_event(&mut j, e);
@@ -262,7 +263,10 @@ fn write_segment(j: &mut Json, s: &Segment) {
         }
         if let Some((val, ecr)) = o.timestamps {
             j.key("timestamps").raw("[");
-            let _ = write!(j.0, "{val},{ecr}]");
+            synack_core::text::push_decimal(&mut j.0, val.into());
+            j.raw(",");
+            synack_core::text::push_decimal(&mut j.0, ecr.into());
+            j.raw("]");
         }
         j.close();
     }

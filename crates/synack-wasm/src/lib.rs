@@ -23,11 +23,19 @@
 //! www/synack/engine.js).
 
 #![forbid(unsafe_code)]
+// The element's lean module is built without std (`--no-default-features`):
+// std's panic machinery would bring `core::fmt` along, a tenth of the module.
+// Messages are therefore built with `synack_core::text!`, never `format!`.
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
+
+extern crate alloc;
 
 mod json;
 
+use alloc::string::String;
+use alloc::vec::Vec;
 use js_sys::{Array, Object, Reflect};
-use synack_core::{catalogue, sim, Handshake, Scenario, Trace, UnexpectedAnswer};
+use synack_core::{catalogue, sim, text, Handshake, Scenario, Trace, UnexpectedAnswer};
 use wasm_bindgen::prelude::*;
 
 /// A small free-list allocator that coalesces freed neighbours: the engine's
@@ -39,12 +47,29 @@ use wasm_bindgen::prelude::*;
 static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 
+/// Without std there is no panic hook. A panic, which would be a bug, throws a
+/// JS `Error` that says where in the Rust source it happened (the full module
+/// shows the same through console_error_panic_hook).
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    let what = info.message().as_str().unwrap_or("panicked");
+    let message = match info.location() {
+        Some(at) => text!["synack's engine: ", what, " at ", at.file(), ":", at.line()],
+        None => text!["synack's engine: ", what],
+    };
+    wasm_bindgen::throw_str(&message)
+}
+
 /// One scenario's run, with a cursor for stepping through its events.
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Simulation {
+    // Read by the step API only, which the lean module leaves out.
+    #[cfg_attr(not(feature = "stepping"), allow(dead_code))]
     scenario: Scenario,
     trace: Trace,
+    #[cfg_attr(not(feature = "stepping"), allow(dead_code))]
     cursor: usize,
 }
 
@@ -53,12 +78,25 @@ impl Simulation {
     /// `new Simulation({ scenario, handshake, unexpectedAnswer, seed, isnClient, isnServer, drop })`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Simulation, JsError> {
+        #[cfg(feature = "std")]
         console_error_panic_hook::set_once();
         let scenario = scenario_from(&options)?;
         let trace = run(&scenario)?;
         Ok(Simulation { scenario, trace, cursor: 0 })
     }
 
+    /// The whole trace: scenario, handshake, seed, both sides, events and outcome.
+    pub fn trace(&self) -> Result<JsValue, JsError> {
+        parse(&json::trace(&self.trace))
+    }
+}
+
+/// Stepping through the trace, and losing a segment by number: the step API of
+/// the full module. The element's lean module leaves it out, since the element
+/// takes the whole trace once and steps through it in JS.
+#[cfg(feature = "stepping")]
+#[wasm_bindgen]
+impl Simulation {
     /// The next event, or `null` at the end.
     pub fn step(&mut self) -> Result<JsValue, JsError> {
         let Some(event) = self.trace.events.get(self.cursor) else { return Ok(JsValue::NULL) };
@@ -110,11 +148,6 @@ impl Simulation {
         parse(&json::event_list(&self.trace.events))
     }
 
-    /// The whole trace: scenario, handshake, seed, both sides, events and outcome.
-    pub fn trace(&self) -> Result<JsValue, JsError> {
-        parse(&json::trace(&self.trace))
-    }
-
     /// Run again as if segment `k` (numbered from 1 in sending order) were lost.
     /// The cursor stays where it was: everything before that segment is unchanged.
     #[wasm_bindgen(js_name = dropSegment)]
@@ -122,7 +155,7 @@ impl Simulation {
         let sent =
             self.trace.sends().any(|(e, _)| matches!(e.kind, synack_core::EventKind::Send { id, .. } if id == k));
         if !sent {
-            return Err(error(format!("there is no segment {k} to drop")));
+            return Err(error(text!["there is no segment ", k, " to drop"]));
         }
         let mut scenario = self.scenario.clone();
         if !scenario.network.faults.drop.contains(&k) {
@@ -165,7 +198,7 @@ fn scenario_from(options: &JsValue) -> Result<Scenario, JsError> {
     for key in Object::keys(&Object::from(options.clone())).iter() {
         let key = key.as_string().unwrap_or_default();
         if !OPTION_KEYS.contains(&key.as_str()) {
-            return Err(error(format!("unknown option `{key}`; the options are {}", OPTION_KEYS.join(", "))));
+            return Err(error(text!["unknown option `", key, "`; the options are ", OPTION_KEYS.join(", ")]));
         }
     }
     let field = |name: &str| -> Option<JsValue> {
@@ -174,7 +207,7 @@ fn scenario_from(options: &JsValue) -> Result<Scenario, JsError> {
 
     let source = field("scenario").ok_or_else(no_scenario)?;
     let mut sc = if let Some(id) = source.as_string() {
-        catalogue::untitled(&id).ok_or_else(|| error(format!("unknown scenario \"{id}\"; known: {}", known_ids())))?
+        catalogue::untitled(&id).ok_or_else(|| error(text!["unknown scenario \"", id, "\"; known: ", known_ids()]))?
     } else if source.is_object() && !Array::is_array(&source) {
         scenario_object(&source)?
     } else {
@@ -187,13 +220,13 @@ fn scenario_from(options: &JsValue) -> Result<Scenario, JsError> {
         let h = string(&h, "handshake")?;
         sc.handshake = h
             .parse::<Handshake>()
-            .map_err(|()| error(format!("handshake \"{h}\" is not two-way, three-way or four-way")))?;
+            .map_err(|()| error(text!["handshake \"", h, "\" is not two-way, three-way or four-way"]))?;
     }
     if let Some(r) = field("unexpectedAnswer") {
         sc.unexpected_answer = match string(&r, "unexpectedAnswer")?.as_str() {
             "ignore" => UnexpectedAnswer::Ignore,
             "reset" => UnexpectedAnswer::Reset,
-            r => return Err(error(format!("unexpectedAnswer \"{r}\" is not ignore or reset"))),
+            r => return Err(error(text!["unexpectedAnswer \"", r, "\" is not ignore or reset"])),
         };
     }
     if let Some(n) = field("seed") {
@@ -228,7 +261,7 @@ fn scenario_object(source: &JsValue) -> Result<Scenario, JsError> {
         .ok()
         .and_then(|s| s.as_string())
         .ok_or_else(|| error("the scenario object cannot be turned into JSON".into()))?;
-    Scenario::from_json(&text).map_err(|e| error(format!("invalid scenario: {e}")))
+    Scenario::from_json(&text).map_err(|e| error(text!["invalid scenario: ", e.0]))
 }
 
 /// The lean module reads no scenario objects: the JSON reader is a quarter of
@@ -247,15 +280,15 @@ fn no_scenario() -> JsError {
 }
 
 fn string(v: &JsValue, name: &str) -> Result<String, JsError> {
-    v.as_string().ok_or_else(|| error(format!("{name} must be a string")))
+    v.as_string().ok_or_else(|| error(text![name, " must be a string"]))
 }
 
 /// A JS number that must be a whole number in `0..=max`.
 fn whole(v: &JsValue, name: &str, max: f64) -> Result<f64, JsError> {
     match v.as_f64() {
-        Some(n) if n.fract() == 0.0 && (0.0..=max).contains(&n) => Ok(n),
-        // Formatted as integers: float formatting would cost the module 15 KB.
-        _ => Err(error(format!("{name} must be a whole number from 0 to {}", max as u64))),
+        // Whole when it survives the trip through u64 (f64::fract needs std).
+        Some(n) if (0.0..=max).contains(&n) && n as u64 as f64 == n => Ok(n),
+        _ => Err(error(text![name, " must be a whole number from 0 to ", max as u64])),
     }
 }
 
@@ -264,11 +297,11 @@ fn known_ids() -> String {
 }
 
 fn run(scenario: &Scenario) -> Result<Trace, JsError> {
-    sim::run(scenario).map_err(|e| error(format!("invalid scenario: {e}")))
+    sim::run(scenario).map_err(|e| error(text!["invalid scenario: ", e.0]))
 }
 
 fn set(o: &Object, key: &str, value: &JsValue) -> Result<(), JsError> {
-    Reflect::set(o, &JsValue::from_str(key), value).map(drop).map_err(|_| error(format!("cannot set {key}")))
+    Reflect::set(o, &JsValue::from_str(key), value).map(drop).map_err(|_| error(text!["cannot set ", key]))
 }
 
 /// JSON text from [`json`] into plain JS objects.
