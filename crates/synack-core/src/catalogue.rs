@@ -128,7 +128,7 @@ pub fn untitled(id: &str) -> Option<Scenario> {
             sc.actions.push(close_after(Server, When::PeerClosed, 200 * ms));
         }
         "final-ack-lost" => {
-            sc.actions = scenario("four-way-teardown")?.actions;
+            sc.actions = untitled("four-way-teardown")?.actions;
             // Segments: 1 SYN, 2 SYN,ACK, 3 ACK, 4 FIN, 5 ACK, 6 FIN, 7 the last ACK.
             sc.network.faults.drop.push(7);
         }
