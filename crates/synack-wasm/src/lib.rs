@@ -5,7 +5,7 @@
 //! `reason_key`, the facts' `key` and the scenario id.
 //!
 //! ```js
-//! import init, { Simulation, catalogue } from "./pkg/synack_wasm.js";
+//! import init, { Simulation, catalogue } from "./pkg-full/synack_wasm.js";
 //! await init();
 //! const sim = new Simulation({ scenario: "three-way-handshake", isnClient: 100 });
 //! sim.step(); // → { t_us: 0, side: "server", kind: "app", do: "listen" }
@@ -16,10 +16,12 @@
 //! by synack-core's own small JSON reader. That keeps the module a reader
 //! downloads small (see BENCHMARKS.md).
 //!
-//! The site ships two builds of this crate. The element's module is built
-//! without the `objects` feature: it runs catalogue ids only, and leaves out the
-//! JSON reader, a quarter of the module. A page that passes scenario objects
-//! loads the full build as well, on demand (`loadEngine({ objects: true })` in
+//! The site ships two builds of this crate. The element's module (`pkg/`) is
+//! built with none of the default features: no `objects` (the scenario-object
+//! JSON reader), no `stepping` (the step API: the element takes the whole trace
+//! once with `trace()`), and no `std`, so it is `no_std` with its own panic
+//! handler. The full build (`pkg-full/`, all three) is loaded on demand by a
+//! page that passes scenario objects (`loadEngine({ objects: true })` in
 //! www/synack/engine.js).
 
 #![forbid(unsafe_code)]
