@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use synack_core::endpoint::{AppNote, TimerAction, TimerKind};
 use synack_core::scenario::Action;
 use synack_core::trace::{AppEvent, Dir, DropCause, EventKind, Trace};
-use synack_core::{Segment, SeqNum, Side, State};
+use synack_core::{ProfileName, Segment, SeqNum, Side, State};
 
 use crate::args::Numbers;
 
@@ -78,7 +78,16 @@ pub fn write(out: &mut impl Write, trace: &Trace, numbers: Numbers) -> io::Resul
             }
             EventKind::Timer { timer: TimerKind::TimeWait, action: TimerAction::Set { at_us } } => {
                 let wait = at_us.saturating_sub(e.t_us) as f64 / 1e6;
-                (at_side(side, &format!("waits {wait} s (2×MSL)"), middle), String::new())
+                // Linux's TIME-WAIT is a fixed length, not derived from an MSL.
+                let why = match trace.peer(side).profile {
+                    ProfileName::Rfc => "2×MSL",
+                    ProfileName::Linux => "Linux's fixed TIME-WAIT",
+                };
+                (at_side(side, &format!("waits {wait} s ({why})"), middle), String::new())
+            }
+            EventKind::Timer { timer: TimerKind::FinWait2, action: TimerAction::Set { at_us } } => {
+                let wait = at_us.saturating_sub(e.t_us) as f64 / 1e6;
+                (at_side(side, &format!("gives the peer's FIN {wait} s (tcp_fin_timeout)"), middle), String::new())
             }
             EventKind::Timer { .. } | EventKind::Deliver { .. } => continue,
             EventKind::App { app } => (at_side(side, &app_text(app), middle), String::new()),
@@ -107,6 +116,7 @@ fn timer_name(t: TimerKind) -> &'static str {
         TimerKind::Retransmission => "retransmission",
         TimerKind::TimeWait => "TIME-WAIT",
         TimerKind::DelayedAck => "delayed-ACK",
+        TimerKind::FinWait2 => "FIN-WAIT-2",
     }
 }
 

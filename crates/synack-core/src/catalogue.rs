@@ -78,7 +78,7 @@ impl Entry {
             "half-close" => "The client finishes sending and shuts down its side; the server keeps sending until it is done too.",
             "connection-refused" => "Nothing listens on the port: the SYN is answered with RST,ACK.",
             "half-open" => "The client crashes and reconnects; the server still holds the old connection, challenges the new SYN, and the client's RST clears it.",
-            "connect-timeout" => "A firewall silently drops every SYN: the client retries with doubling timeouts (1, 2, 4, 8 s) and gives up.",
+            "connect-timeout" => "A firewall silently drops every SYN: the client retries with doubling timeouts (1, 2, 4, 8 s) and gives up after 15 s, because this scenario allows only 3 retries. Real stacks try far longer: Linux about 2 minutes, RFC 9293 at least 3.",
             _ => "",
         }
     }

@@ -60,6 +60,8 @@ pub enum TimerKind {
     Retransmission,
     TimeWait,
     DelayedAck,
+    /// Linux's `tcp_fin_timeout` for a closed socket waiting in FIN-WAIT-2.
+    FinWait2,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
@@ -222,6 +224,7 @@ pub struct Endpoint {
 
     rtx_at: Option<u64>,
     time_wait_at: Option<u64>,
+    fin_wait_2_at: Option<u64>,
     delack_at: Option<u64>,
     rto: u64,
     retries: u32,
@@ -273,6 +276,7 @@ impl Endpoint {
             quick_acks_left: cfg.profile.quick_acks,
             rtx_at: None,
             time_wait_at: None,
+            fin_wait_2_at: None,
             delack_at: None,
             rto,
             retries: 0,
@@ -346,7 +350,7 @@ impl Endpoint {
 
     /// The earliest time [`Endpoint::handle_timeout`] has work to do.
     pub fn poll_timeout(&self) -> Option<u64> {
-        [self.rtx_at, self.time_wait_at, self.delack_at].into_iter().flatten().min()
+        [self.rtx_at, self.time_wait_at, self.delack_at, self.fin_wait_2_at].into_iter().flatten().min()
     }
 
     // ----- Application calls (RFC 9293 §3.10) --------------------------------------
@@ -471,6 +475,13 @@ impl Endpoint {
             self.enter_closed(Reason::TimeWaitExpired);
             self.notes.push_back(Note::App(AppNote::Closed));
         }
+        if self.fin_wait_2_at.is_some_and(|t| t <= now) {
+            self.fin_wait_2_at = None;
+            self.note_timer(TimerKind::FinWait2, TimerAction::Fired);
+            // Nobody can read from the socket any more: it is dropped without a word
+            // to the peer, whose later segments will meet a closed port.
+            self.enter_closed(Reason::FinWait2Timeout);
+        }
         if self.rtx_at.is_some_and(|t| t <= now) {
             self.rtx_at = None;
             self.note_timer(TimerKind::Retransmission, TimerAction::Fired);
@@ -484,19 +495,33 @@ impl Endpoint {
         if self.snd_una == self.snd_nxt {
             return; // Everything was acknowledged at this same instant.
         }
-        let handshaking = matches!(self.state, State::SynSent | State::SynReceived);
-        let limit = if handshaking { self.cfg.profile.syn_retries } else { self.cfg.profile.retries };
+        let p = &self.cfg.profile;
+        let limit = match self.state {
+            // Linux's linear SYN timeouts come on top of tcp_syn_retries: its give-up
+            // time is the doubling schedule's, moved later by one RTO per linear retry.
+            State::SynSent => p.syn_retries + p.syn_linear_timeouts,
+            State::SynReceived if self.passive => p.synack_retries,
+            State::SynReceived => p.syn_retries,
+            _ => p.retries,
+        };
         if self.retries >= limit {
-            self.notes.push_back(Note::App(AppNote::TimedOut));
             if self.state == State::SynReceived && self.passive {
+                // A listener's half-finished connection was never accept()ed: its
+                // application hears nothing of it.
                 self.reset_tcb_keep_listening(Reason::HandshakeTimeoutPassive);
             } else {
+                self.notes.push_back(Note::App(AppNote::TimedOut));
                 self.enter_closed(Reason::RetransmissionLimit);
             }
             return;
         }
         self.retries += 1;
-        self.rto = (self.rto * 2).min(self.cfg.profile.rto_max_us);
+        // RFC 6298 §5.5: back off. Linux 6.5+ keeps the initial RTO for the first
+        // `tcp_syn_linear_timeouts` SYN retransmissions (tcp_retransmit_timer).
+        let linear = self.state == State::SynSent && self.retries <= self.cfg.profile.syn_linear_timeouts;
+        if !linear {
+            self.rto = (self.rto * 2).min(self.cfg.profile.rto_max_us);
+        }
         self.rtt_probe = None; // Karn's algorithm: no sample from a retransmission.
         match self.state {
             State::SynSent => {
@@ -553,13 +578,13 @@ impl Endpoint {
         if seg.flags.rst {
             return self.discard(Reason::IgnoredRst);
         }
-        let rst = match seg.ack {
+        let (rst, reason) = match seg.ack {
             // If the ACK bit is off: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
-            None => self.reply(seg, SeqNum(0), Some(seg.seq + seg.seg_len())),
+            None => (self.reply(seg, SeqNum(0), Some(seg.seq + seg.seg_len())), Reason::RstClosedPort),
             // If the ACK bit is on: <SEQ=SEG.ACK><CTL=RST>.
-            Some(ack) => self.reply(seg, ack, None),
+            Some(ack) => (self.reply(seg, ack, None), Reason::RstClosedPortAck),
         };
-        self.queue(rst, Reason::RstClosedPort, false);
+        self.queue(rst, reason, false);
     }
 
     /// §3.10.7.2 LISTEN.
@@ -641,9 +666,12 @@ impl Endpoint {
             self.rcv_nxt = seg.seq + 1;
             self.take_syn_options(seg);
             if let (Some(ack), true) = (seg.ack, ack_ok) {
-                self.advance_una(now, ack);
+                self.advance_una(now, ack, seg);
             }
-            self.update_window(seg);
+            // The peer's SYN (with or without ACK) opens its window to us: take it as it
+            // is (RFC 9293 §3.10.7.3: SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ,
+            // SND.WL2 <- SEG.ACK), whether or not an earlier lone ACK came first.
+            self.take_window(seg);
             if self.snd_una > self.iss {
                 // Our SYN has been acknowledged: ESTABLISHED, and acknowledge theirs.
                 self.set_state(State::Established, Reason::SynAckReceived);
@@ -664,7 +692,7 @@ impl Endpoint {
         // TCP itself drops it.
         match seg.ack {
             Some(ack) if ack_ok && self.cfg.handshake == Handshake::FourWay && self.snd_una == self.iss => {
-                self.advance_una(now, ack);
+                self.advance_una(now, ack, seg);
                 self.notes.push_back(Note::Accept { reason: Reason::FourWaySynAcked });
             }
             _ => self.discard(Reason::IgnoredInState),
@@ -704,11 +732,11 @@ impl Endpoint {
             return self.send_ack_if_due(reason);
         }
 
-        // Second, check the RST bit (RFC 5961 §3: only an exact match resets).
+        // Second, check the RST bit (RFC 5961 §3.2: only an exact match resets).
         if seg.flags.rst {
             if seg.seq != self.rcv_nxt {
                 self.ack_now = true;
-                return self.send_ack_if_due(Reason::ChallengeAck);
+                return self.send_ack_if_due(Reason::ChallengeAckRst);
             }
             if self.state == State::SynReceived && self.passive {
                 return self.reset_tcb_keep_listening(Reason::ResetReturnsToListen);
@@ -738,8 +766,12 @@ impl Endpoint {
                 return self.queue(rst, Reason::BadAckInSynReceived, false);
             }
             let reason = if simultaneous_syn_ack { Reason::SimultaneousSynAck } else { Reason::HandshakeAcked };
-            self.advance_una(now, ack);
-            self.update_window(seg);
+            self.advance_una(now, ack, seg);
+            // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state and continue
+            // processing with the variables below set to: SND.WND <- SEG.WND,
+            // SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK" (RFC 9293 §3.10.7.4).
+            self.take_window(seg);
+            self.take_ts_recent(seg);
             self.set_state(State::Established, reason);
             self.on_established();
             if simultaneous_syn_ack {
@@ -752,7 +784,7 @@ impl Endpoint {
             self.ack_now = true;
             return self.send_ack_if_due(Reason::AckOfUnsent);
         } else if ack > self.snd_una {
-            self.advance_una(now, ack);
+            self.advance_una(now, ack, seg);
         } else if seg.seg_len() == 0 && self.snd_una != self.snd_nxt {
             // An ACK that moves nothing while we wait for one: a duplicate ACK.
             self.discard(Reason::DuplicateAck);
@@ -764,7 +796,7 @@ impl Endpoint {
         match self.state {
             // A FIN that also acknowledges ours goes straight to TIME-WAIT in the FIN
             // step below ("if our FIN has been ACKed (perhaps in this segment)").
-            State::FinWait1 if fin_acked && !seg.flags.fin => self.set_state(State::FinWait2, Reason::FinAcked),
+            State::FinWait1 if fin_acked && !seg.flags.fin => self.enter_fin_wait_2(now),
             State::Closing if fin_acked => {
                 self.set_state(State::TimeWait, Reason::FinAckedClosing);
                 self.arm_time_wait(now);
@@ -789,7 +821,9 @@ impl Endpoint {
         if !new_data.is_empty() {
             match self.state {
                 State::Established | State::FinWait1 | State::FinWait2 if self.read_closed => {
-                    let rst = self.segment(self.snd_nxt, Some(self.rcv_nxt), Flags::RST, Vec::new());
+                    // RFC 1122 §4.2.2.13: data after CLOSE is answered by a reset. Linux
+                    // sends it as a reply, <SEQ=SEG.ACK><CTL=RST> (tcp_v4_send_reset).
+                    let rst = self.reply(seg, ack, None);
                     // Our application already closed: it is told nothing more.
                     self.queue(rst, Reason::RstDataAfterClose, false);
                     return self.enter_closed(Reason::RstDataAfterClose);
@@ -805,7 +839,7 @@ impl Endpoint {
             self.on_fin(now);
         } else if self.state == State::FinWait1 && fin_acked {
             // The FIN in this segment could not be taken yet; the ACK still counts.
-            self.set_state(State::FinWait2, Reason::FinAcked);
+            self.enter_fin_wait_2(now);
         }
     }
 
@@ -974,6 +1008,10 @@ impl Endpoint {
     }
 
     fn resend_handshake_reply(&mut self, now: u64) {
+        // Karn's algorithm (RFC 6298 §3): the SYN,ACK now exists twice, so its ACK
+        // cannot say which copy it answers; take no RTT sample from it (Linux samples
+        // the SYN,ACK's round trip only when it was not retransmitted).
+        self.rtt_probe = None;
         if self.cfg.handshake == Handshake::FourWay {
             self.emit_four_way_reply(true);
         } else {
@@ -1049,8 +1087,11 @@ impl Endpoint {
 
     fn on_established(&mut self) {
         self.ever_established = true;
+        // RFC 6298 §5.7: after a SYN timed out, an RTO below 3 s is "re-initialized to
+        // 3 seconds when data transmission begins", unless a round trip was measured
+        // (with timestamps the SYN,ACK's TSecr gives one even though the SYN was resent).
         if self.syn_timed_out && self.rtt.srtt.is_none() {
-            self.rto = self.rto.max(RTO_AFTER_SYN_TIMEOUT).min(self.cfg.profile.rto_max_us);
+            self.rto = RTO_AFTER_SYN_TIMEOUT.min(self.cfg.profile.rto_max_us);
         }
         self.notes.push_back(Note::App(AppNote::Connected));
     }
@@ -1062,6 +1103,16 @@ impl Endpoint {
         let ticks = (now.saturating_sub(epoch) / 4) as u32;
         self.iss = SeqNum(self.cfg.isn.wrapping_add(ticks));
         self.buf_seq = self.iss + 1;
+    }
+
+    /// The round trip that an echoed timestamp measures, in whole milliseconds (at
+    /// least one, as Linux counts it), if timestamps are in use on this connection.
+    fn ts_rtt(&self, now: u64, seg: &Segment) -> Option<u64> {
+        let (_, ecr) = seg.options.timestamps.filter(|_| self.ts_ok)?;
+        let sent_ms = ecr.wrapping_sub(self.cfg.isn.rotate_left(13));
+        let elapsed_ms = ((now / 1000) as u32).wrapping_sub(sent_ms);
+        // An echo from the future or from long ago is not ours to trust.
+        (ecr != 0 && elapsed_ms < 600_000).then(|| u64::from(elapsed_ms.max(1)) * 1000)
     }
 
     /// RFC 7323 §5.4: a millisecond clock with a per-endpoint offset.
@@ -1090,38 +1141,55 @@ impl Endpoint {
         usize::from(self.peer_mss.min(self.cfg.profile.mss)).saturating_sub(ts).max(1)
     }
 
+    /// SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK, unconditionally: on
+    /// the segment that synchronizes the connection (RFC 9293 §3.10.7.3, §3.10.7.4).
+    fn take_window(&mut self, seg: &Segment) {
+        // SYN segments' windows are never scaled (RFC 7323 §2.2).
+        self.snd_wnd = if seg.flags.syn { u32::from(seg.window) } else { u32::from(seg.window) << self.snd_shift };
+        self.snd_wl1 = seg.seq;
+        self.snd_wl2 = seg.ack.unwrap_or(self.snd_una);
+    }
+
+    /// The window update of a synchronized connection (RFC 9293 §3.10.7.4, fifth step):
+    /// only a segment newer than the last one that set the window may change it.
     fn update_window(&mut self, seg: &Segment) {
         let Some(ack) = seg.ack else { return };
-        // SYN segments' windows are never scaled (RFC 7323 §2.2).
-        let wnd = if seg.flags.syn { u32::from(seg.window) } else { u32::from(seg.window) << self.snd_shift };
-        if self.snd_wl1 < seg.seq || self.snd_wl1 == seg.seq && self.snd_wl2 <= ack || seg.flags.syn {
-            self.snd_wnd = wnd;
-            self.snd_wl1 = seg.seq;
-            self.snd_wl2 = ack;
+        if self.snd_wl1 < seg.seq || self.snd_wl1 == seg.seq && self.snd_wl2 <= ack {
+            self.take_window(seg);
         }
-        if !seg.flags.syn {
-            if let Some((val, _)) = seg.options.timestamps {
-                if seg.seq <= self.rcv_nxt {
-                    self.ts_recent = val;
-                }
+        self.take_ts_recent(seg);
+    }
+
+    /// RFC 7323 §4.3: remember the peer's TSval of a segment that is not from the future.
+    fn take_ts_recent(&mut self, seg: &Segment) {
+        if let (false, Some((val, _))) = (seg.flags.syn, seg.options.timestamps) {
+            if seg.seq <= self.rcv_nxt {
+                self.ts_recent = val;
             }
         }
     }
 
     /// SND.UNA advances: drop acknowledged bytes, take an RTT sample, manage the timer.
-    fn advance_una(&mut self, now: u64, ack: SeqNum) {
+    fn advance_una(&mut self, now: u64, ack: SeqNum, seg: &Segment) {
         let acked_data = ack.since(self.buf_seq).max(0) as usize;
         let drain = acked_data.min(self.sendq.len());
         self.sendq.drain(..drain);
         self.buf_seq = self.buf_seq + drain as u32;
         self.snd_una = ack;
         self.retries = 0;
-        if let Some((end, sent)) = self.rtt_probe {
-            if ack >= end {
-                let rto = self.rtt.sample(now.saturating_sub(sent));
-                self.rto = rto.clamp(self.cfg.profile.rto_min_us, self.cfg.profile.rto_max_us);
+        let timed = match self.rtt_probe {
+            Some((end, sent)) if ack >= end => {
                 self.rtt_probe = None;
+                Some(now.saturating_sub(sent))
             }
+            _ => None,
+        };
+        // Karn's rule leaves no timed segment after a retransmission; with timestamps
+        // the echoed TSval still measures the round trip (RFC 7323 §4.1; Linux
+        // tcp_ack_update_rtt falls back to tcp_rtt_tsopt_us).
+        if let Some(r) = timed.or_else(|| self.ts_rtt(now, seg)) {
+            let rto = self.rtt.sample(r);
+            self.rto = rto.clamp(self.cfg.profile.rto_min_us, self.cfg.profile.rto_max_us);
         }
         // RFC 6298 §5.2–5.3.
         if self.snd_una == self.snd_nxt {
@@ -1143,9 +1211,24 @@ impl Endpoint {
         }
     }
 
+    /// Our FIN is acknowledged. A socket that its application closed (not just shut
+    /// down) can wait here for ever in the RFC; Linux drops it after
+    /// `tcp_fin_timeout` (tcp_rcv_state_process, then tcp_time_wait(TCP_FIN_WAIT2)).
+    fn enter_fin_wait_2(&mut self, now: u64) {
+        self.set_state(State::FinWait2, Reason::FinAcked);
+        if let (true, Some(after)) = (self.read_closed, self.cfg.profile.fin_timeout_us) {
+            let at = now + after;
+            self.fin_wait_2_at = Some(at);
+            self.note_timer(TimerKind::FinWait2, TimerAction::Set { at_us: at });
+        }
+    }
+
     fn arm_time_wait(&mut self, now: u64) {
         self.cancel_rtx();
-        let at = now + 2 * self.cfg.profile.msl_us;
+        if self.fin_wait_2_at.take().is_some() {
+            self.note_timer(TimerKind::FinWait2, TimerAction::Cancelled);
+        }
+        let at = now + self.cfg.profile.time_wait_us;
         self.time_wait_at = Some(at);
         self.note_timer(TimerKind::TimeWait, TimerAction::Set { at_us: at });
     }
@@ -1158,6 +1241,9 @@ impl Endpoint {
         self.cancel_rtx();
         if self.time_wait_at.take().is_some() {
             self.note_timer(TimerKind::TimeWait, TimerAction::Cancelled);
+        }
+        if self.fin_wait_2_at.take().is_some() {
+            self.note_timer(TimerKind::FinWait2, TimerAction::Cancelled);
         }
         if self.delack_at.take().is_some() {
             self.note_timer(TimerKind::DelayedAck, TimerAction::Cancelled);

@@ -53,14 +53,14 @@ reasons! {
     // Opening (RFC 9293 §3.5, §3.10.7.2, §3.10.7.3).
     SynInListen => "syn-in-listen", "RFC 9293 §3.10.7.2",
         "A SYN reached a listening socket: the server records the client's ISN and answers SYN,ACK with its own ISN.";
-    TwoWayCommit => "two-way-commit", "RFC 9293 §3.5 (two-way counterfactual)",
-        "Two-way handshake: the server treats the connection as open the moment it answers; nothing will ever confirm that the client wanted it.";
-    FourWayAck => "four-way-ack", "RFC 9293 §3.5 (four-way variant)",
+    TwoWayCommit => "two-way-commit", "RFC 9293 §3.5",
+        "Two-way handshake (a counterfactual, not TCP): the server treats the connection as open the moment it answers; nothing will ever confirm that the client wanted it.";
+    FourWayAck => "four-way-ack", "RFC 9293 §3.5",
         "Four-way variant: the server acknowledges the SYN on its own and sends its SYN separately.";
-    FourWaySyn => "four-way-syn", "RFC 9293 §3.5 (four-way variant)",
+    FourWaySyn => "four-way-syn", "RFC 9293 §3.5",
         "Four-way variant: the server's own SYN, sent in a segment of its own.";
-    FourWaySynAcked => "four-way-syn-acked", "RFC 9293 §3.5 (four-way variant)",
-        "Our SYN is acknowledged; the client still waits for the server's SYN.";
+    FourWaySynAcked => "four-way-syn-acked", "RFC 9293 §3.5",
+        "Four-way variant: our SYN is acknowledged; the client still waits for the server's SYN.";
     SynAckReceived => "syn-ack-received", "RFC 9293 §3.10.7.3",
         "The peer acknowledged our SYN and sent its own: the connection is established.";
     HandshakeAck => "handshake-ack", "RFC 9293 §3.10.7.3",
@@ -72,25 +72,29 @@ reasons! {
     SimultaneousSynAck => "simultaneous-syn-ack", "RFC 9293 §3.10.7.4, Fig. 7; Linux tcp_validate_incoming",
         "The peer's SYN,ACK acknowledges our SYN: established. Its SYN is one we already had, so it is acknowledged again.";
     SynAckResent => "syn-ack-resent", "Linux tcp_check_req; RFC 9293 §3.10.7.4",
-        "The client's SYN came again, so our SYN,ACK must have been lost: send it again now.";
+        "The client's SYN came again: our SYN,ACK may have been lost (or the network duplicated the SYN), so send it again now.";
 
     // Resets (RFC 9293 §3.5.2, §3.10.7).
     RstClosedPort => "rst-closed-port", "RFC 9293 §3.10.7.1",
-        "No connection exists here: the segment is answered with a reset (from a closed port, SEQ=0 and RST,ACK).";
+        "No connection exists here, and the segment had no ACK bit: it is answered with <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.";
+    RstClosedPortAck => "rst-closed-port-ack", "RFC 9293 §3.10.7.1",
+        "No connection exists here, and the segment carried an ACK: the reset takes its sequence number from it, <SEQ=SEG.ACK><CTL=RST>.";
     RstBadAck => "rst-bad-ack", "RFC 9293 §3.5.2, §3.10.7.3",
-        "This ACK acknowledges something we never sent (an old duplicate): reject it with <SEQ=SEG.ACK><CTL=RST>.";
+        "This ACK does not acknowledge our SYN (it answers a SYN we never sent, or belongs to an older connection): reject it with <SEQ=SEG.ACK><CTL=RST>.";
     RstAckInListen => "rst-ack-in-listen", "RFC 9293 §3.10.7.2",
         "A listening socket expects a SYN, not an acknowledgment: it answers with <SEQ=SEG.ACK><CTL=RST>.";
-    RstDataAfterClose => "rst-data-after-close", "Linux tcp_rcv_state_process",
-        "New data arrived after the application closed its socket: nobody will read it, so Linux resets the connection.";
+    RstDataAfterClose => "rst-data-after-close", "RFC 1122 §4.2.2.13; Linux tcp_rcv_state_process, tcp_v4_send_reset",
+        "New data arrived after the application closed its socket: nobody will read it, so the connection is reset, with <SEQ=SEG.ACK><CTL=RST> as Linux sends it.";
     RefusedByReset => "refused", "RFC 9293 §3.10.7.3",
         "A RST acknowledging our SYN: connection refused.";
     ResetReturnsToListen => "reset-to-listen", "RFC 9293 §3.10.7.4, Fig. 8",
-        "A reset in SYN-RECEIVED: this half-open connection came from LISTEN, so it goes back to LISTEN.";
+        "A reset in SYN-RECEIVED: this connection, still being opened, came from LISTEN, so it goes back to LISTEN.";
     ResetReceived => "reset-received", "RFC 9293 §3.10.7.4 (RFC 5961 §3)",
         "A RST with exactly the expected sequence number: the connection is reset.";
-    ChallengeAck => "challenge-ack", "RFC 9293 §3.10.7.4 (RFC 5961 §4)",
-        "A SYN (or an inexact RST) in a synchronized connection: reply with a challenge ACK instead of believing it.";
+    ChallengeAck => "challenge-ack", "RFC 9293 §3.10.7.4 (RFC 5961 §4.2)",
+        "A SYN in a synchronized connection: reply with a challenge ACK instead of believing it; a peer that really restarted answers it with a RST.";
+    ChallengeAckRst => "challenge-ack-rst", "RFC 9293 §3.10.7.4 (RFC 5961 §3.2)",
+        "A RST inside the window but not exactly at the next expected number: reply with a challenge ACK instead of believing it.";
     SynInSynReceived => "syn-in-syn-received", "RFC 9293 §3.10.7.4",
         "A new SYN in SYN-RECEIVED: a passive connection returns to LISTEN.";
 
@@ -118,7 +122,7 @@ reasons! {
     FinReceived => "fin-received", "RFC 9293 §3.10.7.4",
         "The peer's FIN arrived: it will send no more, but this side may still send.";
     FinReceivedFinWait2 => "fin-received-fin-wait-2", "RFC 9293 §3.10.7.4, Fig. 12",
-        "The peer's FIN arrived after ours was acknowledged: acknowledge it and wait 2×MSL in TIME-WAIT.";
+        "The peer's FIN arrived after ours was acknowledged: acknowledge it and wait in TIME-WAIT.";
     FinAndAckReceived => "fin-and-ack-received", "RFC 9293 §3.10.7.4",
         "The peer's FIN also acknowledges our FIN: straight from FIN-WAIT-1 to TIME-WAIT.";
     SimultaneousClose => "simultaneous-close", "RFC 9293 §3.10.7.4, Fig. 13",
@@ -126,19 +130,21 @@ reasons! {
     FinAckedLastAck => "last-ack-acked", "RFC 9293 §3.10.7.4",
         "The last ACK acknowledges our FIN: the connection is closed.";
     FinAckedClosing => "closing-acked", "RFC 9293 §3.10.7.4, Fig. 13",
-        "Our FIN is acknowledged in CLOSING: wait 2×MSL in TIME-WAIT.";
+        "Our FIN is acknowledged in CLOSING: wait in TIME-WAIT.";
     TimeWaitReack => "time-wait-reack", "RFC 9293 §3.10.7.4; Linux tcp_timewait_state_process",
-        "A retransmitted FIN in TIME-WAIT: our last ACK was lost, so acknowledge again and restart the 2×MSL timer.";
-    TimeWaitExpired => "time-wait-expired", "RFC 9293 §3.10.8",
-        "2×MSL passed in TIME-WAIT: no old segment of this connection can still be in the network.";
+        "A retransmitted FIN in TIME-WAIT: our last ACK was lost, so acknowledge again and restart the TIME-WAIT timer.";
+    TimeWaitExpired => "time-wait-expired", "RFC 9293 §3.10.8; Linux TCP_TIMEWAIT_LEN",
+        "TIME-WAIT is over (2×MSL in the RFC, a fixed 60 s on Linux): old segments of this connection have had time to die out.";
+    FinWait2Timeout => "fin-wait-2-timeout", "Linux tcp_fin_timeout (60 s)",
+        "The application closed its socket long ago and the peer never sent its FIN: Linux drops the connection from FIN-WAIT-2 without telling the peer.";
 
     // Timers (RFC 6298, RFC 9293 §3.8.3).
     Retransmission => "retransmission", "RFC 6298 §5.4",
-        "The retransmission timer expired before an acknowledgment: send the earliest unacknowledged segment again (a SYN keeps its ISN) and double the timeout.";
+        "The retransmission timer expired before an acknowledgment: send the earliest unacknowledged segment again, with the same sequence number, and double the timeout.";
     RetransmissionLimit => "retransmission-limit", "RFC 9293 §3.8.3",
         "Too many retransmissions went unanswered: the connection is given up and the application told it timed out.";
     HandshakeTimeoutPassive => "handshake-timeout-listen", "RFC 9293 §3.8.3",
-        "The handshake never completed: the half-open connection is dropped and the socket keeps listening.";
+        "The handshake never completed: the SYN-RECEIVED entry is dropped, the application never hears of it, and the socket keeps listening.";
 
     // Segments the receiver discards without a reply.
     IgnoredRst => "ignored-rst", "RFC 9293 §3.10.7",
@@ -147,8 +153,8 @@ reasons! {
         "Nothing in this segment applies in the current state: it is dropped.";
     NoAckBit => "no-ack-bit", "RFC 9293 §3.10.7.4",
         "A segment without the ACK bit in a synchronized state is dropped.";
-    TwoWayIgnored => "two-way-ignored", "RFC 9293 §3.5 (two-way counterfactual)",
-        "Two-way handshake: the client did not ask for this answer (it acknowledges another ISN), so it silently ignores it.";
+    TwoWayIgnored => "two-way-ignored", "RFC 9293 §3.5",
+        "Two-way handshake (a counterfactual): the client did not ask for this answer (it acknowledges another ISN), so it silently ignores it.";
     DuplicateAck => "duplicate-ack", "RFC 9293 §3.10.7.4",
         "This ACK acknowledges nothing new.";
     StaleDuplicate => "stale-duplicate", "RFC 9293 §3.5, Fig. 8",

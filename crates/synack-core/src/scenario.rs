@@ -100,6 +100,7 @@ impl EndpointSpec {
         }
         if let Some(v) = self.msl_us {
             p.msl_us = v;
+            p.time_wait_us = 2 * v;
         }
         p
     }

@@ -326,7 +326,14 @@ fn outcome(eps: &[Endpoint; 2], events: &[Event], truncated: bool, end_us: u64) 
     let mut facts = Vec::new();
     let synced = |e: &Endpoint| e.state().is_synchronized();
     let same_connection = synced(client) && synced(server) && server.irs() == client.iss();
-    if server.state() == State::Established && !same_connection {
+    // Did the client ever really send the SYN that the server's connection answers?
+    let asked = events.iter().any(|e| {
+        matches!(&e.kind, EventKind::Send { segment, stale: false, .. }
+            if e.side == Side::Client && segment.flags.syn && segment.seq == server.irs())
+    });
+    if server.state() == State::Established && !same_connection && asked {
+        facts.push(Fact::HalfOpenHeld);
+    } else if server.state() == State::Established && !same_connection {
         facts.push(Fact::UnwantedConnection);
     } else if client.state() == State::Established && server.state() == State::Established {
         facts.push(Fact::Established);

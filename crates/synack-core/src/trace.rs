@@ -163,6 +163,7 @@ pub struct PeerInfo {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Fact {
     UnwantedConnection,
+    HalfOpenHeld,
     StaleRejected,
     Established,
     Closed,
@@ -173,8 +174,9 @@ pub enum Fact {
 }
 
 impl Fact {
-    pub const ALL: [Fact; 8] = [
+    pub const ALL: [Fact; 9] = [
         Fact::UnwantedConnection,
+        Fact::HalfOpenHeld,
         Fact::StaleRejected,
         Fact::Established,
         Fact::Closed,
@@ -187,6 +189,7 @@ impl Fact {
     pub fn key(self) -> &'static str {
         match self {
             Fact::UnwantedConnection => "server-holds-unwanted-connection",
+            Fact::HalfOpenHeld => "server-holds-half-open-connection",
             Fact::StaleRejected => "stale-connection-rejected",
             Fact::Established => "established",
             Fact::Closed => "closed",
@@ -202,12 +205,17 @@ impl Fact {
             Fact::UnwantedConnection => {
                 "The server holds an ESTABLISHED connection that no client asked for: its resources stay tied up."
             }
+            Fact::HalfOpenHeld => {
+                "The server still holds an ESTABLISHED connection whose client is gone (half-open): it will not notice until it sends something."
+            }
             Fact::StaleRejected => {
                 "The client reset the connection it had not asked for, and the server went back to LISTEN."
             }
             Fact::Established => "Both sides are ESTABLISHED on the same connection.",
             Fact::Closed => "Both sides closed the connection cleanly.",
-            Fact::TimedOut => "Retransmissions went unanswered and the connection was given up.",
+            Fact::TimedOut => {
+                "The connection was given up: its retransmissions never got the acknowledgment they waited for."
+            }
             Fact::Refused => "The connection was refused with a reset.",
             Fact::Reset => "The connection was reset.",
             Fact::Truncated => "The run stopped at its time or event limit.",
@@ -256,6 +264,14 @@ impl Trace {
             EventKind::Send { segment, .. } => Some((e, segment)),
             _ => None,
         })
+    }
+
+    /// How one side was introduced.
+    pub fn peer(&self, side: Side) -> &PeerInfo {
+        match side {
+            Side::Client => &self.client,
+            Side::Server => &self.server,
+        }
     }
 
     /// Every state change of one side, in order.

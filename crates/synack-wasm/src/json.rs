@@ -174,6 +174,7 @@ fn write_event(j: &mut Json, e: &Event) {
                 TimerKind::Retransmission => "retransmission",
                 TimerKind::TimeWait => "time-wait",
                 TimerKind::DelayedAck => "delayed-ack",
+                TimerKind::FinWait2 => "fin-wait-2",
             };
             j.str("kind", "timer").str("timer", timer);
             match action {
