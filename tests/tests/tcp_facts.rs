@@ -271,11 +271,18 @@ fn linux_profile_syn_carries_its_options_and_scales_later_windows() {
     let t = run(&catalogue::scenario("three-segment-teardown").unwrap());
     let (_, syn) = t.sends().next().unwrap();
     assert_eq!(syn.options.mss, Some(1460));
-    assert_eq!(syn.options.window_scale, Some(7));
+    // As this machine's Linux sends them on a veth (full-lifecycle.pcap): a SYN
+    // window of 44 × 1460, a SYN,ACK window of 45 × 1448 (timestamps take 12 bytes),
+    // shift 10, and after the handshake each window divided by 1024, rounded up.
+    assert_eq!(syn.options.window_scale, Some(10));
     assert!(syn.options.sack_permitted);
     assert!(syn.options.timestamps.is_some());
     assert_eq!(syn.window, 64240);
+    let (_, syn_ack) = t.sends().nth(1).unwrap();
+    assert_eq!(syn_ack.window, 65160);
     let (_, ack) = t.sends().nth(2).unwrap();
-    assert_eq!(ack.window, (64240 >> 7) as u16);
+    assert_eq!(ack.window, 63);
+    let (_, server_later) = t.sends().find(|(e, s)| e.side == Side::Server && !s.flags.syn).unwrap();
+    assert_eq!(server_later.window, 64);
     assert!(ack.options.timestamps.is_some());
 }

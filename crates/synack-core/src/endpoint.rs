@@ -194,6 +194,8 @@ pub struct Endpoint {
     snd_wl2: SeqNum,
     irs: SeqNum,
     rcv_nxt: SeqNum,
+    /// RCV.WND: our receive window, fixed when our SYN is built.
+    rcv_wnd: u32,
 
     // Negotiated options.
     peer_mss: u16,
@@ -257,6 +259,7 @@ impl Endpoint {
             snd_wl2: SeqNum(0),
             irs: SeqNum(0),
             rcv_nxt: SeqNum(0),
+            rcv_wnd: cfg.profile.window,
             peer_mss: DEFAULT_MSS,
             snd_shift: 0,
             rcv_shift: 0,
@@ -377,6 +380,7 @@ impl Endpoint {
         self.passive = false;
         self.remote_port = self.cfg.remote_port;
         self.choose_iss(now);
+        self.choose_rcv_wnd();
         self.snd_una = self.iss;
         self.snd_nxt = self.iss + 1;
         self.set_state(State::SynSent, Reason::AppConnect);
@@ -607,6 +611,7 @@ impl Endpoint {
         self.rcv_nxt = seg.seq + 1;
         self.take_syn_options(seg);
         self.choose_iss(now);
+        self.choose_rcv_wnd();
         self.snd_una = self.iss;
         self.snd_nxt = self.iss + 1;
         self.snd_wl1 = seg.seq;
@@ -914,7 +919,8 @@ impl Endpoint {
     /// RFC 9293 §3.10.7.4, the segment acceptability test.
     fn acceptable(&self, seg: &Segment) -> bool {
         // RCV.WND is what we advertise: the header's 16 bits, scaled if negotiated.
-        let wnd = self.cfg.profile.window.min(65535 << self.rcv_shift).max(1);
+        let wnd = u32::from(self.advertised_window()) << self.rcv_shift;
+        let wnd = wnd.max(1);
         let in_window = |s: SeqNum| s.since(self.rcv_nxt) >= 0 && (s.since(self.rcv_nxt) as u32) < wnd;
         match seg.seg_len() {
             0 => in_window(seg.seq),
@@ -984,7 +990,7 @@ impl Endpoint {
             timestamps: (p.timestamps && (!answering || self.ts_ok)).then(|| (self.ts_val(), self.ts_recent)),
         };
         let mut seg = self.segment(self.iss, with_ack.then_some(self.rcv_nxt), Flags::SYN, Vec::new());
-        seg.window = self.cfg.profile.window.min(65535) as u16;
+        seg.window = self.rcv_wnd.min(65535) as u16;
         seg.options = options;
         self.queue(seg, reason, retransmission);
     }
@@ -1026,20 +1032,38 @@ impl Endpoint {
 
     /// A segment from us to the peer with the current window and timestamps.
     fn segment(&self, seq: SeqNum, ack: Option<SeqNum>, flags: Flags, payload: Vec<u8>) -> Segment {
-        let wnd = (self.cfg.profile.window >> self.rcv_shift).min(65535) as u16;
-        let options = TcpOptions {
-            timestamps: (self.ts_ok && !flags.rst).then(|| (self.ts_val(), self.ts_recent)),
-            ..TcpOptions::default()
-        };
+        // A reset of a connection carries the window and timestamps like any segment
+        // of it, as Linux sends one (only a reply from no connection has neither).
+        let options =
+            TcpOptions { timestamps: self.ts_ok.then(|| (self.ts_val(), self.ts_recent)), ..TcpOptions::default() };
         Segment {
             src_port: self.cfg.local_port,
             dst_port: self.remote_port,
             seq,
             ack,
             flags,
-            window: if flags.rst { 0 } else { wnd },
+            window: self.advertised_window(),
             options,
             payload,
+        }
+    }
+
+    /// The header's window field: RCV.WND scaled down, rounded up as Linux's
+    /// tcp_select_window aligns it (64240 with shift 10 is sent as 63).
+    fn advertised_window(&self) -> u16 {
+        let unit = (1u64 << self.rcv_shift) - 1;
+        ((u64::from(self.rcv_wnd) + unit) >> self.rcv_shift).min(65535) as u16
+    }
+
+    /// Our receive window for a new connection: the profile's, or (Linux) the
+    /// whole segments that fit in 64 KiB, counted with timestamps' 12 bytes once
+    /// they are known to be in use.
+    fn choose_rcv_wnd(&mut self) {
+        let p = &self.cfg.profile;
+        self.rcv_wnd = p.window;
+        if p.window_whole_segments {
+            let seg = u32::from(p.mss).saturating_sub(if self.ts_ok { 12 } else { 0 }).max(1);
+            self.rcv_wnd = (p.window.min(65535) / seg * seg).max(1);
         }
     }
 

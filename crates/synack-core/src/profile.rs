@@ -85,6 +85,10 @@ pub struct Profile {
     pub mss: u16,
     /// The receive window in bytes. The application reads at once, so it never shrinks.
     pub window: u32,
+    /// Round the window (at most 65535) down to whole segments of the MSS in use, as
+    /// Linux's tcp_select_initial_window does: 64240 = 44 × 1460 in a SYN, 65160 =
+    /// 45 × 1448 in a SYN,ACK that answers timestamps.
+    pub window_whole_segments: bool,
     /// Our window scale shift, offered in the SYN (RFC 7323 §2).
     pub window_scale: Option<u8>,
     pub sack_permitted: bool,
@@ -138,6 +142,7 @@ impl Profile {
         Profile {
             mss: 1460,
             window: 65535,
+            window_whole_segments: false,
             window_scale: None,
             sack_permitted: false,
             timestamps: false,
@@ -162,8 +167,10 @@ impl Profile {
     pub fn linux() -> Profile {
         Profile {
             mss: 1460,
-            window: 64240,
-            window_scale: Some(7),
+            window: 65535,
+            window_whole_segments: true,
+            // tcp_rmem's 32 MiB maximum needs a shift of 10 to be reachable.
+            window_scale: Some(10),
             sack_permitted: true,
             timestamps: true,
             delayed_ack_us: Some(40 * MILLISECOND),

@@ -95,7 +95,12 @@ fn engine_client_against_smoltcp_server_handshake_data_and_engine_closes_first()
     assert_eq!(line(syn), ("SYN".into(), 1000, None));
     assert_eq!(
         syn.options,
-        TcpOptions { mss: Some(1460), window_scale: Some(7), sack_permitted: true, timestamps: syn.options.timestamps }
+        TcpOptions {
+            mss: Some(1460),
+            window_scale: Some(10),
+            sack_permitted: true,
+            timestamps: syn.options.timestamps
+        }
     );
     assert!(syn.options.timestamps.is_some(), "the Linux profile offers timestamps");
     let syn_ack = &e.received[0];
