@@ -9,6 +9,7 @@ time (seconds since the epoch) at which both sides act together, for the
 simultaneous cases. Every wait is bounded, so a run always ends.
 """
 
+import errno
 import socket
 import struct
 import subprocess
@@ -22,6 +23,15 @@ RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\nHello, synack\n"
 STREAM = bytes(i % 251 for i in range(10 * 1448))
 # Each way in the bulk capture: more than a 16-bit window, so windows are scaled.
 BULK = bytes(i % 239 for i in range(100_000))
+# linux-synack-timeout: the server listens this long; its SYN-RECEIVED entry gives up
+# after about 63 s, and the client's late request comes at 70 s.
+LISTEN_ONLY_S = 80
+# linux-fin-wait-2-timeout: the client's FINs come 30 s and 65 s after the server's.
+FIN_WAIT_2_EARLY_S = 30
+FIN_WAIT_2_LATE_S = 65
+FIN_WAIT_2_LISTEN_S = FIN_WAIT_2_LATE_S + 5
+# linux-synack-timeout: when the client, which believes it is ESTABLISHED, sends.
+LATE_REQUEST_S = 70
 
 
 def family(host):
@@ -95,9 +105,27 @@ def server(mode, port, start):
     ls.listen(8)
     ls.settimeout(20)
     sink = udp_sink(fam) if mode.startswith("simultaneous") else None
+    if mode == "listen-only":
+        # Listen and never accept: the client's connection stays a SYN-RECEIVED entry
+        # (its ACK never arrives), which repeats its SYN,ACK until it gives up.
+        time.sleep(LISTEN_ONLY_S)
+        ls.close()
+        return
     conn, _ = ls.accept()
     conn.settimeout(10)
-    if mode in ("handshake", "checksum-offload", "syn-lost", "syn-ack-lost", "handshake-v6"):
+    if mode == "close-at-once":
+        # Close as soon as the connection is accepted: a FIN, then FIN-WAIT-2 once
+        # the client's ACK comes, as an orphan (no process holds it any more).
+        conn.close()
+        time.sleep(2)
+    elif mode == "fin-wait-2":
+        # Two connections, both closed at once; the client answers each much later.
+        conn2, _ = ls.accept()
+        conn.close()
+        conn2.close()
+        # Still listening when the client's last FIN comes.
+        time.sleep(FIN_WAIT_2_LISTEN_S)
+    elif mode in ("handshake", "checksum-offload", "syn-lost", "syn-ack-lost", "handshake-v6"):
         # Wait for the client's close, then close at once (three-segment teardown).
         read_all(conn)
         conn.close()
@@ -187,6 +215,19 @@ def client(mode, host, port, start, local_port):
     if mode == "simultaneous-open":
         wait_until(start)
         drain_tokens(host)
+    if mode == "syn-timeout":
+        # Blocking, with no socket timeout of Python's: connect() waits for the
+        # kernel to give up (tcp_syn_retries), and says when, for the script.
+        s.settimeout(None)
+        t0 = time.time()
+        try:
+            s.connect((host, port))
+        except OSError as e:
+            t1 = time.time()
+            name = errno.errorcode.get(e.errno, "?")
+            print(f"errno {e.errno} {name}\nconnect_called_at {t0:.6f}\nconnect_failed_at {t1:.6f}")
+            print(f"client: connect: {e} after {t1 - t0:.3f} s", file=sys.stderr)
+        return
     try:
         s.connect((host, port))
     except OSError as e:
@@ -245,6 +286,44 @@ def client(mode, host, port, start, local_port):
         s.shutdown(socket.SHUT_WR)
         read_all(s)
         s.close()
+    elif mode == "late-request-after-give-up":
+        # Our ACK never left (nftables in this namespace drops all but the SYN), so
+        # we are ESTABLISHED while the server holds only a SYN-RECEIVED entry, which
+        # gives up. Then let segments out and send: the server knows nothing of us.
+        time.sleep(LATE_REQUEST_S)
+        subprocess.run(["nft", "delete", "table", "inet", "synack"], check=True)
+        s.sendall(REQUEST)
+        try:
+            s.recv(4096)
+        except ConnectionResetError:
+            print("client: reset", file=sys.stderr)
+        s.close()
+    elif mode == "data-after-close":
+        # The server closes at once; we read its FIN (CLOSE-WAIT) and send anyway.
+        read_all(s)
+        time.sleep(0.5)
+        s.sendall(REQUEST)
+        time.sleep(0.3)
+        try:
+            s.recv(4096)
+        except ConnectionResetError:
+            print("client: reset", file=sys.stderr)
+        s.close()
+    elif mode == "fin-wait-2":
+        # Two connections that the server closes at once. Ours stay in CLOSE-WAIT and
+        # say nothing; then a FIN on the first while the server's orphaned FIN-WAIT-2
+        # still exists (tcp_fin_timeout, 60 s), and one on the second after that.
+        s2 = socket.socket(family(host), socket.SOCK_STREAM)
+        s2.settimeout(20)
+        s2.connect((host, port))
+        read_all(s)
+        read_all(s2)
+        t0 = time.time()
+        time.sleep(FIN_WAIT_2_EARLY_S)
+        s.close()
+        time.sleep(FIN_WAIT_2_LATE_S - (time.time() - t0))
+        s2.close()
+        time.sleep(0.5)
     elif mode == "half-open":
         s.sendall(REQUEST)
         time.sleep(0.2)

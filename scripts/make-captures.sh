@@ -137,7 +137,8 @@ wait_established() {
     echo "make-captures.sh: the connection was not established" >&2
     exit 1
 }
-client() { ip netns exec "$C" timeout 30 python3 "$PEER" client "$@"; }
+# CLIENT_TIMEOUT=SECONDS client ...: for the captures that wait for Linux's own timers.
+client() { ip netns exec "$C" timeout "${CLIENT_TIMEOUT:-30}" python3 "$PEER" client "$@"; }
 nft_in() { ip netns exec "$1" nft -f -; }
 
 # drop_first_in NS MATCH: namespace NS drops the first incoming segment that MATCH
@@ -455,6 +456,117 @@ if want bulk; then
     client bulk "$S4" 80
     wait_servers
     stop_capture
+fi
+
+# The linux-* captures: what Linux 6.x does where its timers or its answers differ
+# from the RFC's, to hold the engine's `linux` profile to. Default sysctls. Some
+# write NAME.txt next to NAME.pcap: what the capture cannot show (when a call
+# failed, when a socket went away), in seconds since the capture's first segment.
+
+# first_segment_time NAME: the capture's first segment, in seconds since the epoch.
+first_segment_time() { tcpdump -tt -nr "$OUT/$1.pcap" -c 1 2>/dev/null | awk '{ print $1 }'; }
+
+# facts NAME FILE: NAME.txt from a header and FILE's `key value` lines, where a
+# value that is an epoch time (a key ending in _at) becomes seconds since the
+# capture's first segment.
+facts() {
+    local first
+    first=$(first_segment_time "$1")
+    {
+        echo "# $1.pcap: written by scripts/make-captures.sh on Linux $(uname -r), default sysctls"
+        echo "# (tcp_syn_retries $(cat /proc/sys/net/ipv4/tcp_syn_retries)," \
+            "tcp_syn_linear_timeouts $(cat /proc/sys/net/ipv4/tcp_syn_linear_timeouts 2>/dev/null || echo -)," \
+            "tcp_synack_retries $(cat /proc/sys/net/ipv4/tcp_synack_retries)," \
+            "tcp_fin_timeout $(cat /proc/sys/net/ipv4/tcp_fin_timeout))."
+        echo "# Times (keys ending in _at) in seconds since the capture's first segment."
+        awk -v first="$first" '$1 ~ /_at$/ { printf "%s %.6f\n", $1, $2 - first; next } { print }' "$2"
+    } >"$OUT/$1.txt"
+    cat "$OUT/$1.txt"
+}
+
+# watch_sockets NS STATE OUT: until the number of NS's sockets in STATE on port 80
+# has gone above 0 and back to 0 (at most about 250 s), append `STATE_N_at EPOCH`
+# to OUT each time that number changes (N: the new number), polling every 20 ms.
+watch_sockets() {
+    ip netns exec "$1" bash -c '
+        prev=0 seen=0
+        for _ in $(seq 10000); do
+            n=$(ss -Htan state "$0" "( sport = :80 )" | wc -l)
+            if [ "$n" != "$prev" ]; then
+                echo "${0//-/_}_${n}_at $(date +%s.%N)"
+                prev=$n
+                [ "$n" -gt 0 ] && seen=1
+            fi
+            [ "$seen" = 1 ] && [ "$n" = 0 ] && exit 0
+            sleep 0.02
+        done' "$2" >>"$3"
+}
+
+if want linux-syn-timeout; then
+    echo "linux-syn-timeout: every SYN dropped; connect() waits until Linux gives up (about 135 s)"
+    setup
+    start_capture linux-syn-timeout
+    nft_in "$S" <<'EOF'
+table inet synack {
+    chain input {
+        type filter hook input priority 0;
+        tcp dport 80 drop
+    }
+}
+EOF
+    CLIENT_TIMEOUT=200 client syn-timeout "$S4" 80 >/tmp/synack-cap.out
+    stop_capture
+    facts linux-syn-timeout /tmp/synack-cap.out
+fi
+
+if want linux-synack-timeout; then
+    echo "linux-synack-timeout: only the client's SYN leaves its namespace; the server repeats its SYN,ACK, then gives up"
+    setup
+    start_capture linux-synack-timeout
+    server listen-only 80
+    sleep 0.3
+    # The first SYN goes out; nothing after it (the ACKs of the SYN,ACKs) does, until
+    # the client deletes this table at 70 s to send a request the server cannot place.
+    nft_in "$C" <<'EOF'
+table inet synack {
+    chain output {
+        type filter hook output priority 0;
+        tcp dport 80 tcp flags & (syn | ack) == syn quota until 100 bytes accept
+        tcp dport 80 drop
+    }
+}
+EOF
+    : >/tmp/synack-cap.out
+    CLIENT_TIMEOUT=100 client late-request-after-give-up "$S4" 80 &
+    watch_sockets "$S" syn-recv /tmp/synack-cap.out
+    wait_servers
+    stop_capture
+    facts linux-synack-timeout /tmp/synack-cap.out
+fi
+
+if want linux-data-after-close; then
+    echo "linux-data-after-close: the server closes at once; the client sends anyway and gets a bare RST"
+    setup
+    start_capture linux-data-after-close
+    server close-at-once 80
+    sleep 0.3
+    client data-after-close "$S4" 80
+    wait_servers
+    stop_capture
+fi
+
+if want linux-fin-wait-2-timeout; then
+    echo "linux-fin-wait-2-timeout: the server closes two connections; FINs come back at 30 s (ACK) and 65 s (RST)"
+    setup
+    start_capture linux-fin-wait-2-timeout
+    server fin-wait-2 80
+    sleep 0.3
+    : >/tmp/synack-cap.out
+    CLIENT_TIMEOUT=100 client fin-wait-2 "$S4" 80 &
+    watch_sockets "$S" fin-wait-2 /tmp/synack-cap.out
+    wait_servers
+    stop_capture
+    facts linux-fin-wait-2-timeout /tmp/synack-cap.out
 fi
 
 if want full-lifecycle two-interfaces; then
