@@ -6,28 +6,18 @@ export const CHAR_W = 6.7;
 export const LINE_H = 14;
 const PILL_H = 18;
 
-/** The numbers a reader sees: raw, or relative to each side's SYN as Wireshark does. */
+/**
+ * The numbers a reader sees: raw, or relative. The engine (and the capture reader)
+ * work the relative ones out in Rust and put them in the trace as `seq_rel` and
+ * `ack_rel`; null means "no origin: show the number as sent". No TCP here.
+ */
 export function numbering(trace, mode) {
-  const base = { client: trace.client.isn >>> 0, server: trace.server.isn >>> 0 };
-  const rel = (n, origin) => ((n - origin) | 0).toString();
   return (event) => {
     const seg = event.segment;
-    const from = event.side;
-    const to = from === "client" ? "server" : "client";
-    if (mode === "relative" && seg.flags.includes("SYN") && !seg.flags.includes("RST") && !event.stale) {
-      base[from] = seg.seq >>> 0;
-    }
-    if (mode !== "relative") {
-      return { seq: String(seg.seq), ack: seg.ack === null ? null : String(seg.ack) };
-    }
-    // A capture carries its relative numbers, as synack import computes them (capture.js).
-    if (seg.seq_rel !== undefined) return { seq: String(seg.seq_rel), ack: seg.ack_rel === null ? null : String(seg.ack_rel) };
-    // A RST from a closed port carries SEQ=0 in every numbering.
-    const closedPortRst = seg.flags.includes("RST") && seg.seq === 0;
-    return {
-      seq: closedPortRst ? "0" : rel(seg.seq, base[from]),
-      ack: seg.ack === null ? null : rel(seg.ack, base[to]),
-    };
+    const src = event.seq_rel !== undefined ? event : seg;
+    const relative = mode === "relative" && src.seq_rel !== undefined;
+    const shown = (rel, raw) => String(relative && rel !== null ? rel : raw);
+    return { seq: shown(src.seq_rel, seg.seq), ack: seg.ack === null ? null : shown(src.ack_rel, seg.ack) };
   };
 }
 

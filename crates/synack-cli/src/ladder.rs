@@ -5,20 +5,26 @@ use std::io::{self, Write};
 
 use synack_core::endpoint::{AppNote, TimerAction, TimerKind};
 use synack_core::scenario::Action;
-use synack_core::trace::{AppEvent, Dir, DropCause, EventKind, Trace};
-use synack_core::{ProfileName, Segment, SeqNum, Side, State};
+use synack_core::trace::{AppEvent, Dir, DropCause, EventKind, Relative, Trace};
+use synack_core::{ProfileName, Segment, Side, State};
 
 use crate::args::Numbers;
 
 const STATE_W: usize = 12;
 
 pub fn write(out: &mut impl Write, trace: &Trace, numbers: Numbers) -> io::Result<()> {
-    let mut nums = Numbering::new(trace, numbers);
-    let widest = {
-        let mut n = nums.clone();
-        let stale = |e: &synack_core::Event| matches!(e.kind, EventKind::Send { stale: true, .. });
-        trace.sends().map(|(e, seg)| n.label(seg, e.side, stale(e)).chars().count() + 10).max().unwrap_or(0)
-    };
+    let relative = numbers == Numbers::Relative;
+    let widest = trace
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Send { segment, relative: r, .. } => {
+                Some(label(segment, relative.then_some(r)).chars().count() + 10)
+            }
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
     let middle = widest.clamp(44, 90);
 
     writeln!(out, "{} · {}", trace.scenario, trace.title)?;
@@ -29,7 +35,7 @@ pub fn write(out: &mut impl Write, trace: &Trace, numbers: Numbers) -> io::Resul
         trace.seed,
         match numbers {
             Numbers::Absolute => "absolute",
-            Numbers::Relative => "relative (0 at each SYN)",
+            Numbers::Relative => "relative (from each connection's ISN)",
         },
         trace.client.port,
         trace.client.isn,
@@ -44,8 +50,8 @@ pub fn write(out: &mut impl Write, trace: &Trace, numbers: Numbers) -> io::Resul
     for e in &trace.events {
         let side = e.side;
         let (text, why): (String, String) = match &e.kind {
-            EventKind::Send { id, dir, segment, reason, retransmission, stale } => {
-                let label = format!("#{id} {}", nums.label(segment, dir.sender(), *stale));
+            EventKind::Send { id, dir, segment, reason, retransmission, stale, relative: r } => {
+                let label = format!("#{id} {}", label(segment, relative.then_some(r)));
                 let mut why = reason.rfc().to_string();
                 if *retransmission {
                     why = format!("retransmission · {why}");
@@ -172,42 +178,19 @@ fn at_side(side: Side, text: &str, width: usize) -> String {
     }
 }
 
-/// Absolute numbers, or Wireshark-style relative ones: each direction counted from
-/// the last SYN that side sent (an old duplicate does not move the origin).
-#[derive(Clone)]
-struct Numbering {
-    relative: bool,
-    base: [SeqNum; 2],
-}
-
-impl Numbering {
-    fn new(trace: &Trace, numbers: Numbers) -> Numbering {
-        Numbering { relative: numbers == Numbers::Relative, base: [SeqNum(trace.client.isn), SeqNum(trace.server.isn)] }
+/// A segment's flags, numbers and length: as sent, or relative as the trace
+/// works them out (never negative; a number with no origin is shown as sent).
+fn label(seg: &Segment, relative: Option<&Relative>) -> String {
+    let names = seg.flag_names().join(",");
+    let seq = relative.and_then(|r| r.seq_rel).unwrap_or(seg.seq.0);
+    let mut s = format!("{names} seq={seq}");
+    if let Some(ack) = seg.ack {
+        let ack = relative.and_then(|r| r.ack_rel).unwrap_or(ack.0);
+        s.push_str(&format!(" ack={ack}"));
     }
-
-    fn label(&mut self, seg: &Segment, from: Side, stale: bool) -> String {
-        let names = seg.flag_names().join(",");
-        let mut s = String::new();
-        if seg.flags.syn && self.relative && !seg.flags.rst && !stale {
-            self.base[from.index()] = seg.seq;
-        }
-        let show = |n: SeqNum, base: SeqNum, relative: bool| {
-            if relative {
-                n.since(base).to_string()
-            } else {
-                n.0.to_string()
-            }
-        };
-        // A RST from a closed port carries SEQ=0 in every numbering (tcp-facts.md).
-        let seq_rel = self.relative && !(seg.flags.rst && seg.seq == SeqNum(0));
-        s.push_str(&format!("{names} seq={}", show(seg.seq, self.base[from.index()], seq_rel)));
-        if let Some(ack) = seg.ack {
-            s.push_str(&format!(" ack={}", show(ack, self.base[from.peer().index()], self.relative)));
-        }
-        s.push_str(&format!(" len={}", seg.payload.len()));
-        if let Some(mss) = seg.options.mss {
-            s.push_str(&format!(" mss={mss}"));
-        }
-        s
+    s.push_str(&format!(" len={}", seg.payload.len()));
+    if let Some(mss) = seg.options.mss {
+        s.push_str(&format!(" mss={mss}"));
     }
+    s
 }

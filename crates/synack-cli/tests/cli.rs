@@ -57,11 +57,31 @@ fn relative_numbers_start_at_zero() {
     let text = stdout(&synack(&["run", "three-way-handshake", "--numbers", "relative"]));
     assert!(text.contains("#2 SYN,ACK seq=0 ack=1 len=0"), "{text}");
     assert!(text.contains("#3 ACK seq=1 ack=1 len=0"), "{text}");
-    // An old duplicate is numbered from the connection's real ISN, not its own.
+    // An old duplicate is numbered from its own incarnation's ISN, as RFC 9293's
+    // Fig. 8 draws it (SEQ=90, then ACK=91 and the RST's SEQ=91): never negative.
     let text = stdout(&synack(&["run", "old-duplicate-syn", "--numbers", "relative"]));
-    assert!(text.contains("#2 SYN seq=-10 len=0"), "{text}");
-    assert!(text.contains("#3 SYN,ACK seq=0 ack=-9 len=0"), "{text}");
-    assert!(text.contains("#4 RST seq=-9 len=0"), "{text}");
+    assert!(text.contains("#2 SYN seq=0 len=0"), "{text}");
+    assert!(text.contains("#3 SYN,ACK seq=0 ack=1 len=0"), "{text}");
+    assert!(text.contains("#4 RST seq=1 len=0"), "{text}");
+    // The crashed client's old connection is acknowledged from the old ISN.
+    let text = stdout(&synack(&["run", "half-open", "--numbers", "relative"]));
+    assert!(text.contains("#5 ACK seq=1 ack=1 len=0"), "{text}");
+}
+
+#[test]
+fn no_relative_number_is_negative_anywhere_a_reader_can_go() {
+    let ids = stdout(&synack(&["scenarios"]));
+    let ids: Vec<&str> = ids.lines().filter_map(|l| l.split_whitespace().next()).filter(|w| w.contains('-')).collect();
+    assert!(ids.len() >= 15, "{ids:?}");
+    for id in ids {
+        for handshake in ["two-way", "three-way", "four-way"] {
+            for isn in ["0", "4294967295", "4294967200"] {
+                let args = ["run", id, "--handshake", handshake, "--numbers", "relative", "--isn-client", isn];
+                let text = stdout(&synack(&args));
+                assert!(!text.contains("=-"), "{args:?}\n{text}");
+            }
+        }
+    }
 }
 
 #[test]

@@ -15,7 +15,7 @@ use crate::reason::Reason;
 use crate::scenario::{Action, Scenario, ScenarioError, Step, When, MAX_EVENTS};
 use crate::segment::Segment;
 use crate::state::State;
-use crate::trace::{AppEvent, Dir, Event, EventKind, Fact, Outcome, PeerInfo, Side, Trace};
+use crate::trace::{AppEvent, Dir, Event, EventKind, Fact, Numbering, Outcome, PeerInfo, Side, Trace};
 
 /// Validate and run a scenario.
 pub fn run(scenario: &Scenario) -> Result<Trace, ScenarioError> {
@@ -52,6 +52,7 @@ struct Sim {
     delays: Vec<(u32, u64)>,
     next_id: u32,
     events: Vec<Event>,
+    numbering: Numbering,
     horizon: u64,
     truncated: bool,
 }
@@ -84,6 +85,7 @@ impl Sim {
             delays: sc.network.faults.delay.iter().map(|d| (d.segment, d.extra_us)).collect(),
             next_id: 1,
             events: Vec::new(),
+            numbering: Numbering::new(),
             horizon: sc.horizon_us,
             truncated: false,
         })
@@ -225,7 +227,8 @@ impl Sim {
             Fate::Sent { depart_us, .. } => *depart_us,
             Fate::Dropped(_) => self.now,
         };
-        let send = EventKind::Send { id, dir, segment: segment.clone(), reason, retransmission, stale };
+        let relative = self.numbering.number(from, &segment);
+        let send = EventKind::Send { id, dir, segment: segment.clone(), reason, retransmission, stale, relative };
         self.events.push(Event { t_us: depart, side: from, kind: send });
         match fate {
             Fate::Dropped(cause) => self.push(from, EventKind::Drop { id, dir, cause }),

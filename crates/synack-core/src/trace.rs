@@ -10,6 +10,7 @@ use crate::profile::{Handshake, ProfileName};
 use crate::reason::Reason;
 use crate::scenario::Action;
 use crate::segment::Segment;
+use crate::seq::SeqNum;
 use crate::state::State;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize)]
@@ -113,6 +114,9 @@ pub enum EventKind {
         retransmission: bool,
         /// An old duplicate from an earlier incarnation, injected by the scenario.
         stale: bool,
+        /// The numbers a reader sees in relative mode (see [`Relative`]).
+        #[serde(flatten)]
+        relative: Relative,
     },
     /// A segment reached `side`.
     Deliver { id: u32, dir: Dir, segment: Segment },
@@ -147,6 +151,49 @@ pub enum EventKind {
         #[serde(flatten)]
         app: AppEvent,
     },
+}
+
+/// A segment's sequence and acknowledgment numbers as a reader sees them in
+/// relative mode, never negative (docs/trace-format.md, "Relative numbers").
+///
+/// Each number is counted from the ISN of the incarnation it belongs to: a side's
+/// incarnations are the ISNs it has sent in SYNs so far (its own, and old
+/// duplicates sent in its name), and a number belongs to the one it follows most
+/// closely, within half the sequence space (RFC 9293 §3.4). A number that follows
+/// none of them, and the SEQ=0 of a reset from a closed port, is `None`: shown as
+/// it is on the wire.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize)]
+pub struct Relative {
+    pub seq_rel: Option<u32>,
+    pub ack_rel: Option<u32>,
+}
+
+/// Works out [`Relative`] numbers for segments in the order they are sent.
+#[derive(Clone, Debug, Default)]
+pub struct Numbering {
+    isns: [Vec<SeqNum>; 2],
+}
+
+impl Numbering {
+    pub fn new() -> Numbering {
+        Numbering::default()
+    }
+
+    /// The relative numbers of a segment that `from` sends now.
+    pub fn number(&mut self, from: Side, seg: &Segment) -> Relative {
+        if seg.flags.syn && !seg.flags.rst && !self.isns[from.index()].contains(&seg.seq) {
+            self.isns[from.index()].push(seg.seq);
+        }
+        let closed_port_reset = seg.flags.rst && seg.seq == SeqNum(0) && seg.ack.is_some();
+        Relative {
+            seq_rel: if closed_port_reset { None } else { self.from_isn(from, seg.seq) },
+            ack_rel: seg.ack.and_then(|a| self.from_isn(from.peer(), a)),
+        }
+    }
+
+    fn from_isn(&self, side: Side, n: SeqNum) -> Option<u32> {
+        self.isns[side.index()].iter().filter_map(|&isn| u32::try_from(n.since(isn)).ok()).min()
+    }
 }
 
 /// One side as the trace introduces it.

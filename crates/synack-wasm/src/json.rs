@@ -141,10 +141,16 @@ fn write_event(j: &mut Json, e: &Event) {
     j.open();
     j.num("t_us", e.t_us).str("side", e.side.name());
     match &e.kind {
-        EventKind::Send { id, dir, segment, reason, retransmission, stale } => {
+        EventKind::Send { id, dir, segment, reason, retransmission, stale, relative } => {
             j.str("kind", "send").num("id", (*id).into()).str("dir", dir_name(*dir));
             write_segment(j.key("segment"), segment);
             why(j, *reason).bool("retransmission", *retransmission).bool("stale", *stale);
+            for (k, n) in [("seq_rel", relative.seq_rel), ("ack_rel", relative.ack_rel)] {
+                match n {
+                    Some(n) => j.num(k, n.into()),
+                    None => j.key(k).raw("null"),
+                };
+            }
         }
         EventKind::Deliver { id, dir, segment } => {
             j.str("kind", "deliver").num("id", (*id).into()).str("dir", dir_name(*dir));
