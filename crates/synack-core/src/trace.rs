@@ -186,12 +186,12 @@ impl Numbering {
         }
         let closed_port_reset = seg.flags.rst && seg.seq == SeqNum(0) && seg.ack.is_some();
         Relative {
-            seq_rel: if closed_port_reset { None } else { self.from_isn(from, seg.seq) },
-            ack_rel: seg.ack.and_then(|a| self.from_isn(from.peer(), a)),
+            seq_rel: if closed_port_reset { None } else { self.counted(from, seg.seq) },
+            ack_rel: seg.ack.and_then(|a| self.counted(from.peer(), a)),
         }
     }
 
-    fn from_isn(&self, side: Side, n: SeqNum) -> Option<u32> {
+    fn counted(&self, side: Side, n: SeqNum) -> Option<u32> {
         self.isns[side.index()].iter().filter_map(|&isn| u32::try_from(n.since(isn)).ok()).min()
     }
 }
