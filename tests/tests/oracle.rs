@@ -25,7 +25,7 @@ const SHORT: [&str; 6] =
 
 /// Client/server ISNs at and around 2^32; `None` keeps the catalogue's own (or the seed's).
 fn isn_pairs() -> Vec<Option<(u32, u32)>> {
-    let all = vec![
+    vec![
         None,
         Some((0, 1)),
         Some((u32::MAX, 1 << 31)),
@@ -33,12 +33,7 @@ fn isn_pairs() -> Vec<Option<(u32, u32)>> {
         Some((u32::MAX - 49, 0)),
         Some((u32::MAX - 99_999, u32::MAX - 1)),
         Some((1 << 31, u32::MAX - 49)),
-    ];
-    if FULL {
-        all
-    } else {
-        vec![None, Some((u32::MAX, 1 << 31)), Some((u32::MAX - 1, u32::MAX))]
-    }
+    ]
 }
 
 fn seeds() -> Vec<u64> {
@@ -57,13 +52,28 @@ const MODES: [(Handshake, UnexpectedAnswer); 4] = [
     (Handshake::FourWay, UnexpectedAnswer::Ignore),
 ];
 
-/// Each catalogue scenario under every mode, ISN pair, seed and profile.
-fn bases(ids: &[&str], isns: &[Option<(u32, u32)>], seeds: &[u64]) -> Vec<Scenario> {
+/// Client and server profiles: both RFC, both Linux, and (in release) each mix.
+fn profile_pairs() -> Vec<(ProfileName, ProfileName)> {
+    use ProfileName::{Linux, Rfc};
+    if FULL {
+        vec![(Rfc, Rfc), (Linux, Linux), (Rfc, Linux), (Linux, Rfc)]
+    } else {
+        vec![(Rfc, Rfc), (Linux, Linux)]
+    }
+}
+
+/// Each catalogue scenario under every mode, ISN pair, seed and profile pair.
+fn bases(
+    ids: &[&str],
+    isns: &[Option<(u32, u32)>],
+    seeds: &[u64],
+    profiles: &[(ProfileName, ProfileName)],
+) -> Vec<Scenario> {
     let mut out = Vec::new();
     for id in ids {
         let original = catalogue::scenario(id).unwrap();
         for &(mode, ua) in &MODES {
-            for profile in [ProfileName::Rfc, ProfileName::Linux] {
+            for &(client, server) in profiles {
                 for isn in isns {
                     for &seed in seeds {
                         // A fixed ISN pair makes the seed matter only for random links.
@@ -75,9 +85,9 @@ fn bases(ids: &[&str], isns: &[Option<(u32, u32)>], seeds: &[u64]) -> Vec<Scenar
                         sc.unexpected_answer = ua;
                         sc.seed = seed;
                         if original.client.profile == ProfileName::Rfc {
-                            sc.client.profile = profile;
-                            sc.server.profile = profile;
-                        } else if profile == ProfileName::Rfc {
+                            sc.client.profile = client;
+                            sc.server.profile = server;
+                        } else if (client, server) != (ProfileName::Linux, ProfileName::Linux) {
                             continue; // three-segment-teardown is about Linux.
                         }
                         if let Some((c, s)) = isn {
@@ -177,8 +187,8 @@ fn the_oracle_finds_nothing_in_the_reachable_space() {
     let mut report = Report::default();
     let ids: Vec<&str> = catalogue::ENTRIES.iter().map(|e| e.id).collect();
 
-    // Every scenario × mode × profile × ISNs × seeds, with no drop and each single drop.
-    for base in bases(&ids, &isn_pairs(), &seeds()) {
+    // Every scenario × mode × profiles × ISNs × seeds, with no drop and each single drop.
+    for base in bases(&ids, &isn_pairs(), &seeds(), &profile_pairs()) {
         let n = check_one(&mut report, &base) as u32;
         for k in 1..=n + 1 {
             let mut sc = base.clone();
@@ -188,10 +198,13 @@ fn the_oracle_finds_nothing_in_the_reachable_space() {
     }
     let singles = report.runs;
 
-    // Every pair of drops on the short scenarios.
-    let pair_isns =
-        if FULL { vec![None, Some((u32::MAX, 1 << 31)), Some((u32::MAX - 99_999, u32::MAX - 1))] } else { vec![None] };
-    for base in bases(&SHORT, &pair_isns, &[1]) {
+    // Every pair of drops on every scenario (with fewer ISN pairs in debug builds).
+    let (pair_ids, pair_isns) = if FULL {
+        (ids.clone(), vec![None, Some((u32::MAX, 1 << 31)), Some((u32::MAX - 99_999, u32::MAX - 1))])
+    } else {
+        (ids.clone(), vec![None])
+    };
+    for base in bases(&pair_ids, &pair_isns, &[1], &profile_pairs()) {
         let n = check_one(&mut report, &base) as u32;
         for a in 1..=n + 1 {
             for b in a + 1..=n + 2 {
@@ -201,10 +214,23 @@ fn the_oracle_finds_nothing_in_the_reachable_space() {
             }
         }
     }
+    // And every three drops on the short scenarios.
+    for base in bases(&SHORT, &[Some((u32::MAX - 1, u32::MAX))], &[1], &profile_pairs()[..2]) {
+        let n = check_one(&mut report, &base) as u32;
+        for a in 1..=n + 1 {
+            for b in a + 1..=n + 2 {
+                for c in b + 1..=n + 3 {
+                    let mut sc = base.clone();
+                    sc.network.faults.drop = vec![a, b, c];
+                    check_one(&mut report, &sc);
+                }
+            }
+        }
+    }
     let pairs = report.runs - singles;
 
     // Random lossy networks. Violations are collected, not asserted, so nothing shrinks.
-    let cases = if FULL { 3000 } else { 300 };
+    let cases = if FULL { 40_000 } else { 5_000 };
     // A fixed random stream: the same runs, and the same report, every time.
     let config = Config { cases, failure_persistence: None, ..Config::default() };
     let mut runner = TestRunner::new_with_rng(config.clone(), TestRng::deterministic_rng(config.rng_algorithm));
@@ -227,7 +253,7 @@ fn the_oracle_finds_nothing_in_the_reachable_space() {
     let random = report.runs - singles - pairs;
 
     eprintln!(
-        "oracle: {} runs ({singles} single-drop, {pairs} drop-pair, {random} random lossy), {} segments and {} events checked, {} violations, in {:.1?}",
+        "oracle: {} runs ({singles} with no or one drop, {pairs} with two or three drops, {random} random lossy), {} segments and {} events checked, {} violations, in {:.1?}",
         report.runs,
         report.segments,
         report.events,

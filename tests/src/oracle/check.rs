@@ -709,7 +709,7 @@ impl Checker<'_> {
             self.expects.push((t, x, i, Expect::TimeWaitSet { restart: false }));
         }
         let m = &mut self.sides[x];
-        if matches!(reason, "retransmission-limit" | "handshake-timeout-listen") {
+        if matches!(reason, "retransmission-limit" | "handshake-timeout-listen") && m.gave_up_at != Some(t) {
             let c = m.conn.clone();
             m.gave_up_at = Some(t);
             if let Some(c) = c {
@@ -891,14 +891,14 @@ impl Checker<'_> {
     /// Rules 3 and 8 at the end of the run.
     fn end(&mut self) {
         let last = self.run.events.len().saturating_sub(1);
-        for x in 0..2 {
+        for (x, name) in SIDE.iter().enumerate() {
             if self.sides[x].state != self.run.final_states[x] {
                 let (mine, theirs) = (self.sides[x].state.name(), self.run.final_states[x].name());
                 self.v(
                     Rule::StateDiagram,
                     "outcome-matches-states",
                     last,
-                    format!("{}: the state events end in {mine}, the outcome says {theirs}", SIDE[x]),
+                    format!("{}: the state events end in {mine}, the outcome says {theirs}", name),
                 );
             }
         }
@@ -917,7 +917,7 @@ impl Checker<'_> {
             return;
         }
         let broken = self.sides.iter().any(|m| m.broken || m.sent_rst);
-        for x in 0..2 {
+        for (x, name) in SIDE.iter().enumerate() {
             let y = 1 - x;
             let (sent, got) = (self.sides[x].app_sent, self.sides[y].app_received);
             if got > sent {
@@ -925,11 +925,11 @@ impl Checker<'_> {
                     Rule::NoStall,
                     "bytes-delivered-once",
                     last,
-                    format!("the {} application received {got} bytes, the {} sent only {sent}", SIDE[y], SIDE[x]),
+                    format!("the {} application received {got} bytes, the {} sent only {sent}", SIDE[y], name),
                 );
             } else if got < sent && !broken {
                 self.v(Rule::NoStall, "bytes-delivered", last, format!(
-                    "the run ended untruncated: the {} application sent {sent} bytes, the {} received {got}, and nobody was reset, refused, timed out, aborted or crashed (RFC 9293 §3.8.1: the sender retransmits until acknowledged)", SIDE[x], SIDE[y]));
+                    "the run ended untruncated: the {} application sent {sent} bytes, the {} received {got}, and nobody was reset, refused, timed out, aborted or crashed (RFC 9293 §3.8.1: the sender retransmits until acknowledged)", name, SIDE[y]));
             }
             let m = &self.sides[x];
             if let Some((ci, ct)) = m.fin_owed {
@@ -941,7 +941,7 @@ impl Checker<'_> {
             let st = self.sides[x].state;
             if matches!(st, St::SynSent | St::SynReceived | St::FinWait1 | St::Closing | St::LastAck | St::TimeWait) {
                 self.v(Rule::NoStall, "no-stuck-state", last, format!(
-                    "the run ended untruncated with the {} in {}: something unacknowledged is left and no timer will move it (RFC 9293 §3.8.1, §3.8.3)", SIDE[x], st.name()));
+                    "the run ended untruncated with the {} in {}: something unacknowledged is left and no timer will move it (RFC 9293 §3.8.1, §3.8.3)", name, st.name()));
             }
         }
     }
