@@ -3,6 +3,8 @@
 // Test code: a failed unwrap is a failed test, with its message.
 #![allow(clippy::unwrap_used)]
 
+pub mod oracle;
+
 use synack_core::scenario::{ActionKind, Step, When};
 use synack_core::trace::{Dir, EventKind, Trace};
 use synack_core::{catalogue, sim, Scenario, Side, State};

@@ -1,0 +1,948 @@
+//! The oracle's own model of one TCP endpoint per side, replayed over a trace.
+//!
+//! Each side keeps what RFC 9293 §3.3.1 calls the TCB, rebuilt from the trace alone:
+//! ISS, SND.UNA, SND.NXT from what it sent and what was acknowledged to it; IRS and
+//! RCV.NXT from the SYN it took (the one that moved it out of LISTEN or SYN-SENT)
+//! and the in-order segments delivered to it; and the retransmission timer's RTO
+//! from the timer's `set` events. Every event is checked against that model.
+
+use std::collections::HashSet;
+
+use synack_core::{Handshake, ProfileName, UnexpectedAnswer};
+
+use super::model::{diff, le, lt, within, Call, Ev, Note, Run, Seg, St, TimerAct, TimerName, K, SIDE};
+use super::{Rule, Violation};
+
+const SECOND: u64 = 1_000_000;
+
+/// A segment that takes sequence space, for Karn's rule: when it was first sent and
+/// whether it was ever sent again.
+#[derive(Clone, Debug)]
+struct Sent {
+    seq: u32,
+    end: u32,
+    first_t: u64,
+    retransmitted: bool,
+}
+
+/// One connection of one side (an incarnation: from its OPEN to CLOSED or LISTEN).
+#[derive(Clone, Debug)]
+struct Conn {
+    /// Opened from LISTEN: a reset in SYN-RECEIVED returns it there (RFC 9293 §3.10.7.4).
+    passive: bool,
+    iss: Option<u32>,
+    snd_una: u32,
+    snd_nxt: u32,
+    /// The sequence number our FIN occupies.
+    fin_seq: Option<u32>,
+    irs: Option<u32>,
+    rcv_nxt: u32,
+    /// RCV.NXT just after a SYN or FIN advanced it (to tell rule 2 from rule 1).
+    ctl_end: Option<u32>,
+    last_ack: Option<u32>,
+    sent: Vec<Sent>,
+    first_syn_t: Option<u64>,
+    syn_acked: bool,
+    /// The RTO in use, as the last `set` of the retransmission timer showed it.
+    rto: Option<u64>,
+    armed_at: Option<u64>,
+    initial: bool,
+    after_fire: bool,
+    syn_timed_out: bool,
+    sampled: bool,
+    /// A segment sent only once was acknowledged since the last `set`: a valid RTT sample.
+    fresh_ack: bool,
+    /// An ACK that covered only retransmitted segments: (its time, the first send of the earliest).
+    retx_only_ack: Option<(u64, u64)>,
+    data_rto_seen: bool,
+}
+
+impl Conn {
+    fn new(passive: bool) -> Conn {
+        Conn {
+            passive,
+            iss: None,
+            snd_una: 0,
+            snd_nxt: 0,
+            fin_seq: None,
+            irs: None,
+            rcv_nxt: 0,
+            ctl_end: None,
+            last_ack: None,
+            sent: Vec::new(),
+            first_syn_t: None,
+            syn_acked: false,
+            rto: None,
+            armed_at: None,
+            initial: true,
+            after_fire: false,
+            syn_timed_out: false,
+            sampled: false,
+            fresh_ack: false,
+            retx_only_ack: None,
+            data_rto_seen: false,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct SideM {
+    state: St,
+    conn: Option<Conn>,
+    /// The connection that ended last: when, and in which state (for the RST of an abort).
+    prev: Option<(u64, Conn, St)>,
+    pending_syn: Option<(u64, u32)>,
+    last_deliver: Option<(u64, Seg, u32)>,
+    last_call: Option<(u64, Call, usize)>,
+    tw_deadline: Option<u64>,
+    tw_last_set: Option<u64>,
+    app_sent: u64,
+    app_received: u64,
+    broken: bool,
+    sent_rst: bool,
+    /// A close or shutdown in a synchronized state that a FIN must follow: (event, time).
+    fin_owed: Option<(usize, u64)>,
+    gave_up_at: Option<u64>,
+}
+
+impl SideM {
+    fn new() -> SideM {
+        SideM {
+            state: St::Closed,
+            conn: None,
+            prev: None,
+            pending_syn: None,
+            last_deliver: None,
+            last_call: None,
+            tw_deadline: None,
+            tw_last_set: None,
+            app_sent: 0,
+            app_received: 0,
+            broken: false,
+            sent_rst: false,
+            fin_owed: None,
+            gave_up_at: None,
+        }
+    }
+
+    /// The current connection, or the one that ended at `t` (its last segments
+    /// follow the state change in the trace).
+    fn conn_at(&self, t: u64) -> Option<&Conn> {
+        self.conn.as_ref().or(self.prev.as_ref().filter(|p| p.0 == t).map(|p| &p.1))
+    }
+}
+
+/// Something that must (or must not) happen at the same instant.
+#[derive(Clone, Copy, Debug)]
+enum Expect {
+    /// A time-wait timer set at this instant; `restart` after a FIN arrived again.
+    TimeWaitSet { restart: bool },
+    /// A two-way client answers an unexpected segment with `<SEQ=seq><CTL=RST>`.
+    Rst { seq: u32 },
+    /// A two-way client ignores an unexpected segment: it sends nothing.
+    NoReply,
+    /// A two-way client sends no third segment: no bare ACK of the server's SYN alone.
+    NoBareAck { ack: u32 },
+}
+
+struct Checker<'a> {
+    run: &'a Run,
+    sides: [SideM; 2],
+    discarded: HashSet<(usize, u32)>,
+    expects: Vec<(u64, usize, usize, Expect)>,
+    out: Vec<Violation>,
+}
+
+/// Check one run against every rule; an empty list means the run is clean.
+pub fn check(run: &Run) -> Vec<Violation> {
+    let discarded = run
+        .events
+        .iter()
+        .filter_map(|e| if let K::Discard { id, .. } = e.k { Some((e.side, id)) } else { None })
+        .collect();
+    let mut c = Checker { run, sides: [SideM::new(), SideM::new()], discarded, expects: Vec::new(), out: Vec::new() };
+    for (i, e) in run.events.iter().enumerate() {
+        c.flush(e.t);
+        match &e.k {
+            K::Send { id, seg, reason, retransmission, stale } => {
+                if !*stale {
+                    c.send(i, e, *id, seg, reason, *retransmission);
+                }
+            }
+            K::Deliver { id, seg } => c.deliver(i, e, *id, seg),
+            K::State { from, to, reason } => c.state(i, e, *from, *to, reason),
+            K::Timer { timer, act } => c.timer(i, e, *timer, *act),
+            K::Call(call) => c.call(i, e, *call),
+            K::Note(note) => c.note(i, e, *note),
+            K::Drop { .. } | K::Duplicate { .. } | K::Discard { .. } | K::Accept { .. } => {}
+        }
+    }
+    c.flush(u64::MAX);
+    c.end();
+    c.out
+}
+
+impl Checker<'_> {
+    fn v(&mut self, rule: Rule, check: &'static str, i: usize, msg: String) {
+        let (t, side) = self.run.events.get(i).map_or((0, "-"), |e| (e.t, SIDE[e.side]));
+        self.out.push(Violation {
+            rule,
+            check,
+            message: format!("{} | event #{i} t={t} µs {side}: {msg}", self.run.label),
+        });
+    }
+
+    fn flush(&mut self, now: u64) {
+        let due: Vec<_> = self.expects.iter().copied().filter(|x| x.0 < now).collect();
+        self.expects.retain(|x| x.0 >= now);
+        for (t, side, i, what) in due {
+            match what {
+                Expect::TimeWaitSet { restart } if self.sides[side].tw_last_set != Some(t) => {
+                    let tw = 2 * self.run.profiles[side].msl_us;
+                    if restart {
+                        self.v(Rule::TimeWait, "fin-restarts-2msl", i, format!(
+                            "a FIN arrived again in TIME-WAIT: expected the 2×MSL timer restarted ({tw} µs), saw no time-wait set at t={t} µs (RFC 9293 §3.10.7.4, TIME-WAIT: \"restart the 2 MSL time-out\")"));
+                    } else {
+                        self.v(Rule::TimeWait, "time-wait-timer", i, format!(
+                            "entered TIME-WAIT: expected a time-wait timer of 2×MSL = {tw} µs, saw none set at t={t} µs (RFC 9293 §3.10.7.4)"));
+                    }
+                }
+                Expect::Rst { seq } => self.v(Rule::HandshakeMode, "two-way-reset", i, format!(
+                    "unexpected_answer=reset: expected <SEQ={seq}><CTL=RST> in answer, saw no RST (docs/architecture.md; RFC 9293 §3.10.7.3)")),
+                _ => {}
+            }
+        }
+    }
+
+    fn expect(&mut self, t: u64, side: usize, i: usize, what: Expect) {
+        self.expects.push((t, side, i, what));
+    }
+
+    fn send(&mut self, i: usize, e: &Ev, id: u32, seg: &Seg, reason: &str, retransmission: bool) {
+        let x = e.side;
+        let t = e.t;
+        // Same-instant expectations about what this side may send.
+        let mut hits = Vec::new();
+        self.expects.retain(|&(et, es, ei, w)| {
+            let hit =
+                et == t && es == x && matches!(w, Expect::Rst { .. } | Expect::NoReply | Expect::NoBareAck { .. });
+            if hit && matches!(w, Expect::Rst { .. }) && !seg.rst {
+                return true;
+            }
+            if hit {
+                hits.push((ei, w));
+            }
+            !(hit && matches!(w, Expect::Rst { .. }))
+        });
+        for (ei, w) in hits {
+            match w {
+                Expect::Rst { seq } if seg.seq != seq || seg.ack.is_some() => self.v(Rule::HandshakeMode, "two-way-reset", i, format!(
+                    "unexpected_answer=reset, answering event #{ei}: expected <SEQ={seq}><CTL=RST>, saw {} (RFC 9293 §3.10.7.3)", seg.show())),
+                Expect::NoReply => self.v(Rule::HandshakeMode, "two-way-ignore", i, format!(
+                    "unexpected_answer=ignore: the segment of event #{ei} must be silently dropped, saw segment {id} {} sent in answer (docs/architecture.md, two-way-ignored)", seg.show())),
+                Expect::NoBareAck { ack } if !seg.syn && !seg.fin && !seg.rst && seg.len == 0 && seg.ack == Some(ack) => self.v(Rule::HandshakeMode, "two-way-no-third-segment", i, format!(
+                    "two-way client became ESTABLISHED on the SYN,ACK: expected no third segment, saw segment {id} {} (docs/architecture.md, Handshake modes)", seg.show())),
+                _ => {}
+            }
+        }
+        if seg.rst {
+            self.rst(i, e, id, seg);
+            return;
+        }
+        let hs = self.run.handshake;
+        let two_way = hs == Handshake::TwoWay;
+        let m = &mut self.sides[x];
+        let last_deliver = m.last_deliver;
+        let mut vs: Vec<(Rule, &'static str, String)> = Vec::new();
+        let Some(c) = m.conn.as_mut() else {
+            self.v(Rule::SeqAck, "segment-without-connection", i, format!(
+                "segment {id} {} sent in {} with no connection (no SYN sent or taken): only a RST may be sent there (RFC 9293 §3.10.7.1, §3.10.7.2)", seg.show(), self.sides[x].state.name()));
+            return;
+        };
+        if seg.ack.is_none() {
+            if !seg.syn {
+                vs.push((Rule::SeqAck, "ack-bit", format!(
+                    "segment {id} {} has no ACK bit: every segment after the first SYN carries one (RFC 9293 §3.10.7.4: \"if the ACK bit is off drop the segment\")", seg.show())));
+            } else if reason == "four-way-syn" || (hs == Handshake::FourWay && c.passive) {
+                // The four-way server sends (and resends) its SYN without the ACK bit.
+                if hs != Handshake::FourWay {
+                    vs.push((
+                        Rule::HandshakeMode,
+                        "four-way-syn-outside-four-way",
+                        format!("segment {id}: a four-way SYN in {hs} mode"),
+                    ));
+                }
+            } else if c.irs.is_some() {
+                vs.push((Rule::SeqAck, "ack-bit", format!(
+                    "segment {id} {} ({reason}): a SYN without ACK after the peer's SYN was taken, in {}: expected <SEQ={}><ACK={}><CTL=SYN,ACK> (RFC 9293 §3.10.7.3, Fig. 7 line 5: SYN-RECEIVED sends SYN,ACK)",
+                    seg.show(), m.state.name(), seg.seq, c.rcv_nxt)));
+            }
+        }
+        if seg.syn {
+            match c.iss {
+                None => {
+                    c.iss = Some(seg.seq);
+                    c.snd_una = seg.seq;
+                    c.snd_nxt = seg.seq.wrapping_add(1);
+                    c.first_syn_t = Some(t);
+                    if two_way && c.passive {
+                        // The two-way server treats its SYN as delivered.
+                        c.snd_una = c.snd_nxt;
+                        c.syn_acked = true;
+                    }
+                }
+                Some(iss) if iss != seg.seq => vs.push((Rule::SynFin, "syn-reuses-isn", format!(
+                    "segment {id} {}: a SYN again on the same connection must carry the same ISN {iss} (RFC 9293 §3.4: the SYN occupies ISS; a retransmitted SYN reuses it)", seg.show()))),
+                Some(_) => {}
+            }
+            if let Some(a) = seg.ack {
+                match c.irs {
+                    Some(irs) if a != irs.wrapping_add(1) => vs.push((Rule::SynFin, "syn-ack-acks-isn-plus-1", format!(
+                        "segment {id} {}: a SYN,ACK acknowledges the peer's ISN + 1 = {} (its SYN takes one sequence number), saw ACK={a} (RFC 9293 §3.4, Fig. 6)", seg.show(), irs.wrapping_add(1)))),
+                    None => vs.push((Rule::SeqAck, "ack-without-peer-syn", format!(
+                        "segment {id} {}: acknowledges {a}, but this side took no SYN from the peer (RFC 9293 §3.10.7.3)", seg.show()))),
+                    _ => {}
+                }
+            }
+            if hs == Handshake::FourWay && c.passive && seg.ack.is_some() {
+                vs.push((Rule::HandshakeMode, "four-way-separate-syn", format!(
+                    "segment {id} {}: the four-way server sends its ACK and its SYN as separate segments, never SYN,ACK (docs/architecture.md)", seg.show())));
+            }
+            if two_way && c.passive && retransmission && !last_deliver.is_some_and(|d| d.0 == t && d.1.syn) {
+                vs.push((Rule::HandshakeMode, "two-way-no-synack-retransmission", format!(
+                    "segment {id} {}: the two-way server never retransmits its SYN,ACK on a timeout, only repeats it when the SYN comes again (docs/architecture.md)", seg.show())));
+            }
+        } else if c.iss.is_none() {
+            if reason == "four-way-ack" && hs == Handshake::FourWay {
+                if let (Some(a), Some(_)) = (seg.ack, c.irs) {
+                    if a != c.rcv_nxt {
+                        vs.push((Rule::SynFin, "syn-ack-acks-isn-plus-1", format!(
+                            "segment {id} {}: the four-way lone ACK acknowledges ISN+1 = {}, saw {a} (RFC 9293 §3.4)", seg.show(), c.rcv_nxt)));
+                    }
+                }
+            } else {
+                vs.push((
+                    Rule::SeqAck,
+                    "segment-before-syn",
+                    format!(
+                        "segment {id} {} ({reason}) sent before this side's SYN: SND.NXT is undefined (RFC 9293 §3.4)",
+                        seg.show()
+                    ),
+                ));
+            }
+            for (r, k, msg) in vs {
+                self.v(r, k, i, msg);
+            }
+            return;
+        }
+        let iss = c.iss.unwrap_or(seg.seq);
+        if !within(seg.seq, iss, c.snd_nxt) {
+            vs.push((
+                Rule::SeqAck,
+                "seq-within-iss-snd-nxt",
+                format!(
+                    "segment {id} {}: SEQ must lie in [ISS, SND.NXT] = [{iss}, {}] (RFC 9293 §3.4, §3.8.1)",
+                    seg.show(),
+                    c.snd_nxt
+                ),
+            ));
+        }
+        if let Some(a) = seg.ack {
+            if c.irs.is_some() && !seg.syn {
+                let exact = self.run.exact_timing;
+                let bad =
+                    if exact { a != c.rcv_nxt } else { !le(a, c.rcv_nxt) || c.last_ack.is_some_and(|l| lt(a, l)) };
+                if bad {
+                    let fin_or_syn = a.wrapping_add(1) == c.rcv_nxt && c.ctl_end == Some(c.rcv_nxt);
+                    let (rule, key) = if fin_or_syn {
+                        (Rule::SynFin, "ack-counts-syn-fin")
+                    } else {
+                        (Rule::SeqAck, "ack-is-rcv-nxt")
+                    };
+                    vs.push((rule, key, format!(
+                        "segment {id} {} ({reason}): ACK must be RCV.NXT = {} (what it has received in order{}), saw {a} (off by {}) (RFC 9293 §3.10.7.4, §3.4)",
+                        seg.show(), c.rcv_nxt, if fin_or_syn { ", counting the SYN/FIN as one" } else { "" }, diff(a, c.rcv_nxt))));
+                }
+            }
+        }
+        if let Some(f) = c.fin_seq {
+            let data_end = seg.seq.wrapping_add(seg.len).wrapping_add(u32::from(seg.syn));
+            if seg.fin && data_end != f {
+                vs.push((
+                    Rule::SynFin,
+                    "fin-keeps-its-place",
+                    format!("segment {id} {}: the FIN was at {f}, now at {data_end} (RFC 9293 §3.4)", seg.show()),
+                ));
+            } else if !seg.fin && seg.len > 0 && lt(f, data_end) {
+                vs.push((
+                    Rule::SynFin,
+                    "no-data-after-fin",
+                    format!("segment {id} {}: data beyond the FIN at {f} (RFC 9293 §3.10.4)", seg.show()),
+                ));
+            }
+        }
+        // Update the model.
+        let end = seg.end();
+        if lt(c.snd_nxt, end) {
+            c.snd_nxt = end;
+        }
+        if seg.seg_len() > 0 {
+            if let Some(s) = c.sent.iter_mut().find(|s| s.seq == seg.seq) {
+                s.retransmitted = true;
+                if lt(s.end, end) {
+                    s.end = end;
+                }
+            } else {
+                c.sent.push(Sent { seq: seg.seq, end, first_t: t, retransmitted: retransmission });
+            }
+        }
+        if seg.fin {
+            c.fin_seq = Some(seg.seq.wrapping_add(seg.len).wrapping_add(u32::from(seg.syn)));
+            m.fin_owed = None;
+        }
+        if seg.ack.is_some() {
+            c.last_ack = seg.ack;
+        }
+        for (r, k, msg) in vs {
+            self.v(r, k, i, msg);
+        }
+    }
+
+    /// Rule 4: the forms of RST.
+    fn rst(&mut self, i: usize, e: &Ev, id: u32, seg: &Seg) {
+        let x = e.side;
+        let t = e.t;
+        let m = &mut self.sides[x];
+        m.sent_rst = true;
+        let mut vs: Vec<(&'static str, String)> = Vec::new();
+        if seg.len > 0 {
+            vs.push(("rst-carries-no-data", format!("segment {id} {}: a RST with data", seg.show())));
+        }
+        let aborted = m.last_call.is_some_and(|(ct, call, _)| ct == t && call == Call::Abort);
+        if aborted {
+            let before =
+                if m.conn.is_some() { Some(m.state) } else { m.prev.as_ref().filter(|p| p.0 == t).map(|p| p.2) };
+            match (m.conn_at(t), before) {
+                (_, Some(St::SynSent | St::Listen | St::Closing | St::LastAck | St::TimeWait)) => vs.push((
+                    "abort-rst-only-when-synchronized",
+                    format!(
+                        "segment {id} {}: ABORT in {} sends no RST (RFC 9293 §3.10.5)",
+                        seg.show(),
+                        before.map_or("?", St::name)
+                    ),
+                )),
+                (Some(c), _) => {
+                    if seg.seq != c.snd_nxt {
+                        vs.push((
+                            "abort-rst-seq-snd-nxt",
+                            format!(
+                                "segment {id} {}: ABORT sends <SEQ=SND.NXT>, SND.NXT = {} (RFC 9293 §3.10.5)",
+                                seg.show(),
+                                c.snd_nxt
+                            ),
+                        ));
+                    }
+                    if let Some(a) = seg.ack {
+                        if c.irs.is_some() && a != c.rcv_nxt {
+                            vs.push(("abort-rst-ack-rcv-nxt", format!(
+                                "segment {id} {}: the RST,ACK of an abort (as Linux sends it) acknowledges RCV.NXT = {} (RFC 9293 §3.10.5; docs/architecture.md)", seg.show(), c.rcv_nxt)));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        } else {
+            let trigger = m.last_deliver.filter(|d| d.0 == t || !self.run.exact_timing);
+            match trigger {
+                None => vs.push(("rst-answers-a-segment", format!(
+                    "segment {id} {}: a RST with no segment delivered at t={t} µs to answer and no abort (RFC 9293 §3.10.7, §3.5.2)", seg.show()))),
+                Some((_, trig, tid)) if trig.rst => vs.push(("rst-never-answers-rst", format!(
+                    "segment {id} {} answers segment {tid} {}, itself a RST: \"an incoming segment containing a RST is discarded\" (RFC 9293 §3.10.7.1, §3.10.7.2)", seg.show(), trig.show()))),
+                Some((_, trig, tid)) => match trig.ack {
+                    Some(a) if seg.seq != a || seg.ack.is_some() => vs.push(("rst-seq-is-seg-ack", format!(
+                        "segment {id} answers segment {tid} {}: expected <SEQ={a}><CTL=RST> (the sequence number from the ACK field, no ACK bit), saw {} (RFC 9293 §3.10.7.1, §3.10.7.3, §3.5.2)", trig.show(), seg.show()))),
+                    Some(_) => {}
+                    None => {
+                        let want = trig.seq.wrapping_add(trig.seg_len());
+                        if seg.seq != 0 || seg.ack != Some(want) {
+                            vs.push(("rst-ack-of-no-ack-segment", format!(
+                                "segment {id} answers segment {tid} {} (no ACK bit): expected <SEQ=0><ACK={want}><CTL=RST,ACK>, saw {} (RFC 9293 §3.10.7.1)", trig.show(), seg.show())));
+                        }
+                    }
+                },
+            }
+        }
+        for (k, msg) in vs {
+            self.v(Rule::RstForm, k, i, msg);
+        }
+    }
+
+    fn deliver(&mut self, i: usize, e: &Ev, id: u32, seg: &Seg) {
+        let x = e.side;
+        let t = e.t;
+        let discarded = self.discarded.contains(&(x, id));
+        let hs = self.run.handshake;
+        let unexpected = self.run.unexpected;
+        // A two-way client's "third segment" is what it sends on the SYN,ACK alone.
+        self.expects.retain(|w| !(w.1 == x && matches!(w.3, Expect::NoBareAck { .. })));
+        let m = &mut self.sides[x];
+        m.last_deliver = Some((t, *seg, id));
+        let state = m.state;
+        if seg.syn && !seg.rst && matches!(state, St::Listen | St::SynSent) {
+            m.pending_syn = Some((t, seg.seq));
+        }
+        let mut expects = Vec::new();
+        if state == St::TimeWait && seg.fin && !seg.rst {
+            expects.push(Expect::TimeWaitSet { restart: true });
+        }
+        let mut vs = Vec::new();
+        if let Some(c) = m.conn.as_mut() {
+            if let (Some(iss), Some(a), false) = (c.iss, seg.ack, seg.rst) {
+                // Rule 9: the two-way client's answer to a segment it did not ask for.
+                if hs == Handshake::TwoWay && x == 0 && state == St::SynSent && a != iss.wrapping_add(1) {
+                    match unexpected {
+                        UnexpectedAnswer::Ignore => {
+                            expects.push(Expect::NoReply);
+                            if !discarded {
+                                vs.push(format!(
+                                    "unexpected_answer=ignore: segment {id} {} does not acknowledge ISS+1 = {}, expected a discard (two-way-ignored), saw none",
+                                    seg.show(), iss.wrapping_add(1)));
+                            }
+                        }
+                        UnexpectedAnswer::Reset => expects.push(Expect::Rst { seq: a }),
+                    }
+                }
+                let acceptable_ack = if state == St::SynReceived {
+                    // It must acknowledge our SYN (RFC 9293 §3.10.7.4); the four-way
+                    // client may already have recorded the lone ACK of it.
+                    within(a, iss.wrapping_add(1), c.snd_nxt)
+                } else {
+                    le(a, c.snd_nxt)
+                };
+                // The sequence test comes first in a synchronized state (RFC 9293
+                // §3.10.7.4): an unacceptable segment is answered with an ACK and
+                // dropped, its ACK field unused. A SYN,ACK in SYN-RECEIVED is taken
+                // anyway (`simultaneous-syn-ack`, as Linux does; docs/architecture.md).
+                let seq_ok = c.irs.is_none()
+                    || matches!(state, St::SynSent | St::Listen | St::Closed)
+                    || (seg.syn && state == St::SynReceived)
+                    || if seg.seg_len() == 0 {
+                        within(seg.seq, c.rcv_nxt, c.rcv_nxt.wrapping_add(1 << 30))
+                    } else {
+                        within(seg.seq, c.rcv_nxt, c.rcv_nxt.wrapping_add(1 << 30)) || lt(c.rcv_nxt, seg.end())
+                    };
+                let acceptable_ack = acceptable_ack && seq_ok;
+                if !discarded && seq_ok && lt(c.snd_una, a) && le(a, c.snd_nxt) {
+                    // New data acknowledged: which segments, and were they ever resent?
+                    let (acked, kept): (Vec<Sent>, Vec<Sent>) = c.sent.drain(..).partition(|s| le(s.end, a));
+                    c.sent = kept;
+                    if acked.iter().any(|s| !s.retransmitted) {
+                        c.sampled = true;
+                        c.fresh_ack = true;
+                        c.retx_only_ack = None;
+                    } else if let Some(first) = acked.iter().map(|s| s.first_t).min() {
+                        if !c.fresh_ack {
+                            c.retx_only_ack = Some((t, first));
+                        }
+                    }
+                    c.snd_una = a;
+                    if le(iss.wrapping_add(1), a) {
+                        c.syn_acked = true;
+                    }
+                }
+                // RCV.NXT: the in-order part of an acceptable segment (RFC 9293 §3.10.7.4).
+                if let Some(_irs) = c.irs {
+                    if !discarded
+                        && acceptable_ack
+                        && matches!(state, St::SynReceived | St::Established | St::FinWait1 | St::FinWait2)
+                    {
+                        let start = seg.seq.wrapping_add(u32::from(seg.syn));
+                        let end = seg.end();
+                        if le(start, c.rcv_nxt) && lt(c.rcv_nxt, end) {
+                            c.rcv_nxt = end;
+                            c.ctl_end = seg.fin.then_some(end);
+                        }
+                    }
+                }
+            }
+        }
+        for w in expects {
+            self.expect(t, x, i, w);
+        }
+        for msg in vs {
+            self.v(Rule::HandshakeMode, "two-way-ignore", i, msg);
+        }
+    }
+
+    fn state(&mut self, i: usize, e: &Ev, from: St, to: St, reason: &str) {
+        use St::*;
+        let x = e.side;
+        let t = e.t;
+        let hs = self.run.handshake;
+        let passive = self.sides[x].conn.as_ref().is_some_and(|c| c.passive);
+        let mut vs: Vec<(Rule, &'static str, String)> = Vec::new();
+        let was = self.sides[x].state;
+        if from != was {
+            vs.push((
+                Rule::StateDiagram,
+                "from-is-previous-state",
+                format!(
+                    "state change {}→{}: `from` must be the side's previous state {}",
+                    from.name(),
+                    to.name(),
+                    was.name()
+                ),
+            ));
+        }
+        // RFC 9293 §3.3.2, Fig. 5, with the text's extra edges.
+        let edge = match (from, to) {
+            (Closed, Listen) | (Closed, SynSent) => true,
+            (Listen, SynReceived) => {
+                if hs == Handshake::TwoWay {
+                    vs.push((Rule::HandshakeMode, "two-way-commits", format!(
+                        "two-way server: a SYN in LISTEN goes straight to ESTABLISHED (two-way-commit), saw LISTEN→SYN-RECEIVED ({reason})")));
+                }
+                true
+            }
+            (Listen, Established) => {
+                if hs != Handshake::TwoWay {
+                    vs.push((Rule::HandshakeMode, "only-two-way-skips-syn-received", format!(
+                        "LISTEN→ESTABLISHED ({reason}) in {hs} mode: only the two-way counterfactual skips SYN-RECEIVED (RFC 9293 §3.5)")));
+                }
+                true
+            }
+            (Listen, SynSent) | (Listen, Closed) => true,
+            (SynSent, SynReceived) | (SynSent, Established) => true,
+            (SynReceived, Established) | (SynReceived, FinWait1) => true,
+            (SynReceived, Listen) => passive,
+            (Established, FinWait1) | (Established, CloseWait) => true,
+            (FinWait1, FinWait2) | (FinWait1, Closing) | (FinWait1, TimeWait) => true,
+            (FinWait2, TimeWait) | (CloseWait, LastAck) | (Closing, TimeWait) => true,
+            (LastAck, Closed) | (TimeWait, Closed) => true,
+            // ABORT, a RST, a timeout or a crash (RFC 9293 §3.10.5, §3.10.7, §3.8.3).
+            (f, Closed) => f != Closed,
+            _ => false,
+        };
+        if !edge {
+            vs.push((
+                Rule::StateDiagram,
+                "edge-of-fig-5",
+                format!(
+                    "{}→{} ({reason}) is not a transition of RFC 9293 Fig. 5{}",
+                    from.name(),
+                    to.name(),
+                    if (from, to) == (SynReceived, Listen) {
+                        " for a connection opened actively (only a passive OPEN returns to LISTEN, §3.10.7.4)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+        let m = &mut self.sides[x];
+        let fin_in = m.last_deliver.is_some_and(|d| d.0 == t && d.1.fin && !d.1.rst);
+        let needs_fin_in = matches!((from, to), (Established, CloseWait) | (FinWait1, Closing) | (FinWait2, TimeWait))
+            || ((from, to) == (FinWait1, TimeWait) && reason != "app-abort");
+        if needs_fin_in && !fin_in {
+            vs.push((
+                Rule::StateDiagram,
+                "fin-received-transition",
+                format!(
+                    "{}→{} ({reason}) needs the peer's FIN, and no FIN was delivered at t={t} µs (RFC 9293 §3.10.7.4)",
+                    from.name(),
+                    to.name()
+                ),
+            ));
+        }
+        if matches!((from, to), (FinWait1, FinWait2) | (Closing, TimeWait) | (FinWait1, TimeWait))
+            || (from, to) == (LastAck, Closed) && reason == "last-ack-acked"
+        {
+            if let Some(c) = m.conn.as_ref() {
+                let acked = c.fin_seq.is_some_and(|f| c.snd_una == f.wrapping_add(1));
+                if !acked {
+                    vs.push((Rule::SynFin, "fin-acked-before-moving-on", format!(
+                        "{}→{} ({reason}): our FIN (at {}) must be acknowledged with ACK = FIN+1, SND.UNA is {} (RFC 9293 §3.4, §3.10.7.4)",
+                        from.name(), to.name(), c.fin_seq.map_or("never sent".into(), |f| f.to_string()), c.snd_una)));
+                }
+            }
+        }
+        let rst_in = m.last_deliver.is_some_and(|d| d.0 == t && d.1.rst);
+        // A RST in TIME-WAIT closes it early (RFC 9293 §3.10.7.4, TIME-WAIT, RST bit).
+        if from == TimeWait && to == Closed && !rst_in && !matches!(reason, "app-abort" | "crash") {
+            if let Some(d) = m.tw_deadline {
+                if d != t {
+                    vs.push((
+                        Rule::TimeWait,
+                        "time-wait-lasts-2msl",
+                        format!("TIME-WAIT→CLOSED at {t} µs, but the 2×MSL timer was due at {d} µs (RFC 9293 §3.10.8)"),
+                    ));
+                }
+            }
+        }
+        // Bookkeeping.
+        if matches!((from, to), (Closed | Listen, SynSent)) {
+            m.conn = Some(Conn::new(false));
+        }
+        if from == Listen && matches!(to, SynReceived | Established) {
+            m.conn = Some(Conn::new(true));
+        }
+        if matches!(from, Listen | SynSent) && matches!(to, SynReceived | Established) {
+            match m.pending_syn.filter(|p| p.0 == t) {
+                Some((_, irs)) => {
+                    if let Some(c) = m.conn.as_mut() {
+                        c.irs = Some(irs);
+                        c.rcv_nxt = irs.wrapping_add(1);
+                        c.ctl_end = Some(c.rcv_nxt);
+                    }
+                }
+                None => vs.push((Rule::StateDiagram, "synchronized-by-a-syn", format!(
+                    "{}→{} ({reason}) without a SYN delivered at t={t} µs: only the peer's SYN gives IRS (RFC 9293 §3.10.7.2, §3.10.7.3)", from.name(), to.name()))),
+            }
+            m.pending_syn = None;
+        }
+        if hs == Handshake::TwoWay && x == 0 && (from, to) == (SynSent, Established) {
+            if let Some(irs) = self.sides[x].conn.as_ref().and_then(|c| c.irs) {
+                self.expects.push((t, x, i, Expect::NoBareAck { ack: irs.wrapping_add(1) }));
+            }
+        }
+        if to == TimeWait {
+            self.expects.push((t, x, i, Expect::TimeWaitSet { restart: false }));
+        }
+        let m = &mut self.sides[x];
+        if matches!(reason, "retransmission-limit" | "handshake-timeout-listen") && m.gave_up_at != Some(t) {
+            let c = m.conn.clone();
+            m.gave_up_at = Some(t);
+            if let Some(c) = c {
+                self.give_up(i, x, t, &c);
+            }
+        }
+        let m = &mut self.sides[x];
+        if matches!(to, Closed | Listen) {
+            if let Some(c) = m.conn.take() {
+                m.prev = Some((t, c, from));
+            }
+        }
+        m.state = to;
+        for (r, k, msg) in vs {
+            self.v(r, k, i, msg);
+        }
+    }
+
+    /// Rule 6: when a side may give up (RFC 9293 §3.8.3).
+    fn give_up(&mut self, i: usize, x: usize, t: u64, c: &Conn) {
+        let rfc = self.run.profile_names[x] == ProfileName::Rfc;
+        if !c.syn_acked {
+            if let Some(first) = c.first_syn_t {
+                if rfc && !self.run.syn_retries_set[x] && t - first < 180 * SECOND {
+                    self.v(Rule::Rto, "syn-give-up-after-3-minutes", i, format!(
+                        "gave up on its SYN {} µs after first sending it: R2 for a SYN must allow retransmission for at least 3 minutes = 180000000 µs (RFC 9293 §3.8.3)", t - first));
+                }
+            }
+        } else if let Some(oldest) = c.sent.iter().map(|s| s.first_t).min() {
+            if t - oldest < 100 * SECOND {
+                self.v(Rule::Rto, "data-give-up-after-100s", i, format!(
+                    "gave up {} µs after first sending the oldest unacknowledged segment: R2 should be at least 100 s (RFC 9293 §3.8.3)", t - oldest));
+            }
+        }
+    }
+
+    fn timer(&mut self, i: usize, e: &Ev, timer: TimerName, act: TimerAct) {
+        let x = e.side;
+        let t = e.t;
+        let p = self.run.profiles[x].clone();
+        let rfc = self.run.profile_names[x] == ProfileName::Rfc;
+        match (timer, act) {
+            (TimerName::TimeWait, TimerAct::Set { at_us }) => {
+                let m = &mut self.sides[x];
+                m.tw_deadline = Some(at_us);
+                m.tw_last_set = Some(t);
+                let want = 2 * p.msl_us;
+                if at_us.saturating_sub(t) != want {
+                    self.v(Rule::TimeWait, "time-wait-lasts-2msl", i, format!(
+                        "TIME-WAIT timer of {} µs, expected 2×MSL = {want} µs for the {} profile (RFC 9293 §3.4.2, §3.10.7.4)", at_us.saturating_sub(t), self.run.profile_names[x].name()));
+                }
+            }
+            (TimerName::Retransmission, TimerAct::Fired) => {
+                if let Some(c) = self.sides[x].conn.as_mut() {
+                    c.after_fire = true;
+                    c.armed_at = None;
+                    if !c.syn_acked {
+                        c.syn_timed_out = true;
+                    }
+                }
+            }
+            (TimerName::Retransmission, TimerAct::Cancelled) => {
+                if let Some(c) = self.sides[x].conn.as_mut() {
+                    c.armed_at = None;
+                }
+            }
+            (TimerName::Retransmission, TimerAct::Set { at_us }) => {
+                let Some(c) = self.sides[x].conn.as_mut() else { return };
+                if c.armed_at == Some(at_us) {
+                    return; // Re-armed for the same deadline: not a new RTO.
+                }
+                c.armed_at = Some(at_us);
+                let rto = at_us.saturating_sub(t);
+                let mut vs: Vec<(Rule, &'static str, String)> = Vec::new();
+                if rto < p.rto_min_us || rto > p.rto_max_us {
+                    vs.push((
+                        Rule::Rto,
+                        "rto-within-min-max",
+                        format!(
+                            "RTO {rto} µs outside the profile's [{}, {}] µs (RFC 6298 §2.4, §2.5)",
+                            p.rto_min_us, p.rto_max_us
+                        ),
+                    ));
+                }
+                let three = (3 * SECOND).clamp(p.rto_min_us, p.rto_max_us);
+                if c.initial {
+                    if rto != p.rto_initial_us {
+                        vs.push((
+                            Rule::Rto,
+                            "initial-rto",
+                            format!(
+                                "first RTO of the connection {rto} µs, expected the initial {} µs (RFC 6298 §2.1)",
+                                p.rto_initial_us
+                            ),
+                        ));
+                    }
+                } else if c.after_fire {
+                    let prev = c.rto.unwrap_or(p.rto_initial_us);
+                    let want = (2 * prev).min(p.rto_max_us);
+                    if rto != want {
+                        vs.push((Rule::Rto, "backoff-doubles", format!(
+                            "RTO after a timeout {rto} µs, expected 2×{prev} capped at {} = {want} µs (RFC 6298 §5.5)", p.rto_max_us)));
+                    }
+                } else if !c.sampled && c.syn_timed_out && c.syn_acked && !c.data_rto_seen && !c.fresh_ack {
+                    c.data_rto_seen = true;
+                    if rfc && rto != three {
+                        vs.push((Rule::Rto, "rto-3s-after-syn-timeout", format!(
+                            "first RTO for data after the SYN timed out with no RTT sample: {rto} µs, expected {three} µs (RFC 6298 §5.7: \"the RTO MUST be re-initialized to 3 seconds\"; backed-off before: {:?})", c.rto)));
+                    }
+                } else if c.fresh_ack {
+                    // A valid RTT sample: the RTO may take any value within bounds.
+                } else if let Some(prev) = c.rto {
+                    let fresh_data_after_syn = c.syn_timed_out && c.data_rto_seen && !c.sampled && rto == three;
+                    if rto != prev && !fresh_data_after_syn {
+                        match c.retx_only_ack {
+                            Some((ack_t, first_t)) => {
+                                let r = ack_t - first_t;
+                                let derived = (3 * r).clamp(p.rto_min_us, p.rto_max_us);
+                                vs.push((Rule::Karn, "no-sample-from-retransmitted", format!(
+                                    "RTO changed from {prev} to {rto} µs after an ACK (t={ack_t} µs) that acknowledged only retransmitted segments: it must stay at the backed-off {prev} µs until a segment sent once is acknowledged{} (RFC 6298 §3, §5; Karn)",
+                                    if rto.abs_diff(derived) <= rto / 20 { format!("; {rto} ≈ 3×{r} µs, the time from the original send to the ACK of its retransmission") } else { String::new() })));
+                            }
+                            None => vs.push((Rule::Rto, "rto-changes-only-on-sample-or-timeout", format!(
+                                "RTO changed from {prev} to {rto} µs with no RTT sample and no timeout since (RFC 6298 §2, §5)"))),
+                        }
+                    }
+                }
+                c.rto = Some(rto);
+                c.initial = false;
+                c.after_fire = false;
+                c.fresh_ack = false;
+                c.retx_only_ack = None;
+                for (r, k, msg) in vs {
+                    self.v(r, k, i, msg);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn call(&mut self, i: usize, e: &Ev, call: Call) {
+        let m = &mut self.sides[e.side];
+        m.last_call = Some((e.t, call, i));
+        match call {
+            Call::Send(n) => m.app_sent += n,
+            Call::Close | Call::Shutdown if matches!(m.state, St::SynReceived | St::Established | St::CloseWait) => {
+                m.fin_owed = Some((i, e.t));
+            }
+            Call::Abort | Call::Crash => m.broken = true,
+            _ => {}
+        }
+    }
+
+    fn note(&mut self, i: usize, e: &Ev, note: Note) {
+        let x = e.side;
+        let t = e.t;
+        let m = &mut self.sides[x];
+        match note {
+            Note::Received { len } => m.app_received += len,
+            Note::Reset | Note::Refused => m.broken = true,
+            Note::TimedOut => {
+                m.broken = true;
+                if m.gave_up_at != Some(t) {
+                    m.gave_up_at = Some(t);
+                    if let Some(c) = m.conn_at(t).cloned() {
+                        self.give_up(i, x, t, &c);
+                    }
+                }
+            }
+            Note::Error => match m.last_call {
+                Some((ct, Call::Send(n), _)) if ct == t => m.app_sent -= n,
+                Some((ct, Call::Close | Call::Shutdown, _)) if ct == t => m.fin_owed = None,
+                _ => {}
+            },
+            Note::Connected | Note::PeerClosed | Note::Closed => {}
+        }
+    }
+
+    /// Rules 3 and 8 at the end of the run.
+    fn end(&mut self) {
+        let last = self.run.events.len().saturating_sub(1);
+        for (x, name) in SIDE.iter().enumerate() {
+            if self.sides[x].state != self.run.final_states[x] {
+                let (mine, theirs) = (self.sides[x].state.name(), self.run.final_states[x].name());
+                self.v(
+                    Rule::StateDiagram,
+                    "outcome-matches-states",
+                    last,
+                    format!("{}: the state events end in {mine}, the outcome says {theirs}", name),
+                );
+            }
+        }
+        if self.run.truncated {
+            // The catalogue's own tests hold every run to finishing before its horizon.
+            self.v(
+                Rule::NoStall,
+                "run-not-truncated",
+                last,
+                format!(
+                    "the run was truncated (horizon or event limit) with the client in {} and the server in {}",
+                    self.sides[0].state.name(),
+                    self.sides[1].state.name()
+                ),
+            );
+            return;
+        }
+        let broken = self.sides.iter().any(|m| m.broken || m.sent_rst);
+        for (x, name) in SIDE.iter().enumerate() {
+            let y = 1 - x;
+            let (sent, got) = (self.sides[x].app_sent, self.sides[y].app_received);
+            if got > sent {
+                self.v(
+                    Rule::NoStall,
+                    "bytes-delivered-once",
+                    last,
+                    format!("the {} application received {got} bytes, the {} sent only {sent}", SIDE[y], name),
+                );
+            } else if got < sent && !broken {
+                self.v(Rule::NoStall, "bytes-delivered", last, format!(
+                    "the run ended untruncated: the {} application sent {sent} bytes, the {} received {got}, and nobody was reset, refused, timed out, aborted or crashed (RFC 9293 §3.8.1: the sender retransmits until acknowledged)", name, SIDE[y]));
+            }
+            let m = &self.sides[x];
+            if let Some((ci, ct)) = m.fin_owed {
+                if !m.broken && !m.sent_rst && !self.sides[y].sent_rst {
+                    self.v(Rule::NoStall, "fin-after-close", ci, format!(
+                        "close/shutdown at t={ct} µs in a synchronized state, and no FIN was ever sent; the run ended in {} (RFC 9293 §3.10.4: \"queue this until all preceding SENDs have been segmentized, then form a FIN segment and send it\")", m.state.name()));
+                }
+            }
+            let st = self.sides[x].state;
+            if matches!(st, St::SynSent | St::SynReceived | St::FinWait1 | St::Closing | St::LastAck | St::TimeWait) {
+                self.v(Rule::NoStall, "no-stuck-state", last, format!(
+                    "the run ended untruncated with the {} in {}: something unacknowledged is left and no timer will move it (RFC 9293 §3.8.1, §3.8.3)", name, st.name()));
+            }
+        }
+    }
+}
