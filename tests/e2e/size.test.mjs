@@ -31,7 +31,7 @@ const chunk = (prefix) => {
 const wasm = readFileSync(join(SYNACK, "pkg", "synack_wasm_bg.wasm"));
 const text = wasm.toString("latin1");
 
-test("an English page with one element downloads at most 52 KiB gzip", () => {
+test("an English page with one element downloads at most 56 KiB gzip", () => {
   const parts = {
     wasm: gzip(wasm),
     "synack.js": gzip(readFileSync(join(SYNACK, "synack.js"))),
@@ -40,7 +40,7 @@ test("an English page with one element downloads at most 52 KiB gzip", () => {
   const all = Object.values(parts).reduce((a, b) => a + b, 0);
   const shown = Object.entries(parts).map(([k, v]) => `${k} ${(v / KIB).toFixed(1)}`).join(" + ");
   assert.ok(parts.wasm <= 31 * KIB, `the element's wasm is ${(parts.wasm / KIB).toFixed(1)} KiB gzip, over 31`);
-  assert.ok(all <= 52 * KIB, `${(all / KIB).toFixed(1)} KiB gzip (${shown}), over 52`);
+  assert.ok(all <= 56 * KIB, `${(all / KIB).toFixed(1)} KiB gzip (${shown}), over 56`);
 });
 
 test("the element's wasm carries no English sentences: the element has them, by key", () => {

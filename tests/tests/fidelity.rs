@@ -308,3 +308,22 @@ fn a_listener_is_not_told_of_a_handshake_that_never_completed() {
     assert!(!told, "accept() never saw this connection");
     assert_eq!(t.outcome.server, State::Listen);
 }
+
+#[test]
+fn an_active_opener_in_syn_received_resends_syn_ack_not_a_bare_syn() {
+    // Four-way, the lone ACK (#2) lost: the client takes the server's bare SYN as a
+    // simultaneous open. Its timer then resends <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>
+    // (RFC 9293 Fig. 7), and it does not time the round trip of its twice-sent SYN.
+    let mut sc = with_handshake("three-way-handshake", Handshake::FourWay);
+    sc.network.faults.drop = vec![2, 4];
+    let t = run(&sc);
+    let resent: Vec<String> = t
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Send { segment, retransmission: true, .. } if e.side == Side::Client => Some(flags(segment)),
+            _ => None,
+        })
+        .collect();
+    assert!(!resent.is_empty() && resent.iter().all(|f| f == "SYN,ACK"), "{resent:?}");
+}

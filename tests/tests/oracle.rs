@@ -282,7 +282,15 @@ fn ev(t: u64, side: usize, k: K) -> Ev {
 }
 
 fn seg(seq: u32, ack: Option<u32>, ctl: &str, len: u32) -> Seg {
-    Seg { seq, ack, syn: ctl.contains("SYN"), fin: ctl.contains("FIN"), rst: ctl.contains("RST"), len }
+    Seg {
+        seq,
+        ack,
+        syn: ctl.contains("SYN"),
+        fin: ctl.contains("FIN"),
+        rst: ctl.contains("RST"),
+        len,
+        echoes_ts: false,
+    }
 }
 
 fn send(t: u64, side: usize, id: u32, s: Seg) -> Ev {

@@ -61,6 +61,7 @@ pub enum TimerKind {
     TimeWait,
     DelayedAck,
     /// Linux's `tcp_fin_timeout` for a closed socket waiting in FIN-WAIT-2.
+    #[serde(rename = "fin-wait-2")]
     FinWait2,
 }
 
@@ -534,7 +535,9 @@ impl Endpoint {
             }
             State::SynReceived if self.snd_una == self.iss => {
                 self.syn_timed_out = true;
-                let with_ack = self.cfg.handshake != Handshake::FourWay;
+                // Only the four-way server sends its SYN alone; an active opener in
+                // SYN-RECEIVED (a simultaneous open) resends SYN,ACK (RFC 9293 Fig. 7).
+                let with_ack = !(self.passive && self.cfg.handshake == Handshake::FourWay);
                 self.emit_syn(with_ack, Reason::Retransmission, true);
             }
             _ => self.retransmit_earliest(now),
@@ -686,7 +689,9 @@ impl Endpoint {
                     self.send_ack_if_due(Reason::HandshakeAck);
                 }
             } else {
-                // Simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
+                // Simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. Our SYN now
+                // goes out a second time, so its ACK cannot be timed (Karn, RFC 6298 §3).
+                self.rtt_probe = None;
                 self.set_state(State::SynReceived, Reason::SimultaneousOpen);
                 self.emit_syn(true, Reason::SimultaneousOpen, false);
                 self.arm_rtx(now);

@@ -49,6 +49,8 @@ struct Conn {
     initial: bool,
     after_fire: bool,
     syn_timed_out: bool,
+    /// SYN retransmission timeouts in SYN-SENT so far.
+    syn_sent_fires: u32,
     sampled: bool,
     /// A segment sent only once was acknowledged since the last `set`: a valid RTT sample.
     fresh_ack: bool,
@@ -77,6 +79,7 @@ impl Conn {
             initial: true,
             after_fire: false,
             syn_timed_out: false,
+            syn_sent_fires: 0,
             sampled: false,
             fresh_ack: false,
             retx_only_ack: None,
@@ -198,7 +201,7 @@ impl Checker<'_> {
         for (t, side, i, what) in due {
             match what {
                 Expect::TimeWaitSet { restart } if self.sides[side].tw_last_set != Some(t) => {
-                    let tw = 2 * self.run.profiles[side].msl_us;
+                    let tw = self.time_wait_us(side);
                     if restart {
                         self.v(Rule::TimeWait, "fin-restarts-2msl", i, format!(
                             "a FIN arrived again in TIME-WAIT: expected the 2×MSL timer restarted ({tw} µs), saw no time-wait set at t={t} µs (RFC 9293 §3.10.7.4, TIME-WAIT: \"restart the 2 MSL time-out\")"));
@@ -536,7 +539,9 @@ impl Checker<'_> {
                     // New data acknowledged: which segments, and were they ever resent?
                     let (acked, kept): (Vec<Sent>, Vec<Sent>) = c.sent.drain(..).partition(|s| le(s.end, a));
                     c.sent = kept;
-                    if acked.iter().any(|s| !s.retransmitted) {
+                    // With timestamps every ACK of new data measures a round trip from
+                    // the TSval it echoes, retransmitted or not (RFC 7323 §4.1, §4.2).
+                    if acked.iter().any(|s| !s.retransmitted) || seg.echoes_ts {
                         c.sampled = true;
                         c.fresh_ack = true;
                         c.retx_only_ack = None;
@@ -746,6 +751,14 @@ impl Checker<'_> {
         }
     }
 
+    /// TIME-WAIT: 2×MSL in the RFC (§3.4.2); Linux's TCP_TIMEWAIT_LEN is a fixed 60 s.
+    fn time_wait_us(&self, side: usize) -> u64 {
+        match self.run.profile_names[side] {
+            ProfileName::Rfc => 2 * self.run.profiles[side].msl_us,
+            ProfileName::Linux => 60_000_000,
+        }
+    }
+
     fn timer(&mut self, i: usize, e: &Ev, timer: TimerName, act: TimerAct) {
         let x = e.side;
         let t = e.t;
@@ -756,10 +769,19 @@ impl Checker<'_> {
                 let m = &mut self.sides[x];
                 m.tw_deadline = Some(at_us);
                 m.tw_last_set = Some(t);
-                let want = 2 * p.msl_us;
+                let want = self.time_wait_us(x);
                 if at_us.saturating_sub(t) != want {
                     self.v(Rule::TimeWait, "time-wait-lasts-2msl", i, format!(
                         "TIME-WAIT timer of {} µs, expected 2×MSL = {want} µs for the {} profile (RFC 9293 §3.4.2, §3.10.7.4)", at_us.saturating_sub(t), self.run.profile_names[x].name()));
+                }
+            }
+            // Linux's tcp_fin_timeout (60 s) for an orphaned FIN-WAIT-2; the RFC has none.
+            (TimerName::FinWait2, TimerAct::Set { at_us }) => {
+                let ok = !rfc && self.sides[x].state == St::FinWait2 && at_us.saturating_sub(t) == 60_000_000;
+                if !ok {
+                    self.v(Rule::TimeWait, "fin-timeout-60s-linux-only", i, format!(
+                        "FIN-WAIT-2 timer of {} µs in {} for the {} profile: only Linux has one, 60 s, set on entering FIN-WAIT-2 (tcp_fin_timeout)",
+                        at_us.saturating_sub(t), self.sides[x].state.name(), self.run.profile_names[x].name()));
                 }
             }
             (TimerName::Retransmission, TimerAct::Fired) => {
@@ -768,6 +790,9 @@ impl Checker<'_> {
                     c.armed_at = None;
                     if !c.syn_acked {
                         c.syn_timed_out = true;
+                    }
+                    if self.sides[x].state == St::SynSent {
+                        c.syn_sent_fires += 1;
                     }
                 }
             }
@@ -808,7 +833,10 @@ impl Checker<'_> {
                     }
                 } else if c.after_fire {
                     let prev = c.rto.unwrap_or(p.rto_initial_us);
-                    let want = (2 * prev).min(p.rto_max_us);
+                    // Linux 6.5+ keeps the initial RTO for the first four SYN
+                    // retransmissions (tcp_syn_linear_timeouts=4, tcp_retransmit_timer).
+                    let linear = !rfc && self.sides[x].state == St::SynSent && c.syn_sent_fires <= 4;
+                    let want = if linear { prev } else { (2 * prev).min(p.rto_max_us) };
                     if rto != want {
                         vs.push((Rule::Rto, "backoff-doubles", format!(
                             "RTO after a timeout {rto} µs, expected 2×{prev} capped at {} = {want} µs (RFC 6298 §5.5)", p.rto_max_us)));

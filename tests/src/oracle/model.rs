@@ -86,6 +86,8 @@ pub struct Seg {
     pub fin: bool,
     pub rst: bool,
     pub len: u32,
+    /// It carries a timestamps option echoing a TSval (TSecr non-zero).
+    pub echoes_ts: bool,
 }
 
 impl Seg {
@@ -144,6 +146,7 @@ pub enum TimerName {
     Retransmission,
     TimeWait,
     DelayedAck,
+    FinWait2,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -217,6 +220,12 @@ fn seg(v: &Value) -> Result<Seg, String> {
         fin: flags.contains(&"FIN"),
         rst: flags.contains(&"RST"),
         len: n(v, "len")? as u32,
+        echoes_ts: v
+            .get("options")
+            .and_then(|o| o.get("timestamps"))
+            .and_then(|t| t.get(1))
+            .and_then(Value::as_u64)
+            .is_some_and(|ecr| ecr != 0),
     })
 }
 
@@ -253,6 +262,7 @@ pub fn event(v: &Value) -> Result<Ev, String> {
                 "retransmission" => TimerName::Retransmission,
                 "time-wait" => TimerName::TimeWait,
                 "delayed-ack" => TimerName::DelayedAck,
+                "fin-wait-2" => TimerName::FinWait2,
                 other => return Err(format!("unknown timer {other}")),
             },
             act: match s(v, "action")?.as_str() {
