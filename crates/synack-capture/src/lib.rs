@@ -204,8 +204,9 @@ impl Importer {
         if t.dropped_connections > 0 {
             let n = t.dropped_connections;
             notes.push(format!(
-                "Only the first {} connections were kept: {n} more connection{} left out.",
+                "Only the first {} connections were kept: {}{n} more connection{} left out.",
                 t.limits.max_connections,
+                if t.dropped_counted_all() { "" } else { "at least " },
                 if n == 1 { " was" } else { "s were" }
             ));
         }
