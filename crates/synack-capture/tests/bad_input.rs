@@ -231,6 +231,19 @@ fn connections_past_the_limit_are_all_counted() {
 }
 
 #[test]
+fn too_many_interfaces_is_said_as_a_count() {
+    // 1025 interface descriptions: a count past the limit, not a length in bytes.
+    let mut bytes = shb();
+    for _ in 0..1025 {
+        bytes.extend(idb(1));
+    }
+    assert_eq!(
+        error(&bytes),
+        "malformed capture at byte 20508: more than 1024 interface descriptions in one section (this reader's limit)"
+    );
+}
+
+#[test]
 fn garbage_after_a_valid_header_never_panics() {
     // A small deterministic generator: every byte value at every position of a
     // real pcapng's first 200 bytes, one at a time.
