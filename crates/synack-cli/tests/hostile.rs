@@ -150,3 +150,77 @@ fn random_acks_stay_within_memory() {
     let o = synack_limited(&["import", "-", "--format", "json"], Some(&random_acks(20_000)), LIMIT_MIB, TIMEOUT);
     assert_handled(&o, "20000 random ACKs");
 }
+
+/// Runs `synack` with these arguments, as they are (any bytes).
+fn synack_os(args: &[std::ffi::OsString]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_synack")).args(args).output().unwrap()
+}
+
+#[test]
+fn terminal_escapes_in_a_scenario_file_are_shown_not_obeyed() {
+    // A title that clears the screen, and send text that retitles the window.
+    let scenario = r#"{"id": "x\u001b[31m", "title": "clear\u001b[2J", "actions": [
+        {"side": "server", "do": "listen"}, {"side": "client", "do": "connect"},
+        {"side": "client", "when": "established", "do": "send", "text": "\u001b]0;owned\u0007hi\u009b1m\nsecond"}]}"#;
+    let path = scratch("escapes.json", scenario.as_bytes());
+    let o = synack_limited(&["run", "--scenario-file", path.to_str().unwrap()], None, LIMIT_MIB, TIMEOUT);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert!(!o.stdout.contains('\u{1b}') && !o.stdout.contains('\u{7}') && !o.stdout.contains('\u{9b}'));
+    assert!(o.stdout.starts_with("x\\u{1b}[31m · clear\\u{1b}[2J\n"), "{}", o.stdout);
+    assert!(o.stdout.contains("\"\\u{1b}]0;owned\\u{7}hi\\u{9b}1m…\""), "{}", o.stdout);
+    // In an error message too: the field name comes from the file.
+    let bad = scratch("escapes-bad.json", br#"{"actions": [], "\u001b[2J": 1}"#);
+    let o = synack_limited(&["run", "--scenario-file", bad.to_str().unwrap()], None, LIMIT_MIB, TIMEOUT);
+    assert_eq!(o.code, Some(2));
+    assert!(o.stderr.contains("unknown field `\\u{1b}[2J` at the top level"), "{}", o.stderr);
+    assert!(!o.stderr.contains('\u{1b}'));
+    // And a file name, in the capture view's header and in errors.
+    let name = scratch("\u{1b}[2J.pcap", &far_apart_segments(1));
+    let o = synack_limited(&["import", name.to_str().unwrap()], None, LIMIT_MIB, TIMEOUT);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert!(!o.stdout.contains('\u{1b}') && o.stdout.contains("\\u{1b}[2J.pcap: 4 frames"), "{}", o.stdout);
+    let o = synack_limited(&["import", &format!("{}x", name.to_str().unwrap())], None, LIMIT_MIB, TIMEOUT);
+    assert_eq!(o.code, Some(2));
+    assert!(!o.stderr.contains('\u{1b}') && o.stderr.contains("\\u{1b}[2J.pcapx: no such file"), "{}", o.stderr);
+    for p in [path, bad, name] {
+        std::fs::remove_file(p).unwrap();
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn arguments_that_are_not_utf8_get_one_line() {
+    use std::os::unix::ffi::OsStringExt;
+    let os = |b: &[u8]| std::ffi::OsString::from_vec(b.to_vec());
+    for (args, expected) in [
+        (vec![os(b"run"), os(b"\xff")], "synack: the argument \"\\xFF\" is not UTF-8 text\n"),
+        (
+            vec![os(b"import"), os(b"/nonexistent/\xff.pcap")],
+            "synack: cannot read /nonexistent/\u{fffd}.pcap: no such file\n",
+        ),
+        (vec![os(b"\xff")], "synack: the argument \"\\xFF\" is not UTF-8 text\n"),
+    ] {
+        let o = synack_os(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&o.stderr), expected, "{args:?}");
+    }
+    // A capture whose name is not UTF-8 is read like any other.
+    let dir = std::env::temp_dir().join(format!("synack-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(os(b"\xff.pcap"));
+    std::fs::write(&path, far_apart_segments(1)).unwrap();
+    let o = synack_os(&[os(b"import"), path.clone().into_os_string(), os(b"--format=json")]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn a_directory_gets_the_same_sentence_from_run_and_import() {
+    let dir = std::env::temp_dir();
+    let dir = dir.to_str().unwrap();
+    let want = format!("synack: cannot read {dir}: it is a directory\n");
+    for args in [vec!["run", "--scenario-file", dir], vec!["import", dir]] {
+        let o = synack_limited(&args, None, LIMIT_MIB, TIMEOUT);
+        assert_eq!((o.code, o.stderr.as_str()), (Some(2), want.as_str()), "{args:?}");
+    }
+}
