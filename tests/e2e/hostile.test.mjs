@@ -1,0 +1,81 @@
+// Hostile input in the browser (issue 12): what a page's URL or attributes hold must
+// never blank an element or throw past it. Runs against the built site:
+//
+//   bash scripts/build-site.sh && node --test tests/e2e/hostile.test.mjs
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve } from "./server.mjs";
+import { launch, newPage } from "./browser.mjs";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const DIST = process.env.SYNACK_DIST ?? join(HERE, "..", "..", "dist");
+const PAGES = join(HERE, "pages");
+const TIMEOUT = 30_000;
+
+if (!existsSync(join(DIST, "synack", "synack.js"))) {
+  throw new Error("dist/synack/synack.js is missing: run `bash scripts/build-site.sh` first");
+}
+
+let browser;
+let site;
+
+before(async () => {
+  site = await serve(DIST, { "/test-pages/": PAGES });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+/** Opens `path`, waits for #viz to be ready (or to fail), and says what it shows. */
+async function show(path) {
+  const page = await newPage(browser, { width: 900, height: 600 });
+  try {
+    await page.goto(new URL(path, site.url).href, { waitUntil: "load" });
+    const shown = await page.evaluate(async () => {
+      await customElements.whenDefined("synack-viz");
+      const el = document.querySelector("#viz");
+      const timeout = new Promise((_, fail) => setTimeout(() => fail(new Error("not ready after 15 s")), 15_000));
+      const ready = await Promise.race([Promise.resolve(el.ready), timeout]);
+      const root = el.shadowRoot;
+      return {
+        ready,
+        alert: root.querySelector('[role="alert"]')?.textContent ?? null,
+        svg: !!root.querySelector("svg:not(.icon)"),
+        attrs: [el.getAttribute("scenario"), el.getAttribute("numbers")],
+      };
+    });
+    return { ...shown, errors: page.errors };
+  } finally {
+    await page.closeAll();
+  }
+}
+
+describe("permalink fragments", () => {
+  test("a fragment that is not ours, with a stray %, leaves the element alone", { timeout: TIMEOUT }, async () => {
+    for (const hash of ["#100%", "#%", "#a%zz", "#section-2"]) {
+      const s = await show(`test-pages/a11y.html${hash}`);
+      assert.equal(s.alert, null, `${hash}: no error shown`);
+      assert.ok(s.svg, `${hash}: the diagram is drawn`);
+      assert.deepEqual(s.errors, [], `${hash}: no uncaught error`);
+    }
+  });
+
+  test("a malformed synack= fragment shows the element's readable error", { timeout: TIMEOUT }, async () => {
+    const s = await show("test-pages/a11y.html#synack=scenario:syn-lost;seed:1%");
+    assert.notEqual(s.ready, true, "ready does not claim success");
+    assert.ok(s.alert?.includes('seed="1%"'), `the message names the bad value: ${JSON.stringify(s.alert)}`);
+    assert.deepEqual(s.errors, []);
+    // A well-formed one still restores what it names.
+    const ok = await show("test-pages/a11y.html#synack=scenario:three-way-handshake%3Bnumbers:absolute");
+    assert.equal(ok.alert, null);
+    assert.ok(ok.svg);
+    assert.deepEqual(ok.attrs, ["three-way-handshake", "absolute"]);
+  });
+});
