@@ -79,3 +79,35 @@ describe("permalink fragments", () => {
     assert.deepEqual(ok.attrs, ["three-way-handshake", "absolute"]);
   });
 });
+
+describe("attributes at the edge of their range", () => {
+  test("seed takes the engine's whole u64 range, as the CLI does", { timeout: TIMEOUT }, async () => {
+    const page = await newPage(browser, { width: 900, height: 600 });
+    try {
+      await page.goto(new URL("test-pages/blank.html", site.url).href, { waitUntil: "load" });
+      const seen = await page.evaluate(async () => {
+        await customElements.whenDefined("synack-viz");
+        const out = {};
+        for (const seed of ["18446744073709551615", "9007199254740993", "0", "18446744073709551616", "1e3"]) {
+          const el = document.createElement("synack-viz");
+          el.setAttribute("seed", seed);
+          document.querySelector("#root").replaceChildren(el);
+          const ready = await el.ready;
+          const root = el.shadowRoot;
+          out[seed] = { ready, alert: root.querySelector('[role="alert"]')?.textContent ?? null, title: root.querySelector(".title") !== null };
+        }
+        return out;
+      });
+      for (const seed of ["18446744073709551615", "9007199254740993", "0"]) {
+        assert.equal(seen[seed].alert, null, `seed=${seed}: ${seen[seed].alert}`);
+        assert.equal(seen[seed].ready, true, `seed=${seed} is drawn`);
+      }
+      for (const seed of ["18446744073709551616", "1e3"]) {
+        assert.ok(seen[seed].alert?.includes(`seed="${seed}" is not a whole number from 0 to 18446744073709551615`), `${seed}: ${seen[seed].alert}`);
+      }
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await page.closeAll();
+    }
+  });
+});

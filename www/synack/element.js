@@ -14,6 +14,7 @@ import { readFragment, writeFragment } from "./permalink.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MAX_U32 = 4294967295;
+const MAX_U64 = 2n ** 64n - 1n;
 const MODES = ["two-way", "three-way", "four-way"];
 
 let sheet = null;
@@ -64,6 +65,10 @@ function readOptions(host, t) {
     if (!/^\s*\d+\s*$/.test(v) || Number(v) > max) throw new Error(t.errors.whole(name, v, max));
     return Number(v);
   };
+  // The seed takes the engine's whole range, 0 to 2^64 − 1: past 2^53 a JS number
+  // cannot hold it exactly, so it crosses to the engine as a decimal string.
+  const seed = get("seed");
+  if (seed !== null && (!/^\s*\d+\s*$/.test(seed) || BigInt(seed.trim()) > MAX_U64)) throw new Error(t.errors.whole("seed", seed, MAX_U64));
   const { numbers, speed } = readDisplay(host, t);
   const compare = host.hasAttribute("compare");
   const against = compare ? get("compare") || "two-way" : null;
@@ -77,7 +82,7 @@ function readOptions(host, t) {
   return {
     scenario,
     handshake,
-    seed: whole("seed", Number.MAX_SAFE_INTEGER),
+    seed: seed === null ? undefined : String(BigInt(seed.trim())),
     isnClient: whole("isn-client", MAX_U32),
     isnServer: whole("isn-server", MAX_U32),
     numbers,
