@@ -111,3 +111,33 @@ describe("attributes at the edge of their range", () => {
     }
   });
 });
+
+describe("failures inside the wasm", () => {
+  // The smallest module whose one function traps: (func (export "f") unreachable).
+  const TRAP = new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00,
+    0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00, 0x0a, 0x05, 0x01, 0x03, 0x00, 0x00, 0x0b,
+  ]);
+
+  test("a trap is told as a sentence in the reader's language, not its English name", async () => {
+    const { isTrap } = await import("../../www/synack/failure.js");
+    const { instance } = await WebAssembly.instantiate(TRAP);
+    let trap;
+    try {
+      instance.exports.f();
+    } catch (err) {
+      trap = err;
+    }
+    assert.equal(trap?.message, "unreachable");
+    assert.equal(isTrap(trap), true);
+    assert.equal(isTrap(new Error("unreachable")), false, "an engine's own message is not a trap");
+    for (const lang of ["en", "zh-CN"]) {
+      const { errors } = await import(`../../www/synack/i18n/${lang}.js`);
+      const capture = await import(`../../www/synack/i18n/capture-${lang}.js`);
+      for (const sentence of [errors.crashed, capture.capture?.errors?.crashed?.("x.pcap") ?? capture.errors?.crashed?.("x.pcap")]) {
+        assert.equal(typeof sentence, "string", `${lang}: a sentence`);
+        assert.ok(!/unreachable|RuntimeError/.test(sentence), `${lang}: ${sentence}`);
+      }
+    }
+  });
+});

@@ -11,6 +11,7 @@ import { describe, narrate, primary, steps } from "./narrate.js";
 import { css } from "./style.js";
 import { analogyFor, captureStrings, languageOf, strings } from "./i18n.js";
 import { readFragment, writeFragment } from "./permalink.js";
+import { isTrap } from "./failure.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MAX_U32 = 4294967295;
@@ -713,7 +714,9 @@ export class SynackViz extends HTMLElement {
     try {
       return runScenario(options);
     } catch (err) {
-      throw new Error(this.#t.errors.run(err?.message ?? String(err)));
+      if (!isTrap(err)) throw new Error(this.#t.errors.run(err?.message ?? String(err)));
+      console.error(err);
+      throw new Error(this.#t.errors.crashed);
     }
   }
 
