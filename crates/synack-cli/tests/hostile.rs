@@ -224,3 +224,58 @@ fn a_directory_gets_the_same_sentence_from_run_and_import() {
         assert_eq!((o.code, o.stderr.as_str()), (Some(2), want.as_str()), "{args:?}");
     }
 }
+
+/// `n` connections, a SYN each from its own port (and address, past 60,000).
+fn many_connections(n: u32) -> Vec<u8> {
+    let syns: Vec<Tcp> = (0..n)
+        .map(|i| {
+            let mut s = tcp(1024 + (i % 60_000) as u16, 80, 1, 0, SYN);
+            s.src = v4([10, 0, (i / 60_000) as u8, 1]);
+            s
+        })
+        .collect();
+    eth_pcap(&syns)
+}
+
+/// Every hostile input of issue 12 at once, each under the address-space limit and
+/// the time bound: it ends in success or exit 2, never a signal.
+#[test]
+fn every_hostile_input_ends_in_success_or_a_refusal() {
+    let keys: Vec<String> = (0..200_000).map(|i| format!("\"k{i}\": 0")).collect();
+    let files: Vec<(&str, Vec<u8>, &[&str])> = vec![
+        ("far-apart-1000.pcap", far_apart_segments(1000), &["import"]),
+        ("random-acks.pcap", random_acks(20_000), &["import", "--format", "json"]),
+        ("connections.pcap", many_connections(100_000), &["import", "--format", "json"]),
+        (
+            "exponent.json",
+            br#"{"seed": 0e-2147483648, "actions": [{"side": "client", "do": "connect", "delay_us": 0.0e-2147483648}]}"#
+                .to_vec(),
+            &["run", "--scenario-file"],
+        ),
+        ("keys.json", format!("{{{}}}", keys.join(",")).into_bytes(), &["run", "--scenario-file"]),
+        ("null.json", br#"{"id": null, "actions": []}"#.to_vec(), &["run", "--scenario-file"]),
+    ];
+    for (name, bytes, args) in files {
+        let path = scratch(name, &bytes);
+        let mut args = args.to_vec();
+        // `import FILE [flags]` and `run --scenario-file FILE`.
+        let at = if args[0] == "import" { 1 } else { args.len() };
+        args.insert(at, path.to_str().unwrap());
+        let o = synack_limited(&args, None, LIMIT_MIB, Duration::from_secs(20));
+        assert_handled(&o, name);
+        match name {
+            "connections.pcap" => {
+                assert!(
+                    o.stderr.contains("10000 connections were kept: 90000 more connections were left out"),
+                    "{}",
+                    o.stderr
+                )
+            }
+            "exponent.json" => assert_eq!(o.code, Some(0), "{}", o.stderr),
+            "keys.json" => assert!(o.stderr.contains("unknown field `k0` at the top level"), "{}", o.stderr),
+            "null.json" => assert!(o.stderr.contains("id must be a string, not null"), "{}", o.stderr),
+            _ => {}
+        }
+        std::fs::remove_file(path).unwrap();
+    }
+}
