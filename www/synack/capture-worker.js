@@ -13,6 +13,7 @@
 // the browser.
 
 import init, { CaptureReader } from "./capture/synack_capture_wasm.js";
+import { isTrap } from "./failure.js";
 
 /** The reader takes the file in pieces of at most this many bytes. */
 const PIECE = 1 << 20;
@@ -52,7 +53,10 @@ async function handle(data) {
     if (data.end && reader) done();
   } catch (err) {
     reader = null;
-    self.postMessage({ type: "error", key: err?.key ?? "other", number: err?.number ?? null, message: err?.message ?? String(err) });
+    // A trap leaves the module unusable and names no cause: the page says so in the
+    // reader's language, with the trap's own words in the console.
+    const key = isTrap(err) ? "crashed" : err?.key ?? "other";
+    self.postMessage({ type: "error", key, number: err?.number ?? null, message: err?.message ?? String(err) });
   }
 }
 

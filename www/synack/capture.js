@@ -154,6 +154,9 @@ function errorText({ key, number, message }, source, t) {
     case "no-connection": return e.noConnection(number);
     case "http": return e.http(name, number);
     case "fetch": return e.fetch(name, message);
+    case "crashed":
+      console.error(`synack's capture reader trapped: ${message}`);
+      return e.crashed(name);
     default: return e.other(message);
   }
 }

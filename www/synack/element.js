@@ -11,9 +11,11 @@ import { describe, narrate, primary, steps } from "./narrate.js";
 import { css } from "./style.js";
 import { analogyFor, captureStrings, languageOf, strings } from "./i18n.js";
 import { readFragment, writeFragment } from "./permalink.js";
+import { isTrap } from "./failure.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MAX_U32 = 4294967295;
+const MAX_U64 = 2n ** 64n - 1n;
 const MODES = ["two-way", "three-way", "four-way"];
 
 let sheet = null;
@@ -64,6 +66,10 @@ function readOptions(host, t) {
     if (!/^\s*\d+\s*$/.test(v) || Number(v) > max) throw new Error(t.errors.whole(name, v, max));
     return Number(v);
   };
+  // The seed takes the engine's whole range, 0 to 2^64 − 1: past 2^53 a JS number
+  // cannot hold it exactly, so it crosses to the engine as a decimal string.
+  const seed = get("seed");
+  if (seed !== null && (!/^\s*\d+\s*$/.test(seed) || BigInt(seed.trim()) > MAX_U64)) throw new Error(t.errors.whole("seed", seed, MAX_U64));
   const { numbers, speed } = readDisplay(host, t);
   const compare = host.hasAttribute("compare");
   const against = compare ? get("compare") || "two-way" : null;
@@ -77,7 +83,7 @@ function readOptions(host, t) {
   return {
     scenario,
     handshake,
-    seed: whole("seed", Number.MAX_SAFE_INTEGER),
+    seed: seed === null ? undefined : String(BigInt(seed.trim())),
     isnClient: whole("isn-client", MAX_U32),
     isnServer: whole("isn-server", MAX_U32),
     numbers,
@@ -708,7 +714,9 @@ export class SynackViz extends HTMLElement {
     try {
       return runScenario(options);
     } catch (err) {
-      throw new Error(this.#t.errors.run(err?.message ?? String(err)));
+      if (!isTrap(err)) throw new Error(this.#t.errors.run(err?.message ?? String(err)));
+      console.error(err);
+      throw new Error(this.#t.errors.crashed);
     }
   }
 

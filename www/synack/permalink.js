@@ -8,8 +8,19 @@ const PREFIX = "synack=";
 
 /** The attributes and step stored in the fragment, or null when there are none. */
 export function readFragment(hash = location.hash) {
-  const text = decodeURIComponent(hash.replace(/^#/, ""));
-  if (!text.startsWith(PREFIX)) return null;
+  const raw = hash.replace(/^#/, "");
+  // The prefix first: a fragment that is not ours ("#100%") is none of our business,
+  // and decoding it could throw.
+  if (!raw.startsWith(PREFIX)) return null;
+  let text = raw;
+  let word = /^[\w.-]*$/;
+  try {
+    text = decodeURIComponent(raw);
+  } catch {
+    // Ours, with a stray "%": read it as written, and let a value holding the "%"
+    // through, so that the element refuses it with its usual readable message.
+    word = /^[\w.%-]*$/;
+  }
   const out = { attrs: {}, step: 0 };
   for (const part of text.slice(PREFIX.length).split(";")) {
     const at = part.indexOf(":");
@@ -17,7 +28,7 @@ export function readFragment(hash = location.hash) {
     const key = part.slice(0, at);
     const value = part.slice(at + 1);
     if (key === "step" && /^\d+$/.test(value)) out.step = Number(value);
-    else if (KEYS.includes(key) && /^[\w.-]*$/.test(value)) out.attrs[key] = value;
+    else if (KEYS.includes(key) && word.test(value)) out.attrs[key] = value;
   }
   return out;
 }

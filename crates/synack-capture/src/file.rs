@@ -297,11 +297,12 @@ impl Framer {
                             });
                         }
                         if interfaces.len() >= MAX_INTERFACES {
-                            return Err(CaptureError::BadLength {
+                            return Err(CaptureError::Malformed {
                                 offset,
-                                what: "the number of interfaces",
-                                len: interfaces.len() as u64 + 1,
-                                max: MAX_INTERFACES as u64,
+                                what: format!(
+                                    "more than {MAX_INTERFACES} interface descriptions in one section (this reader's \
+                                     limit)"
+                                ),
                             });
                         }
                         let link_type = u32::from(u16_at(body, 0, big));

@@ -204,8 +204,9 @@ impl Importer {
         if t.dropped_connections > 0 {
             let n = t.dropped_connections;
             notes.push(format!(
-                "Only the first {} connections were kept: {n} more connection{} left out.",
+                "Only the first {} connections were kept: {}{n} more connection{} left out.",
                 t.limits.max_connections,
+                if t.dropped_counted_all() { "" } else { "at least " },
                 if n == 1 { " was" } else { "s were" }
             ));
         }
@@ -222,7 +223,8 @@ impl Importer {
                 }
             ));
         }
-        let connections: Vec<Connection> = self.table.conns.iter().map(connection).collect();
+        let mut unseen = observe::MAX_UNSEEN;
+        let connections: Vec<Connection> = self.table.conns.iter().map(|c| connection(c, &mut unseen)).collect();
         let bad: u64 = connections.iter().map(|c| c.bad_checksums).sum();
         if bad > 0 {
             notes.push(checksum_note(bad));
@@ -241,12 +243,14 @@ fn checksum_note(n: u64) -> String {
     )
 }
 
-fn connection(raw: &table::RawConn) -> Connection {
+/// `unseen`: what is left of the capture's budget for sequence space that the
+/// capture did not show ([`observe::MAX_UNSEEN`]).
+fn connection(raw: &table::RawConn, unseen: &mut u64) -> Connection {
     let (a_is_client, guess) = analyze::pick_client(raw);
     let (client, server) = if a_is_client { (raw.a, raw.b) } else { (raw.b, raw.a) };
     let (mut segments, bases, filled) = analyze::rows(raw, a_is_client);
     analyze::mark_lost(&raw.segs, &mut segments);
-    let obs = observe::observe(&raw.segs, &segments, (client.port(), server.port()), bases, a_is_client);
+    let obs = observe::observe(&raw.segs, &segments, (client.port(), server.port()), bases, a_is_client, unseen);
     let mut notes: Vec<String> = guess.map(String::from).into_iter().collect();
     if raw.reused {
         notes.push("These ports were used by an earlier connection in the capture.".into());

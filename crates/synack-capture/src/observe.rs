@@ -27,10 +27,24 @@ const MAX_PAYLOAD: usize = 65_535;
 /// The most segments one observer keeps beyond a gap in what it received.
 const MAX_HELD: usize = 4096;
 
-/// The most bytes handed to an observer's `send` at once: one segment's payload and
-/// the gap before it that the capture did not show (bounded, as the endpoint keeps
-/// them until they are acknowledged).
-const MAX_SEND_AHEAD: usize = 8 << 20;
+/// The most bytes an observer's endpoint holds unacknowledged. The endpoint keeps
+/// every byte it was given until the peer acknowledges it, and the capture decides
+/// how much that is: a few small segments far apart in sequence space, never
+/// acknowledged, once made it hold gigabytes. Sequence space beyond this is owed
+/// ([`Observer::owed`]) and handed over as the peer acknowledges what the endpoint
+/// holds. 16 MiB is more than a real sender has in flight (Linux's largest default
+/// send buffer is 4 MiB).
+pub(crate) const MAX_UNACKED: usize = 16 << 20;
+
+/// The most sequence space, over a whole capture, that the observers fill in for data
+/// the capture did not show (sent before a segment, but missing from the capture).
+/// Each byte filled in costs work and, until acknowledged, memory; a few segments far
+/// apart in sequence space could otherwise ask for gigabytes per connection, over
+/// thousands of connections. Real captures miss far less than this.
+pub(crate) const MAX_UNSEEN: u64 = 256 << 20;
+
+/// Zero bytes to hand to an endpoint's `send`, a slice at a time.
+static ZEROS: [u8; 64 << 10] = [0; 64 << 10];
 
 /// One side's observer: the engine's endpoint and what has been handed to it.
 struct Observer {
@@ -40,6 +54,61 @@ struct Observer {
     closed: bool,
     /// The endpoint answered the last segment it got with a RST of this number.
     owes_rst: Option<u32>,
+    /// Sequence space the side sent (up to `sent_hi`) that its endpoint has not been
+    /// given yet, because it already held [`MAX_UNACKED`] bytes.
+    owed: u64,
+}
+
+impl Observer {
+    fn new(ep: Endpoint, sent_hi: SeqNum) -> Observer {
+        Observer { ep, sent_hi, closed: false, owes_rst: None, owed: 0 }
+    }
+
+    /// Hand the endpoint what it is owed, as far as [`MAX_UNACKED`] allows.
+    fn pay(&mut self, now: u64) {
+        while self.owed > 0 {
+            let room = MAX_UNACKED.saturating_sub(self.ep.unacknowledged());
+            let n = room.min(ZEROS.len()).min(usize::try_from(self.owed).unwrap_or(usize::MAX));
+            if n == 0 || self.ep.send(now, &ZEROS[..n]).is_err() {
+                return;
+            }
+            self.owed -= n as u64;
+            // What it would send now is a copy of those bytes: let it go at once.
+            self.discard_transmits();
+        }
+    }
+
+    /// Throw away what the endpoint would send (the capture is the truth about that),
+    /// and remember a RST it would send in answer.
+    fn discard_transmits(&mut self) {
+        while let Some(t) = self.ep.poll_transmit() {
+            if t.segment.flags.rst {
+                self.owes_rst = Some(t.segment.seq.0);
+            }
+        }
+    }
+
+    /// Before this side's endpoint takes `seg`: while it is owed sequence space that
+    /// `seg` acknowledges, acknowledge what it holds (a bare ACK of its SND.NXT, which
+    /// the real ACK covers) and hand it more, so that an acknowledgment of more than
+    /// [`MAX_UNACKED`] at once is taken whole.
+    fn catch_up(&mut self, now: u64, seg: &Segment) {
+        self.pay(now);
+        let Some(ack) = seg.ack else { return };
+        if seg.flags.syn || seg.flags.rst {
+            return;
+        }
+        while self.owed > 0 && ack > self.ep.snd_nxt() {
+            let una = self.ep.snd_una();
+            let bare = Segment { ack: Some(self.ep.snd_nxt()), flags: Flags::NONE, payload: Vec::new(), ..seg.clone() };
+            self.ep.handle_segment(now, &bare);
+            self.discard_transmits();
+            if self.ep.snd_una() == una {
+                return;
+            }
+            self.pay(now);
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -97,6 +166,7 @@ pub fn observe(
     ports: (u16, u16),
     bases: [Option<u32>; 2],
     a_is_client: bool,
+    unseen: &mut u64,
 ) -> Observed {
     let (cport, sport) = ports;
     let dir_of = |s: &RawSeg| if s.from_a == a_is_client { 0 } else { 1 };
@@ -110,18 +180,8 @@ pub fn observe(
 
     let isn = |d: usize| bases[d].unwrap_or(0);
     let mut sides = [
-        Observer {
-            ep: Endpoint::new(config(cport, sport, isn(0))),
-            sent_hi: SeqNum(isn(0)) + 1,
-            closed: false,
-            owes_rst: None,
-        },
-        Observer {
-            ep: Endpoint::new(config(sport, cport, isn(1))),
-            sent_hi: SeqNum(isn(1)) + 1,
-            closed: false,
-            owes_rst: None,
-        },
+        Observer::new(Endpoint::new(config(cport, sport, isn(0))), SeqNum(isn(0)) + 1),
+        Observer::new(Endpoint::new(config(sport, cport, isn(1))), SeqNum(isn(1)) + 1),
     ];
 
     let mid_connection = client_syn.is_none() && server_syn.is_none() && server_synack.is_none();
@@ -163,6 +223,12 @@ pub fn observe(
         is_deferred[j] = true;
     }
     let mut next_deferred = deferred.iter().peekable();
+    // The first frame at which each side had more unacknowledged than its observer
+    // holds, and a FIN it sent while its observer was still owed sequence space.
+    let mut short: [Option<u64>; 2] = [None; 2];
+    let mut fin_short: [Option<u64>; 2] = [None; 2];
+    // The first frame of each side whose unseen sequence space was past the budget.
+    let mut skipped: [Option<u64>; 2] = [None; 2];
     // What each side's observer keeps beyond a gap, as (SEQ, end, segment index).
     let mut held: [Vec<(SeqNum, SeqNum, usize)>; 2] = [Vec::new(), Vec::new()];
     let seg_of = |j: usize| to_segment(&segs[j], ports_of(dir_of(&segs[j])));
@@ -179,12 +245,7 @@ pub fn observe(
                 // forgot the connection (RFC 9293 §3.5.2, a half-open connection). It
                 // starts again with a fresh endpoint, as its rebooted stack does.
                 let from = me.ep.state();
-                *me = Observer {
-                    ep: Endpoint::new(config(seg.src_port, seg.dst_port, seg.seq.0)),
-                    sent_hi: seg.seq + 1,
-                    closed: false,
-                    owes_rst: None,
-                };
+                *me = Observer::new(Endpoint::new(config(seg.src_port, seg.dst_port, seg.seq.0)), seg.seq + 1);
                 let side = if d == 0 { Side::Client } else { Side::Server };
                 states.push(StateChange { frame: row.frame, side, from, to: State::Closed, reason: Reason::Crash });
                 restarts.push(format!(
@@ -202,13 +263,34 @@ pub fn observe(
             // only this segment's bytes would leave the observer's SND.NXT behind the real
             // one, and the peer's ACK of the whole would look like an ACK of unsent data
             // (RFC 9293 §3.10.7.4).
+            // The endpoint holds what it is given until the peer acknowledges it, so
+            // it is given at most MAX_UNACKED bytes; the rest is owed.
             let end = seg.seq + seg.payload.len() as u32;
             if !seg.payload.is_empty() && end > me.sent_hi && !me.closed {
-                let new = end.since(me.sent_hi).max(0) as usize;
-                let _ = me.ep.send(now, &vec![0; new.min(MAX_SEND_AHEAD)]);
+                let new = end.since(me.sent_hi).max(0) as u64;
+                // The part before this segment's payload is what the capture did not
+                // show; it is filled in only while the capture's budget lasts.
+                let shown = new.min(seg.payload.len() as u64);
+                let gap = (new - shown).min(*unseen);
+                *unseen -= gap;
+                if gap < new - shown && skipped[d].is_none() {
+                    skipped[d] = Some(row.frame);
+                }
+                let new = shown + gap;
+                if me.owed == 0 && new as usize + me.ep.unacknowledged() > MAX_UNACKED && short[d].is_none() {
+                    short[d] = Some(row.frame);
+                }
+                me.owed += new;
+                me.pay(now);
                 me.sent_hi = end;
             }
             if seg.flags.fin && !me.closed {
+                if me.owed > 0 {
+                    // Its endpoint's FIN comes before the real one in sequence space:
+                    // the peer's ACK of the real FIN will not match it.
+                    fin_short[d] = Some(row.frame);
+                    me.owed = 0;
+                }
                 let _ = me.ep.shutdown(now);
                 me.closed = true;
             }
@@ -225,6 +307,7 @@ pub fn observe(
         // the receiver's after it.
         drain(&mut sides, d, row.frame, &mut states);
         if !row.lost && !is_deferred[k] {
+            sides[1 - d].catch_up(now, &seg);
             deliver(&mut sides[1 - d].ep, &mut held[1 - d], seg, k, now, &seg_of);
         }
         drain(&mut sides, 1 - d, row.frame, &mut states);
@@ -233,12 +316,41 @@ pub fn observe(
         // was sent.
         while let Some(&(_, j)) = next_deferred.next_if(|&&(after, _)| after == k) {
             let dj = dir_of(&segs[j]);
-            deliver(&mut sides[1 - dj].ep, &mut held[1 - dj], seg_of(j), j, now, &seg_of);
+            let seg = seg_of(j);
+            sides[1 - dj].catch_up(now, &seg);
+            deliver(&mut sides[1 - dj].ep, &mut held[1 - dj], seg, j, now, &seg_of);
             drain(&mut sides, 1 - dj, row.frame, &mut states);
             drain(&mut sides, dj, row.frame, &mut states);
         }
     }
     notes.extend(restarts);
+    for d in 0..2 {
+        let (who, peer) = if d == 0 { ("client", "server") } else { ("server", "client") };
+        if let Some(frame) = short[d] {
+            notes.push(format!(
+                "At frame {frame} the {who} had sent more than {} MiB that the {peer} had not acknowledged (as far as \
+                 the capture shows); its observer holds at most that much and takes the rest as the {peer} \
+                 acknowledges it.",
+                MAX_UNACKED >> 20
+            ));
+        }
+        if let Some(frame) = skipped[d] {
+            notes.push(format!(
+                "From frame {frame} on, the {who}'s segments lie further ahead in sequence space than the capture \
+                 shows it sending (past the {} MiB of unseen data the reader fills in per capture): its observer \
+                 does not follow them, so the {who}'s later states may stop short.",
+                MAX_UNSEEN >> 20
+            ));
+        }
+        if let Some(frame) = fin_short[d] {
+            notes.push(format!(
+                "The {who}'s FIN (frame {frame}) came while more than {} MiB of it were unacknowledged: the \
+                 {peer}'s acknowledgment of that FIN cannot be recognised, so the {who}'s later states may stop \
+                 short of what it really went through.",
+                MAX_UNACKED >> 20
+            ));
+        }
+    }
     let last = [sides[0].ep.state(), sides[1].ep.state()];
     Observed { states, initial, last, notes }
 }
@@ -296,11 +408,7 @@ fn deliver(
 /// Record one side's state changes, and remember a RST it would send in answer.
 fn drain(sides: &mut [Observer; 2], i: usize, frame: u64, states: &mut Vec<StateChange>) {
     let side = &mut sides[i];
-    while let Some(t) = side.ep.poll_transmit() {
-        if t.segment.flags.rst {
-            side.owes_rst = Some(t.segment.seq.0);
-        }
-    }
+    side.discard_transmits();
     while let Some(note) = side.ep.poll_note() {
         if let Note::State { from, to, reason } = note {
             states.push(StateChange {

@@ -1,6 +1,7 @@
 //! Grouping segments into connections by their 4-tuple, within explicit limits.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::net::{IpAddr, SocketAddr};
 
 use crate::packet::{Options, TcpFlags, TcpPacket};
@@ -9,6 +10,10 @@ use crate::packet::{Options, TcpFlags, TcpPacket};
 pub const MAX_CONNECTIONS: usize = 10_000;
 /// At most this many segments are kept over the whole capture; the rest are counted.
 pub const MAX_SEGMENTS: usize = 250_000;
+
+/// Connections past [`MAX_CONNECTIONS`] are counted up to this many; past it the
+/// count is a lower bound ([`Table::dropped_counted_all`]).
+pub const MAX_DROPPED_COUNTED: usize = 1 << 20;
 
 /// A segment as kept: the header fields, not the payload.
 #[derive(Clone, Debug)]
@@ -78,9 +83,12 @@ pub struct Table {
     pub kept: usize,
     /// Segments not kept because a limit was reached.
     pub dropped_segments: u64,
-    /// Connections not kept because [`MAX_CONNECTIONS`] was reached.
+    /// Connections not kept because [`MAX_CONNECTIONS`] was reached (their distinct
+    /// 4-tuples, counted exactly up to [`MAX_DROPPED_COUNTED`]).
     pub dropped_connections: u64,
-    dropped_keys: HashMap<(SocketAddr, SocketAddr), ()>,
+    /// A 64-bit hash of each dropped 4-tuple: 8 bytes each rather than 64, so that
+    /// a million of them take about 16 MB.
+    dropped_keys: HashSet<u64>,
     pub tcp_segments: u64,
 }
 
@@ -92,11 +100,24 @@ fn key(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
     }
 }
 
+/// A fixed hash (SipHash with zero keys), so that a count is the same on every run.
+/// Two distinct 4-tuples share one with a chance of about n²/2^65: never, in practice.
+fn hash(k: &(SocketAddr, SocketAddr)) -> u64 {
+    let mut h = DefaultHasher::new();
+    k.hash(&mut h);
+    h.finish()
+}
+
 fn sock(ip: IpAddr, port: u16) -> SocketAddr {
     SocketAddr::new(ip, port)
 }
 
 impl Table {
+    /// Every dropped connection was counted (the count is exact, not a lower bound).
+    pub fn dropped_counted_all(&self) -> bool {
+        self.dropped_keys.len() < MAX_DROPPED_COUNTED
+    }
+
     pub fn add(&mut self, frame: u64, ts_ns: u64, p: TcpPacket) {
         self.tcp_segments += 1;
         let src = sock(p.src, p.src_port);
@@ -127,9 +148,7 @@ impl Table {
             None => {
                 if self.conns.len() >= self.limits.max_connections {
                     self.dropped_segments += 1;
-                    if self.dropped_keys.len() < self.limits.max_connections
-                        && self.dropped_keys.insert(k, ()).is_none()
-                    {
+                    if self.dropped_keys.len() < MAX_DROPPED_COUNTED && self.dropped_keys.insert(hash(&k)) {
                         self.dropped_connections += 1;
                     }
                     return;

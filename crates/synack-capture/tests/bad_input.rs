@@ -215,6 +215,35 @@ fn the_connection_limit_is_kept_and_reported() {
 }
 
 #[test]
+fn connections_past_the_limit_are_all_counted() {
+    // 100,000 connections: 10,000 kept, and the 90,000 others counted (the count once
+    // stopped at the limit itself, and said 10000).
+    let syns: Vec<Tcp> = (0..100_000u32)
+        .map(|i| {
+            let mut s = tcp(1024 + (i % 60_000) as u16, 80, 1, 0, SYN);
+            s.src = v4([10, 0, (i / 60_000) as u8, 1]);
+            s
+        })
+        .collect();
+    let cap = import(&eth_pcap(&syns)).unwrap();
+    assert_eq!(cap.connections.len(), 10_000);
+    assert_eq!(cap.notes, ["Only the first 10000 connections were kept: 90000 more connections were left out."]);
+}
+
+#[test]
+fn too_many_interfaces_is_said_as_a_count() {
+    // 1025 interface descriptions: a count past the limit, not a length in bytes.
+    let mut bytes = shb();
+    for _ in 0..1025 {
+        bytes.extend(idb(1));
+    }
+    assert_eq!(
+        error(&bytes),
+        "malformed capture at byte 20508: more than 1024 interface descriptions in one section (this reader's limit)"
+    );
+}
+
+#[test]
 fn garbage_after_a_valid_header_never_panics() {
     // A small deterministic generator: every byte value at every position of a
     // real pcapng's first 200 bytes, one at a time.

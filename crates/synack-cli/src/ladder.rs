@@ -9,6 +9,7 @@ use synack_core::trace::{AppEvent, Dir, DropCause, EventKind, Relative, Trace};
 use synack_core::{ProfileName, Segment, Side, State};
 
 use crate::args::Numbers;
+use crate::terminal::clean;
 
 const STATE_W: usize = 12;
 
@@ -27,7 +28,8 @@ pub fn write(out: &mut impl Write, trace: &Trace, numbers: Numbers) -> io::Resul
         .unwrap_or(0);
     let middle = widest.clamp(44, 90);
 
-    writeln!(out, "{} · {}", trace.scenario, trace.title)?;
+    // The id and title may come from a scenario file: no terminal controls.
+    writeln!(out, "{} · {}", clean(&trace.scenario), clean(&trace.title))?;
     writeln!(
         out,
         "handshake {} · seed {} · numbers {} · client :{} ISN {} · server :{} ISN {}",
@@ -129,7 +131,7 @@ fn timer_name(t: TimerKind) -> &'static str {
 fn app_text(app: &AppEvent) -> String {
     match app {
         AppEvent::Call(Action::Send { len, text: Some(t), .. }) => {
-            let first = t.lines().next().unwrap_or("");
+            let first = clean(t.lines().next().unwrap_or(""));
             format!("send {len} bytes \"{first}…\"")
         }
         AppEvent::Call(Action::Send { len, .. }) => format!("send {len} bytes"),

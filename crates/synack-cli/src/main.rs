@@ -5,7 +5,9 @@
 mod args;
 mod capture_view;
 mod ladder;
+mod terminal;
 
+use std::ffi::{OsStr, OsString};
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -42,11 +44,12 @@ fn main() -> ExitCode {
         let msg = info.payload().downcast_ref::<&str>().copied().unwrap_or("unexpected failure");
         eprintln!("synack: internal error ({msg}); please report it");
     }));
-    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let argv: Vec<OsString> = std::env::args_os().skip(1).collect();
     match std::panic::catch_unwind(|| real_main(&argv)) {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(Failure::Usage(msg))) => {
-            eprintln!("synack: {msg}");
+            // Messages quote the input (a field name, a file name): never raw.
+            eprintln!("synack: {}", terminal::clean(&msg));
             ExitCode::from(2)
         }
         Ok(Err(Failure::Io(e))) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -69,7 +72,7 @@ impl From<io::Error> for Failure {
     }
 }
 
-fn real_main(argv: &[String]) -> Result<(), Failure> {
+fn real_main(argv: &[OsString]) -> Result<(), Failure> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match args::parse(argv).map_err(Failure::Usage)? {
@@ -96,16 +99,11 @@ fn real_main(argv: &[String]) -> Result<(), Failure> {
 /// Read a capture in chunks (a huge file is never held whole) and show it.
 fn import(out: &mut impl Write, args: &ImportArgs) -> Result<(), Failure> {
     use std::io::Read;
-    let path = &args.file;
-    let mut input: Box<dyn Read> = if path == "-" {
+    let path = &shown(&args.file);
+    let mut input: Box<dyn Read> = if args.file == "-" {
         Box::new(io::stdin().lock())
     } else {
-        let f =
-            std::fs::File::open(path).map_err(|e| Failure::Usage(format!("cannot read {path}: {}", io_reason(&e))))?;
-        if f.metadata().is_ok_and(|m| m.is_dir()) {
-            return Err(Failure::Usage(format!("cannot read {path}: it is a directory")));
-        }
-        Box::new(f)
+        Box::new(open(&args.file).map_err(Failure::Usage)?)
     };
     let mut importer = synack_capture::Importer::new();
     let mut buf = vec![0u8; 64 << 10];
@@ -134,7 +132,7 @@ fn import(out: &mut impl Write, args: &ImportArgs) -> Result<(), Failure> {
         Format::Json => {
             // Notes about the whole capture (a limit reached) go beside the JSON.
             for note in &capture.notes {
-                eprintln!("synack: note: {note}");
+                eprintln!("synack: note: {}", terminal::clean(note));
             }
             writeln!(out, "{}", capture.to_json_pretty())?;
         }
@@ -188,19 +186,37 @@ fn build(run: &RunArgs) -> Result<Scenario, String> {
 /// Scenario files are small; anything past this is not one.
 const MAX_SCENARIO_FILE: u64 = synack_core::json::MAX_INPUT as u64;
 
-fn read_scenario(path: &str) -> Result<Scenario, String> {
+fn read_scenario(file: &OsStr) -> Result<Scenario, String> {
     use std::io::Read;
+    let path = &shown(file);
     let mut text = String::new();
-    let read = if path == "-" {
+    let read = if file == "-" {
         io::stdin().take(MAX_SCENARIO_FILE + 1).read_to_string(&mut text)
     } else {
-        std::fs::File::open(path).and_then(|f| f.take(MAX_SCENARIO_FILE + 1).read_to_string(&mut text))
+        open(file)?.take(MAX_SCENARIO_FILE + 1).read_to_string(&mut text)
     };
     read.map_err(|e| format!("cannot read {path}: {}", io_reason(&e)))?;
     if text.len() as u64 > MAX_SCENARIO_FILE {
         return Err(format!("{path}: larger than {} MiB; not a scenario file", MAX_SCENARIO_FILE >> 20));
     }
     Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))
+}
+
+/// A file name as messages show it: lossy where it is not UTF-8, and with any
+/// control character escaped (see [`terminal`]).
+fn shown(file: &OsStr) -> String {
+    terminal::clean(&file.to_string_lossy()).into_owned()
+}
+
+/// Opens a file to read, with the same sentence for every way it can fail, from
+/// `run --scenario-file` and `import` alike.
+fn open(file: &OsStr) -> Result<std::fs::File, String> {
+    let path = shown(file);
+    let f = std::fs::File::open(file).map_err(|e| format!("cannot read {path}: {}", io_reason(&e)))?;
+    if f.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(format!("cannot read {path}: it is a directory"));
+    }
+    Ok(f)
 }
 
 fn io_reason(e: &io::Error) -> String {

@@ -6,6 +6,7 @@
 //! Input size and nesting depth are bounded; every error names where it is.
 
 use crate::prelude::*;
+use alloc::collections::BTreeSet;
 
 /// The largest scenario text accepted (generous: actions may carry 1 MiB of text).
 pub const MAX_INPUT: usize = 4 << 20;
@@ -116,6 +117,8 @@ impl Parser<'_> {
     fn object(&mut self, depth: usize) -> Result<Value, String> {
         self.i += 1;
         let mut members: Vec<(String, Value)> = Vec::new();
+        // The keys so far, to find a duplicate in O(log n) rather than by a scan.
+        let mut seen: BTreeSet<String> = BTreeSet::new();
         if self.peek() == Some(b'}') {
             self.i += 1;
             return Ok(Value::Object(members));
@@ -125,7 +128,7 @@ impl Parser<'_> {
                 return Err("expected a field name in double quotes".into());
             }
             let key = self.string()?;
-            if members.iter().any(|(k, _)| *k == key) {
+            if !seen.insert(key.clone()) {
                 return Err(format!("the field `{key}` appears twice"));
             }
             self.eat(b':', "':'")?;
@@ -295,8 +298,21 @@ fn scan(text: &str) -> Option<(bool, u64, i32)> {
         i += 1;
     }
     if let Some(b'e' | b'E') = b.get(i) {
-        let e: i32 = core::str::from_utf8(&b[i + 1..]).ok()?.trim_start_matches('+').parse().ok()?;
-        exp = exp.checked_add(e)?;
+        // Saturating: an exponent past ±2^31 only matters for zero, which it leaves zero;
+        // any other mantissa is then far out of range whichever way it saturates.
+        let (neg_e, digits) = match b.get(i + 1) {
+            Some(b'-') => (true, &b[i + 2..]),
+            Some(b'+') => (false, &b[i + 2..]),
+            _ => (false, &b[i + 1..]),
+        };
+        let mut e: i32 = 0;
+        for &c in digits {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            e = e.saturating_mul(10).saturating_add(i32::from(c - b'0'));
+        }
+        exp = exp.saturating_add(if neg_e { -e } else { e });
     }
     Some((neg, m, exp))
 }
@@ -305,6 +321,11 @@ fn scan(text: &str) -> Option<(bool, u64, i32)> {
 /// and `5e3` are whole, `5.5` is not, and neither is anything beyond `u64`.
 pub fn whole_number(text: &str) -> Option<(bool, u64)> {
     let (neg, mut m, mut exp) = scan(text)?;
+    if m == 0 {
+        // Zero whatever the exponent: the loops below would spin |exp| times on it.
+        return Some((false, 0));
+    }
+    // Each turn of either loop takes or adds a decimal digit of a u64: at most 20 turns.
     while exp < 0 {
         if m % 10 != 0 {
             return None;
@@ -426,5 +447,46 @@ mod tests {
         assert_eq!(decimal("1"), Some(1.0));
         assert_eq!(decimal("0.1234567890123456789"), None);
         assert_eq!(decimal("-2.5e-1"), Some(-0.25));
+    }
+
+    /// Runs `f` on another thread and fails if it takes longer than `limit`: a test of
+    /// the work a hostile input costs that reports instead of hanging.
+    fn within<T: Send + 'static>(limit: std::time::Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(f()));
+        rx.recv_timeout(limit).expect("took too long")
+    }
+
+    #[test]
+    fn a_huge_exponent_costs_no_more_than_a_small_one() {
+        let limit = std::time::Duration::from_secs(2);
+        for (text, want) in [
+            ("0e-2147483648", Some((false, 0))),
+            ("-0.0e-2147483648", Some((false, 0))),
+            ("0e2147483647", Some((false, 0))),
+            ("1e-2147483648", None),
+            ("10e-2147483648", None),
+            ("1e2147483647", None),
+            ("0e99999999999999999999", Some((false, 0))),
+            ("1e-99999999999999999999", None),
+        ] {
+            assert_eq!(within(limit, move || whole_number(text)), want, "{text}");
+        }
+        let doc = r#"{"seed": 0e-2147483648, "actions": []}"#;
+        assert!(within(limit, move || parse(doc)).is_ok());
+    }
+
+    #[test]
+    fn many_keys_cost_n_log_n() {
+        // 200,000 distinct keys once took 41 s: each key was compared with every earlier one.
+        let members: Vec<String> = (0..200_000).map(|i| std::format!("\"k{i}\": 0")).collect();
+        let doc = std::format!("{{{}}}", members.join(","));
+        let v = within(std::time::Duration::from_secs(10), move || parse(&doc));
+        let Ok(Value::Object(m)) = v else { panic!("not an object") };
+        assert_eq!(m.len(), 200_000);
+        // A duplicate far from its first appearance is still found, and named.
+        let doc = std::format!("{{{}, \"k7\": 1}}", members.join(","));
+        let err = within(std::time::Duration::from_secs(10), move || parse(&doc)).unwrap_err();
+        assert!(err.ends_with("the field `k7` appears twice"), "{err}");
     }
 }

@@ -63,9 +63,11 @@ impl<'a> Obj<'a> {
         }
     }
 
-    /// The field's value; `null` counts as absent.
+    /// The field's value. `null` is a value like any other, so it is refused where
+    /// the field wants a string, a number or an object: leave a field out to take
+    /// its default.
     fn get(&self, field: &str) -> Option<&'a Value> {
-        self.members.iter().find(|(k, _)| k == field).map(|(_, v)| v).filter(|v| **v != Value::Null)
+        self.members.iter().find(|(k, _)| k == field).map(|(_, v)| v)
     }
 
     fn required(&self, field: &str) -> R<&'a Value> {
@@ -77,6 +79,12 @@ impl<'a> Obj<'a> {
 
     fn uint(&self, field: &str, max: u64) -> R<Option<u64>> {
         self.get(field).map(|v| uint(v, &self.path(field), max)).transpose()
+    }
+
+    /// A port: 0 is no port a connection can use, so the range said and the range
+    /// checked (by [`Scenario::validate`]) both start at 1.
+    fn port(&self, field: &str) -> R<Option<u16>> {
+        self.get(field).map(|v| uint_in(v, &self.path(field), 1, u16::MAX.into()).map(|n| n as u16)).transpose()
     }
 
     fn bool(&self, field: &str) -> R<Option<bool>> {
@@ -146,13 +154,17 @@ fn name(path: &str) -> &str {
 }
 
 fn uint(v: &Value, path: &str, max: u64) -> R<u64> {
+    uint_in(v, path, 0, max)
+}
+
+fn uint_in(v: &Value, path: &str, min: u64, max: u64) -> R<u64> {
     let whole = match v {
         Value::Number(n) => json::whole_number(n),
         _ => return err(format!("{path} must be a number, not {}", v.kind())),
     };
     match whole {
-        Some((false, n)) if n <= max => Ok(n),
-        _ => err(format!("{path} must be a whole number from 0 to {max}")),
+        Some((false, n)) if (min..=max).contains(&n) => Ok(n),
+        _ => err(format!("{path} must be a whole number from {min} to {max}")),
     }
 }
 
@@ -229,7 +241,7 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
     )?;
     let u32max = u64::from(u32::MAX);
     Ok(EndpointSpec {
-        port: o.uint("port", u16::MAX.into())?.map(|n| n as u16),
+        port: o.port("port")?,
         isn: o.uint("isn", u32max)?.map(|n| n as u32),
         profile: o.choice("profile", &[("rfc", ProfileName::Rfc), ("linux", ProfileName::Linux)])?.unwrap_or_default(),
         mss: o.uint("mss", u16::MAX.into())?.map(|n| n as u16),
@@ -464,7 +476,13 @@ mod tests {
                 r#"{"actions": [{"side": "nobody", "do": "connect"}]}"#,
                 "actions[0].side: `nobody` is not one of client, server",
             ),
-            (r#"{"client": {"port": 70000}, "actions": []}"#, "client.port must be a whole number from 0 to 65535"),
+            (r#"{"client": {"port": 70000}, "actions": []}"#, "client.port must be a whole number from 1 to 65535"),
+            (r#"{"server": {"port": 0}, "actions": []}"#, "server.port must be a whole number from 1 to 65535"),
+            (r#"{"id": null, "actions": []}"#, "id must be a string, not null"),
+            (r#"{"client": null, "actions": []}"#, "client must be an object, not null"),
+            (r#"{"seed": null, "actions": []}"#, "seed must be a number, not null"),
+            (r#"{"actions": null}"#, "actions must be an array, not null"),
+            (r#"{"actions": [{"side": "client", "do": "connect", "when": null}]}"#, "actions[0].when must be one of"),
             (r#"{"client": {"isn": -1}, "actions": []}"#, "client.isn must be a whole number from 0 to 4294967295"),
             (r#"{"seed": 1.5, "actions": []}"#, "seed must be a whole number from 0 to 18446744073709551615"),
             (

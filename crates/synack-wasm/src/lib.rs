@@ -232,7 +232,7 @@ fn scenario_from(options: &JsValue) -> Result<Scenario, JsError> {
         };
     }
     if let Some(n) = field("seed") {
-        sc.seed = whole(&n, "seed", u64::MAX as f64)? as u64;
+        sc.seed = seed(&n)?;
     }
     if let Some(n) = field("isnClient") {
         sc.client.isn = Some(whole(&n, "isnClient", u32::MAX.into())? as u32);
@@ -291,6 +291,21 @@ fn whole(v: &JsValue, name: &str, max: f64) -> Result<f64, JsError> {
         // Whole when it survives the trip through u64 (f64::fract needs std).
         Some(n) if (0.0..=max).contains(&n) && n as u64 as f64 == n => Ok(n),
         _ => Err(error(text![name, " must be a whole number from 0 to ", max as u64])),
+    }
+}
+
+/// The seed: a JS number up to 2^53 − 1 (past it, a number is no longer exact), or
+/// the decimal digits of any u64 as a string, as the element passes it.
+fn seed(v: &JsValue) -> Result<u64, JsError> {
+    const RANGE: &str = "seed must be a whole number from 0 to 9007199254740991, or a string of the digits of one \
+                         from 0 to 18446744073709551615";
+    match v.as_string() {
+        Some(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => s.parse().map_err(|_| error(RANGE.into())),
+        Some(_) => Err(error(RANGE.into())),
+        None => match v.as_f64() {
+            Some(n) if (0.0..=9_007_199_254_740_991.0).contains(&n) && n as u64 as f64 == n => Ok(n as u64),
+            _ => Err(error(RANGE.into())),
+        },
     }
 }
 

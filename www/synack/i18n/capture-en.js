@@ -33,6 +33,7 @@ export const capture = {
     limit: (v) => `capture-limit="${v}" must be a whole number of MiB from 1 to 4096`,
     http: (name, status) => `Could not fetch ${name}: the server answered ${status}.`,
     fetch: (name, message) => `Could not fetch ${name}: ${message}.`,
+    crashed: (name) => `The capture reader stopped on an internal error while reading ${name}: a bug in synack, or more than this page's memory allows (the browser console has the details).`,
     worker: (message) => `Could not start the capture reader (${message}). Captures need the synack/ folder build, not the one-file synack-embed.js.`,
     other: (message) => `Could not read the capture: ${message}.`,
   },

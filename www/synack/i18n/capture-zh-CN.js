@@ -33,6 +33,7 @@ export const capture = {
     limit: (v) => `capture-limit="${v}" 必须是 1 到 4096 之间的整数（单位 MiB）`,
     http: (name, status) => `无法获取 ${name}：服务器返回 ${status}。`,
     fetch: (name, message) => `无法获取 ${name}：${message}。`,
+    crashed: (name) => `读取 ${name} 时，抓包读取器因内部错误而停止：这是 synack 的缺陷，或超出了本页可用的内存（详情见浏览器控制台）。`,
     worker: (message) => `无法启动抓包读取器（${message}）。抓包功能需要 synack/ 文件夹版本，单文件的 synack-embed.js 不支持。`,
     other: (message) => `无法读取抓包文件：${message}。`,
   },

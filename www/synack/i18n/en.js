@@ -78,6 +78,7 @@ export const errors = {
   narration: (v) => `narration="${v}" must be analogy or left out`,
   engine: (message) => `could not load the engine: ${message}`,
   run: (message) => message,
+  crashed: "The engine stopped on an internal error: a bug in synack (the browser console has the details).",
 };
 
 export const modes = {

@@ -76,6 +76,7 @@ export const errors = {
   narration: (v) => `narration="${v}" 只能是 analogy，或不写`,
   engine: (message) => `无法加载 TCP 引擎：${message}`,
   run: (message) => `无法运行该场景：${message}`,
+  crashed: "TCP 引擎因内部错误而停止：这是 synack 的缺陷（详情见浏览器控制台）。",
 };
 
 export const modes = {
