@@ -63,11 +63,20 @@ impl<'a> Obj<'a> {
         }
     }
 
-    /// The field's value. `null` is a value like any other, so it is refused where
-    /// the field wants a string, a number or an object: leave a field out to take
-    /// its default.
+    /// The field's value; `null` counts as absent (see [`Obj::no_null`]).
     fn get(&self, field: &str) -> Option<&'a Value> {
-        self.members.iter().find(|(k, _)| k == field).map(|(_, v)| v)
+        self.members.iter().find(|(k, _)| k == field).map(|(_, v)| v).filter(|v| **v != Value::Null)
+    }
+
+    /// Refuses `null` for these fields. `null` means "absent" only where the model
+    /// has an absent value (an `Option`, such as `title` or a side's `isn`), which
+    /// is also where `serde_json` writes it; elsewhere (`"id": null`) it would turn
+    /// a mistake into a silent default.
+    fn no_null(&self, fields: &[&str]) -> R<()> {
+        match self.members.iter().find(|(k, v)| *v == Value::Null && fields.contains(&k.as_str())) {
+            Some((k, _)) => err(format!("{} cannot be null; leave it out to take its default", self.path(k))),
+            None => Ok(()),
+        }
     }
 
     fn required(&self, field: &str) -> R<&'a Value> {
@@ -194,6 +203,17 @@ fn scenario(v: &Value) -> R<Scenario> {
             "horizon_us",
         ],
     )?;
+    o.no_null(&[
+        "id",
+        "handshake",
+        "unexpected_answer",
+        "seed",
+        "client",
+        "server",
+        "network",
+        "actions",
+        "horizon_us",
+    ])?;
     let handshakes =
         [("two-way", Handshake::TwoWay), ("three-way", Handshake::ThreeWay), ("four-way", Handshake::FourWay)];
     let answers = [("ignore", UnexpectedAnswer::Ignore), ("reset", UnexpectedAnswer::Reset)];
@@ -239,6 +259,7 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
             "msl_us",
         ],
     )?;
+    o.no_null(&["profile"])?;
     let u32max = u64::from(u32::MAX);
     Ok(EndpointSpec {
         port: o.port("port")?,
@@ -260,16 +281,16 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
 fn network(v: Option<&Value>) -> R<NetworkSpec> {
     let Some(v) = v else { return Ok(NetworkSpec::default()) };
     let o = Obj::new(v, "network", &["link", "c2s", "s2c", "faults"])?;
+    o.no_null(&["faults"])?;
     let link = |field: &str| o.get(field).map(|v| link(v, &o.path(field))).transpose();
     Ok(NetworkSpec { link: link("link")?, c2s: link("c2s")?, s2c: link("s2c")?, faults: faults(o.get("faults"))? })
 }
 
 fn link(v: &Value, path: &str) -> R<Link> {
-    let o = Obj::new(
-        v,
-        path,
-        &["latency_us", "jitter_us", "loss", "duplicate", "reorder", "reorder_delay_us", "tx_time_us"],
-    )?;
+    const LINK: [&str; 7] =
+        ["latency_us", "jitter_us", "loss", "duplicate", "reorder", "reorder_delay_us", "tx_time_us"];
+    let o = Obj::new(v, path, &LINK)?;
+    o.no_null(&LINK)?;
     let d = Link::default();
     Ok(Link {
         latency_us: o.uint("latency_us", u64::MAX)?.unwrap_or(d.latency_us),
@@ -285,6 +306,7 @@ fn link(v: &Value, path: &str) -> R<Link> {
 fn faults(v: Option<&Value>) -> R<Faults> {
     let Some(v) = v else { return Ok(Faults::default()) };
     let o = Obj::new(v, "network.faults", &["drop", "delay", "inject"])?;
+    o.no_null(&["drop", "delay", "inject"])?;
     let u32max = u64::from(u32::MAX);
     let drop = o.array("drop")?;
     let drop = drop
@@ -315,6 +337,7 @@ fn faults(v: Option<&Value>) -> R<Faults> {
 
 fn injection(v: &Value, path: &str) -> R<Inject> {
     let o = Obj::new(v, path, &["at_us", "from", "flags", "seq", "ack", "len"])?;
+    o.no_null(&["len"])?;
     let flags = match o.required("flags")? {
         Value::Array(items) => list(items, &o.path("flags"), |f, path| string(f, path).map(str::to_string))?,
         v => return err(format!("{path}.flags must be an array such as [\"SYN\"], not {}", v.kind())),
@@ -353,6 +376,7 @@ fn seq(v: &Value, path: &str) -> R<SeqSpec> {
 
 fn step(v: &Value, path: &str) -> R<Step> {
     let o = Obj::new(v, path, &["side", "when", "delay_us", "do", "bytes", "text"])?;
+    o.no_null(&["when", "delay_us"])?;
     let kinds = [
         ("listen", ActionKind::Listen),
         ("connect", ActionKind::Connect),
@@ -464,6 +488,17 @@ mod tests {
     }
 
     #[test]
+    fn null_stands_for_absent_only_where_the_model_has_none() {
+        // As serde_json writes a scenario's `Option` fields.
+        let sc = Scenario::from_json(
+            r#"{"title": null, "client": {"port": null, "isn": null}, "network": {"link": null},
+                "actions": [{"side": "client", "do": "connect", "bytes": null, "text": null}]}"#,
+        )
+        .unwrap();
+        assert_eq!((sc.title, sc.client.port, sc.network.link), (None, None, None));
+    }
+
+    #[test]
     fn errors_name_the_field() {
         let cases = [
             (r#"{"actions": [], "netwrok": {}}"#, "unknown field `netwrok` at the top level; the fields are id, title"),
@@ -478,11 +513,13 @@ mod tests {
             ),
             (r#"{"client": {"port": 70000}, "actions": []}"#, "client.port must be a whole number from 1 to 65535"),
             (r#"{"server": {"port": 0}, "actions": []}"#, "server.port must be a whole number from 1 to 65535"),
-            (r#"{"id": null, "actions": []}"#, "id must be a string, not null"),
-            (r#"{"client": null, "actions": []}"#, "client must be an object, not null"),
-            (r#"{"seed": null, "actions": []}"#, "seed must be a number, not null"),
-            (r#"{"actions": null}"#, "actions must be an array, not null"),
-            (r#"{"actions": [{"side": "client", "do": "connect", "when": null}]}"#, "actions[0].when must be one of"),
+            (r#"{"id": null, "actions": []}"#, "id cannot be null; leave it out to take its default"),
+            (r#"{"client": null, "actions": []}"#, "client cannot be null"),
+            (r#"{"seed": null, "actions": []}"#, "seed cannot be null"),
+            (r#"{"actions": null}"#, "actions cannot be null"),
+            (r#"{"client": {"profile": null}, "actions": []}"#, "client.profile cannot be null"),
+            (r#"{"network": {"link": {"loss": null}}, "actions": []}"#, "network.link.loss cannot be null"),
+            (r#"{"actions": [{"side": "client", "do": "connect", "when": null}]}"#, "actions[0].when cannot be null"),
             (r#"{"client": {"isn": -1}, "actions": []}"#, "client.isn must be a whole number from 0 to 4294967295"),
             (r#"{"seed": 1.5, "actions": []}"#, "seed must be a whole number from 0 to 18446744073709551615"),
             (
