@@ -11,7 +11,7 @@ const PILL_H = 18;
  * work the relative ones out in Rust and put them in the trace as `seq_rel` and
  * `ack_rel`; null means "no origin: show the number as sent". No TCP here.
  */
-export function numbering(trace, mode) {
+export function numbering(mode) {
   return (event) => {
     const seg = event.segment;
     const src = event.seq_rel !== undefined ? event : seg;
@@ -120,7 +120,7 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
   const span = xServer - xClient;
   const labelMax = span * 0.5 - 16;
   const wide = margin >= 72; // room for words beside the lifelines
-  const nums = numbering(trace, numbers);
+  const nums = numbering(numbers);
 
   const rows = new Float64Array(events.length);
   const segments = [];

@@ -1138,7 +1138,7 @@ impl Endpoint {
     /// least one, as Linux counts it), if timestamps are in use on this connection.
     fn ts_rtt(&self, now: u64, seg: &Segment) -> Option<u64> {
         let (_, ecr) = seg.options.timestamps.filter(|_| self.ts_ok)?;
-        let sent_ms = ecr.wrapping_sub(self.cfg.isn.rotate_left(13));
+        let sent_ms = ecr.wrapping_sub(self.ts_offset());
         let elapsed_ms = ((now / 1000) as u32).wrapping_sub(sent_ms);
         // An echo from the future or from long ago is not ours to trust.
         (ecr != 0 && elapsed_ms < 600_000).then(|| u64::from(elapsed_ms.max(1)) * 1000)
@@ -1146,7 +1146,11 @@ impl Endpoint {
 
     /// RFC 7323 §5.4: a millisecond clock with a per-endpoint offset.
     fn ts_val(&self) -> u32 {
-        self.cfg.isn.rotate_left(13).wrapping_add((self.now / 1000) as u32)
+        self.ts_offset().wrapping_add((self.now / 1000) as u32)
+    }
+
+    fn ts_offset(&self) -> u32 {
+        self.cfg.isn.rotate_left(13)
     }
 
     fn take_syn_options(&mut self, seg: &Segment) {
