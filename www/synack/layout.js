@@ -240,6 +240,7 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
 function markText(e, m) {
   switch (e.kind) {
     case "app":
+      if (e.do === "crash") return m.crash;
       if (e.do) return m.call(e.do);
       if (["reset", "refused", "timed-out", "error"].includes(e.note)) return m[e.note];
       return null;

@@ -91,6 +91,7 @@ function sentence(e, fmtSeg, why, t) {
       return say.timer(who, say.timerName[e.timer] ?? e.timer);
     case "app":
       if (e.do === "send") return say.appSend(who, e.len, e.text ? firstLine(e.text) : "");
+      if (e.do === "crash") return say.crash(who);
       if (e.do) return say.appCall(who, e.do);
       if (e.note === "received") return say.received(who, e.len);
       if (e.note === "error") return say.error(who, t.appErrors[e.message] ?? e.message);

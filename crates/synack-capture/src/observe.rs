@@ -189,7 +189,7 @@ pub fn observe(
         // The handshake happened before the capture began: replay one with the ISNs
         // the capture implies, so both observers start ESTABLISHED, and keep none of it.
         let [c, s] = &mut sides;
-        let _ = s.ep.listen(0);
+        let _ = s.ep.listen_for_one(0);
         let _ = c.ep.connect(0);
         for _ in 0..3 {
             while let Some(t) = c.ep.poll_transmit() {
@@ -205,7 +205,7 @@ pub fn observe(
         notes.push("Both sides are taken to be ESTABLISHED when the capture begins.".to_string());
     } else if server_synack.is_some() && server_syn.is_none() {
         // It answered a SYN with SYN,ACK: it was listening before the capture began.
-        let _ = sides[1].ep.listen(0);
+        let _ = sides[1].ep.listen_for_one(0);
         while sides[1].ep.poll_note().is_some() {}
     } else if server_syn.is_none() {
         notes.push("The server never sent a SYN: no listening socket is assumed on its side.".to_string());

@@ -6,7 +6,7 @@
 
 use std::ffi::{OsStr, OsString};
 
-use synack_core::Handshake;
+use synack_core::{Handshake, UnexpectedAnswer};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum Format {
@@ -27,6 +27,7 @@ pub struct RunArgs {
     pub id: Option<String>,
     pub scenario_file: Option<OsString>,
     pub handshake: Option<Handshake>,
+    pub unexpected_answer: Option<UnexpectedAnswer>,
     pub isn_client: Option<u32>,
     pub isn_server: Option<u32>,
     pub seed: Option<u64>,
@@ -117,6 +118,13 @@ fn parse_run(rest: &[OsString]) -> Result<RunArgs, String> {
                     format!("--handshake: {v:?} is not a handshake; use two-way, three-way or four-way")
                 })?;
                 run.handshake = Some(h);
+            }
+            "--unexpected-answer" => {
+                run.unexpected_answer = Some(match it.once_value(&opt)?.as_str() {
+                    "ignore" => UnexpectedAnswer::Ignore,
+                    "reset" => UnexpectedAnswer::Reset,
+                    v => return Err(format!("--unexpected-answer: {v:?} is not a rule; use ignore or reset")),
+                });
             }
             "--isn-client" => run.isn_client = Some(number(&opt, &it.once_value(&opt)?)?),
             "--isn-server" => run.isn_server = Some(number(&opt, &it.once_value(&opt)?)?),

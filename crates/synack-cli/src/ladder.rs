@@ -135,6 +135,8 @@ fn app_text(app: &AppEvent) -> String {
             format!("send {len} bytes \"{first}…\"")
         }
         AppEvent::Call(Action::Send { len, .. }) => format!("send {len} bytes"),
+        // A crash is the host stopping, not a call its application makes.
+        AppEvent::Call(Action::Crash) => "host crashes".into(),
         AppEvent::Call(a) => format!("{}()", action_name(a)),
         AppEvent::Note(n) => match n {
             AppNote::Connected => "app: connected".into(),

@@ -147,6 +147,60 @@ fn old_duplicate_syn_two_way_versus_three_way() {
 }
 
 #[test]
+fn with_tcp_s_syn_sent_rule_the_two_way_client_resets_and_the_listener_survives() {
+    // --unexpected-answer reset: the two-way client answers the SYN,ACK of a SYN it
+    // never sent with <SEQ=SEG.ACK><CTL=RST>. The reset deletes the server's
+    // committed connection, not its listening socket: the client's own SYN is then
+    // answered (before the listener was modelled, the server was left CLOSED and
+    // refused it).
+    let two = json(&[
+        "run",
+        "old-duplicate-syn",
+        "--handshake",
+        "two-way",
+        "--unexpected-answer",
+        "reset",
+        "--format",
+        "json",
+    ]);
+    let events = two["events"].as_array().unwrap();
+    let server: Vec<&str> = events
+        .iter()
+        .filter(|e| e["kind"] == "state" && e["side"] == "server")
+        .map(|e| e["to"].as_str().unwrap())
+        .collect();
+    assert_eq!(server, ["LISTEN", "ESTABLISHED", "CLOSED", "LISTEN", "ESTABLISHED"]);
+    let told: Vec<&str> = events
+        .iter()
+        .filter(|e| e["kind"] == "app" && e["side"] == "server")
+        .filter_map(|e| e["note"].as_str())
+        .collect();
+    assert_eq!(
+        told,
+        ["connected", "reset", "connected"],
+        "the server's application accepted a connection nobody wanted"
+    );
+    assert_eq!(
+        (two["outcome"]["client"].as_str(), two["outcome"]["server"].as_str()),
+        (Some("ESTABLISHED"), Some("ESTABLISHED"))
+    );
+    assert!(!events.iter().any(|e| e["kind"] == "app" && e["do"] == "listen" && e["t_us"].as_u64() > Some(0)));
+    refuses(
+        &["run", "old-duplicate-syn", "--unexpected-answer", "shrug"],
+        "synack: --unexpected-answer: \"shrug\" is not a rule; use ignore or reset\n",
+    );
+}
+
+#[test]
+fn a_crash_is_the_host_stopping_and_a_reset_leaves_the_listener_listening() {
+    let text = stdout(&synack(&["run", "half-open"]));
+    assert!(text.contains("host crashes"), "{text}");
+    assert!(!text.contains("crash()"), "a crash is not an application call\n{text}");
+    assert_eq!(text.matches("listen()").count(), 1, "the server listens once\n{text}");
+    assert!(text.contains("ESTABLISHED → CLOSED") && text.contains("CLOSED → LISTEN"), "{text}");
+}
+
+#[test]
 fn drop_makes_tcp_retransmit() {
     let t = json(&["run", "three-way-handshake", "--drop", "1", "--format", "json"]);
     let events = t["events"].as_array().unwrap();

@@ -208,8 +208,6 @@ pub fn untitled(id: &str) -> Option<Scenario> {
             sc.actions = connect();
             sc.actions.push(Step::new(Client, When::Established, Do::Crash).after(200 * ms));
             sc.actions.push(Step::new(Client, When::Start, Do::Connect).after(500 * ms));
-            // A server process accepts again once the old connection is gone.
-            sc.actions.push(Step::new(Server, When::Closed, Do::Listen));
         }
         "connect-timeout" => {
             sc.client.syn_retries = Some(3);

@@ -184,6 +184,13 @@ pub struct Endpoint {
     state: State,
     /// The connection came from LISTEN (RFC 9293 §3.10.7.4: a reset returns it there).
     passive: bool,
+    /// The application has a listening socket open. It is not the connection: a
+    /// connection accepted from it ends (closed, reset, timed out) and the listener
+    /// goes on listening, as a sockets API listener and Linux's do.
+    listener: bool,
+    /// Connections that have ended on this endpoint (a scenario's `closed` step
+    /// waits for the next one, even if the listener is back in LISTEN at once).
+    ended: u32,
     remote_port: u16,
     isn_epoch: Option<u64>,
 
@@ -250,6 +257,8 @@ impl Endpoint {
         Endpoint {
             state: State::Closed,
             passive: false,
+            listener: false,
+            ended: 0,
             remote_port,
             isn_epoch: None,
             iss: SeqNum(0),
@@ -330,6 +339,17 @@ impl Endpoint {
         self.received_total
     }
     /// The connection reached ESTABLISHED since the last connect or listen.
+    /// How many connections have ended here (entered CLOSED), including one that
+    /// its listener has since replaced with LISTEN.
+    pub fn connections_ended(&self) -> u32 {
+        self.ended
+    }
+
+    /// The application has a listening socket open (see [`Endpoint::listen`]).
+    pub fn listening(&self) -> bool {
+        self.listener
+    }
+
     pub fn ever_established(&self) -> bool {
         self.ever_established
     }
@@ -367,7 +387,17 @@ impl Endpoint {
         }
         self.fresh_connection();
         self.passive = true;
+        self.listener = true;
         self.set_state(State::Listen, Reason::AppListen);
+        Ok(())
+    }
+
+    /// Passive OPEN for one connection only: when it ends the endpoint stays CLOSED.
+    /// A capture's observer uses it: a capture shows the connection, not the listening
+    /// socket it came from.
+    pub fn listen_for_one(&mut self, now: u64) -> Result<(), AppError> {
+        self.listen(now)?;
+        self.listener = false;
         Ok(())
     }
 
@@ -414,6 +444,8 @@ impl Endpoint {
         match self.state {
             State::Closed => Err(AppError::ConnectionDoesNotExist),
             State::Listen | State::SynSent => {
+                // In LISTEN the call closes the listening socket itself.
+                self.listener = false;
                 self.enter_closed(Reason::AppCloseBeforeSynchronized);
                 Ok(())
             }
@@ -461,6 +493,7 @@ impl Endpoint {
     /// The host crashes: every record of the connection is gone and nothing is sent.
     pub fn crash(&mut self, now: u64) {
         self.now = now;
+        self.listener = false; // The whole host is gone, its listening sockets too.
         self.enter_closed(Reason::Crash);
     }
 
@@ -477,8 +510,8 @@ impl Endpoint {
         if self.time_wait_at.is_some_and(|t| t <= now) {
             self.time_wait_at = None;
             self.note_timer(TimerKind::TimeWait, TimerAction::Fired);
-            self.enter_closed(Reason::TimeWaitExpired);
             self.notes.push_back(Note::App(AppNote::Closed));
+            self.enter_closed(Reason::TimeWaitExpired);
         }
         if self.fin_wait_2_at.is_some_and(|t| t <= now) {
             self.fin_wait_2_at = None;
@@ -609,6 +642,7 @@ impl Endpoint {
         if !seg.flags.syn {
             return self.discard(Reason::IgnoredInState);
         }
+        self.fresh_connection();
         self.remote_port = seg.src_port;
         self.irs = seg.seq;
         self.rcv_nxt = seg.seq + 1;
@@ -813,8 +847,8 @@ impl Endpoint {
                 return;
             }
             State::LastAck if fin_acked => {
-                self.enter_closed(Reason::FinAckedLastAck);
                 self.notes.push_back(Note::App(AppNote::Closed));
+                self.enter_closed(Reason::FinAckedLastAck);
                 return;
             }
             _ => {}
@@ -1287,6 +1321,13 @@ impl Endpoint {
         self.cancel_all_timers();
         self.set_state(State::Closed, reason);
         self.sendq.clear();
+        self.ended += 1;
+        if self.listener && self.passive {
+            // The connection is deleted; the socket it was accepted from never left
+            // LISTEN, and the next SYN starts a new connection (with a fresh TCB:
+            // what this one received stays readable until then).
+            self.set_state(State::Listen, Reason::ListenerRemains);
+        }
     }
 
     /// Back to LISTEN, forgetting the half-open connection (RFC 9293 §3.10.7.4).
@@ -1387,6 +1428,14 @@ mod tests {
         ep
     }
 
+    /// The connection was deleted (CLOSED) and its listener shows again (LISTEN).
+    fn assert_connection_ended(ep: &mut Endpoint) {
+        let r = reasons(ep);
+        assert_eq!(r.last(), Some(&Reason::ListenerRemains), "{r:?}");
+        assert_eq!(ep.state(), State::Listen);
+        assert_eq!(ep.connections_ended(), 1);
+    }
+
     fn syn_received() -> Endpoint {
         let mut ep = listening(Handshake::ThreeWay);
         ep.handle_segment(10, &seg(100, None, Flags::SYN));
@@ -1443,6 +1492,40 @@ mod tests {
 
     mod listen {
         use super::*;
+
+        #[test]
+        fn the_listener_outlives_a_connection_reset_in_established() {
+            // Before the listener was its own thing, this connection's end left the
+            // server CLOSED, deaf to the next SYN.
+            let mut ep = established();
+            ep.handle_segment(30, &seg(101, None, Flags::RST));
+            assert_connection_ended(&mut ep);
+            ep.handle_segment(40, &seg(5000, None, Flags::SYN));
+            assert_eq!(ep.state(), State::SynReceived);
+            assert_eq!(sent(&mut ep)[0].0, "SYN,ACK");
+        }
+
+        #[test]
+        fn closing_the_listening_socket_or_a_crash_ends_the_listener() {
+            let mut ep = listening(Handshake::ThreeWay);
+            ep.close(5).unwrap();
+            assert_eq!(ep.state(), State::Closed);
+            assert!(!ep.listening());
+            let mut ep = established();
+            ep.crash(30);
+            assert_eq!(reasons(&mut ep), [Reason::Crash]);
+            assert_eq!(ep.state(), State::Closed);
+        }
+
+        #[test]
+        fn listen_for_one_stays_closed_after_its_connection() {
+            let mut ep = Endpoint::new(config(Handshake::ThreeWay));
+            ep.listen_for_one(0).unwrap();
+            ep.handle_segment(10, &seg(100, None, Flags::SYN));
+            ep.handle_segment(20, &seg(101, Some(301), Flags::NONE));
+            ep.handle_segment(30, &seg(101, None, Flags::RST));
+            assert_eq!(ep.state(), State::Closed);
+        }
 
         #[test]
         fn a_syn_moves_to_syn_received_with_our_isn_acknowledging_theirs_plus_one() {
@@ -1608,7 +1691,7 @@ mod tests {
             assert_eq!(sent(&mut ep), [out("ACK", 301, Some(101))]);
             assert_eq!(ep.state(), State::Established);
             ep.handle_segment(30, &seg(101, None, Flags::RST));
-            assert_eq!(ep.state(), State::Closed);
+            assert_connection_ended(&mut ep);
         }
 
         #[test]
@@ -1632,7 +1715,7 @@ mod tests {
             let mut ep = established();
             ep.abort(40).unwrap();
             assert_eq!(sent(&mut ep), [out("RST,ACK", 301, Some(101))]);
-            assert_eq!(ep.state(), State::Closed);
+            assert_connection_ended(&mut ep);
         }
     }
 
@@ -1683,7 +1766,7 @@ mod tests {
             assert_eq!(ep.state(), State::LastAck);
             sent(&mut ep);
             ep.handle_segment(50, &seg(102, Some(302), Flags::NONE));
-            assert_eq!(ep.state(), State::Closed);
+            assert_connection_ended(&mut ep);
         }
 
         #[test]
@@ -1695,7 +1778,7 @@ mod tests {
             assert_eq!(sent(&mut ep), [out("ACK", 302, Some(102))]);
             assert_eq!(ep.poll_timeout(), Some(1_000_000 + 240 * SECOND));
             ep.handle_timeout(1_000_000 + 240 * SECOND);
-            assert_eq!(ep.state(), State::Closed);
+            assert_connection_ended(&mut ep);
         }
     }
 }

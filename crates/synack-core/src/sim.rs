@@ -38,6 +38,9 @@ struct Script {
     next: usize,
     /// When the current step's condition held: it runs at this time.
     due: Option<u64>,
+    /// Connections this side had ended when its previous step ran: a `closed` step
+    /// waits for one more (a listener is back in LISTEN the same instant).
+    ended_before: u32,
 }
 
 struct Sim {
@@ -68,6 +71,7 @@ impl Sim {
             steps: sc.actions.iter().cloned().enumerate().filter(|(_, s)| s.side == side).collect(),
             next: 0,
             due: None,
+            ended_before: 0,
         };
         let mut injections = Vec::new();
         for inj in &sc.network.faults.inject {
@@ -152,7 +156,9 @@ impl Sim {
                 When::AtUs(t) => Some(t.max(self.now)),
                 When::Established => ep.ever_established().then_some(self.now),
                 When::PeerClosed => ep.peer_closed().then_some(self.now),
-                When::Closed => (ep.state() == State::Closed).then_some(self.now),
+                When::Closed => {
+                    (ep.state() == State::Closed || ep.connections_ended() > script.ended_before).then_some(self.now)
+                }
                 When::Received(n) => (ep.received_total() >= n).then_some(self.now),
             };
             script.due = ready_at.map(|t| t.saturating_add(step.delay_us));
@@ -173,11 +179,13 @@ impl Sim {
 
     fn run_step(&mut self, side: Side) {
         let now = self.now;
+        let ended = self.endpoints[side.index()].connections_ended();
         let script = &mut self.scripts[side.index()];
         let Some((_, step)) = script.steps.get(script.next) else { return };
         let action = step.action();
         script.next += 1;
         script.due = None;
+        script.ended_before = ended;
         self.push(side, EventKind::App { app: AppEvent::Call(action.clone()) });
         let ep = &mut self.endpoints[side.index()];
         let result = match &action {
@@ -355,7 +363,9 @@ fn outcome(eps: &[Endpoint; 2], events: &[Event], truncated: bool, end_us: u64) 
     } else if noted(AppNote::Reset) {
         facts.push(Fact::Reset);
     }
-    let closed_normally = |e: &Endpoint| e.state() == State::Closed;
+    // A server whose listener took over again after the connection ended closed it too.
+    let closed_normally =
+        |e: &Endpoint| e.state() == State::Closed || (e.state() == State::Listen && e.connections_ended() > 0);
     if closed_normally(client) && closed_normally(server) && noted(AppNote::Closed) && facts.is_empty() {
         facts.push(Fact::Closed);
     }

@@ -273,7 +273,7 @@ fn linux_client_to_engine_server_linux_closes_first() {
         cfg,
         |run| {
             let now = run.now();
-            run.engine.call(now, |ep, now| ep.listen(now))
+            run.engine.call(now, |ep, now| ep.listen_for_one(now))
         },
         |ready| {
             ready.send(()).map_err(|e| e.to_string())?;

@@ -149,7 +149,7 @@ fn engine_client_against_smoltcp_server_handshake_data_and_engine_closes_first()
 #[test]
 fn smoltcp_client_against_engine_server_handshake_data_and_smoltcp_closes_first() {
     let mut pair = SmolPair::new(Side::Server, host::config(80, 0, 5000, Profile::rfc()), 11);
-    pair.engine.call(0, |ep, now| ep.listen(now)).expect("the engine listens");
+    pair.engine.call(0, |ep, now| ep.listen_for_one(now)).expect("the engine listens");
     pair.smol_connect(80, 49153).expect("smoltcp connects");
 
     pair.run_until(PHASE_US, |p| p.engine.state() == State::Established && p.smol_state() == SmolState::Established)
@@ -238,7 +238,7 @@ fn engine_against_smoltcp_with_timestamps_negotiates_them_both_ways() {
         0x5EED
     }
     let mut pair = SmolPair::new(Side::Server, host::config(80, 0, 9000, Profile::linux()), 5);
-    pair.engine.call(0, |ep, now| ep.listen(now)).expect("the engine listens");
+    pair.engine.call(0, |ep, now| ep.listen_for_one(now)).expect("the engine listens");
     pair.socket().set_tsval_generator(Some(clock));
     pair.smol_connect(80, 49155).expect("smoltcp connects");
     pair.run_until(PHASE_US, |p| p.engine.state() == State::Established && p.smol_state() == SmolState::Established)

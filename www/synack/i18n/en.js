@@ -110,6 +110,7 @@ export const reasons = {
   "app-close-early": "The application closed before the connection was synchronized: the connection is simply deleted.",
   "app-abort": "The application aborted the connection: a RST tells the peer, and all state is discarded.",
   "crash": "The host crashed: it lost every record of the connection without telling the peer.",
+  "listener-remains": "That connection is deleted, but the listening socket it was accepted from was never closed: it is still in LISTEN, and the next SYN starts a new connection.",
   "syn-in-listen": "A SYN reached a listening socket: the server records the client's ISN and answers SYN,ACK with its own ISN.",
   "two-way-commit": "Two-way handshake (a counterfactual, not TCP): the server treats the connection as open the moment it answers; nothing will ever confirm that the client wanted it.",
   "four-way-ack": "Four-way variant: the server acknowledges the SYN on its own and sends its SYN separately.",
@@ -206,6 +207,7 @@ export const appErrors = {
 /** Words beside a lifeline (timers, calls, ignored segments). */
 export const marks = {
   call: (name) => `${name}()`,
+  crash: "host crashes",
   reset: "reset",
   refused: "refused",
   "timed-out": "timed out",
@@ -239,6 +241,7 @@ export const say = {
   timerName: { retransmission: "retransmission", "time-wait": "time wait", "delayed-ack": "delayed ack", "fin-wait-2": "FIN-WAIT-2" },
   appSend: (w, len, text) => `${poss(w)} application sends ${len} bytes${text ? `: “${text}”` : ""}.`,
   appCall: (w, name) => `${poss(w)} application calls ${name}().`,
+  crash: (w) => `${poss(w)} host crashes (no call, no segment: the machine just stops).`,
   received: (w, len) => `${poss(w)} application reads ${len} bytes.`,
   "peer-closed": (w) => `${poss(w)} application sees the end of the peer's data.`,
   reset: (w) => `${poss(w)} application is told: connection reset.`,

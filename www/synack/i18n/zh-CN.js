@@ -107,6 +107,7 @@ export const reasons = {
   "app-close-early": "连接还未同步应用程序就关闭了：直接删除这个连接。",
   "app-abort": "应用程序中止了连接：用 RST 通知对方，并丢弃全部状态。",
   "crash": "主机崩溃：它丢失了这个连接的全部记录，却没有通知对方。",
+  "listener-remains": "这个连接被删除了，但接受它的监听套接字从未关闭：它仍处于 LISTEN，下一个 SYN 会开始一个新连接。",
   "syn-in-listen": "SYN 到达监听中的套接字：服务器记下客户端的初始序号，并用带有自己初始序号的 SYN,ACK 回应。",
   "two-way-commit": "两次握手（假设的反例，并非 TCP）：服务器一回应就认为连接已建立，之后再也没有任何报文段能证实客户端真的想要这个连接。",
   "four-way-ack": "四次握手：服务器先单独确认对方的 SYN，再另发自己的 SYN。",
@@ -198,6 +199,7 @@ export const appErrors = {
 
 export const marks = {
   call: (name) => `${name}()`,
+  crash: "主机崩溃",
   reset: "被复位",
   refused: "被拒绝",
   "timed-out": "超时",
@@ -229,6 +231,7 @@ export const say = {
   timerName: { retransmission: "重传", "time-wait": "TIME-WAIT ", "delayed-ack": "延迟确认", "fin-wait-2": "FIN-WAIT-2 " },
   appSend: (w, len, text) => `${w}的应用程序发送 ${len} 字节${text ? `：“${text}”` : ""}。`,
   appCall: (w, name) => `${w}的应用程序调用 ${name}()。`,
+  crash: (w) => `${w}主机崩溃（不是应用程序的调用，也不发任何报文段：机器就这样停了）。`,
   received: (w, len) => `${w}的应用程序读到 ${len} 字节。`,
   "peer-closed": (w) => `${w}的应用程序读到对方数据的结尾。`,
   reset: (w) => `${w}的应用程序得知：连接被复位。`,
