@@ -136,7 +136,10 @@ fn figure_12_normal_close() {
         ]
     );
     assert_eq!(states(&t, Side::Client), path("CLOSED SYN-SENT ESTABLISHED FIN-WAIT-1 FIN-WAIT-2 TIME-WAIT CLOSED"));
-    assert_eq!(states(&t, Side::Server), path("CLOSED LISTEN SYN-RECEIVED ESTABLISHED CLOSE-WAIT LAST-ACK CLOSED LISTEN"));
+    assert_eq!(
+        states(&t, Side::Server),
+        path("CLOSED LISTEN SYN-RECEIVED ESTABLISHED CLOSE-WAIT LAST-ACK CLOSED LISTEN")
+    );
     // Only the side that closed first waits, and for 2×MSL = 240 s.
     let tw = entered(&t, Side::Client, State::TimeWait).unwrap();
     let closed = t.events.iter().rev().find(|e| e.side == Side::Client).unwrap().t_us;
