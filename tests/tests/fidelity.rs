@@ -328,3 +328,47 @@ fn an_active_opener_in_syn_received_resends_syn_ack_not_a_bare_syn() {
         .collect();
     assert!(!resent.is_empty() && resent.iter().all(|f| f == "SYN,ACK"), "{resent:?}");
 }
+
+// ----- Why three, not two: the honest comparison --------------------------------
+
+/// The outcome's fact keys for old-duplicate-syn under `handshake` and the client's rule.
+fn compare_facts(handshake: Handshake, rule: synack_core::UnexpectedAnswer) -> (State, State, Vec<&'static str>) {
+    let mut sc = with_handshake("old-duplicate-syn", handshake);
+    sc.unexpected_answer = Some(rule);
+    let t = run(&sc);
+    (t.outcome.client, t.outcome.server, t.outcome.facts.iter().map(|f| f.key()).collect())
+}
+
+#[test]
+fn with_tcp_s_reset_the_difference_is_that_the_two_way_server_committed_first() {
+    use synack_core::UnexpectedAnswer::Reset;
+    // Both end with the client's real connection: the reset clears the stale one in
+    // both modes. What differs is that the two-way server's application was handed
+    // the stale connection (and lost it), while the three-way one never heard of it.
+    let (c, s, two) = compare_facts(Handshake::TwoWay, Reset);
+    assert_eq!((c, s), (State::Established, State::Established));
+    assert_eq!(two, ["established", "server-accepted-unwanted-connection"]);
+    let (c, s, three) = compare_facts(Handshake::ThreeWay, Reset);
+    assert_eq!((c, s), (State::Established, State::Established));
+    assert_eq!(three, ["established", "stale-connection-rejected"]);
+}
+
+#[test]
+fn with_a_silent_client_two_way_holds_the_stale_connection_and_three_way_drops_it() {
+    use synack_core::UnexpectedAnswer::Ignore;
+    let (c, s, two) = compare_facts(Handshake::TwoWay, Ignore);
+    assert_eq!((c, s), (State::Closed, State::Established));
+    assert_eq!(two, ["server-holds-unwanted-connection", "timed-out"]);
+    // The three-way client ignores the SYN,ACK too (the rule applies to every mode
+    // once chosen), yet the server never committed: the SYN-RECEIVED entry goes.
+    let mut sc = with_handshake("old-duplicate-syn", Handshake::ThreeWay);
+    sc.unexpected_answer = Some(Ignore);
+    let t = run(&sc);
+    assert!(t
+        .events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::Discard { reason, .. } if reason.key() == "client-silent")));
+    let (c, s, three) = compare_facts(Handshake::ThreeWay, Ignore);
+    assert_eq!((c, s), (State::Established, State::Established));
+    assert_eq!(three, ["established", "unconfirmed-connection-dropped"]);
+}

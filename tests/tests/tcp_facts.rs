@@ -200,7 +200,7 @@ fn three_way_rejects_the_old_duplicate_and_connects() {
 fn two_way_with_a_resetting_client_kills_the_stale_connection() {
     let mut sc = catalogue_with_isns("old-duplicate-syn", 100, 300);
     sc.handshake = Handshake::TwoWay;
-    sc.unexpected_answer = UnexpectedAnswer::Reset;
+    sc.unexpected_answer = Some(UnexpectedAnswer::Reset);
     let t = run(&sc);
     assert_eq!(segments(&t)[3], c2s("RST", 91, None));
     assert!(noted(&t, Side::Server, AppNote::Reset));

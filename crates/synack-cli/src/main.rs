@@ -25,8 +25,9 @@ Usage:
 
 Options for run:
   --handshake two-way|three-way|four-way   open the connection this way
-  --unexpected-answer ignore|reset         what a two-way client does with an answer to
-                                           a SYN it never sent (reset: TCP's SYN-SENT rule)
+  --unexpected-answer ignore|reset         what the client does with an answer to a SYN
+                                           it never sent: reset (TCP's SYN-SENT rule; the
+                                           default but with two-way) or ignore (say nothing)
   --isn-client N, --isn-server N           initial sequence numbers (0 to 4294967295)
   --seed N                                 chooses unset ISNs and the network's luck
   --drop K                                 lose the K-th segment sent (repeatable)
@@ -173,7 +174,7 @@ fn build(run: &RunArgs) -> Result<Scenario, String> {
         sc.handshake = h;
     }
     if let Some(a) = run.unexpected_answer {
-        sc.unexpected_answer = a;
+        sc.unexpected_answer = Some(a);
     }
     if let Some(n) = run.isn_client {
         sc.client.isn = Some(n);

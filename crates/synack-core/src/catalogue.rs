@@ -224,7 +224,7 @@ fn base(e: &Entry) -> Scenario {
         id: e.id.into(),
         title: None,
         handshake: Handshake::ThreeWay,
-        unexpected_answer: Default::default(),
+        unexpected_answer: None,
         seed: 1,
         client: EndpointSpec::default(),
         server: EndpointSpec::default(),

@@ -685,8 +685,12 @@ impl Endpoint {
                 if seg.flags.rst {
                     return self.discard(Reason::IgnoredRst);
                 }
-                if self.cfg.handshake == Handshake::TwoWay && self.cfg.unexpected_answer == UnexpectedAnswer::Ignore {
-                    return self.discard(Reason::TwoWayIgnored);
+                if self.cfg.unexpected_answer == UnexpectedAnswer::Ignore {
+                    return self.discard(if self.cfg.handshake == Handshake::TwoWay {
+                        Reason::TwoWayIgnored
+                    } else {
+                        Reason::SilentClient
+                    });
                 }
                 // <SEQ=SEG.ACK><CTL=RST>: how TCP rejects an old duplicate (Fig. 8).
                 let rst = self.reply(seg, ack, None);
@@ -1384,7 +1388,7 @@ mod tests {
             isn: 300,
             profile: Profile::rfc(),
             handshake,
-            unexpected_answer: UnexpectedAnswer::Ignore,
+            unexpected_answer: UnexpectedAnswer::default_for(handshake),
         }
     }
 

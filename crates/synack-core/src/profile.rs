@@ -45,15 +45,27 @@ impl core::str::FromStr for Handshake {
     }
 }
 
-/// What a two-way client does with a SYN,ACK that acknowledges an ISN it never sent.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default, Serialize)]
+/// What a client in SYN-SENT does with an answer that acknowledges an ISN it never
+/// sent (the SYN,ACK to an old duplicate SYN, or a challenge ACK).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum UnexpectedAnswer {
-    /// As textbooks tell the two-way story: the client did not ask, so it ignores it.
-    #[default]
+    /// Say nothing: as textbooks tell the two-way story, or (with three or four
+    /// segments) as if the client had crashed or its reset were lost.
     Ignore,
     /// As TCP does in SYN-SENT (RFC 9293 §3.10.7.3): answer `<SEQ=SEG.ACK><CTL=RST>`.
     Reset,
+}
+
+impl UnexpectedAnswer {
+    /// Without a rule chosen: the two-way client ignores (the textbook story),
+    /// TCP's clients reset.
+    pub fn default_for(handshake: Handshake) -> UnexpectedAnswer {
+        match handshake {
+            Handshake::TwoWay => UnexpectedAnswer::Ignore,
+            _ => UnexpectedAnswer::Reset,
+        }
+    }
 }
 
 /// A named starting point for a [`Profile`].

@@ -157,6 +157,8 @@ reasons! {
         "A segment without the ACK bit in a synchronized state is dropped.";
     TwoWayIgnored => "two-way-ignored", "RFC 9293 §3.5",
         "Two-way handshake (a counterfactual): the client did not ask for this answer (it acknowledges another ISN), so it silently ignores it.";
+    SilentClient => "client-silent", "RFC 9293 §3.10.7.3 (a counterfactual: TCP resets)",
+        "The client says nothing about an answer to a SYN it never sent (the rule chosen here, as if it had crashed or its reset were lost; TCP itself would reset it).";
     DuplicateAck => "duplicate-ack", "RFC 9293 §3.10.7.4",
         "This ACK acknowledges nothing new.";
     StaleDuplicate => "stale-duplicate", "RFC 9293 §3.5, Fig. 8",

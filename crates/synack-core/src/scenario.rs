@@ -35,8 +35,10 @@ pub struct Scenario {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     pub handshake: Handshake,
-    /// Only used with the two-way handshake (see [`UnexpectedAnswer`]).
-    pub unexpected_answer: UnexpectedAnswer,
+    /// The client's rule for answers to a SYN it never sent; `None` is
+    /// [`UnexpectedAnswer::default_for`] the handshake.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unexpected_answer: Option<UnexpectedAnswer>,
     /// Chooses the ISNs that the endpoints do not fix, and the network's luck.
     pub seed: u64,
     pub client: EndpointSpec,
@@ -440,7 +442,7 @@ impl Scenario {
             isn: self.isns()[side.index()],
             profile: spec.profile(),
             handshake: self.handshake,
-            unexpected_answer: self.unexpected_answer,
+            unexpected_answer: self.unexpected_answer.unwrap_or(UnexpectedAnswer::default_for(self.handshake)),
         }
     }
 

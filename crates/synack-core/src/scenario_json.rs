@@ -228,7 +228,7 @@ fn scenario(v: &Value) -> R<Scenario> {
         id: o.string("id")?.unwrap_or("custom").to_string(),
         title: o.string("title")?.map(str::to_string),
         handshake: o.choice("handshake", &handshakes)?.unwrap_or_default(),
-        unexpected_answer: o.choice("unexpected_answer", &answers)?.unwrap_or_default(),
+        unexpected_answer: o.choice("unexpected_answer", &answers)?,
         seed: o.uint("seed", u64::MAX)?.unwrap_or(1),
         client: endpoint(o.get("client"), "client")?,
         server: endpoint(o.get("server"), "server")?,
@@ -465,7 +465,7 @@ mod tests {
         .unwrap();
         assert_eq!((sc.id.as_str(), sc.title.as_deref()), ("mine", Some("Mine")));
         assert_eq!(sc.handshake, Handshake::TwoWay);
-        assert_eq!(sc.unexpected_answer, UnexpectedAnswer::Reset);
+        assert_eq!(sc.unexpected_answer, Some(UnexpectedAnswer::Reset));
         assert_eq!(sc.seed, u64::MAX);
         assert_eq!(sc.client.isn, Some(u32::MAX));
         assert_eq!(sc.client.profile, ProfileName::Linux);

@@ -350,8 +350,28 @@ fn outcome(eps: &[Endpoint; 2], events: &[Event], truncated: bool, end_us: u64) 
         facts.push(Fact::Established);
     }
     let saw = |r: Reason| events.iter().any(|e| matches!(e.kind, EventKind::State { reason, .. } if reason == r));
+    // A two-way server committed (its application was told "connected") on a stale
+    // SYN, and that connection did not last: the client's reset took it away.
+    let stale_ids: Vec<u32> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Send { id, stale: true, .. } => Some(id),
+            _ => None,
+        })
+        .collect();
+    let committed_on_stale = events.iter().enumerate().any(|(i, e)| {
+        matches!(e.kind, EventKind::State { reason: Reason::TwoWayCommit, .. })
+            && events[..i].iter().rev().take_while(|d| d.t_us == e.t_us).any(|d| {
+                d.side == Side::Server && matches!(d.kind, EventKind::Deliver { id, .. } if stale_ids.contains(&id))
+            })
+    });
+    if committed_on_stale && !facts.contains(&Fact::UnwantedConnection) {
+        facts.push(Fact::UnwantedAccepted);
+    }
     if saw(Reason::ResetReturnsToListen) {
         facts.push(Fact::StaleRejected);
+    } else if saw(Reason::SynInSynReceived) || saw(Reason::HandshakeTimeoutPassive) {
+        facts.push(Fact::UnconfirmedDropped);
     }
     let noted =
         |n: AppNote| events.iter().any(|e| matches!(&e.kind, EventKind::App { app: AppEvent::Note(x) } if *x == n));
@@ -360,7 +380,7 @@ fn outcome(eps: &[Endpoint; 2], events: &[Event], truncated: bool, end_us: u64) 
     }
     if noted(AppNote::Refused) {
         facts.push(Fact::Refused);
-    } else if noted(AppNote::Reset) {
+    } else if noted(AppNote::Reset) && !facts.contains(&Fact::UnwantedAccepted) {
         facts.push(Fact::Reset);
     }
     // A server whose listener took over again after the connection ended closed it too.

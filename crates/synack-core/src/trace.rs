@@ -210,8 +210,10 @@ pub struct PeerInfo {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Fact {
     UnwantedConnection,
+    UnwantedAccepted,
     HalfOpenHeld,
     StaleRejected,
+    UnconfirmedDropped,
     Established,
     Closed,
     TimedOut,
@@ -221,10 +223,12 @@ pub enum Fact {
 }
 
 impl Fact {
-    pub const ALL: [Fact; 9] = [
+    pub const ALL: [Fact; 11] = [
         Fact::UnwantedConnection,
+        Fact::UnwantedAccepted,
         Fact::HalfOpenHeld,
         Fact::StaleRejected,
+        Fact::UnconfirmedDropped,
         Fact::Established,
         Fact::Closed,
         Fact::TimedOut,
@@ -236,8 +240,10 @@ impl Fact {
     pub fn key(self) -> &'static str {
         match self {
             Fact::UnwantedConnection => "server-holds-unwanted-connection",
+            Fact::UnwantedAccepted => "server-accepted-unwanted-connection",
             Fact::HalfOpenHeld => "server-holds-half-open-connection",
             Fact::StaleRejected => "stale-connection-rejected",
+            Fact::UnconfirmedDropped => "unconfirmed-connection-dropped",
             Fact::Established => "established",
             Fact::Closed => "closed",
             Fact::TimedOut => "timed-out",
@@ -252,11 +258,17 @@ impl Fact {
             Fact::UnwantedConnection => {
                 "The server holds an ESTABLISHED connection that no client asked for: its resources stay tied up."
             }
+            Fact::UnwantedAccepted => {
+                "The server handed its application a connection that no client asked for, before anything confirmed its own ISN; the client's reset then took it away."
+            }
+            Fact::UnconfirmedDropped => {
+                "The server dropped a half-finished connection (SYN-RECEIVED) that nothing had confirmed: its application never heard of it."
+            }
             Fact::HalfOpenHeld => {
                 "The server still holds an ESTABLISHED connection whose client is gone (half-open): it will not notice until it sends something."
             }
             Fact::StaleRejected => {
-                "The client reset the connection it had not asked for, and the server went back to LISTEN."
+                "The client reset the connection it had not asked for; the server, not yet committed to it, went back to LISTEN, and its application never heard of it."
             }
             Fact::Established => "Both sides are ESTABLISHED on the same connection.",
             Fact::Closed => "Both sides closed the connection cleanly.",

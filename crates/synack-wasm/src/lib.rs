@@ -226,8 +226,8 @@ fn scenario_from(options: &JsValue) -> Result<Scenario, JsError> {
     }
     if let Some(r) = field("unexpectedAnswer") {
         sc.unexpected_answer = match string(&r, "unexpectedAnswer")?.as_str() {
-            "ignore" => UnexpectedAnswer::Ignore,
-            "reset" => UnexpectedAnswer::Reset,
+            "ignore" => Some(UnexpectedAnswer::Ignore),
+            "reset" => Some(UnexpectedAnswer::Reset),
             r => return Err(error(text!["unexpectedAnswer \"", r, "\" is not ignore or reset"])),
         };
     }

@@ -501,8 +501,13 @@ impl Checker<'_> {
         let mut vs = Vec::new();
         if let Some(c) = m.conn.as_mut() {
             if let (Some(iss), Some(a), false) = (c.iss, seg.ack, seg.rst) {
-                // Rule 9: the two-way client's answer to a segment it did not ask for.
-                if hs == Handshake::TwoWay && x == 0 && state == St::SynSent && a != iss.wrapping_add(1) {
+                // Rule 9: the client's answer to a segment it did not ask for, under
+                // the run's rule (a two-way client's, or any client told to ignore).
+                if (hs == Handshake::TwoWay || unexpected == UnexpectedAnswer::Ignore)
+                    && x == 0
+                    && state == St::SynSent
+                    && a != iss.wrapping_add(1)
+                {
                     match unexpected {
                         UnexpectedAnswer::Ignore => {
                             expects.push(Expect::NoReply);

@@ -318,13 +318,10 @@ impl Run {
                 "{} [{}{}] isn c={} s={} seed={} drops={:?} profiles={}/{}",
                 sc.id,
                 sc.handshake.name(),
-                if sc.handshake == Handshake::TwoWay {
-                    match sc.unexpected_answer {
-                        UnexpectedAnswer::Ignore => ", ignore",
-                        UnexpectedAnswer::Reset => ", reset",
-                    }
-                } else {
-                    ""
+                match sc.unexpected_answer {
+                    Some(UnexpectedAnswer::Ignore) => ", ignore",
+                    Some(UnexpectedAnswer::Reset) => ", reset",
+                    None => "",
                 },
                 trace.client.isn,
                 trace.server.isn,
@@ -334,7 +331,12 @@ impl Run {
                 sc.server.profile.name(),
             ),
             handshake: sc.handshake,
-            unexpected: sc.unexpected_answer,
+            // Unset, the documented default: two-way ignores, TCP resets.
+            unexpected: sc.unexpected_answer.unwrap_or(if sc.handshake == Handshake::TwoWay {
+                UnexpectedAnswer::Ignore
+            } else {
+                UnexpectedAnswer::Reset
+            }),
             profiles: [sc.client.profile(), sc.server.profile()],
             profile_names: [sc.client.profile, sc.server.profile],
             syn_retries_set: [sc.client.syn_retries.is_some(), sc.server.syn_retries.is_some()],

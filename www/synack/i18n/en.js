@@ -158,6 +158,7 @@ export const reasons = {
   "ignored": "Nothing in this segment applies in the current state: it is dropped.",
   "no-ack-bit": "A segment without the ACK bit in a synchronized state is dropped.",
   "two-way-ignored": "Two-way handshake (a counterfactual): the client did not ask for this answer (it acknowledges another ISN), so it silently ignores it.",
+  "client-silent": "The client says nothing about an answer to a SYN it never sent (the rule chosen here, as if it had crashed or its reset were lost; TCP itself would reset it).",
   "duplicate-ack": "This ACK acknowledges nothing new.",
   "stale-duplicate": "An old duplicate from an earlier incarnation of the connection, delayed in the network, is released now.",
 };
@@ -166,7 +167,9 @@ export const reasons = {
 export const facts = {
   "server-holds-unwanted-connection": "The server holds an ESTABLISHED connection that no client asked for: its resources stay tied up.",
   "server-holds-half-open-connection": "The server still holds an ESTABLISHED connection whose client is gone (half-open): it will not notice until it sends something.",
-  "stale-connection-rejected": "The client reset the connection it had not asked for, and the server went back to LISTEN.",
+  "stale-connection-rejected": "The client reset the connection it had not asked for; the server, not yet committed to it, went back to LISTEN, and its application never heard of it.",
+  "server-accepted-unwanted-connection": "The server handed its application a connection that no client asked for, before anything confirmed its own ISN; the client's reset then took it away.",
+  "unconfirmed-connection-dropped": "The server dropped a half-finished connection (SYN-RECEIVED) that nothing had confirmed: its application never heard of it.",
   "established": "Both sides are ESTABLISHED on the same connection.",
   "closed": "Both sides closed the connection cleanly.",
   "timed-out": "The connection was given up: its retransmissions never got the acknowledgment they waited for.",

@@ -155,6 +155,7 @@ export const reasons = {
   "ignored": "这个报文段在当前状态下没有任何作用：丢弃。",
   "no-ack-bit": "已同步的状态下，没有 ACK 标志的报文段被丢弃。",
   "two-way-ignored": "两次握手（假设的反例）：客户端并没有请求这个回应（它确认的是另一个初始序号），于是默默忽略它。",
+  "client-silent": "客户端对这个回应一言不发：它回应的是一个客户端从未发送的 SYN（这是这里选定的规则，好比客户端已经崩溃，或它的复位报文段丢失了；真正的 TCP 会复位它）。",
   "duplicate-ack": "这个 ACK 没有确认任何新数据。",
   "stale-duplicate": "一个已失效的旧报文段：它来自此前的一个连接，在网络中滞留，现在才到达。",
 };
@@ -162,7 +163,9 @@ export const reasons = {
 export const facts = {
   "server-holds-unwanted-connection": "服务器保持着一个没有任何客户端请求的 ESTABLISHED 连接：它的资源白白被占用。",
   "server-holds-half-open-connection": "服务器仍保持着一个客户端已经不在的 ESTABLISHED 连接（半开连接）：在它发送数据之前不会察觉。",
-  "stale-connection-rejected": "客户端复位了这个它并未请求的连接，服务器回到 LISTEN。",
+  "stale-connection-rejected": "客户端复位了这个它并未请求的连接；服务器尚未为它投入资源，回到 LISTEN，它的应用程序对此一无所知。",
+  "server-accepted-unwanted-connection": "在任何报文段确认服务器自己的初始序号之前，服务器就把一个没有客户端请求的连接交给了应用程序；随后客户端的复位又把它收回。",
+  "unconfirmed-connection-dropped": "服务器丢弃了一个没有得到任何确认的半连接（SYN-RECEIVED）：它的应用程序对此一无所知。",
   "established": "双方在同一个连接上都处于 ESTABLISHED。",
   "closed": "双方都正常关闭了连接。",
   "timed-out": "连接被放弃：它的重传始终没有等到所期待的确认。",
