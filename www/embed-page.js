@@ -3,7 +3,7 @@
 // element checks their values and shows a readable message for a bad one.
 import "./synack/synack.js";
 
-const ATTRIBUTES = ["scenario", "handshake", "compare", "seed", "isn-client", "isn-server", "numbers", "speed",
+const ATTRIBUTES = ["scenario", "handshake", "compare", "unexpected-answer", "seed", "isn-client", "isn-server", "numbers", "speed",
   "autoplay", "controls", "lang", "theme", "narration", "permalink"];
 
 const params = new URLSearchParams(location.search);

@@ -302,17 +302,41 @@ describe("the element", () => {
         assert.ok(p.client && p.server, `panel "${p.heading}" shows both states`);
         assert.match(p.outcome, /\S/, `panel "${p.heading}" shows an outcome`);
       }
+      // The one assumption is stated above the diagrams: by default a silent client.
+      const assume = () => page.evaluate(() => document.querySelector("#viz").shadowRoot.querySelector(".assume")?.textContent ?? "");
+      assert.match(await assume(), /says nothing.*TCP would reset it/);
       assert.equal(two.server, "ESTABLISHED", "two-way: the server is fooled into ESTABLISHED");
       assert.match(two.outcome, /no client asked/i, "two-way outcome says no client asked for it");
-      assert.ok(
-        three.segments.some((s) => s.flags === "RST" && s.dir === "c2s"),
-        "three-way: the client sends an RST",
-      );
-      assert.ok(!two.segments.some((s) => s.flags.split(",").includes("RST")), "two-way: nobody resets");
+      assert.match(two.outcome, /retries until it gives up/, "the two-way side stops once its point is made, and says what follows");
+      assert.ok(!end.some((p) => p.segments.some((s) => s.flags.split(",").includes("RST"))), "a silent client resets nothing");
       assert.equal(three.client, "ESTABLISHED");
       assert.equal(three.server, "ESTABLISHED");
+      assert.match(three.outcome, /never heard of it/, "three-way: the unconfirmed entry is dropped unseen");
       assert.ok(three.segments.some((s) => s.stale === "true" && s.flags === "SYN"), "the old duplicate SYN is drawn");
+      const steps = await page.evaluate(() => document.querySelector("#viz").length);
+      assert.ok(steps <= 12, `the point lands in ${steps} steps, not 25`);
       await screenshot(page, "compare-end");
+
+      // The reader switches the client to TCP's own rule: both clients reset, both
+      // servers end up with the real connection, and what differs is that the
+      // two-way server's application was handed the stale one first.
+      await page.evaluate(() => {
+        const select = document.querySelector("#viz").shadowRoot.querySelector('select[data-control="unexpected-answer"]');
+        select.value = "reset";
+        select.dispatchEvent(new Event("change"));
+      });
+      await page.waitForFunction(() => document.querySelector("#viz").getAttribute("unexpected-answer") === "reset");
+      await page.evaluate(() => document.querySelector("#viz").seek(Infinity));
+      const reset = await snapshot(page, "#viz");
+      const [two2, three2] = [/two-way/i, /three-way/i].map((re) => reset.find((p) => re.test(p.heading)));
+      assert.match(await assume(), /resets an answer.*as TCP does/);
+      for (const p of [two2, three2]) {
+        assert.ok(p.segments.some((s) => s.flags === "RST" && s.dir === "c2s"), `${p.heading}: the client resets the stale answer`);
+        assert.equal(p.server, "ESTABLISHED");
+        assert.equal(p.client, "ESTABLISHED");
+      }
+      assert.match(two2.outcome, /handed its application a connection that no client asked for/);
+      assert.match(three2.outcome, /never heard of it/);
       assert.deepEqual(page.errors, []);
     } finally {
       await done(page);

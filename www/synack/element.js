@@ -89,6 +89,9 @@ function readOptions(host, t) {
     numbers,
     speed,
     compare: against,
+    // The client's rule for an answer to a SYN it never sent. A comparison sets one
+    // rule for both diagrams (silent unless told; the line above them says so).
+    unexpectedAnswer: oneOf(get("unexpected-answer"), ["ignore", "reset"], t.errors.unexpectedAnswer) ?? (compare ? "ignore" : undefined),
     theme: oneOf(get("theme"), ["light", "dark", "auto"], t.errors.theme),
     analogy: oneOf(get("narration"), ["analogy"], t.errors.narration) === "analogy",
   };
@@ -122,9 +125,11 @@ function oneOf(value, allowed, message) {
 }
 
 /** What the engine is asked to run: the checked attributes, one handshake, the losses. */
-function engineOptions(options, handshake, drop) {
+function engineOptions(options, handshake, drop, horizonUs) {
   const run = { scenario: options.scenario, drop };
   if (handshake) run.handshake = handshake;
+  if (options.unexpectedAnswer) run.unexpectedAnswer = options.unexpectedAnswer;
+  if (horizonUs !== undefined) run.horizonUs = horizonUs;
   if (options.seed !== undefined) run.seed = options.seed;
   if (options.isnClient !== undefined) run.isnClient = options.isnClient;
   if (options.isnServer !== undefined) run.isnServer = options.isnServer;
@@ -480,7 +485,7 @@ class Panel {
 }
 
 export class SynackViz extends HTMLElement {
-  static observedAttributes = ["scenario", "handshake", "compare", "seed", "isn-client", "isn-server", "numbers", "speed", "autoplay", "controls", "lang", "theme", "narration", "permalink", "capture", "connection", "capture-limit"];
+  static observedAttributes = ["scenario", "handshake", "compare", "unexpected-answer", "seed", "isn-client", "isn-server", "numbers", "speed", "autoplay", "controls", "lang", "theme", "narration", "permalink", "capture", "connection", "capture-limit"];
 
   #panels = [];
   #timeline = []; // compare mode: per unified step, how many events each panel shows
@@ -650,7 +655,7 @@ export class SynackViz extends HTMLElement {
       const panels = options.compare
         ? [options.compare, options.handshake && options.handshake !== options.compare ? options.handshake : "three-way"]
         : [options.handshake ?? null];
-      const traces = panels.map((mode) => this.#run(engineOptions(options, mode, [])));
+      const traces = this.#runAll(options, panels, panels.map(() => []));
       this.#options = options;
       this.#build(traces, options);
     } catch (err) {
@@ -709,6 +714,18 @@ export class SynackViz extends HTMLElement {
     this.dispatchEvent(new CustomEvent("synack-capture", { detail: { count: view.count, index: view.index, list: view.list }, bubbles: true, composed: true }));
   }
 
+  /**
+   * One trace per panel. In a comparison the reference (last) panel runs first and
+   * the other stops a second after it ends: once the outcomes differ, the rest is
+   * the same retry again and again (the outcome says so), not the lesson.
+   */
+  #runAll(options, modes, drops) {
+    const last = modes.length - 1;
+    const reference = this.#run(engineOptions(options, modes[last], drops[last]));
+    const horizon = options.compare ? reference.outcome.end_us + 1_000_000 : undefined;
+    return modes.map((mode, i) => (i === last ? reference : this.#run(engineOptions(options, mode, drops[i], horizon))));
+  }
+
   /** Runs the engine; its (English) message is wrapped in the reader's language. */
   #run(options) {
     try {
@@ -747,6 +764,7 @@ export class SynackViz extends HTMLElement {
     const wrap = el("div", { class: `panels${traces.length > 1 ? " two" : ""}` });
     frame.append(title);
     if (options.capture) frame.append(options.capture.info);
+    if (options.compare) frame.append(this.#assumption(options));
     frame.append(wrap);
     this.shadowRoot.replaceChildren(frame);
     this.#panels = traces.map((trace) => {
@@ -767,6 +785,24 @@ export class SynackViz extends HTMLElement {
       this.#resolveReady(true);
       if (this.hasAttribute("autoplay")) this.#autoplay();
     }
+  }
+
+  /** The comparison's assumption in one line, with the switch that changes it. */
+  #assumption(options) {
+    const t = this.#t;
+    const rule = options.unexpectedAnswer;
+    const select = el("select", { "data-control": "unexpected-answer" });
+    for (const v of ["ignore", "reset"]) {
+      const o = el("option", { value: v }, t.ui.rule[v]);
+      if (v === rule) o.selected = true;
+      select.append(o);
+    }
+    select.addEventListener("change", () => this.setAttribute("unexpected-answer", select.value));
+    const label = el("label", {}, `${t.ui.ruleLabel} `);
+    label.append(select);
+    const line = el("p", { class: "assume" }, `${t.ui.assume[rule]} `);
+    line.append(label);
+    return line;
   }
 
   /** Unified steps: each panel's steps keyed by (time, n-th step at that time). */
@@ -1070,13 +1106,11 @@ export class SynackViz extends HTMLElement {
     const targets = panel ? [panel] : this.#panels;
     const held = this.#k;
     for (const p of targets) {
-      const sendIndex = p.trace.events.findIndex((e) => e.kind === "send" && e.id === id);
-      if (sendIndex < 0) continue;
-      const drops = [...(p.drops ?? []), id];
-      const trace = this.#run(engineOptions(this.#options, p.trace.handshake, drops));
-      p.drops = drops;
-      p.setTrace(trace, this.#options, p.title);
+      if (p.trace.events.some((e) => e.kind === "send" && e.id === id)) p.drops = [...(p.drops ?? []), id];
     }
+    // All panels again: a loss in the reference diagram moves the other's horizon.
+    const traces = this.#runAll(this.#options, this.#panels.map((p) => p.trace.handshake), this.#panels.map((p) => p.drops ?? []));
+    this.#panels.forEach((p, i) => p.setTrace(traces[i], this.#options, p.title));
     this.#timeline = this.#merge();
     // Stay where the reader was, but at least far enough to show the loss.
     let k = Math.min(held, this.#timeline.length);

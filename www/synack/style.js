@@ -69,6 +69,8 @@ ${DARK_RULE(":host([theme=\"dark\"])")}
   font-weight: 600;
 }
 .title small { font-weight: 400; color: var(--synack-muted); font-size: .85em; }
+.assume { margin: 0; padding: .2em 1em .5em; font-size: .9em; color: var(--synack-muted); }
+.assume label { white-space: nowrap; }
 .panels { display: grid; grid-template-columns: 1fr; }
 .panels.two { grid-template-columns: 1fr 1fr; }
 @container (max-width: 700px) { .panels.two { grid-template-columns: 1fr; } }

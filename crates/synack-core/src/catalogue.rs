@@ -67,7 +67,7 @@ impl Entry {
             "three-way-handshake" => "SYN, SYN,ACK, ACK: each side sends its initial sequence number and sees it acknowledged.",
             "four-way-teardown" => "Each direction is closed on its own: FIN and ACK one way, then FIN and ACK the other. The side that closed first waits in TIME-WAIT.",
             "full-lifecycle" => "Handshake, an HTTP request and its response, and the close.",
-            "old-duplicate-syn" => "A SYN from an earlier connection arrives late. With three segments the client rejects the answer it did not ask for; with two, the server keeps a connection nobody wanted.",
+            "old-duplicate-syn" => "A SYN from an earlier connection arrives late. With three segments the server commits only once its own ISN is acknowledged, so the stale SYN costs it a half-finished entry at most; with two, it hands its application a connection nobody asked for.",
             "four-way-handshake" => "The server acknowledges the SYN and sends its own SYN in separate segments: it works, but the two can always travel together.",
             "syn-lost" => "No answer comes, so the client's retransmission timer (1 s at first) sends the SYN again, with the same ISN.",
             "syn-ack-lost" => "The client sends its SYN again; the server sees the repeat and answers SYN,ACK again.",

@@ -389,7 +389,10 @@ fn outcome(eps: &[Endpoint; 2], events: &[Event], truncated: bool, end_us: u64) 
     if closed_normally(client) && closed_normally(server) && noted(AppNote::Closed) && facts.is_empty() {
         facts.push(Fact::Closed);
     }
-    if truncated {
+    if truncated && client.state() == State::SynSent && facts.contains(&Fact::UnwantedConnection) {
+        // Stopped early (a comparison's horizon): the rest is more of the same.
+        facts.push(Fact::ClientLockedOut);
+    } else if truncated {
         facts.push(Fact::Truncated);
     }
     Outcome { client: client.state(), server: server.state(), facts, truncated, end_us }

@@ -219,11 +219,12 @@ pub enum Fact {
     TimedOut,
     Refused,
     Reset,
+    ClientLockedOut,
     Truncated,
 }
 
 impl Fact {
-    pub const ALL: [Fact; 11] = [
+    pub const ALL: [Fact; 12] = [
         Fact::UnwantedConnection,
         Fact::UnwantedAccepted,
         Fact::HalfOpenHeld,
@@ -234,6 +235,7 @@ impl Fact {
         Fact::TimedOut,
         Fact::Refused,
         Fact::Reset,
+        Fact::ClientLockedOut,
         Fact::Truncated,
     ];
 
@@ -249,6 +251,7 @@ impl Fact {
             Fact::TimedOut => "timed-out",
             Fact::Refused => "refused",
             Fact::Reset => "reset",
+            Fact::ClientLockedOut => "client-locked-out",
             Fact::Truncated => "truncated",
         }
     }
@@ -277,6 +280,9 @@ impl Fact {
             }
             Fact::Refused => "The connection was refused with a reset.",
             Fact::Reset => "The connection was reset.",
+            Fact::ClientLockedOut => {
+                "The diagram stops here, but nothing would change: each SYN the client sends again meets the stale connection, so it retries until it gives up."
+            }
             Fact::Truncated => "The run stopped at its time or event limit.",
         }
     }

@@ -77,7 +77,7 @@ pub struct Simulation {
 
 #[wasm_bindgen]
 impl Simulation {
-    /// `new Simulation({ scenario, handshake, unexpectedAnswer, seed, isnClient, isnServer, drop })`.
+    /// `new Simulation({ scenario, handshake, unexpectedAnswer, seed, isnClient, isnServer, drop, horizonUs })`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Simulation, JsError> {
         #[cfg(feature = "std")]
@@ -187,7 +187,8 @@ pub fn catalogue() -> Result<JsValue, JsError> {
     Ok(list.into())
 }
 
-const OPTION_KEYS: [&str; 7] = ["scenario", "handshake", "unexpectedAnswer", "seed", "isnClient", "isnServer", "drop"];
+const OPTION_KEYS: [&str; 8] =
+    ["scenario", "handshake", "unexpectedAnswer", "seed", "isnClient", "isnServer", "drop", "horizonUs"];
 
 fn scenario_from(options: &JsValue) -> Result<Scenario, JsError> {
     if options.is_undefined() || options.is_null() {
@@ -233,6 +234,11 @@ fn scenario_from(options: &JsValue) -> Result<Scenario, JsError> {
     }
     if let Some(n) = field("seed") {
         sc.seed = seed(&n)?;
+    }
+    if let Some(n) = field("horizonUs") {
+        // Only ever shortens the run (a comparison stops one side where the other ends).
+        let h = whole(&n, "horizonUs", synack_core::scenario::MAX_HORIZON_US as f64)? as u64;
+        sc.horizon_us = sc.horizon_us.min(h);
     }
     if let Some(n) = field("isnClient") {
         sc.client.isn = Some(whole(&n, "isnClient", u32::MAX.into())? as u32);

@@ -43,6 +43,13 @@ export const ui = {
   relativeNote: (c, s) => `relative numbers (ISNs ${c} and ${s})`,
   absoluteNote: "absolute numbers",
   sameNetwork: "same network",
+  // The comparison's one assumption, and the switch beside it.
+  assume: {
+    ignore: "Assumed: the client says nothing about an answer to a SYN it never sent, as if it had crashed (TCP would reset it).",
+    reset: "Assumed: the client resets an answer to a SYN it never sent, as TCP does (RFC 9293 §3.10.7.3).",
+  },
+  ruleLabel: "Client's rule",
+  rule: { ignore: "says nothing", reset: "resets (TCP)" },
   diagram: (title) => `${title}: ladder diagram of segments between client and server`,
   lose: (id, flags) => `Lose segment #${id} (${flags}) in the network`,
   loseTitle: (id) => `Click to lose #${id} in the network and see how TCP recovers`,
@@ -76,6 +83,7 @@ export const errors = {
   scenario: (v) => `scenario="${v}" is not in the catalogue`,
   theme: (v) => `theme="${v}" must be light, dark or auto`,
   narration: (v) => `narration="${v}" must be analogy or left out`,
+  unexpectedAnswer: (v) => `unexpected-answer="${v}" must be ignore or reset`,
   engine: (message) => `could not load the engine: ${message}`,
   run: (message) => message,
   crashed: "The engine stopped on an internal error: a bug in synack (the browser console has the details).",
@@ -175,6 +183,7 @@ export const facts = {
   "timed-out": "The connection was given up: its retransmissions never got the acknowledgment they waited for.",
   "refused": "The connection was refused with a reset.",
   "reset": "The connection was reset.",
+  "client-locked-out": "The diagram stops here, but nothing would change: each SYN the client sends again meets the stale connection, so it retries until it gives up.",
   "truncated": "The run stopped at its time or event limit.",
 };
 
@@ -183,7 +192,7 @@ export const scenarios = {
   "three-way-handshake": ["Three-way handshake", "SYN, SYN,ACK, ACK: each side sends its initial sequence number and sees it acknowledged."],
   "four-way-teardown": ["Four-way teardown", "Each direction is closed on its own: FIN and ACK one way, then FIN and ACK the other. The side that closed first waits in TIME-WAIT."],
   "full-lifecycle": ["A whole connection", "Handshake, an HTTP request and its response, and the close."],
-  "old-duplicate-syn": ["An old duplicate SYN", "A SYN from an earlier connection arrives late. With three segments the client rejects the answer it did not ask for; with two, the server keeps a connection nobody wanted."],
+  "old-duplicate-syn": ["An old duplicate SYN", "A SYN from an earlier connection arrives late. With three segments the server commits only once its own ISN is acknowledged, so the stale SYN costs it a half-finished entry at most; with two, it hands its application a connection nobody asked for."],
   "four-way-handshake": ["Why not four segments?", "The server acknowledges the SYN and sends its own SYN in separate segments: it works, but the two can always travel together."],
   "syn-lost": ["The SYN is lost", "No answer comes, so the client's retransmission timer (1 s at first) sends the SYN again, with the same ISN."],
   "syn-ack-lost": ["The SYN,ACK is lost", "The client sends its SYN again; the server sees the repeat and answers SYN,ACK again."],

@@ -42,6 +42,12 @@ export const ui = {
   relativeNote: (c, s) => `相对序号（ISN 为 ${c} 和 ${s}）`,
   absoluteNote: "绝对序号",
   sameNetwork: "同一网络条件",
+  assume: {
+    ignore: "假设：对于回应它从未发送的 SYN 的报文段，客户端一言不发，好比它已经崩溃（真正的 TCP 会复位它）。",
+    reset: "假设：对于回应它从未发送的 SYN 的报文段，客户端像真正的 TCP 那样以复位回应（RFC 9293 §3.10.7.3）。",
+  },
+  ruleLabel: "客户端的规则",
+  rule: { ignore: "一言不发", reset: "复位（TCP）" },
   diagram: (title) => `${title}：客户端与服务器之间报文段往来的时序图`,
   lose: (id, flags) => `让报文段 #${id}（${flags}）在网络中丢失`,
   loseTitle: (id) => `点击让 #${id} 在网络中丢失，看看 TCP 如何恢复`,
@@ -74,6 +80,7 @@ export const errors = {
   scenario: (v) => `scenario="${v}" 不在场景目录中`,
   theme: (v) => `theme="${v}" 只能是 light、dark 或 auto`,
   narration: (v) => `narration="${v}" 只能是 analogy，或不写`,
+  unexpectedAnswer: (v) => `unexpected-answer="${v}" 只能是 ignore 或 reset`,
   engine: (message) => `无法加载 TCP 引擎：${message}`,
   run: (message) => `无法运行该场景：${message}`,
   crashed: "TCP 引擎因内部错误而停止：这是 synack 的缺陷（详情见浏览器控制台）。",
@@ -171,6 +178,7 @@ export const facts = {
   "timed-out": "连接被放弃：它的重传始终没有等到所期待的确认。",
   "refused": "连接被复位报文段拒绝。",
   "reset": "连接被复位。",
+  "client-locked-out": "图到这里为止，但之后也不会有变化：客户端每次重传的 SYN 都撞上那个过期的连接，它只能一直重试，直到放弃。",
   "truncated": "运行达到时间或事件上限而停止。",
 };
 
@@ -178,7 +186,7 @@ export const scenarios = {
   "three-way-handshake": ["三次握手", "SYN、SYN,ACK、ACK：双方各自发出初始序号，并看到它被对方确认。"],
   "four-way-teardown": ["四次挥手", "两个方向分别关闭：一个方向 FIN 和 ACK，另一个方向再 FIN 和 ACK。先关闭的一方在 TIME-WAIT 中等待。"],
   "full-lifecycle": ["一个完整的连接", "握手、一次 HTTP 请求和响应，然后关闭。"],
-  "old-duplicate-syn": ["已失效的连接请求报文段", "一个旧连接的 SYN 迟迟才到。三次握手时客户端拒绝它没有请求的回应；两次握手时服务器却保持着一个没人要的连接。"],
+  "old-duplicate-syn": ["已失效的连接请求报文段", "一个旧连接的 SYN 迟迟才到。三次握手时，服务器要等自己的初始序号得到确认才投入资源，这个过期的 SYN 至多让它留下一个半连接；两次握手时，它却把一个没人请求的连接交给了应用程序。"],
   "four-way-handshake": ["为什么不是四次握手？", "服务器把对 SYN 的确认和自己的 SYN 分开发送：也能建立连接，但这两者本可以放在同一个报文段里。"],
   "syn-lost": ["SYN 丢失", "迟迟没有回应，客户端的重传计时器（起初 1 秒）超时后重传 SYN，初始序号不变。"],
   "syn-ack-lost": ["SYN,ACK 丢失", "客户端重传 SYN；服务器看到重复的 SYN，再次回应 SYN,ACK。"],
