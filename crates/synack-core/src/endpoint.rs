@@ -94,7 +94,7 @@ pub enum AppNote {
     Reset,
     /// The peer refused the connection (RST in answer to our SYN).
     Refused,
-    /// Retransmissions went unanswered; the connection was given up.
+    /// Retransmissions never got the acknowledgment they waited for; the connection was given up.
     TimedOut,
     /// An application call failed; the text is the RFC's error wording.
     Error {

@@ -144,7 +144,7 @@ reasons! {
     Retransmission => "retransmission", "RFC 6298 §5.4",
         "The retransmission timer expired before an acknowledgment: send the earliest unacknowledged segment again, with the same sequence number, and double the timeout.";
     RetransmissionLimit => "retransmission-limit", "RFC 9293 §3.8.3",
-        "Too many retransmissions went unanswered: the connection is given up and the application told it timed out.";
+        "Too many retransmissions went without the acknowledgment they waited for (any answers acknowledged something else): the connection is given up and the application told it timed out.";
     HandshakeTimeoutPassive => "handshake-timeout-listen", "RFC 9293 §3.8.3",
         "The handshake never completed: the SYN-RECEIVED entry is dropped, the application never hears of it, and the socket keeps listening.";
 

@@ -160,7 +160,7 @@ export const reasons = {
   "fin-wait-2-timeout": "The application closed its socket long ago and the peer never sent its FIN: Linux drops the connection from FIN-WAIT-2 without telling the peer.",
   "time-wait-expired": "TIME-WAIT is over (2×MSL in the RFC, a fixed 60 s on Linux): old segments of this connection have had time to die out.",
   "retransmission": "The retransmission timer expired before an acknowledgment: send the earliest unacknowledged segment again, with the same sequence number, and double the timeout.",
-  "retransmission-limit": "Too many retransmissions went unanswered: the connection is given up and the application told it timed out.",
+  "retransmission-limit": "Too many retransmissions went without the acknowledgment they waited for (any answers acknowledged something else): the connection is given up and the application told it timed out.",
   "handshake-timeout-listen": "The handshake never completed: the SYN-RECEIVED entry is dropped, the application never hears of it, and the socket keeps listening.",
   "ignored-rst": "A RST that does not match this connection is ignored.",
   "ignored": "Nothing in this segment applies in the current state: it is dropped.",

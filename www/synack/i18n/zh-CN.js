@@ -156,7 +156,7 @@ export const reasons = {
   "fin-wait-2-timeout": "应用程序早已关闭套接字，对方却一直没有发来 FIN：Linux 把连接从 FIN-WAIT-2 中删除，不通知对方。",
   "time-wait-expired": "TIME-WAIT 结束（RFC 中为 2MSL，Linux 固定为 60 秒）：这个连接的旧报文段已有足够时间从网络中消失。",
   "retransmission": "重传计时器在收到确认之前超时：用原来的序号重传最早未被确认的报文段，并把超时时间加倍。",
-  "retransmission-limit": "多次重传都没有回应：放弃连接，并告知应用程序连接超时。",
+  "retransmission-limit": "多次重传都没有等到所期待的确认（即使有回应，确认的也是别的东西）：放弃连接，并告知应用程序连接超时。",
   "handshake-timeout-listen": "握手始终没有完成：丢弃这个半连接（SYN-RECEIVED 条目），应用程序对此一无所知，套接字继续监听。",
   "ignored-rst": "与本连接不匹配的 RST 被忽略。",
   "ignored": "这个报文段在当前状态下没有任何作用：丢弃。",
