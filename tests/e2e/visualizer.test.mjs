@@ -385,6 +385,20 @@ describe("the element", () => {
       }
       await page.waitForTimeout(600);
       await screenshot(page, "drop-end");
+
+      // "Replay my losses" starts again with the loss; "Restart" forgets it.
+      const lostNow = async (sel) => (await snapshot(page, sel))[0].segments.filter((s) => s.lost === "true").length;
+      // (These elements have no controls: the buttons' actions, through the same API.)
+      const replayHidden = () => page.evaluate(() => document.querySelector("#click").shadowRoot.querySelector('button[data-action="replay"]').hidden);
+      assert.equal(await replayHidden(), false, "a loss offers to be replayed");
+      await page.evaluate(() => document.querySelector("#click").reset());
+      await page.evaluate(() => document.querySelector("#click").seek(Infinity));
+      assert.equal(await lostNow("#click"), 1, "replay keeps the reader's loss");
+      await page.evaluate(() => document.querySelector("#click").restart());
+      assert.equal(await page.evaluate(() => document.querySelector("#click").current), null, "restart goes to the first step");
+      await page.evaluate(() => document.querySelector("#click").seek(Infinity));
+      assert.equal(await lostNow("#click"), 0, "restart returns to the scenario as given");
+      assert.equal(await replayHidden(), true, "nothing left to replay");
       assert.deepEqual(page.errors, []);
     } finally {
       await done(page);

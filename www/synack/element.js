@@ -841,6 +841,11 @@ export class SynackViz extends HTMLElement {
     };
     this.#playButton = button("play", t.ui.play);
     bar.append(button("restart", t.ui.restart), button("back", t.ui.back), this.#playButton, button("step", t.ui.step));
+    // Restart forgets the reader's losses; this one plays them again from the start.
+    this.#replayButton = el("button", { type: "button", "data-action": "replay", title: t.ui.replayTitle }, t.ui.replay);
+    this.#replayButton.addEventListener("click", () => this.#act("replay"));
+    this.#replayButton.hidden = !this.#panels.some((p) => p.drops?.length);
+    bar.append(this.#replayButton);
     const scrub = el("input", { type: "range", class: "scrub", min: "0", max: String(this.#timeline.length), value: String(this.#k), "aria-label": t.ui.timeline });
     scrub.addEventListener("input", () => {
       this.pause();
@@ -975,6 +980,7 @@ export class SynackViz extends HTMLElement {
   }
 
   #playButton = null;
+  #replayButton = null;
   #scrub = null;
   #count = null;
 
@@ -982,7 +988,8 @@ export class SynackViz extends HTMLElement {
     if (action === "play") this.#playing ? this.pause() : this.play();
     else if (action === "step") { this.pause(); this.step(); }
     else if (action === "back") { this.pause(); this.back(); }
-    else if (action === "restart") { this.pause(); this.reset(); }
+    else if (action === "restart") this.restart();
+    else if (action === "replay") this.reset();
   }
 
   /** Show unified step #k in every panel. */
@@ -1052,9 +1059,25 @@ export class SynackViz extends HTMLElement {
     return this.current;
   }
 
+  /** Back to the first step, keeping any segments the reader made lose. */
   async reset() {
     await this.ready;
     this.pause();
+    this.#k = 0;
+    this.#apply(false);
+  }
+
+  /** Back to the scenario as given: the first step, and no segment lost by the reader. */
+  async restart() {
+    await this.ready;
+    this.pause();
+    if (this.#panels.some((p) => p.drops?.length)) {
+      for (const p of this.#panels) p.drops = [];
+      const traces = this.#runAll(this.#options, this.#panels.map((p) => p.trace.handshake), this.#panels.map(() => []));
+      this.#panels.forEach((p, i) => p.setTrace(traces[i], this.#options, p.title));
+      this.#timeline = this.#merge();
+      if (this.#replayButton) this.#replayButton.hidden = true;
+    }
     this.#k = 0;
     this.#apply(false);
   }
@@ -1112,6 +1135,7 @@ export class SynackViz extends HTMLElement {
     const traces = this.#runAll(this.#options, this.#panels.map((p) => p.trace.handshake), this.#panels.map((p) => p.drops ?? []));
     this.#panels.forEach((p, i) => p.setTrace(traces[i], this.#options, p.title));
     this.#timeline = this.#merge();
+    if (this.#replayButton) this.#replayButton.hidden = !this.#panels.some((p) => p.drops?.length);
     // Stay where the reader was, but at least far enough to show the loss.
     let k = Math.min(held, this.#timeline.length);
     for (const [i, p] of this.#panels.entries()) {

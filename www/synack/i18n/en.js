@@ -10,6 +10,8 @@ export const ui = {
   loading: "Loading the TCP engine…",
   playback: "Playback",
   restart: "Restart",
+  replay: "Replay my losses",
+  replayTitle: "Back to the start, keeping the segments you made lose (Restart forgets them)",
   back: "Step back",
   play: "Play",
   pause: "Pause",

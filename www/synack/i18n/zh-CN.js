@@ -9,6 +9,8 @@ export const ui = {
   loading: "正在加载 TCP 引擎…",
   playback: "播放控制",
   restart: "从头开始",
+  replay: "重放我的丢包",
+  replayTitle: "回到开头，保留你让它丢失的报文段（“从头开始”会忘掉它们）",
   back: "上一步",
   play: "播放",
   pause: "暂停",
