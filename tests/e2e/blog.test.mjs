@@ -305,6 +305,46 @@ describe("accessibility", () => {
     }
   }
 
+  // Every state colour meets WCAG AA (4.5:1 for the badges' text), in both themes,
+  // at every step of scenarios that pass through all state families.
+  for (const theme of ["light", "dark"]) {
+    test(`colour contrast holds at every step (${theme})`, { timeout: 90_000 }, async () => {
+      const page = await open("test-pages/a11y.html", { width: 900, height: 900, colorScheme: theme });
+      try {
+        await ready(page);
+        await page.addScriptTag({ content: AXE });
+        const failures = [];
+        const seenFamilies = new Set();
+        for (const scenario of ["full-lifecycle", "simultaneous-close", "connection-refused"]) {
+          const found = await page.evaluate(async ({ scenario, theme }) => {
+            const el = document.querySelector("#viz");
+            el.setAttribute("theme", theme);
+            el.setAttribute("scenario", scenario);
+            el.setAttribute("speed", "16");
+            await new Promise((r) => setTimeout(r, 200));
+            await el.ready;
+            const out = [];
+            const families = [];
+            for (let k = 0; k <= el.length; k++) {
+              await el.seek(k);
+              await new Promise((r) => requestAnimationFrame(() => r()));
+              for (const b of el.shadowRoot.querySelectorAll(".badge")) families.push(b.dataset.family);
+              const r = await window.axe.run(document, { runOnly: ["color-contrast"], resultTypes: ["violations"] });
+              for (const v of r.violations) for (const n of v.nodes) out.push(`${scenario} step ${k}: ${n.failureSummary.replace(/\s+/g, " ")}`);
+            }
+            return { out, families };
+          }, { scenario, theme });
+          failures.push(...found.out);
+          for (const f of found.families) seenFamilies.add(f);
+        }
+        assert.deepEqual([...seenFamilies].sort(), ["closed", "closing", "open", "opening", "waiting"], "every state family was on screen");
+        assert.deepEqual(failures.slice(0, 5), [], `${failures.length} contrast failures`);
+      } finally {
+        await page.closeAll();
+      }
+    });
+  }
+
   test("reduced motion: a step lands at once, without sliding", { timeout: TIMEOUT }, async () => {
     const page = await open("test-pages/controls.html", { width: 900, height: 700, reducedMotion: "reduce" });
     try {

@@ -16,7 +16,7 @@ const DARK = `
   --synack-stale: #f0b429;
   --synack-closed: #6b7280;
   --synack-opening: #f0b429;
-  --synack-open: #2b8a3e;
+  --synack-open: #237a35;
   --synack-closing: #7950f2;
   --synack-waiting: #ae3ec9;
   --synack-focus: #91a7ff;
@@ -35,9 +35,9 @@ export const css = `
   --synack-rst: #d9480f;
   --synack-lost: #9aa0aa;
   --synack-stale: #b7791f;
-  --synack-closed: #9aa0aa;
+  --synack-closed: #6b7280;
   --synack-opening: #d99a1e;
-  --synack-open: #2f9e44;
+  --synack-open: #237a35;
   --synack-closing: #7048e8;
   --synack-waiting: #ae3ec9;
   --synack-focus: #3b5bdb;
