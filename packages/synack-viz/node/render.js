@@ -70,9 +70,17 @@ const escapeAttr = (text) => text.replace(/[&"<]/g, (c) => ({ "&": "&amp;", '"':
  */
 export function inlineFigure(svg) {
   const body = svg.replace(/^<\?xml[^>]*>\s*/, "");
+  const width = Number(/^<svg [^>]*?width="(\d+)"/.exec(body)?.[1] ?? 640);
+  const box = /^<svg [^>]*?viewBox="([\d ]+)"/.exec(body)?.[1] ?? "";
+  // In a narrow column the figure stops shrinking at three quarters of its size
+  // (its 11 px labels at 8 px) and the element, still unknown to a browser
+  // without scripts, scrolls sideways instead. (Rules in an inline SVG reach the
+  // whole page: this one names its own figure by its viewBox.)
+  const narrow = `synack-viz:not(:defined) { display: block; overflow-x: auto; }
+svg.synack-static[viewBox="${box}"] { min-width: ${Math.round(width * 0.75)}px; }`;
   return body
     .replace(/^<svg ([^>]*?)width="(\d+)" height="(\d+)"/, '<svg $1class="synack-static" width="100%"')
-    .replace(/<style>([\s\S]*?)<\/style>/, (_, rules) => `<style>${scope(rules)}</style>`)
+    .replace(/<style>([\s\S]*?)<\/style>/, (_, rules) => `<style>${scope(rules)}\n${narrow}</style>`)
     .trimEnd();
 }
 
