@@ -36,9 +36,6 @@ step "wasm binding tests (headless Chromium)"
 step "site build"
 bash scripts/build-site.sh
 
-step "npm packages (scripts/package.sh)"
-bash scripts/package.sh
-
 if compgen -G "tests/e2e/*.test.mjs" >/dev/null; then
     step "browser tests (headless Chromium)"
     node --test tests/e2e/ 2>&1 | tee -a "$log"

@@ -4,7 +4,7 @@
 // project, built, and checked in headless Chromium with JavaScript off (the
 // prerendered figure) and on (the element takes over).
 //
-//   bash scripts/build-site.sh && bash scripts/package.sh && node --test tests/e2e/packages.test.mjs
+//   bash scripts/build-site.sh && node --test tests/e2e/packages.test.mjs   (runs scripts/package.sh)
 //
 // The Hexo starter and its npm packages are installed once into
 // node_modules/.cache/synack-packages/ and reused; each run copies that site and
@@ -29,11 +29,13 @@ const CACHE = join(ROOT, "node_modules", ".cache", "synack-packages");
 const HEXO_CLI = "hexo-cli@4.3.2";
 const tarball = (name) => join(PACKAGES, `${name}-0.1.0.tgz`);
 
-for (const name of ["synack-viz", "hexo-synack", "markdown-it-synack"]) {
-  if (!existsSync(tarball(name))) throw new Error(`${tarball(name)} is missing: run \`bash scripts/package.sh\` first`);
-}
-
 const run = promisify(execFile);
+
+if (!existsSync(join(ROOT, "dist", "synack", "synack.js"))) {
+  throw new Error("dist/synack/synack.js is missing: run `bash scripts/build-site.sh` first");
+}
+// Packed afresh (two seconds), so that the tarballs hold the sources as they are now.
+await run("bash", [join(ROOT, "scripts", "package.sh")]);
 const npm = (args, cwd) => run("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd, maxBuffer: 64 << 20 });
 
 /** A Hexo site as `hexo init` makes it, with the starter's packages installed: made once, then reused. */
