@@ -550,7 +550,9 @@ export class SynackViz extends HTMLElement {
     }
     this.#lang = languageOf(this);
     const words = strings(this.#lang);
-    if (!this.shadowRoot.firstChild) this.shadowRoot.append(el("div", { class: "loading" }));
+    // A figure prerendered inside the element (synack-viz/render) stays on show
+    // through a slot until the first diagram replaces it; otherwise "Loading…".
+    if (!this.shadowRoot.firstChild) this.shadowRoot.append(this.firstElementChild ? el("slot") : el("div", { class: "loading" }));
     words.then((t) => {
       this.#t = t;
       this.shadowRoot.querySelector(".loading")?.replaceChildren(t.ui.loading);

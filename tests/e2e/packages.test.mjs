@@ -1,0 +1,329 @@
+// The npm packages as a user gets them (issue 14): the tarballs of
+// scripts/package.sh installed with `npm install ./….tgz` into a Hexo site made
+// by `hexo init` (hexo-cli from the npm registry) and into a bare markdown-it
+// project, built, and checked in headless Chromium with JavaScript off (the
+// prerendered figure) and on (the element takes over).
+//
+//   bash scripts/build-site.sh && node --test tests/e2e/packages.test.mjs   (runs scripts/package.sh)
+//
+// The Hexo starter and its npm packages are installed once into
+// node_modules/.cache/synack-packages/ and reused; each run copies that site and
+// installs the current tarballs into the copy.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve } from "./server.mjs";
+import { launch, newPage, screenshot } from "./browser.mjs";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, "..", "..");
+const PACKAGES = join(ROOT, "target", "packages");
+const CACHE = join(ROOT, "node_modules", ".cache", "synack-packages");
+const HEXO_CLI = "hexo-cli@4.3.2";
+const tarball = (name) => join(PACKAGES, `${name}-0.1.0.tgz`);
+
+const run = promisify(execFile);
+
+if (!existsSync(join(ROOT, "dist", "synack", "synack.js"))) {
+  throw new Error("dist/synack/synack.js is missing: run `bash scripts/build-site.sh` first");
+}
+// Packed afresh (two seconds), so that the tarballs hold the sources as they are now.
+await run("bash", [join(ROOT, "scripts", "package.sh")]);
+const npm = (args, cwd) => run("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd, maxBuffer: 64 << 20 });
+
+/** A Hexo site as `hexo init` makes it, with the starter's packages installed: made once, then reused. */
+async function hexoStarter() {
+  const dir = join(CACHE, "hexo-site");
+  if (existsSync(join(dir, "node_modules", "hexo", "package.json"))) return dir;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(CACHE, { recursive: true });
+  await run("npx", ["--yes", HEXO_CLI, "init", dir, "--no-clone", "--no-install"], { maxBuffer: 16 << 20 });
+  await npm(["install"], dir);
+  return dir;
+}
+
+const CONFIG_EXTRA = `
+synack:
+  width: 640
+`;
+
+const TAG_POST = `---
+title: 三次握手和四次挥手
+date: 2024-03-01 10:00:00
+---
+
+建立连接之前，双方要先交换初始序号。一步一步看：
+
+{% synack three-way-handshake %}
+
+为什么不是两次握手？一个迟到的旧 SYN 会让服务器白白建立连接：
+
+{% synack old-duplicate-syn compare %}
+`;
+
+const FENCE_POST = `---
+title: 四次挥手
+date: 2024-03-02 10:00:00
+---
+
+断开连接需要四次挥手：
+
+\`\`\`synack
+scenario: four-way-teardown
+numbers: absolute
+\`\`\`
+
+这是普通的代码块：
+
+\`\`\`js
+console.log("synack");
+\`\`\`
+`;
+
+const PLAIN_POST = `---
+title: 没有图的文章
+date: 2024-03-03 10:00:00
+---
+
+这篇文章只有文字。
+`;
+
+let work;
+let site; // the Hexo site's folder
+let md; // the markdown-it project's folder
+let server;
+let browser;
+
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), "synack-packages-"));
+  site = join(work, "hexo");
+  await cp(await hexoStarter(), site, { recursive: true });
+  await npm(["install", tarball("synack-viz"), tarball("hexo-synack")], site);
+  const config = await readFile(join(site, "_config.yml"), "utf8");
+  await writeFile(join(site, "_config.yml"), config.replace(/^language: .*$/m, "language: zh-CN") + CONFIG_EXTRA);
+  const posts = join(site, "source", "_posts");
+  await rm(posts, { recursive: true, force: true });
+  await mkdir(posts, { recursive: true });
+  await writeFile(join(posts, "tcp.md"), TAG_POST);
+  await writeFile(join(posts, "teardown.md"), FENCE_POST);
+  await writeFile(join(posts, "plain.md"), PLAIN_POST);
+  await run(join(site, "node_modules", ".bin", "hexo"), ["generate"], { cwd: site });
+
+  md = join(work, "markdown-it");
+  await mkdir(md);
+  await writeFile(join(md, "package.json"), JSON.stringify({ name: "md-site", private: true, type: "module" }));
+  await npm(["install", "markdown-it@^14", tarball("synack-viz"), tarball("markdown-it-synack")], md);
+
+  server = await serve(join(site, "public"), { "/md/": join(md, "out"), "/md/synack/": join(md, "node_modules", "synack-viz") });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+const html = (rel) => readFile(join(site, "public", rel), "utf8");
+
+/**
+ * The page's errors, less the two the Hexo starter's theme (landscape) brings to
+ * every page on this closed network: its icon font from a CDN and a favicon it
+ * links but does not ship. Neither is the element's.
+ */
+const ours = (errors) => errors.filter((e) => !/cdn\.jsdelivr\.net\/npm\/fork-awesome|\/favicon\.png/.test(e));
+
+test("hexo generate puts the element, its figure and its files into the site", async () => {
+  const tcp = await html("2024/03/01/tcp/index.html");
+  const figures = tcp.match(/<synack-viz[^>]*>/g);
+  assert.deepEqual(figures, [
+    '<synack-viz scenario="three-way-handshake" lang="zh-CN" controls>',
+    '<synack-viz scenario="old-duplicate-syn" compare lang="zh-CN" controls>',
+  ]);
+  // The figure is in the HTML: the title, the segments' labels and the states.
+  assert.match(tcp, /<synack-viz scenario="three-way-handshake"[^>]*><svg [^>]*class="synack-static"[^>]*role="img">\s*<title>三次握手<\/title>/);
+  for (const text of ["#1", "SYN", "SYN,ACK", "ESTABLISHED", "客户端"]) assert.ok(tcp.includes(text), `the prerendered figure shows ${text}`);
+  const scripts = tcp.match(/<script type="module"[^>]*>/g);
+  assert.deepEqual(scripts, ['<script type="module" src="/synack/synack.js" data-synack-script>'], "one module script, in the head");
+  assert.ok(tcp.indexOf("data-synack-script") < tcp.indexOf("</head>"));
+
+  const teardown = await html("2024/03/02/teardown/index.html");
+  assert.match(teardown, /<synack-viz scenario="four-way-teardown" numbers="absolute" lang="zh-CN" controls><svg /, "the fence became the element");
+  assert.match(teardown, /四次挥手/);
+  assert.match(teardown, /console/, "other fences stay code");
+  assert.doesNotMatch(teardown, /```synack|scenario: four-way-teardown/);
+
+  const plain = await html("2024/03/03/plain/index.html");
+  assert.doesNotMatch(plain, /synack/, "a page without a figure gets no script");
+
+  const installed = join(site, "node_modules", "synack-viz");
+  assert.equal(await html("synack/synack.js"), await readFile(join(installed, "synack.js"), "utf8"), "synack.js is copied untouched");
+  const wasm = await readFile(join(site, "public", "synack", "pkg", "synack_wasm_bg.wasm"));
+  assert.deepEqual([...wasm.subarray(0, 4)], [0, 0x61, 0x73, 0x6d]);
+  const shipped = await readdir(join(site, "public", "synack"));
+  assert.ok(!shipped.includes("node") && !shipped.includes("package.json"), `only the browser's files: ${shipped}`);
+});
+
+/** The element on a page: its bounding box, and whether its prerendered figure or its own drawing shows. */
+function looks(page, index = 0) {
+  return page.evaluate((i) => {
+    const el = document.querySelectorAll("synack-viz")[i];
+    const figure = el.querySelector("svg.synack-static").getBoundingClientRect();
+    return { width: el.getBoundingClientRect().width, figure: { width: figure.width, height: figure.height }, upgraded: !!el.shadowRoot };
+  }, index);
+}
+
+test("with JavaScript off, the reader sees the whole diagram with its labels", { timeout: 60_000 }, async () => {
+  for (const width of [760, 360]) {
+    const page = await newPage(browser, { width, height: 900, javaScriptEnabled: false });
+    try {
+      await page.goto(new URL("2024/03/01/tcp/", server.url).href);
+      const shown = await looks(page);
+      assert.equal(shown.upgraded, false);
+      // As wide as the column, as tall as the drawing's proportions (640 × 456).
+      // As wide as the column, but never under three quarters of its 640 px (then it scrolls).
+      assert.ok(Math.abs(shown.figure.width - Math.max(shown.width, 480)) < 1, `the figure fills the column: ${JSON.stringify(shown)}`);
+      assert.ok(Math.abs(shown.figure.height / shown.figure.width - 456 / 640) < 0.02, `the figure keeps its proportions: ${JSON.stringify(shown)}`);
+      // Labels are real text, in the page: selectable, indexable, printable.
+      const labels = await page.evaluate(() => [...document.querySelector("synack-viz svg").querySelectorAll("text")].map((t) => t.textContent));
+      assert.ok(labels.some((t) => t.includes("SYN,ACK")), labels.join(" | "));
+      assert.ok(labels.some((t) => t.includes("ESTABLISHED")));
+      const colour = await page.evaluate(() => getComputedStyle(document.querySelector("synack-viz svg g.segment line")).stroke);
+      assert.equal(colour, "rgb(59, 91, 219)", "the figure's own styles apply: the client's segments are blue");
+      await screenshot(page, `hexo-nojs-${width}`);
+      assert.deepEqual(ours(page.errors), []);
+    } finally {
+      await page.closeAll();
+    }
+  }
+});
+
+test("with JavaScript, the element takes over in place and plays, in Chinese", { timeout: 90_000 }, async () => {
+  for (const width of [1200, 760, 360]) {
+    const page = await newPage(browser, { width, height: 900 });
+    try {
+      await page.goto(new URL("2024/03/01/tcp/", server.url).href, { waitUntil: "load" });
+      const state = await page.evaluate(async () => {
+        await customElements.whenDefined("synack-viz");
+        const [first, second] = document.querySelectorAll("synack-viz");
+        const ready = [await first.ready, await second.ready];
+        await first.step();
+        await first.step();
+        const root = first.shadowRoot;
+        return {
+          ready,
+          title: root.querySelector(".title span").textContent,
+          segments: [...root.querySelectorAll("g.segment")].map((g) => g.dataset.flags),
+          client: root.querySelector('[data-side="client"]').dataset.state,
+          panels: second.shadowRoot.querySelectorAll(".panel").length,
+          controls: !root.querySelector(".controls").hidden,
+          // The prerendered figure is still in the page, but no longer shown.
+          fallback: first.querySelector("svg.synack-static").getBoundingClientRect().height,
+        };
+      });
+      assert.deepEqual(state.ready, [true, true]);
+      assert.equal(state.title, "三次握手");
+      assert.deepEqual(state.segments, ["SYN"]);
+      assert.equal(state.client, "SYN-SENT");
+      assert.equal(state.panels, 2, "compare draws two diagrams");
+      assert.ok(state.controls, "the plugin turns the controls on");
+      assert.equal(state.fallback, 0);
+      await page.waitForTimeout(300);
+      await screenshot(page, `hexo-post-${width}`);
+      assert.deepEqual(ours(page.errors), []);
+    } finally {
+      await page.closeAll();
+    }
+  }
+});
+
+test("the fenced block becomes an element that steps", { timeout: 60_000 }, async () => {
+  const page = await newPage(browser, { width: 900, height: 900 });
+  try {
+    await page.goto(new URL("2024/03/02/teardown/", server.url).href, { waitUntil: "load" });
+    const shown = await page.evaluate(async () => {
+      const el = document.querySelector("synack-viz");
+      await customElements.whenDefined("synack-viz");
+      await el.ready;
+      await el.seek(Infinity);
+      const segs = [...el.shadowRoot.querySelectorAll("g.segment")];
+      return { flags: segs.map((g) => g.dataset.flags), seq: segs[0]?.dataset.seq, label: el.shadowRoot.querySelector(".seglabel text")?.textContent };
+    });
+    assert.ok(shown.flags.includes("FIN,ACK"), shown.flags.join(" "));
+    assert.match(shown.label, new RegExp(`seq=${shown.seq}`), "numbers: absolute reached the element");
+    assert.deepEqual(ours(page.errors), []);
+  } finally {
+    await page.closeAll();
+  }
+});
+
+test("a bad tag or fence stops hexo generate with a message naming the post", { timeout: 60_000 }, async () => {
+  const posts = join(site, "source", "_posts");
+  const cases = [
+    ["typo.md", "{% synack three-way-handshak %}", /synack: scenario="three-way-handshak" .*three-way-handshake.*source\/_posts\/typo\.md/],
+    ["attr.md", "```synack\nscenario: syn-lost\nsed: 4\n```", /unknown attribute "sed" in the ```synack block in source\/_posts\/attr\.md/],
+    ["isn.md", "{% synack syn-lost isn-client=-1 %}", /isn-client="-1" .*source\/_posts\/isn\.md/],
+  ];
+  for (const [file, body, message] of cases) {
+    await writeFile(join(posts, file), `---\ntitle: bad\n---\n${body}\n`);
+    try {
+      const result = await run(join(site, "node_modules", ".bin", "hexo"), ["generate"], { cwd: site }).then(() => null, (err) => err);
+      assert.ok(result, `hexo generate failed on ${file}`);
+      assert.match(result.stdout + result.stderr, message);
+    } finally {
+      await rm(join(posts, file));
+    }
+  }
+});
+
+test("markdown-it: a ```synack fence renders the element with its figure, and plays", { timeout: 60_000 }, async () => {
+  const script = `
+import MarkdownIt from "markdown-it";
+import synack from "markdown-it-synack";
+import { mkdirSync, writeFileSync } from "node:fs";
+const md = new MarkdownIt().use(synack, { script: "/md/synack/synack.js" });
+const body = md.render("# Opening\\n\\n\`\`\`synack\\nscenario: syn-lost\\nseed: 7\\n\`\`\`\\n\\n\`\`\`synack\\nthree-way-handshake\\ncontrols: false\\n\`\`\`\\n");
+mkdirSync("out", { recursive: true });
+writeFileSync("out/index.html", \`<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>md</title></head><body>\${body}</body></html>\`);
+try { md.render("\`\`\`synack\\nscenario: syn-lost\\nhandshake: five-way\\n\`\`\`\\n"); } catch (err) { console.log(err.message); }
+`;
+  await writeFile(join(md, "build.mjs"), script);
+  const { stdout } = await run("node", ["build.mjs"], { cwd: md, timeout: 30_000 });
+  assert.match(stdout, /handshake="five-way" must be two-way, three-way or four-way \(the synack block at line 1\)/);
+  const out = await readFile(join(md, "out", "index.html"), "utf8");
+  assert.equal(out.match(/<script type="module"/g).length, 1, "one script for the document");
+  assert.match(out, /<synack-viz scenario="syn-lost" seed="7" controls><svg /);
+  assert.match(out, /<synack-viz scenario="three-way-handshake"><svg /);
+
+  const page = await newPage(browser, { width: 900, height: 900 });
+  try {
+    await page.goto(new URL("md/", server.url).href, { waitUntil: "load" });
+    const shown = await page.evaluate(async () => {
+      await customElements.whenDefined("synack-viz");
+      const el = document.querySelector("synack-viz");
+      await el.ready;
+      await el.seek(Infinity);
+      return [...el.shadowRoot.querySelectorAll("g.segment")].map((g) => (g.dataset.retransmission ? `${g.dataset.flags}(again)` : g.dataset.flags));
+    });
+    assert.deepEqual(shown.slice(0, 2), ["SYN", "SYN(again)"], "syn-lost: the SYN is sent again");
+    assert.deepEqual(ours(page.errors), []);
+  } finally {
+    await page.closeAll();
+  }
+});
+
+test("npx synack-viz render writes the diagram as an SVG file, and refuses bad input", { timeout: 60_000 }, async () => {
+  const { stdout } = await run("npx", ["--no-install", "synack-viz", "render", "three-way-handshake", "--lang", "zh-CN"], { cwd: md });
+  assert.match(stdout, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="640" height="\d+"/);
+  assert.match(stdout, /<title>三次握手<\/title>/);
+  const err = await run("npx", ["--no-install", "synack-viz", "render", "three-way-handshak"], { cwd: md }).then(() => null, (e) => e);
+  assert.equal(err?.code, 2);
+  assert.match(err.stderr, /^synack-viz: scenario="three-way-handshak" is not in the catalogue \(the scenarios: three-way-handshake, /);
+});
