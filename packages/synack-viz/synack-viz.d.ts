@@ -47,6 +47,8 @@ export interface SynackVizAttributes {
   handshake?: "two-way" | "three-way" | "four-way";
   /** Present: compare the named handshake ("" means two-way) with three-way, side by side. */
   compare?: "" | "two-way" | "four-way";
+  /** The client's rule for an answer to a SYN it never sent: say nothing, or reset as TCP does. Default "ignore" with compare. */
+  "unexpected-answer"?: "ignore" | "reset";
   /** 0 to 18446744073709551615, as decimal text; default 1. */
   seed?: string;
   /** 0 to 4294967295. */
@@ -99,7 +101,10 @@ export class SynackViz extends HTMLElement {
   step(): Promise<SynackEvent | null>;
   /** Goes one step back; resolves to the step's primary event, or null at the start. */
   back(): Promise<SynackEvent | null>;
+  /** Back to the first step, keeping any segments the reader made lose. */
   reset(): Promise<void>;
+  /** Back to the scenario as given: the first step, with no segment lost by the reader. */
+  restart(): Promise<void>;
   /** Shows the first `n` steps (Infinity: all). */
   seek(n: number): Promise<void>;
   play(): void;
