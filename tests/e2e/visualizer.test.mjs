@@ -430,6 +430,108 @@ describe("the element", () => {
     });
   }
 
+  test("a figure reads like a figure: without controls the whole diagram shows, and Play is there", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/blank.html", { width: 900, height: 800 });
+    try {
+      const place = (html) => page.evaluate(async (html) => {
+        const root = document.getElementById("root");
+        root.innerHTML = html;
+        await customElements.whenDefined("synack-viz");
+        const el = root.firstElementChild;
+        await el.ready;
+        await new Promise((r) => setTimeout(r, 50));
+        const r = el.shadowRoot;
+        const shown = (q) => { const n = r.querySelector(q); return !!n && n.getClientRects().length > 0; };
+        return {
+          k: el.current === null ? 0 : Number(r.querySelector(".count")?.textContent.split("/")[0]),
+          length: el.length,
+          outcome: r.querySelector(".outcome")?.textContent.trim() ?? "",
+          play: shown('button[data-action="play"]'),
+          settings: shown(".controls"),
+          share: shown(".share"),
+          alert: r.querySelector('[role="alert"]')?.textContent ?? null,
+        };
+      }, html);
+      // No controls: the end, with its outcome; playback to replay it; no settings or exports.
+      const figure = await place(`<synack-viz scenario="four-way-teardown"></synack-viz>`);
+      assert.equal(figure.k, figure.length, "starts at the end");
+      assert.match(figure.outcome, /closed the connection cleanly/);
+      assert.equal(figure.play, true, "a Play button, so the figure is never stuck");
+      assert.equal(figure.settings, false, "settings come with controls");
+      assert.equal(figure.share, false, "exports come with controls (they used to show without them)");
+      // With controls the lesson starts at step 0; start= picks another.
+      const lesson = await place(`<synack-viz scenario="four-way-teardown" controls></synack-viz>`);
+      assert.equal(lesson.k, 0);
+      assert.equal(lesson.settings && lesson.share, true);
+      assert.equal((await place(`<synack-viz scenario="four-way-teardown" controls start="end"></synack-viz>`)).k, lesson.length);
+      assert.equal((await place(`<synack-viz scenario="four-way-teardown" start="4"></synack-viz>`)).k, 4);
+      assert.equal((await place(`<synack-viz scenario="four-way-teardown" start="0"></synack-viz>`)).outcome, "");
+      assert.match((await place(`<synack-viz scenario="four-way-teardown" start="soon"></synack-viz>`)).alert, /start="soon" must be end or a step number/);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+
+  test("autoplay with reduced motion shows the figure instead of animating", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/blank.html", { width: 900, height: 800, reducedMotion: "reduce" });
+    try {
+      const state = await page.evaluate(async () => {
+        const root = document.getElementById("root");
+        root.innerHTML = `<synack-viz scenario="three-way-handshake" autoplay></synack-viz>`;
+        await customElements.whenDefined("synack-viz");
+        const el = root.firstElementChild;
+        await el.ready;
+        await new Promise((r) => setTimeout(r, 1500));
+        return { playing: el.shadowRoot.querySelector('[data-action="play"]').getAttribute("aria-label"), atEnd: (await el.step()) === null };
+      });
+      assert.deepEqual(state, { playing: "Play", atEnd: true });
+    } finally {
+      await done(page);
+    }
+  });
+
+  for (const [width, height] of [[1366, 768], [360, 640]]) {
+    test(`stepping keeps the step, its narration and the controls in view (${width}×${height})`, { timeout: TIMEOUT }, async () => {
+      // The sample post's comparison: 2,265 px tall in a 720 px column, 3,685 px on a phone.
+      const page = await open("post.html", { width, height });
+      try {
+        const sel = "synack-viz[compare]";
+        await whenReady(page, sel);
+        await page.evaluate((sel) => document.querySelector(sel).scrollIntoView({ block: "start" }), sel);
+        const problems = [];
+        for (let k = 1; k <= 8; k++) {
+          await page.locator(`${sel} button[data-action="step"]`).click();
+          await page.waitForTimeout(700);
+          const v = await page.evaluate((sel) => {
+            const el = document.querySelector(sel);
+            const r = el.shadowRoot;
+            const inView = (n) => { const b = n.getBoundingClientRect(); return b.top >= -1 && b.bottom <= innerHeight + 1; };
+            // The panels the reader sees (stacked on a phone, the first one).
+            const panels = [...r.querySelectorAll(".panel")].filter((p) => { const b = p.getBoundingClientRect(); return b.top < innerHeight && b.bottom > 0; });
+            const newest = panels.map((p) => {
+              const g = [...p.querySelectorAll("g.segment")].pop();
+              if (!g) return true;
+              const line = g.querySelector("line").getBoundingClientRect();
+              const narr = p.querySelector(".narration").getBoundingClientRect();
+              return line.top < narr.top; // the arrow starts above the sticky narration
+            });
+            return {
+              step: inView(r.querySelector('button[data-action="step"]')),
+              narration: panels.length > 0 && panels.every((p) => inView(p.querySelector(".narration"))),
+              newest: newest.every(Boolean),
+            };
+          }, sel);
+          for (const [what, ok] of Object.entries(v)) if (!ok) problems.push(`step ${k}: ${what} out of view`);
+        }
+        await screenshot(page, `follow-${width}`);
+        assert.deepEqual(problems, []);
+      } finally {
+        await done(page);
+      }
+    });
+  }
+
   test("every catalogue scenario plays to an outcome (screenshots of each at the end)", { timeout: 60_000 }, async () => {
     const page = await open("test-pages/blank.html", { width: 900, height: 800 });
     try {

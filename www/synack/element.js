@@ -93,8 +93,22 @@ function readOptions(host, t) {
     // rule for both diagrams (silent unless told; the line above them says so).
     unexpectedAnswer: oneOf(get("unexpected-answer"), ["ignore", "reset"], t.errors.unexpectedAnswer) ?? (compare ? "ignore" : undefined),
     theme: oneOf(get("theme"), ["light", "dark", "auto"], t.errors.theme),
+    start: readStart(host, t),
     analogy: oneOf(get("narration"), ["analogy"], t.errors.narration) === "analogy",
   };
+}
+
+/**
+ * The step shown first: "end" (the whole diagram, as a figure), or a step number.
+ * Unset, a figure without controls shows the end and one with controls starts at 0
+ * (its ghost lines preview the lesson); autoplay starts at 0 and plays once seen.
+ */
+function readStart(host, t) {
+  const v = host.getAttribute("start");
+  if (v === null || v === "") return host.hasAttribute("controls") || host.hasAttribute("autoplay") ? 0 : "end";
+  if (v.trim() === "end") return "end";
+  if (!/^\s*\d{1,6}\s*$/.test(v)) throw new Error(t.errors.start(v));
+  return Number(v);
 }
 
 /** The attributes a scenario and a capture share: how numbers are shown, and the speed. */
@@ -114,7 +128,7 @@ function readCaptureOptions(host, t) {
   if (conn !== null && !/^\s*[1-9]\d{0,8}\s*$/.test(conn)) throw new Error(t.capture.errors.connection(conn));
   const limit = host.getAttribute("capture-limit");
   if (limit !== null && (!/^\s*[1-9]\d{0,4}\s*$/.test(limit) || Number(limit) > 4096)) throw new Error(t.capture.errors.limit(limit));
-  return { numbers, speed, connection: conn === null ? null : Number(conn), maxBytes: Number(limit ?? 1024) * 2 ** 20 };
+  return { numbers, speed, start: readStart(host, t), connection: conn === null ? null : Number(conn), maxBytes: Number(limit ?? 1024) * 2 ** 20 };
 }
 
 /** An optional attribute with a few allowed values. */
@@ -237,6 +251,18 @@ class Panel {
     this.updateText();
   }
 
+  /**
+   * How far (px) the page must scroll for the newest row to show above this
+   * panel's narration, which sticks to the bottom of the window; 0 if it shows.
+   */
+  overlap() {
+    if (this.shown === 0) return 0;
+    const box = this.svg.getBoundingClientRect();
+    const y = box.top + ((this.geo.rows[this.shown - 1] + 24) * box.height) / this.geo.height;
+    const limit = Math.min(this.narration.getBoundingClientRect().top, globalThis.innerHeight ?? Infinity);
+    return Math.max(0, y - limit);
+  }
+
   /** Rebuild what exists at step `shown`: segments sent, state pills, marks. */
   redrawShown() {
     const g = this.geo;
@@ -298,7 +324,7 @@ class Panel {
       attrs["aria-label"] = this.t.ui.lose(s.id, seg.flags.join(","));
     }
     const g = svg("g", attrs);
-    if (clickable) g.append(svg("title", {}, this.t.ui.loseTitle(s.id)));
+    if (clickable) g.append(svg("title", {}, attrs["aria-label"]));
     g.append(svg("line", { x1: s.x1, y1: s.y1, x2: s.x2, y2: s.y2 }));
     g.append(svg("path", { class: "head", d: "M0,0 L-9,-4.5 L-9,4.5 Z" }));
     // A wide invisible stroke: a segment in flight is easy to click, not a 2 px line.
@@ -485,7 +511,7 @@ class Panel {
 }
 
 export class SynackViz extends HTMLElement {
-  static observedAttributes = ["scenario", "handshake", "compare", "unexpected-answer", "seed", "isn-client", "isn-server", "numbers", "speed", "autoplay", "controls", "lang", "theme", "narration", "permalink", "capture", "connection", "capture-limit"];
+  static observedAttributes = ["scenario", "handshake", "compare", "unexpected-answer", "start", "seed", "isn-client", "isn-server", "numbers", "speed", "autoplay", "controls", "lang", "theme", "narration", "permalink", "capture", "connection", "capture-limit"];
 
   #panels = [];
   #timeline = []; // compare mode: per unified step, how many events each panel shows
@@ -575,6 +601,7 @@ export class SynackViz extends HTMLElement {
     this.pause();
     this.#resize?.disconnect();
     this.#visible?.disconnect();
+    this.#barObserver?.disconnect();
   }
 
   attributeChangedCallback(name, oldValue, newValue) {
@@ -777,15 +804,27 @@ export class SynackViz extends HTMLElement {
     this.#panels.forEach((p, i) => p.setTrace(traces[i], options, heading));
     this.#timeline = this.#merge();
     this.#k = Math.min(this.#k, this.#timeline.length);
-    frame.append(this.#controls(), this.#shareBar());
-    if (!this.#firstDraw && this.#linkStep) this.#k = Math.min(this.#linkStep, this.#timeline.length);
+    const [playback, settings] = this.#controls();
+    frame.append(playback, settings, this.#shareBar());
+    // The narration sticks just above the playback bar, whose height wraps with the width.
+    this.#barObserver?.disconnect();
+    if (typeof ResizeObserver !== "undefined") {
+      this.#barObserver = new ResizeObserver(() => frame.style.setProperty("--synack-playback-h", `${playback.offsetHeight}px`));
+      this.#barObserver.observe(playback);
+    }
+    if (!this.#firstDraw) {
+      const start = options.start ?? 0;
+      // A reader who asked for less motion gets the figure, not an animation.
+      const still = this.hasAttribute("autoplay") && reducedMotion() && !this.hasAttribute("start");
+      this.#k = this.#linkStep || (start === "end" || still ? this.#timeline.length : Math.min(start, this.#timeline.length));
+    }
     this.#apply(false);
     if (!this.#firstDraw) {
       this.#firstDraw = true;
       performance.mark("synack-first-draw");
       this.dispatchEvent(new CustomEvent("synack-ready", { bubbles: true, composed: true }));
       this.#resolveReady(true);
-      if (this.hasAttribute("autoplay")) this.#autoplay();
+      if (this.hasAttribute("autoplay") && !reducedMotion()) this.#autoplay();
     }
   }
 
@@ -832,7 +871,11 @@ export class SynackViz extends HTMLElement {
 
   #controls() {
     const t = this.#t;
-    const bar = el("div", { class: "controls", role: "toolbar", "aria-label": t.ui.playback });
+    // Playback is always there (an element without `controls` is never stuck) and
+    // stays in view at the bottom of the window while the element is on screen; the
+    // settings come with `controls`.
+    const play = el("div", { class: "playback", role: "toolbar", "aria-label": t.ui.playback });
+    const bar = el("div", { class: "controls", role: "toolbar", "aria-label": t.ui.settings });
     bar.hidden = !this.hasAttribute("controls");
     const button = (action, label) => {
       const b = el("button", { type: "button", "data-action": action, "aria-label": label, title: label });
@@ -842,12 +885,12 @@ export class SynackViz extends HTMLElement {
       return b;
     };
     this.#playButton = button("play", t.ui.play);
-    bar.append(button("restart", t.ui.restart), button("back", t.ui.back), this.#playButton, button("step", t.ui.step));
+    play.append(button("restart", t.ui.restart), button("back", t.ui.back), this.#playButton, button("step", t.ui.step));
     // Restart forgets the reader's losses; this one plays them again from the start.
     this.#replayButton = el("button", { type: "button", "data-action": "replay", title: t.ui.replayTitle }, t.ui.replay);
     this.#replayButton.addEventListener("click", () => this.#act("replay"));
     this.#replayButton.hidden = !this.#panels.some((p) => p.drops?.length);
-    bar.append(this.#replayButton);
+    play.append(this.#replayButton);
     const scrub = el("input", { type: "range", class: "scrub", min: "0", max: String(this.#timeline.length), value: String(this.#k), "aria-label": t.ui.timeline });
     scrub.addEventListener("input", () => {
       this.pause();
@@ -856,7 +899,7 @@ export class SynackViz extends HTMLElement {
     });
     this.#scrub = scrub;
     this.#count = el("span", { class: "count", "aria-live": "off" });
-    bar.append(scrub, this.#count);
+    play.append(scrub, this.#count);
     const select = (label, options, value, onChange) => {
       const l = el("label", {}, label);
       const s = el("select", { "aria-label": label });
@@ -874,7 +917,7 @@ export class SynackViz extends HTMLElement {
     if (o.capture) {
       // A recording has no handshake to choose, no ISNs to set and no scenario.
       bar.append(select(t.ui.numbers, [["relative", t.ui.relative], ["absolute", t.ui.absolute]], o.numbers, (v) => this.setAttribute("numbers", v)));
-      return bar;
+      return [play, bar];
     }
     if (!o.compare) {
       bar.append(select(t.ui.handshake, MODES.map((m) => [m, t.modes[m]]), this.#panels[0].trace.handshake, (v) => this.setAttribute("handshake", v)));
@@ -900,7 +943,7 @@ export class SynackViz extends HTMLElement {
     bar.append(fresh);
     const ids = catalogue().map((e) => [e.id, t.scenarios[e.id]?.[0] ?? e.id]);
     bar.append(select(t.ui.scenario, ids, o.scenario, (v) => this.setAttribute("scenario", v)));
-    return bar;
+    return [play, bar];
   }
 
   /** Copy link (with permalink), SVG, PNG and Mermaid; shown with the controls. */
@@ -983,12 +1026,13 @@ export class SynackViz extends HTMLElement {
 
   #playButton = null;
   #replayButton = null;
+  #barObserver = null;
   #scrub = null;
   #count = null;
 
   #act(action) {
     if (action === "play") this.#playing ? this.pause() : this.play();
-    else if (action === "step") { this.pause(); this.step(); }
+    else if (action === "step") { this.pause(); this.step().then(() => this.#follow()); }
     else if (action === "back") { this.pause(); this.back(); }
     else if (action === "restart") this.restart();
     else if (action === "replay") this.reset();
@@ -1099,6 +1143,7 @@ export class SynackViz extends HTMLElement {
     const next = async () => {
       if (!this.#playing) return;
       const e = await this.step();
+      this.#follow();
       if (e === null || this.#k >= this.#timeline.length) {
         this.pause();
         return;
@@ -1106,6 +1151,22 @@ export class SynackViz extends HTMLElement {
       this.#timer = setTimeout(next, 1400 / this.speed);
     };
     next();
+  }
+
+  /**
+   * The diagram follows the reader's steps: when the newest row would fall behind
+   * the narration and playback bars that stay in view, scroll the page just enough.
+   */
+  #follow() {
+    const box = this.getBoundingClientRect();
+    if (box.top > (globalThis.innerHeight ?? 0) || box.bottom < 0) return; // not on screen: leave the page alone
+    // Only panels the reader can see now (stacked on a phone, the other is below).
+    const seen = this.#panels.filter((p) => {
+      const r = p.root.getBoundingClientRect();
+      return r.top < (globalThis.innerHeight ?? 0) && r.bottom > 0;
+    });
+    const by = Math.max(0, ...seen.map((p) => p.overlap()));
+    if (by > 0) globalThis.scrollBy({ top: by, behavior: reducedMotion() ? "auto" : "smooth" });
   }
 
   pause() {

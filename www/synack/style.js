@@ -61,7 +61,7 @@ ${DARK_RULE(":host([theme=\"dark\"])")}
   border: 1px solid var(--synack-line);
   border-radius: 10px;
   background: var(--synack-bg);
-  overflow: hidden;
+  overflow: clip; /* not hidden: that would make the frame the sticky bars' scroller */
 }
 .title {
   display: flex; flex-wrap: wrap; align-items: baseline; gap: .25em .75em;
@@ -137,17 +137,21 @@ svg .break rect { fill: var(--synack-bg); }
   margin: 0; padding: .7em 1em; min-height: 3.2em;
   border-top: 1px solid var(--synack-line); background: var(--synack-panel);
   font-size: .92em;
+  /* The step's sentence stays in view too, just above the playback bar. */
+  position: sticky; bottom: var(--synack-playback-h, 3em); z-index: 1;
 }
 .narration .when { color: var(--synack-muted); font-variant-numeric: tabular-nums; margin-right: .4em; }
 .outcome { margin: 0; padding: .55em 1em; border-top: 1px solid var(--synack-line); font-size: .92em; }
 .outcome:empty { display: none; }
 .outcome p { margin: .15em 0; }
-.controls {
+.controls, .playback {
   display: flex; flex-wrap: wrap; align-items: center; gap: .4em .5em;
   padding: .5em .8em; border-top: 1px solid var(--synack-line);
   font-size: .88em;
 }
-.controls[hidden] { display: none; }
+/* Playback stays at the bottom of the window while the element is on screen. */
+.playback { position: sticky; bottom: 0; z-index: 2; background: var(--synack-bg); box-shadow: 0 -1px 0 var(--synack-line); }
+.controls[hidden], .share[hidden] { display: none; }
 button, select, input { font: inherit; color: inherit; }
 button, select {
   background: var(--synack-bg); border: 1px solid var(--synack-line); border-radius: 6px;
@@ -155,19 +159,20 @@ button, select {
 }
 button:hover, select:hover { border-color: var(--synack-muted); }
 button { display: inline-flex; align-items: center; gap: .35em; }
+button[hidden] { display: none; }
 button .icon { fill: currentColor; stroke: currentColor; stroke-width: 1.5; stroke-linejoin: round; }
-.controls svg { display: inline; width: 14px; height: 14px; }
+.playback svg { display: inline; width: 14px; height: 14px; }
 button:focus-visible, select:focus-visible, input:focus-visible {
   outline: 2px solid var(--synack-focus); outline-offset: 1px;
 }
-.controls .scrub { flex: 1 1 8em; min-width: 6em; accent-color: var(--synack-client); }
+.playback .scrub { flex: 1 1 8em; min-width: 6em; accent-color: var(--synack-client); }
 .controls label { display: inline-flex; align-items: center; gap: .3em; color: var(--synack-muted); max-width: 100%; min-width: 0; white-space: nowrap; }
 .controls select { max-width: 100%; min-width: 0; text-overflow: ellipsis; }
 .controls input.isn {
   width: 8.5em; min-width: 0; max-width: 100%; padding: .25em .4em; font: .95em var(--synack-mono);
   background: var(--synack-bg); border: 1px solid var(--synack-line); border-radius: 6px;
 }
-.controls .count { color: var(--synack-muted); font-variant-numeric: tabular-nums; min-width: 4.5em; text-align: right; }
+.playback .count { color: var(--synack-muted); font-variant-numeric: tabular-nums; min-width: 4.5em; text-align: right; }
 details.log { border-top: 1px solid var(--synack-line); font-size: .85em; }
 details.log summary { padding: .45em 1em; cursor: pointer; color: var(--synack-muted); }
 details.log ol { margin: 0; padding: 0 1em .7em 2.6em; max-height: 16em; overflow: auto; font-family: var(--synack-mono); font-size: .92em; }

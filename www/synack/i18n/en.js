@@ -9,6 +9,7 @@ export const lang = "en";
 export const ui = {
   loading: "Loading the TCP engine…",
   playback: "Playback",
+  settings: "Settings",
   restart: "Restart",
   replay: "Replay my losses",
   replayTitle: "Back to the start, keeping the segments you made lose (Restart forgets them)",
@@ -53,8 +54,8 @@ export const ui = {
   ruleLabel: "Client's rule",
   rule: { ignore: "says nothing", reset: "resets (TCP)" },
   diagram: (title) => `${title}: ladder diagram of segments between client and server`,
-  lose: (id, flags) => `Lose segment #${id} (${flags}) in the network`,
-  loseTitle: (id) => `Click to lose #${id} in the network and see how TCP recovers`,
+  // The name and the hover title of a segment in flight: one text, so the two agree.
+  lose: (id, flags) => `Lose segment #${id} (${flags}) in the network, and see how TCP recovers`,
   segment: (flags, id, words) => `${flags} #${id}${words ? ` (${words})` : ""}`,
   seconds: (s) => `${s} s`,
   later: (gap) => `… ${gap} later`,
@@ -86,6 +87,7 @@ export const errors = {
   theme: (v) => `theme="${v}" must be light, dark or auto`,
   narration: (v) => `narration="${v}" must be analogy or left out`,
   unexpectedAnswer: (v) => `unexpected-answer="${v}" must be ignore or reset`,
+  start: (v) => `start="${v}" must be end or a step number`,
   engine: (message) => `could not load the engine: ${message}`,
   run: (message) => message,
   crashed: "The engine stopped on an internal error: a bug in synack (the browser console has the details).",
