@@ -3,8 +3,8 @@
 // element checks their values and shows a readable message for a bad one.
 import "./synack/synack.js";
 
-const ATTRIBUTES = ["scenario", "handshake", "compare", "unexpected-answer", "seed", "isn-client", "isn-server", "numbers", "speed",
-  "autoplay", "controls", "lang", "theme", "narration", "permalink"];
+const ATTRIBUTES = ["scenario", "handshake", "compare", "unexpected-answer", "start", "seed", "isn-client", "isn-server", "numbers",
+  "speed", "autoplay", "controls", "lang", "theme", "narration", "permalink", "capture", "connection", "capture-limit"];
 
 const params = new URLSearchParams(location.search);
 const viz = document.createElement("synack-viz");

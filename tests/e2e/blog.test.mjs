@@ -20,6 +20,8 @@ const REPO = join(HERE, "..", "..");
 const DIST = process.env.SYNACK_DIST ?? join(REPO, "dist");
 const TIMEOUT = 40_000;
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+// embed.html's own policy, as its meta tag ships it (PNG export draws a blob: image).
+const EMBED_CSP = readFileSync(join(REPO, "www", "embed.html"), "utf8").match(/Content-Security-Policy" content="([^"]+)"/)[1];
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 if (!existsSync(join(DIST, "synack", "synack.js"))) {
@@ -31,7 +33,9 @@ let site;
 
 before(async () => {
   site = await serve(DIST, { "/test-pages/": join(HERE, "pages") }, {
-    headers: (path) => (["/test-pages/csp.html", "/test-pages/embed-only.html", "/embed.html"].includes(path) ? { "Content-Security-Policy": CSP } : {}),
+    headers: (path) =>
+      path === "/embed.html" ? { "Content-Security-Policy": EMBED_CSP }
+      : ["/test-pages/csp.html", "/test-pages/embed-only.html"].includes(path) ? { "Content-Security-Policy": CSP } : {},
   });
   browser = await launch();
 });
@@ -536,6 +540,21 @@ describe("embedding", () => {
       assert.ok(s.buttons.includes("下一步"), "controls on by default");
       assert.deepEqual(await page.evaluate(() => window.__csp), []);
       await screenshot(page, "embed-page-zh-dark");
+      // PNG export works under the page's own policy (it used to lack img-src blob:).
+      const png = await page.evaluate(async () => (await document.querySelector("synack-viz").exportPng()).type);
+      assert.equal(png, "image/png");
+      assert.deepEqual(await page.evaluate(() => window.__csp), []);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await page.closeAll();
+    }
+  });
+
+  test("embed.html?capture=… plays the capture, not the default scenario", { timeout: TIMEOUT }, async () => {
+    const page = await open("embed.html?capture=samples/syn-lost.pcap", { width: 700, height: 900 });
+    try {
+      await page.waitForFunction(() => document.querySelector("synack-viz")?.shadowRoot.querySelector(".title span")?.textContent.startsWith("Capture:"), null, { timeout: 20_000 });
+      assert.deepEqual(await page.evaluate(() => window.__csp), []);
       assert.deepEqual(page.errors, []);
     } finally {
       await page.closeAll();

@@ -343,6 +343,38 @@ describe("the element", () => {
     }
   });
 
+  test("a comparison exports both diagrams: Mermaid in two boxes, SVG headings clear of the names", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/compare.html", { width: 1200, height: 900 });
+    try {
+      await whenReady(page, "#viz");
+      const out = await page.evaluate(async () => {
+        const el = document.querySelector("#viz");
+        await el.seek(Infinity);
+        const text = await el.exportSvg();
+        const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+        // Render it and measure: no heading may overlap another text of the header.
+        const host = document.createElement("div");
+        host.innerHTML = text.replace(/^<\?xml[^>]*>/, "");
+        document.body.append(host);
+        const texts = [...host.querySelectorAll("svg > g > text, svg > text")].map((n) => { const b = n.getBoundingClientRect(); return { s: n.textContent, l: b.left, r: b.right, t: b.top, b: b.bottom }; });
+        host.remove();
+        const overlaps = [];
+        for (const [i, a] of texts.entries()) for (const b of texts.slice(i + 1)) {
+          if (a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b) overlaps.push(`${a.s} / ${b.s}`);
+        }
+        return { mermaid: await el.exportMermaid(), overlaps, segments: doc.querySelectorAll("g.segment").length, live: el.shadowRoot.querySelectorAll("g.segment").length };
+      });
+      assert.deepEqual(out.overlaps, []);
+      assert.equal(out.segments, out.live, "both panels' segments are in the file");
+      assert.match(out.mermaid, /^sequenceDiagram\n  box Two-way handshake\n  participant C1 as Client\n  participant S1 as Server\n  end\n  box Three-way handshake\n  participant C2 as Client\n  participant S2 as Server\n  end\n/);
+      assert.match(out.mermaid, /C1->>S1: #35;2 SYN seq=0/, "the two-way panel's stale SYN");
+      assert.match(out.mermaid, /S2->>C2: #35;5 SYN,ACK seq=0 ack=1/, "the three-way panel's real SYN,ACK");
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+
   test("dropping the SYN: dropSegment() and a click on the arrow both resend it", { timeout: TIMEOUT }, async () => {
     const page = await open("test-pages/drop.html", { width: 1000, height: 1400 });
     try {

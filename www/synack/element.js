@@ -1016,12 +1016,12 @@ export class SynackViz extends HTMLElement {
     return ex.pngBlob(ex.svgFile(this, this.#panels, this.#exportTitle(), css));
   }
 
-  /** The steps shown so far (first diagram) as Mermaid sequence-diagram text. */
+  /** The steps shown so far as Mermaid sequence-diagram text (a comparison: both diagrams). */
   async exportMermaid() {
     await this.ready;
     this.#exportTitle();
     const ex = await import("./export.js");
-    return ex.mermaid(this.#panels[0]);
+    return ex.mermaid(this.#panels);
   }
 
   #playButton = null;

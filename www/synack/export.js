@@ -22,7 +22,8 @@ function diagramStyles(host, css) {
  */
 export function svgFile(host, panels, title, css) {
   const gap = 24;
-  const top = 46;
+  // A comparison's panel headings need a line of their own above the lifelines' names.
+  const top = panels.some((p) => p.heading) ? 70 : 46;
   const width = panels.reduce((w, p) => w + p.geo.width, 0) + gap * (panels.length - 1);
   const height = Math.max(...panels.map((p) => p.geo.height)) + top;
   const computed = getComputedStyle(host);
@@ -45,7 +46,7 @@ ${diagramStyles(host, css)}`;
   let x = 0;
   for (const p of panels) {
     parts.push(`<g transform="translate(${x},${top})">`);
-    if (p.heading) parts.push(`<text class="side" x="8" y="-12">${escape(p.heading)}</text>`);
+    if (p.heading) parts.push(`<text class="heading" x="8" y="-30">${escape(p.heading)}</text>`);
     for (const side of ["client", "server"]) {
       const cx = side === "client" ? p.geo.xClient : p.geo.xServer;
       parts.push(`<text class="side" x="${cx}" y="0" text-anchor="middle">${escape(`${p.t.ui[side]} ${p.badges[side].textContent}`)}</text>`);
@@ -91,19 +92,31 @@ export async function pngBlob({ text, width, height }) {
   }
 }
 
-/** The trace shown so far as a Mermaid sequence diagram. */
-export function mermaid(panel) {
-  const t = panel.t;
-  const name = { client: "Client", server: "Server" };
-  const lines = ["sequenceDiagram", `  participant Client as ${t.ui.client}`, `  participant Server as ${t.ui.server}`];
-  const events = panel.trace.events.slice(0, panel.shown);
-  const lost = new Set(events.filter((e) => e.kind === "drop").map((e) => e.id));
-  for (const e of events) {
+/**
+ * The steps shown so far as one Mermaid sequence diagram. A comparison's panels
+ * become two boxes of participants (Client and Server under each heading), their
+ * events interleaved in time, as the element steps them.
+ */
+export function mermaid(panels) {
+  const t = panels[0].t;
+  const lines = ["sequenceDiagram"];
+  const names = panels.map((p, i) => (panels.length > 1 ? { client: `C${i + 1}`, server: `S${i + 1}` } : { client: "Client", server: "Server" }));
+  panels.forEach((p, i) => {
+    if (panels.length > 1) lines.push(`  box ${p.heading}`);
+    lines.push(`  participant ${names[i].client} as ${t.ui.client}`, `  participant ${names[i].server} as ${t.ui.server}`);
+    if (panels.length > 1) lines.push("  end");
+  });
+  const all = [];
+  panels.forEach((p, i) => p.trace.events.slice(0, p.shown).forEach((e, k) => all.push({ e, i, k })));
+  all.sort((a, b) => a.e.t_us - b.e.t_us || a.i - b.i || a.k - b.k);
+  const lost = panels.map((p) => new Set(p.trace.events.slice(0, p.shown).filter((e) => e.kind === "drop").map((e) => e.id)));
+  for (const { e, i } of all) {
+    const name = names[i];
     if (e.kind === "send") {
-      const s = panel.geo.segments.find((x) => x.id === e.id && !x.duplicate);
+      const s = panels[i].geo.segments.find((x) => x.id === e.id && !x.duplicate);
       const label = s ? s.lines.join(" ") : `#${e.id} ${e.segment.flags.join(",")}`;
       const to = e.side === "client" ? "server" : "client";
-      lines.push(`  ${name[e.side]}${lost.has(e.id) ? "-x" : "->>"}${name[to]}: ${label.replace(/[;#]/g, (c) => (c === "#" ? "#35;" : "#59;"))}`);
+      lines.push(`  ${name[e.side]}${lost[i].has(e.id) ? "-x" : "->>"}${name[to]}: ${label.replace(/[;#]/g, (c) => (c === "#" ? "#35;" : "#59;"))}`);
     } else if (e.kind === "state") {
       lines.push(`  Note over ${name[e.side]}: ${e.to}`);
     }
