@@ -550,10 +550,10 @@ describe("embedding", () => {
     }
   });
 
-  test("embed.html?capture=… plays the capture, not the default scenario", { timeout: TIMEOUT }, async () => {
+  test("embed.html?capture=… plays the capture, not the default scenario", { timeout: 90_000 }, async () => {
     const page = await open("embed.html?capture=samples/syn-lost.pcap", { width: 700, height: 900 });
     try {
-      await page.waitForFunction(() => document.querySelector("synack-viz")?.shadowRoot.querySelector(".title span")?.textContent.startsWith("Capture:"), null, { timeout: 20_000 });
+      await page.waitForFunction(() => document.querySelector("synack-viz")?.shadowRoot.querySelector(".title span")?.textContent.startsWith("Capture:"), null, { timeout: 80_000 });
       assert.deepEqual(await page.evaluate(() => window.__csp), []);
       assert.deepEqual(page.errors, []);
     } finally {
