@@ -505,6 +505,40 @@ describe("the element", () => {
     }
   });
 
+  test("the key explains every arrow and each state shown, with the name ss prints", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/blank.html", { width: 900, height: 800 });
+    try {
+      const key = await page.evaluate(async () => {
+        const root = document.getElementById("root");
+        root.innerHTML = `<synack-viz scenario="three-way-handshake"></synack-viz>`;
+        await customElements.whenDefined("synack-viz");
+        const el = root.firstElementChild;
+        await el.ready;
+        const segments = el.shadowRoot.querySelectorAll("g.segment").length;
+        const box = el.shadowRoot.querySelector("details.legend");
+        box.open = true;
+        for (let i = 0; i < 100 && box.querySelectorAll("dt").length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+        return {
+          summary: box.querySelector("summary").textContent,
+          samples: box.querySelectorAll("li svg g.sample").length,
+          tip: box.querySelector(".tip")?.textContent ?? "",
+          states: [...box.querySelectorAll("dt")].map((d) => d.textContent),
+          meaning: box.querySelector("dd")?.textContent ?? "",
+          segments: [segments, el.shadowRoot.querySelectorAll("g.segment").length],
+        };
+      });
+      assert.equal(key.summary, "Key: arrows and states");
+      assert.equal(key.samples, 5, "solid, dashed, stale, reset and lost arrows");
+      assert.match(key.tip, /Click or tap an arrow while it is in flight/);
+      assert.deepEqual(key.states, ["LISTEN (ss: LISTEN)", "SYN-SENT (ss: SYN-SENT)", "SYN-RECEIVED (ss: SYN-RECV)", "ESTABLISHED (ss: ESTAB)"]);
+      assert.match(key.meaning, /waiting for a connection request/);
+      assert.equal(key.segments[0], key.segments[1], "the key's samples are not segments");
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+
   test("autoplay with reduced motion shows the figure instead of animating", { timeout: TIMEOUT }, async () => {
     const page = await open("test-pages/blank.html", { width: 900, height: 800, reducedMotion: "reduce" });
     try {

@@ -150,6 +150,12 @@ function engineOptions(options, handshake, drop, horizonUs) {
   return run;
 }
 
+/** Text with each state name kept on one line ("FIN-WAIT-2" never breaks at its hyphen). */
+function unbroken(text) {
+  return text.split(/(\b(?:SYN-SENT|SYN-RECEIVED|FIN-WAIT-[12]|CLOSE-WAIT|LAST-ACK|TIME-WAIT)\b)/).map((part, i) =>
+    i % 2 ? el("span", { class: "nobr" }, part) : document.createTextNode(part));
+}
+
 /** One ladder diagram: a trace, its layout, and the SVG showing a prefix of it. */
 class Panel {
   constructor(host, heading, t) {
@@ -442,7 +448,7 @@ class Panel {
       const start = k > 1 ? this.ends[k - 2] : 0;
       const end = this.ends[k - 1];
       const when = el("span", { class: "when" }, t.ui.seconds((this.trace.events[start].t_us / 1e6).toFixed(3)));
-      this.narration.replaceChildren(when, document.createTextNode(narrate(this.trace.events, start, end, fmt, t)));
+      this.narration.replaceChildren(when, ...unbroken(narrate(this.trace.events, start, end, fmt, t)));
     }
     const atEnd = this.shown >= this.trace.events.length;
     this.outcome.replaceChildren();
@@ -782,7 +788,10 @@ export class SynackViz extends HTMLElement {
     const t0 = traces[0];
     const heading = options.capture?.title ?? t.scenarios[options.scenario]?.[0] ?? t.customTitle;
     const title = el("div", { class: "title" });
-    const numbersNote = options.capture?.numbers ?? (options.numbers === "relative" ? t.ui.relativeNote(t0.client.isn, t0.server.isn) : t.ui.absoluteNote);
+    // connection-refused: the server never sends a SYN, so it has no ISN to name.
+    const synFrom = (side) => traces.some((tr) => tr.events.some((e) => e.kind === "send" && e.side === side && e.segment.flags.includes("SYN")));
+    const isn = (side) => (synFrom(side) ? t0[side].isn : null);
+    const numbersNote = options.capture?.numbers ?? (options.numbers === "relative" ? t.ui.relativeNote(isn("client"), isn("server")) : t.ui.absoluteNote);
     const mode = t.modes[t0.handshake];
     // The handshake is named when it is not TCP's usual three-way one.
     const showMode = !options.compare && t0.handshake !== "three-way" && !heading.toLowerCase().includes(mode.toLowerCase());
@@ -795,6 +804,7 @@ export class SynackViz extends HTMLElement {
     if (options.capture) frame.append(options.capture.info);
     if (options.compare) frame.append(this.#assumption(options));
     frame.append(wrap);
+    frame.append(this.#legend(traces, !!options.capture));
     this.shadowRoot.replaceChildren(frame);
     this.#panels = traces.map((trace) => {
       const panel = new Panel(this, traces.length > 1 ? t.modes[trace.handshake] : null, t);
@@ -826,6 +836,20 @@ export class SynackViz extends HTMLElement {
       this.#resolveReady(true);
       if (this.hasAttribute("autoplay") && !reducedMotion()) this.#autoplay();
     }
+  }
+
+  /** The key (legend.js, a chunk), folded away and fetched when first opened. */
+  #legend(traces, capture) {
+    const t = this.#t;
+    const box = el("details", { class: "legend" });
+    box.append(el("summary", {}, t.ui.key));
+    box.addEventListener("toggle", () => {
+      if (!box.open || box.childElementCount > 1) return;
+      import("./legend.js").then((m) => m.legend(t, traces, capture)).then((parts) => {
+        if (box.childElementCount === 1) box.append(...parts);
+      }, (err) => this.#say(err?.message ?? String(err)));
+    });
+    return box;
   }
 
   /** The comparison's assumption in one line, with the switch that changes it. */

@@ -140,6 +140,7 @@ svg .break rect { fill: var(--synack-bg); }
   /* The step's sentence stays in view too, just above the playback bar. */
   position: sticky; bottom: var(--synack-playback-h, 3em); z-index: 1;
 }
+.nobr { white-space: nowrap; }
 .narration .when { color: var(--synack-muted); font-variant-numeric: tabular-nums; margin-right: .4em; }
 .outcome { margin: 0; padding: .55em 1em; border-top: 1px solid var(--synack-line); font-size: .92em; }
 .outcome:empty { display: none; }
@@ -186,6 +187,18 @@ details.log li { margin: .1em 0; }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; } }
 svg.diagram:focus { outline: none; }
 svg.diagram:focus-visible { outline: 2px solid var(--synack-focus); outline-offset: 2px; border-radius: 4px; }
+.legend { border-top: 1px solid var(--synack-line); font-size: .85em; }
+.legend summary { padding: .45em 1em; cursor: pointer; color: var(--synack-muted); }
+.legend ul { list-style: none; margin: 0; padding: 0 1em .4em; }
+.legend li { display: flex; align-items: center; gap: .6em; margin: .2em 0; }
+.legend li svg { flex: none; width: 44px; height: 10px; overflow: visible; }
+.legend .sample line { stroke: var(--c); stroke-width: 1.8; }
+.legend .sample[data-retransmission="true"] line, .legend .sample[data-stale="true"] line, .legend .sample[data-lost="true"] line { stroke-dasharray: 5 4; }
+.legend .sample[data-lost="true"] line { stroke: var(--synack-lost); }
+.legend .tip { font-style: italic; color: var(--synack-muted); }
+.legend dl { margin: 0; padding: .2em 1em .8em; }
+.legend dt { white-space: nowrap; color: var(--synack-muted); margin-top: .45em; }
+.legend dd { margin: .15em 0 0 .3em; }
 .analogy { margin: 0; padding: .55em 1em; border-top: 1px solid var(--synack-line); font-size: .92em; }
 .analogy:empty { display: none; }
 .analogy b { color: var(--synack-muted); font-weight: 600; margin-right: .4em; }

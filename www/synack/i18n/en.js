@@ -43,9 +43,11 @@ export const ui = {
   begin: (text) => `${/[.?!]$/.test(text) ? text : `${text}.`} Press step or play to begin.`,
   means: (state, text) => `${state}: ${text}.`,
   end: (client, server) => `End: client ${client}, server ${server}. `,
-  relativeNote: (c, s) => `relative numbers (ISNs ${c} and ${s})`,
+  // An ISN is named only if that side sent a SYN (null: it never did).
+  relativeNote: (c, s) => (c !== null && s !== null ? `relative numbers (ISNs ${c} and ${s})` : `relative numbers (ISN ${c ?? s})`),
   absoluteNote: "absolute numbers",
   sameNetwork: "same network",
+  key: "Key: arrows and states",
   // The comparison's one assumption, and the switch beside it.
   assume: {
     ignore: "Assumed: the client says nothing about an answer to a SYN it never sent, as if it had crashed (TCP would reset it).",

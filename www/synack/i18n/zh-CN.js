@@ -42,9 +42,10 @@ export const ui = {
   begin: (text) => `${/[。？！]$/.test(text) ? text : `${text}。`}点击“下一步”或“播放”开始。`,
   means: (state, text) => `${state}，${text}。`,
   end: (client, server) => `结束时：客户端 ${client}，服务器 ${server}。`,
-  relativeNote: (c, s) => `相对序号（ISN 为 ${c} 和 ${s}）`,
+  relativeNote: (c, s) => (c !== null && s !== null ? `相对序号（ISN 为 ${c} 和 ${s}）` : `相对序号（ISN 为 ${c ?? s}）`),
   absoluteNote: "绝对序号",
   sameNetwork: "同一网络条件",
+  key: "图例：箭头与状态",
   assume: {
     ignore: "假设：对于回应它从未发送的 SYN 的报文段，客户端一言不发，好比它已经崩溃（真正的 TCP 会复位它）。",
     reset: "假设：对于回应它从未发送的 SYN 的报文段，客户端像真正的 TCP 那样以复位回应（RFC 9293 §3.10.7.3）。",

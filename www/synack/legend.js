@@ -1,0 +1,55 @@
+// The key under a diagram: what each kind of arrow means, and every state the
+// diagrams pass through with its meaning and the name Linux's `ss` prints for it
+// (the badges' hover titles say the same, but phones never hover). A chunk of its
+// own, fetched when a reader first opens the key.
+
+import { stateFamily } from "./layout.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** Each state as Linux's `ss` prints it (iproute2's names; checked with `ss -tan` here). */
+const SS_NAMES = {
+  "CLOSED": "UNCONN", "LISTEN": "LISTEN", "SYN-SENT": "SYN-SENT", "SYN-RECEIVED": "SYN-RECV",
+  "ESTABLISHED": "ESTAB", "FIN-WAIT-1": "FIN-WAIT-1", "FIN-WAIT-2": "FIN-WAIT-2", "CLOSE-WAIT": "CLOSE-WAIT",
+  "CLOSING": "CLOSING", "LAST-ACK": "LAST-ACK", "TIME-WAIT": "TIME-WAIT",
+};
+
+function node(tag, attrs = {}, text, ns) {
+  const n = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v));
+  if (text !== undefined) n.textContent = text;
+  return n;
+}
+
+/** The key's contents for `traces`, in the language of `t` (the element's table). */
+export async function legend(t, traces, capture) {
+  const { legend: k } = await (t.lang === "zh-CN" ? import("./i18n/legend-zh-CN.js") : import("./i18n/legend-en.js"));
+  const arrows = node("ul", { class: "arrows" });
+  const kinds = [
+    [{}, k.segment],
+    [{ "data-retransmission": "true" }, k.retransmission],
+    [{ "data-stale": "true" }, k.stale],
+    [{ class: "sample rst" }, k.rst],
+    [{ "data-lost": "true" }, k.lost],
+  ];
+  for (const [attrs, text] of kinds) {
+    const sample = node("svg", { width: 44, height: 10, "aria-hidden": "true" }, undefined, SVG);
+    // Not a g.segment: a sample, which nothing counts as a segment sent.
+    const g = node("g", { class: "sample", "data-dir": "c2s", ...attrs }, undefined, SVG);
+    g.append(node("line", { x1: 2, y1: 5, x2: 40, y2: 5 }, undefined, SVG));
+    sample.append(g);
+    const li = node("li");
+    li.append(sample, document.createTextNode(text));
+    arrows.append(li);
+  }
+  if (!capture) arrows.append(node("li", { class: "tip" }, k.click));
+  const seen = new Set(traces.flatMap((tr) => tr.events.filter((e) => e.kind === "state").map((e) => e.to)));
+  const states = node("dl", { class: "states" });
+  for (const s of Object.keys(SS_NAMES)) {
+    if (!seen.has(s)) continue;
+    const dt = node("dt");
+    dt.append(node("span", { class: "badge", "data-family": stateFamily(s) }, s), document.createTextNode(` ${k.ssName(SS_NAMES[s])}`));
+    states.append(dt, node("dd", {}, t.states[s]));
+  }
+  return [arrows, states];
+}
