@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::net::Link;
 use crate::profile::{Handshake, ProfileName, MILLISECOND, SECOND};
 use crate::scenario::{ActionKind as Do, DelayFault, EndpointSpec, Inject, NetworkSpec, Scenario, SeqSpec, Step, When};
-use crate::trace::Side::{Client, Server};
+use crate::side::Side::{Client, Server};
 
 /// One catalogue entry. Its English title and summary come from methods, so a
 /// build that never asks for them (the browser's) does not carry them.
