@@ -28,7 +28,7 @@ if (!existsSync(join(DIST, "synack", "synack.js"))) {
 /** The catalogue ids, read from the engine's source so the test follows it. */
 function catalogueIds() {
   const src = readFileSync(join(REPO, "crates", "synack-core", "src", "catalogue.rs"), "utf8");
-  return [...src.matchAll(/^\s*Entry \{ id: "([a-z0-9-]+)",/gm)].map((m) => m[1]);
+  return [...src.matchAll(/^\s*id: "([a-z0-9-]+)",/gm)].map((m) => m[1]);
 }
 
 let browser;

@@ -13,8 +13,9 @@
 //!
 //! Errors are JS `Error`s whose `message` is the reader's one English line and
 //! whose `key` (and `offset`, `frames`) let the element say it in the reader's
-//! language. Nothing here uses serde: the only JSON written here is a small
-//! envelope around `Capture::to_json()`.
+//! language. The capture JSON is synack-capture's `Capture::to_json()`, written
+//! by serde_json over its serde derives (the text `synack import --format json`
+//! prints); the only JSON written here is a small envelope around it.
 
 #![forbid(unsafe_code)]
 

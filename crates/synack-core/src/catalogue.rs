@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::net::Link;
 use crate::profile::{Handshake, ProfileName, MILLISECOND, SECOND};
 use crate::scenario::{ActionKind as Do, DelayFault, EndpointSpec, Inject, NetworkSpec, Scenario, SeqSpec, Step, When};
-use crate::trace::Side::{Client, Server};
+use crate::side::Side::{Client, Server};
 
 /// One catalogue entry. Its English title and summary come from methods, so a
 /// build that never asks for them (the browser's) does not carry them.
@@ -22,66 +22,74 @@ pub struct Entry {
     pub compare: bool,
 }
 
-pub const ENTRIES: &[Entry] = &[
-    Entry { id: "three-way-handshake", figure: Some("RFC 9293 Fig. 6"), compare: true },
-    Entry { id: "four-way-teardown", figure: Some("RFC 9293 Fig. 12"), compare: false },
-    Entry { id: "full-lifecycle", figure: None, compare: false },
-    Entry { id: "old-duplicate-syn", figure: Some("RFC 9293 Fig. 8"), compare: true },
-    Entry { id: "four-way-handshake", figure: None, compare: true },
-    Entry { id: "syn-lost", figure: None, compare: false },
-    Entry { id: "syn-ack-lost", figure: None, compare: false },
-    Entry { id: "final-ack-lost", figure: None, compare: false },
-    Entry { id: "simultaneous-open", figure: Some("RFC 9293 Fig. 7"), compare: false },
-    Entry { id: "simultaneous-close", figure: Some("RFC 9293 Fig. 13"), compare: false },
-    Entry { id: "three-segment-teardown", figure: None, compare: false },
-    Entry { id: "half-close", figure: None, compare: false },
-    Entry { id: "connection-refused", figure: None, compare: false },
-    Entry { id: "half-open", figure: Some("RFC 9293 Fig. 9"), compare: false },
-    Entry { id: "connect-timeout", figure: None, compare: false },
-];
+/// Writes each entry once, id, figure and English together, and makes of them
+/// [`ENTRIES`] and the [`Entry::title`] and [`Entry::summary`] that look up by id.
+macro_rules! entries {
+    ($( id: $id:literal, figure: $figure:expr, compare: $compare:literal,
+        title: $title:literal,
+        summary: $summary:literal; )*) => {
+        pub const ENTRIES: &[Entry] = &[$( Entry { id: $id, figure: $figure, compare: $compare } ),*];
 
-impl Entry {
-    pub fn title(&self) -> &'static str {
-        match self.id {
-            "three-way-handshake" => "Three-way handshake",
-            "four-way-teardown" => "Four-way teardown",
-            "full-lifecycle" => "A whole connection",
-            "old-duplicate-syn" => "An old duplicate SYN",
-            "four-way-handshake" => "Why not four segments?",
-            "syn-lost" => "The SYN is lost",
-            "syn-ack-lost" => "The SYN,ACK is lost",
-            "final-ack-lost" => "The last ACK is lost: why TIME-WAIT exists",
-            "simultaneous-open" => "Simultaneous open",
-            "simultaneous-close" => "Simultaneous close",
-            "three-segment-teardown" => "Teardown in three segments",
-            "half-close" => "Half-close",
-            "connection-refused" => "Connection refused",
-            "half-open" => "Half-open connection discovery",
-            "connect-timeout" => "Connection timeout",
-            _ => "",
-        }
-    }
+        impl Entry {
+            /// The English title (the reference rendering; front ends translate by id).
+            pub fn title(&self) -> &'static str {
+                match self.id { $( $id => $title, )* _ => "" }
+            }
 
-    pub fn summary(&self) -> &'static str {
-        match self.id {
-            "three-way-handshake" => "SYN, SYN,ACK, ACK: each side sends its initial sequence number and sees it acknowledged.",
-            "four-way-teardown" => "Each direction is closed on its own: FIN and ACK one way, then FIN and ACK the other. The side that closed first waits in TIME-WAIT.",
-            "full-lifecycle" => "Handshake, an HTTP request and its response, and the close.",
-            "old-duplicate-syn" => "A SYN from an earlier connection arrives late. With three segments the server commits only once its own ISN is acknowledged, so the stale SYN costs it a half-finished entry at most; with two, it hands its application a connection nobody asked for.",
-            "four-way-handshake" => "The server acknowledges the SYN and sends its own SYN in separate segments: it works, but the two can always travel together.",
-            "syn-lost" => "No answer comes, so the client's retransmission timer (1 s at first) sends the SYN again, with the same ISN.",
-            "syn-ack-lost" => "The client sends its SYN again; the server sees the repeat and answers SYN,ACK again.",
-            "final-ack-lost" => "The server never hears that its FIN arrived and sends it again. The client, still in TIME-WAIT, can acknowledge it once more.",
-            "simultaneous-open" => "Both sides send a SYN at the same moment. Both pass through SYN-RECEIVED and end up with one connection.",
-            "simultaneous-close" => "Both FINs cross in flight: both sides go through CLOSING, and both wait in TIME-WAIT.",
-            "three-segment-teardown" => "As Linux usually closes: the ACK of the first FIN is delayed, and rides on the second FIN.",
-            "half-close" => "The client finishes sending and shuts down its side; the server keeps sending until it is done too.",
-            "connection-refused" => "Nothing listens on the port: the SYN is answered with RST,ACK.",
-            "half-open" => "The client crashes and reconnects; the server still holds the old connection, challenges the new SYN, and the client's RST clears it.",
-            "connect-timeout" => "A firewall silently drops every SYN: the client retries with doubling timeouts (1, 2, 4, 8 s) and gives up after 15 s, because this scenario allows only 3 retries. Real stacks try far longer: Linux about 2 minutes, RFC 9293 at least 3.",
-            _ => "",
+            /// The English summary: what the scenario shows, in a sentence or three.
+            pub fn summary(&self) -> &'static str {
+                match self.id { $( $id => $summary, )* _ => "" }
+            }
         }
-    }
+    };
+}
+
+entries! {
+    id: "three-way-handshake", figure: Some("RFC 9293 Fig. 6"), compare: true,
+        title: "Three-way handshake",
+        summary: "SYN, SYN,ACK, ACK: each side sends its initial sequence number and sees it acknowledged.";
+    id: "four-way-teardown", figure: Some("RFC 9293 Fig. 12"), compare: false,
+        title: "Four-way teardown",
+        summary: "Each direction is closed on its own: FIN and ACK one way, then FIN and ACK the other. The side that closed first waits in TIME-WAIT.";
+    id: "full-lifecycle", figure: None, compare: false,
+        title: "A whole connection",
+        summary: "Handshake, an HTTP request and its response, and the close.";
+    id: "old-duplicate-syn", figure: Some("RFC 9293 Fig. 8"), compare: true,
+        title: "An old duplicate SYN",
+        summary: "A SYN from an earlier connection arrives late. With three segments the server commits only once its own ISN is acknowledged, so the stale SYN costs it a half-finished entry at most; with two, it hands its application a connection nobody asked for.";
+    id: "four-way-handshake", figure: None, compare: true,
+        title: "Why not four segments?",
+        summary: "The server acknowledges the SYN and sends its own SYN in separate segments: it works, but the two can always travel together.";
+    id: "syn-lost", figure: None, compare: false,
+        title: "The SYN is lost",
+        summary: "No answer comes, so the client's retransmission timer (1 s at first) sends the SYN again, with the same ISN.";
+    id: "syn-ack-lost", figure: None, compare: false,
+        title: "The SYN,ACK is lost",
+        summary: "The client sends its SYN again; the server sees the repeat and answers SYN,ACK again.";
+    id: "final-ack-lost", figure: None, compare: false,
+        title: "The last ACK is lost: why TIME-WAIT exists",
+        summary: "The server never hears that its FIN arrived and sends it again. The client, still in TIME-WAIT, can acknowledge it once more.";
+    id: "simultaneous-open", figure: Some("RFC 9293 Fig. 7"), compare: false,
+        title: "Simultaneous open",
+        summary: "Both sides send a SYN at the same moment. Both pass through SYN-RECEIVED and end up with one connection.";
+    id: "simultaneous-close", figure: Some("RFC 9293 Fig. 13"), compare: false,
+        title: "Simultaneous close",
+        summary: "Both FINs cross in flight: both sides go through CLOSING, and both wait in TIME-WAIT.";
+    id: "three-segment-teardown", figure: None, compare: false,
+        title: "Teardown in three segments",
+        summary: "As Linux usually closes: the ACK of the first FIN is delayed, and rides on the second FIN.";
+    id: "half-close", figure: None, compare: false,
+        title: "Half-close",
+        summary: "The client finishes sending and shuts down its side; the server keeps sending until it is done too.";
+    id: "connection-refused", figure: None, compare: false,
+        title: "Connection refused",
+        summary: "Nothing listens on the port: the SYN is answered with RST,ACK.";
+    id: "half-open", figure: Some("RFC 9293 Fig. 9"), compare: false,
+        title: "Half-open connection discovery",
+        summary: "The client crashes and reconnects; the server still holds the old connection, challenges the new SYN, and the client's RST clears it.";
+    id: "connect-timeout", figure: None, compare: false,
+        title: "Connection timeout",
+        summary: "A firewall silently drops every SYN: the client retries with doubling timeouts (1, 2, 4, 8 s) and gives up after 15 s, because this scenario allows only 3 retries. Real stacks try far longer: Linux about 2 minutes, RFC 9293 at least 3.";
 }
 
 impl Serialize for Entry {

@@ -14,6 +14,7 @@
 use crate::prelude::*;
 use alloc::collections::VecDeque;
 use core::fmt;
+use core::ops::ControlFlow;
 
 use serde::Serialize;
 
@@ -177,22 +178,13 @@ impl Rtt {
     }
 }
 
-/// One TCP endpoint: a single connection's TCB and its socket.
+/// The transmission control block of one connection (RFC 9293 §3.3.1): everything
+/// that a new connection starts afresh, built by [`Tcb::new`].
 #[derive(Debug)]
-pub struct Endpoint {
-    cfg: EndpointConfig,
-    state: State,
+struct Tcb {
     /// The connection came from LISTEN (RFC 9293 §3.10.7.4: a reset returns it there).
     passive: bool,
-    /// The application has a listening socket open. It is not the connection: a
-    /// connection accepted from it ends (closed, reset, timed out) and the listener
-    /// goes on listening, as a sockets API listener and Linux's do.
-    listener: bool,
-    /// Connections that have ended on this endpoint (a scenario's `closed` step
-    /// waits for the next one, even if the listener is back in LISTEN at once).
-    ended: u32,
     remote_port: u16,
-    isn_epoch: Option<u64>,
 
     iss: SeqNum,
     snd_una: SeqNum,
@@ -213,8 +205,6 @@ pub struct Endpoint {
     ts_ok: bool,
     ts_recent: u32,
     peer_ws: bool,
-    /// The time of the call being handled: timestamps read it.
-    now: u64,
 
     /// Application bytes not yet acknowledged; `sendq[0]` has sequence number `buf_seq`.
     sendq: VecDeque<u8>,
@@ -245,22 +235,15 @@ pub struct Endpoint {
     ever_established: bool,
     received: Vec<u8>,
     received_total: u64,
-
-    out: VecDeque<Transmit>,
-    notes: VecDeque<Note>,
 }
 
-impl Endpoint {
-    pub fn new(cfg: EndpointConfig) -> Endpoint {
-        let rto = cfg.profile.rto_initial_us;
-        let remote_port = cfg.remote_port;
-        Endpoint {
-            state: State::Closed,
+impl Tcb {
+    /// A connection that has not begun: no numbers chosen, no options negotiated,
+    /// no timer running, the profile's initial RTO and window.
+    fn new(cfg: &EndpointConfig) -> Tcb {
+        Tcb {
             passive: false,
-            listener: false,
-            ended: 0,
-            remote_port,
-            isn_epoch: None,
+            remote_port: cfg.remote_port,
             iss: SeqNum(0),
             snd_una: SeqNum(0),
             snd_nxt: SeqNum(0),
@@ -277,7 +260,6 @@ impl Endpoint {
             ts_ok: false,
             ts_recent: 0,
             peer_ws: false,
-            now: 0,
             sendq: VecDeque::new(),
             buf_seq: SeqNum(0),
             fin_queued: false,
@@ -291,7 +273,7 @@ impl Endpoint {
             time_wait_at: None,
             fin_wait_2_at: None,
             delack_at: None,
-            rto,
+            rto: cfg.profile.rto_initial_us,
             retries: 0,
             rtt: Rtt::default(),
             rtt_probe: None,
@@ -299,6 +281,44 @@ impl Endpoint {
             ever_established: false,
             received: Vec::new(),
             received_total: 0,
+        }
+    }
+}
+
+/// One TCP endpoint: a socket that holds one connection's [`Tcb`] at a time, and
+/// possibly a listener that outlives its connections.
+#[derive(Debug)]
+pub struct Endpoint {
+    cfg: EndpointConfig,
+    state: State,
+    /// The application has a listening socket open. It is not the connection: a
+    /// connection accepted from it ends (closed, reset, timed out) and the listener
+    /// goes on listening, as a sockets API listener and Linux's do.
+    listener: bool,
+    /// Connections that have ended on this endpoint (a scenario's `closed` step
+    /// waits for the next one, even if the listener is back in LISTEN at once).
+    ended: u32,
+    /// When this endpoint first chose an ISN: the start of its 4 µs ISN clock.
+    isn_epoch: Option<u64>,
+    /// The time of the call being handled, set by every public entry point; the
+    /// timers and timestamps read it.
+    now: u64,
+    /// The current (or last) connection.
+    tcb: Tcb,
+
+    out: VecDeque<Transmit>,
+    notes: VecDeque<Note>,
+}
+
+impl Endpoint {
+    pub fn new(cfg: EndpointConfig) -> Endpoint {
+        Endpoint {
+            state: State::Closed,
+            listener: false,
+            ended: 0,
+            isn_epoch: None,
+            now: 0,
+            tcb: Tcb::new(&cfg),
             out: VecDeque::new(),
             notes: VecDeque::new(),
             cfg,
@@ -315,28 +335,28 @@ impl Endpoint {
     }
     /// The ISN of the current (or last) connection.
     pub fn iss(&self) -> SeqNum {
-        self.iss
+        self.tcb.iss
     }
     /// The peer's ISN, once known.
     pub fn irs(&self) -> SeqNum {
-        self.irs
+        self.tcb.irs
     }
     pub fn snd_una(&self) -> SeqNum {
-        self.snd_una
+        self.tcb.snd_una
     }
     pub fn snd_nxt(&self) -> SeqNum {
-        self.snd_nxt
+        self.tcb.snd_nxt
     }
     pub fn rcv_nxt(&self) -> SeqNum {
-        self.rcv_nxt
+        self.tcb.rcv_nxt
     }
     /// The bytes delivered to the application on this connection, in order
     /// (the first MiB; [`Endpoint::received_total`] counts all).
     pub fn received(&self) -> &[u8] {
-        &self.received
+        &self.tcb.received
     }
     pub fn received_total(&self) -> u64 {
-        self.received_total
+        self.tcb.received_total
     }
     /// The connection reached ESTABLISHED since the last connect or listen.
     /// How many connections have ended here (entered CLOSED), including one that
@@ -351,15 +371,15 @@ impl Endpoint {
     }
 
     pub fn ever_established(&self) -> bool {
-        self.ever_established
+        self.tcb.ever_established
     }
     /// The peer's FIN arrived on this connection.
     pub fn peer_closed(&self) -> bool {
-        self.peer_fin_seen
+        self.tcb.peer_fin_seen
     }
     /// Bytes the application queued that the peer has not acknowledged.
     pub fn unacknowledged(&self) -> usize {
-        self.sendq.len()
+        self.tcb.sendq.len()
     }
 
     // ----- Output ------------------------------------------------------------------
@@ -374,7 +394,7 @@ impl Endpoint {
 
     /// The earliest time [`Endpoint::handle_timeout`] has work to do.
     pub fn poll_timeout(&self) -> Option<u64> {
-        [self.rtx_at, self.time_wait_at, self.delack_at, self.fin_wait_2_at].into_iter().flatten().min()
+        [self.tcb.rtx_at, self.tcb.time_wait_at, self.tcb.delack_at, self.tcb.fin_wait_2_at].into_iter().flatten().min()
     }
 
     // ----- Application calls (RFC 9293 §3.10) --------------------------------------
@@ -386,7 +406,7 @@ impl Endpoint {
             return Err(AppError::ConnectionExists);
         }
         self.fresh_connection();
-        self.passive = true;
+        self.tcb.passive = true;
         self.listener = true;
         self.set_state(State::Listen, Reason::AppListen);
         Ok(())
@@ -408,16 +428,14 @@ impl Endpoint {
             return Err(AppError::ConnectionExists);
         }
         self.fresh_connection();
-        self.passive = false;
-        self.remote_port = self.cfg.remote_port;
-        self.choose_iss(now);
+        self.choose_iss();
         self.choose_rcv_wnd();
-        self.snd_una = self.iss;
-        self.snd_nxt = self.iss + 1;
+        self.tcb.snd_una = self.tcb.iss;
+        self.tcb.snd_nxt = self.tcb.iss + 1;
         self.set_state(State::SynSent, Reason::AppConnect);
         self.emit_syn(false, Reason::AppConnect, false);
-        self.rtt_probe = Some((self.snd_nxt, now));
-        self.arm_rtx(now);
+        self.tcb.rtt_probe = Some((self.tcb.snd_nxt, self.now));
+        self.arm_rtx();
         Ok(())
     }
 
@@ -429,11 +447,11 @@ impl Endpoint {
             // A passive open becomes active when data is sent (§3.10.2); this engine's
             // listeners only answer SYNs, so sending from LISTEN is refused instead.
             State::Listen => return Err(AppError::ConnectionDoesNotExist),
-            _ if self.fin_queued => return Err(AppError::ConnectionClosing),
+            _ if self.tcb.fin_queued => return Err(AppError::ConnectionClosing),
             _ => {}
         }
-        self.sendq.extend(data);
-        self.flush(now);
+        self.tcb.sendq.extend(data);
+        self.flush();
         Ok(())
     }
 
@@ -449,17 +467,17 @@ impl Endpoint {
                 self.enter_closed(Reason::AppCloseBeforeSynchronized);
                 Ok(())
             }
-            _ if self.fin_queued => Err(AppError::ConnectionClosing),
+            _ if self.tcb.fin_queued => Err(AppError::ConnectionClosing),
             State::SynReceived | State::Established => {
-                self.fin_queued = true;
+                self.tcb.fin_queued = true;
                 self.set_state(State::FinWait1, Reason::AppClose);
-                self.flush(now);
+                self.flush();
                 Ok(())
             }
             State::CloseWait => {
-                self.fin_queued = true;
+                self.tcb.fin_queued = true;
                 self.set_state(State::LastAck, Reason::AppClose);
-                self.flush(now);
+                self.flush();
                 Ok(())
             }
             _ => Err(AppError::ConnectionClosing),
@@ -470,7 +488,7 @@ impl Endpoint {
     /// stops reading, so later data is answered with a reset (as Linux does).
     pub fn close(&mut self, now: u64) -> Result<(), AppError> {
         self.shutdown(now)?;
-        self.read_closed = true;
+        self.tcb.read_closed = true;
         Ok(())
     }
 
@@ -481,7 +499,7 @@ impl Endpoint {
         match self.state {
             State::Closed => return Err(AppError::ConnectionDoesNotExist),
             State::SynReceived | State::Established | State::FinWait1 | State::FinWait2 | State::CloseWait => {
-                let seg = self.segment(self.snd_nxt, Some(self.rcv_nxt), Flags::RST, Vec::new());
+                let seg = self.segment(self.tcb.snd_nxt, Some(self.tcb.rcv_nxt), Flags::RST, Vec::new());
                 self.queue(seg, Reason::AppAbort, false);
             }
             _ => {}
@@ -501,36 +519,36 @@ impl Endpoint {
 
     pub fn handle_timeout(&mut self, now: u64) {
         self.now = now;
-        if self.delack_at.is_some_and(|t| t <= now) {
-            self.delack_at = None;
+        if self.tcb.delack_at.is_some_and(|t| t <= now) {
+            self.tcb.delack_at = None;
             self.note_timer(TimerKind::DelayedAck, TimerAction::Fired);
-            self.ack_now = true;
+            self.tcb.ack_now = true;
             self.send_ack_if_due(Reason::DelayedAck);
         }
-        if self.time_wait_at.is_some_and(|t| t <= now) {
-            self.time_wait_at = None;
+        if self.tcb.time_wait_at.is_some_and(|t| t <= now) {
+            self.tcb.time_wait_at = None;
             self.note_timer(TimerKind::TimeWait, TimerAction::Fired);
             self.notes.push_back(Note::App(AppNote::Closed));
             self.enter_closed(Reason::TimeWaitExpired);
         }
-        if self.fin_wait_2_at.is_some_and(|t| t <= now) {
-            self.fin_wait_2_at = None;
+        if self.tcb.fin_wait_2_at.is_some_and(|t| t <= now) {
+            self.tcb.fin_wait_2_at = None;
             self.note_timer(TimerKind::FinWait2, TimerAction::Fired);
             // Nobody can read from the socket any more: it is dropped without a word
             // to the peer, whose later segments will meet a closed port.
             self.enter_closed(Reason::FinWait2Timeout);
         }
-        if self.rtx_at.is_some_and(|t| t <= now) {
-            self.rtx_at = None;
+        if self.tcb.rtx_at.is_some_and(|t| t <= now) {
+            self.tcb.rtx_at = None;
             self.note_timer(TimerKind::Retransmission, TimerAction::Fired);
-            self.on_rto(now);
+            self.on_rto();
         }
     }
 
     /// RFC 6298 §5.4–5.6: retransmit the earliest unacknowledged segment, back off,
     /// and restart the timer; past the retry limit, give up (RFC 9293 §3.8.3).
-    fn on_rto(&mut self, now: u64) {
-        if self.snd_una == self.snd_nxt {
+    fn on_rto(&mut self) {
+        if self.tcb.snd_una == self.tcb.snd_nxt {
             return; // Everything was acknowledged at this same instant.
         }
         let p = &self.cfg.profile;
@@ -538,12 +556,12 @@ impl Endpoint {
             // Linux's linear SYN timeouts come on top of tcp_syn_retries: its give-up
             // time is the doubling schedule's, moved later by one RTO per linear retry.
             State::SynSent => p.syn_retries + p.syn_linear_timeouts,
-            State::SynReceived if self.passive => p.synack_retries,
+            State::SynReceived if self.tcb.passive => p.synack_retries,
             State::SynReceived => p.syn_retries,
             _ => p.retries,
         };
-        if self.retries >= limit {
-            if self.state == State::SynReceived && self.passive {
+        if self.tcb.retries >= limit {
+            if self.state == State::SynReceived && self.tcb.passive {
                 // A listener's half-finished connection was never accept()ed: its
                 // application hears nothing of it.
                 self.reset_tcb_keep_listening(Reason::HandshakeTimeoutPassive);
@@ -553,39 +571,39 @@ impl Endpoint {
             }
             return;
         }
-        self.retries += 1;
+        self.tcb.retries += 1;
         // RFC 6298 §5.5: back off. Linux 6.5+ keeps the initial RTO for the first
         // `tcp_syn_linear_timeouts` SYN retransmissions (tcp_retransmit_timer).
-        let linear = self.state == State::SynSent && self.retries <= self.cfg.profile.syn_linear_timeouts;
+        let linear = self.state == State::SynSent && self.tcb.retries <= self.cfg.profile.syn_linear_timeouts;
         if !linear {
-            self.rto = (self.rto * 2).min(self.cfg.profile.rto_max_us);
+            self.tcb.rto = (self.tcb.rto * 2).min(self.cfg.profile.rto_max_us);
         }
-        self.rtt_probe = None; // Karn's algorithm: no sample from a retransmission.
+        self.tcb.rtt_probe = None; // Karn's algorithm: no sample from a retransmission.
         match self.state {
             State::SynSent => {
-                self.syn_timed_out = true;
+                self.tcb.syn_timed_out = true;
                 self.emit_syn(false, Reason::Retransmission, true);
             }
-            State::SynReceived if self.snd_una == self.iss => {
-                self.syn_timed_out = true;
+            State::SynReceived if self.tcb.snd_una == self.tcb.iss => {
+                self.tcb.syn_timed_out = true;
                 // Only the four-way server sends its SYN alone; an active opener in
                 // SYN-RECEIVED (a simultaneous open) resends SYN,ACK (RFC 9293 Fig. 7).
-                let with_ack = !(self.passive && self.cfg.handshake == Handshake::FourWay);
+                let with_ack = !(self.tcb.passive && self.cfg.handshake == Handshake::FourWay);
                 self.emit_syn(with_ack, Reason::Retransmission, true);
             }
-            _ => self.retransmit_earliest(now),
+            _ => self.retransmit_earliest(),
         }
-        self.arm_rtx(now);
+        self.arm_rtx();
     }
 
-    fn retransmit_earliest(&mut self, _now: u64) {
-        let data_off = self.snd_una.since(self.buf_seq).max(0) as usize;
-        let in_flight = (self.snd_nxt.since(self.buf_seq).max(0) as usize).min(self.sendq.len());
+    fn retransmit_earliest(&mut self) {
+        let data_off = self.tcb.snd_una.since(self.tcb.buf_seq).max(0) as usize;
+        let in_flight = (self.tcb.snd_nxt.since(self.tcb.buf_seq).max(0) as usize).min(self.tcb.sendq.len());
         let len = in_flight.saturating_sub(data_off).min(self.eff_mss());
-        let payload: Vec<u8> = self.sendq.iter().skip(data_off).take(len).copied().collect();
-        let seq = self.snd_una;
+        let payload: Vec<u8> = self.tcb.sendq.iter().skip(data_off).take(len).copied().collect();
+        let seq = self.tcb.snd_una;
         let mut flags = Flags { psh: !payload.is_empty(), ..Flags::NONE };
-        if let Some(fin) = self.fin_seq {
+        if let Some(fin) = self.tcb.fin_seq {
             if seq + len as u32 == fin {
                 flags.fin = true;
             }
@@ -593,7 +611,7 @@ impl Endpoint {
         if payload.is_empty() && !flags.fin {
             return;
         }
-        let seg = self.segment(seq, Some(self.rcv_nxt), flags, payload);
+        let seg = self.segment(seq, Some(self.tcb.rcv_nxt), flags, payload);
         self.queue(seg, Reason::Retransmission, true);
     }
 
@@ -602,15 +620,15 @@ impl Endpoint {
     pub fn handle_segment(&mut self, now: u64, seg: &Segment) {
         self.now = now;
         let ours = seg.dst_port == self.cfg.local_port
-            && (matches!(self.state, State::Listen | State::Closed) || seg.src_port == self.remote_port);
+            && (matches!(self.state, State::Listen | State::Closed) || seg.src_port == self.tcb.remote_port);
         match self.state {
             _ if !ours => self.on_closed(seg),
             State::Closed => self.on_closed(seg),
-            State::Listen => self.on_listen(now, seg),
-            State::SynSent => self.on_syn_sent(now, seg),
-            _ => self.on_synchronized(now, seg),
+            State::Listen => self.on_listen(seg),
+            State::SynSent => self.on_syn_sent(seg),
+            _ => self.on_synchronized(seg),
         }
-        self.flush(now);
+        self.flush();
     }
 
     /// §3.10.7.1 CLOSED: everything is discarded; anything but a RST gets a RST.
@@ -628,7 +646,7 @@ impl Endpoint {
     }
 
     /// §3.10.7.2 LISTEN.
-    fn on_listen(&mut self, now: u64, seg: &Segment) {
+    fn on_listen(&mut self, seg: &Segment) {
         // First, an incoming RST is ignored.
         if seg.flags.rst {
             return self.discard(Reason::IgnoredRst);
@@ -643,45 +661,46 @@ impl Endpoint {
             return self.discard(Reason::IgnoredInState);
         }
         self.fresh_connection();
-        self.remote_port = seg.src_port;
-        self.irs = seg.seq;
-        self.rcv_nxt = seg.seq + 1;
+        self.tcb.passive = true;
+        self.tcb.remote_port = seg.src_port;
+        self.tcb.irs = seg.seq;
+        self.tcb.rcv_nxt = seg.seq + 1;
         self.take_syn_options(seg);
-        self.choose_iss(now);
+        self.choose_iss();
         self.choose_rcv_wnd();
-        self.snd_una = self.iss;
-        self.snd_nxt = self.iss + 1;
-        self.snd_wl1 = seg.seq;
-        self.snd_wnd = u32::from(seg.window);
+        self.tcb.snd_una = self.tcb.iss;
+        self.tcb.snd_nxt = self.tcb.iss + 1;
+        self.tcb.snd_wl1 = seg.seq;
+        self.tcb.snd_wnd = u32::from(seg.window);
         match self.cfg.handshake {
             Handshake::ThreeWay => {
                 self.set_state(State::SynReceived, Reason::SynInListen);
                 self.emit_syn(true, Reason::SynInListen, false);
-                self.rtt_probe = Some((self.snd_nxt, now));
-                self.arm_rtx(now);
+                self.tcb.rtt_probe = Some((self.tcb.snd_nxt, self.now));
+                self.arm_rtx();
             }
             Handshake::TwoWay => {
                 // The counterfactual: the server commits now. No ACK will ever confirm
                 // its SYN, so it treats the SYN as delivered and never retransmits it.
                 self.emit_syn(true, Reason::TwoWayCommit, false);
-                self.snd_una = self.snd_nxt;
+                self.tcb.snd_una = self.tcb.snd_nxt;
                 self.set_state(State::Established, Reason::TwoWayCommit);
                 self.on_established();
             }
             Handshake::FourWay => {
                 self.set_state(State::SynReceived, Reason::FourWayAck);
                 self.emit_four_way_reply(false);
-                self.arm_rtx(now);
+                self.arm_rtx();
             }
         }
     }
 
     /// §3.10.7.3 SYN-SENT.
-    fn on_syn_sent(&mut self, now: u64, seg: &Segment) {
+    fn on_syn_sent(&mut self, seg: &Segment) {
         // First, check the ACK bit: it must acknowledge our SYN and nothing beyond.
         let mut ack_ok = false; // The ACK bit is set and passed the test below.
         if let Some(ack) = seg.ack {
-            if ack <= self.iss || ack > self.snd_nxt {
+            if ack <= self.tcb.iss || ack > self.tcb.snd_nxt {
                 if seg.flags.rst {
                     return self.discard(Reason::IgnoredRst);
                 }
@@ -708,113 +727,161 @@ impl Endpoint {
         }
         // Fourth, the SYN bit.
         if seg.flags.syn {
-            self.irs = seg.seq;
-            self.rcv_nxt = seg.seq + 1;
+            self.tcb.irs = seg.seq;
+            self.tcb.rcv_nxt = seg.seq + 1;
             self.take_syn_options(seg);
             if let (Some(ack), true) = (seg.ack, ack_ok) {
-                self.advance_una(now, ack, seg);
+                self.advance_una(ack, seg);
             }
             // The peer's SYN (with or without ACK) opens its window to us: take it as it
             // is (RFC 9293 §3.10.7.3: SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ,
             // SND.WL2 <- SEG.ACK), whether or not an earlier lone ACK came first.
             self.take_window(seg);
-            if self.snd_una > self.iss {
+            if self.tcb.snd_una > self.tcb.iss {
                 // Our SYN has been acknowledged: ESTABLISHED, and acknowledge theirs.
                 self.set_state(State::Established, Reason::SynAckReceived);
                 self.on_established();
                 if self.cfg.handshake != Handshake::TwoWay {
-                    self.ack_now = true;
+                    self.tcb.ack_now = true;
                     self.send_ack_if_due(Reason::HandshakeAck);
                 }
             } else {
                 // Simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. Our SYN now
                 // goes out a second time, so its ACK cannot be timed (Karn, RFC 6298 §3).
-                self.rtt_probe = None;
+                self.tcb.rtt_probe = None;
                 self.set_state(State::SynReceived, Reason::SimultaneousOpen);
                 self.emit_syn(true, Reason::SimultaneousOpen, false);
-                self.arm_rtx(now);
+                self.arm_rtx();
             }
             return;
         }
         // Neither SYN nor RST. The four-way variant's lone ACK of our SYN is recorded;
         // TCP itself drops it.
         match seg.ack {
-            Some(ack) if ack_ok && self.cfg.handshake == Handshake::FourWay && self.snd_una == self.iss => {
-                self.advance_una(now, ack, seg);
+            Some(ack) if ack_ok && self.cfg.handshake == Handshake::FourWay && self.tcb.snd_una == self.tcb.iss => {
+                self.advance_una(ack, seg);
                 self.notes.push_back(Note::Accept { reason: Reason::FourWaySynAcked });
             }
             _ => self.discard(Reason::IgnoredInState),
         }
     }
 
-    /// §3.10.7.4: SYN-RECEIVED and every synchronized state.
-    fn on_synchronized(&mut self, now: u64, seg: &Segment) {
-        // TIME-WAIT: a retransmission of the peer's FIN means our last ACK was lost.
-        // Acknowledge it again and restart the 2×MSL timer (Linux tcp_timewait_state_process).
-        if self.state == State::TimeWait && seg.flags.fin && !seg.flags.rst && seg.end() == self.rcv_nxt {
-            self.ack_now = true;
-            self.send_ack_if_due(Reason::TimeWaitReack);
-            return self.arm_time_wait(now);
-        }
+    /// §3.10.7.4: SYN-RECEIVED and every synchronized state, in the RFC's order of
+    /// steps (the third, security, and the sixth, URG, do not apply here). Each step
+    /// either lets the segment go on to the next or settles it (`Break`).
+    fn on_synchronized(&mut self, seg: &Segment) {
+        let _settled = self.synchronized_steps(seg);
+    }
 
-        // A peer that lost our SYN,ACK sends its SYN again: repeat the answer at once
-        // (Linux tcp_check_req) instead of waiting for our own timer.
-        if seg.flags.syn && !seg.flags.rst && seg.ack.is_none() && seg.seq == self.irs && self.handshake_unconfirmed() {
-            return self.resend_handshake_reply(now);
-        }
-
-        // First, check the sequence number.
+    fn synchronized_steps(&mut self, seg: &Segment) -> ControlFlow<()> {
+        self.answer_repeated_handshake(seg)?;
+        // A SYN,ACK in SYN-RECEIVED that acknowledges our SYN: the peer's answer in a
+        // simultaneous open (RFC 9293 Fig. 7), whose SYN we already took.
         let simultaneous_syn_ack = self.state == State::SynReceived
             && seg.flags.syn
             && !seg.flags.rst
-            && seg.seq + 1 == self.rcv_nxt
-            && seg.ack == Some(self.snd_nxt);
-        if !simultaneous_syn_ack && !self.acceptable(seg) {
-            if seg.flags.rst {
-                return self.discard(Reason::IgnoredRst);
-            }
-            self.ack_now = true;
+            && seg.seq + 1 == self.tcb.rcv_nxt
+            && seg.ack == Some(self.tcb.snd_nxt);
+        self.check_sequence(seg, simultaneous_syn_ack)?;
+        self.check_rst(seg)?;
+        self.check_syn(seg, simultaneous_syn_ack)?;
+        let ack = self.check_ack(seg, simultaneous_syn_ack)?;
+        self.process_text(seg, ack)?;
+        self.check_fin(seg);
+        ControlFlow::Continue(())
+    }
+
+    /// Before the RFC's steps, the two repeats Linux answers at once.
+    fn answer_repeated_handshake(&mut self, seg: &Segment) -> ControlFlow<()> {
+        // TIME-WAIT: a retransmission of the peer's FIN means our last ACK was lost.
+        // Acknowledge it again and restart the 2×MSL timer (Linux tcp_timewait_state_process).
+        if self.state == State::TimeWait && seg.flags.fin && !seg.flags.rst && seg.end() == self.tcb.rcv_nxt {
+            self.tcb.ack_now = true;
+            self.send_ack_if_due(Reason::TimeWaitReack);
+            self.arm_time_wait();
+            return ControlFlow::Break(());
+        }
+        // A peer that lost our SYN,ACK sends its SYN again: repeat the answer at once
+        // (Linux tcp_check_req) instead of waiting for our own timer.
+        if seg.flags.syn
+            && !seg.flags.rst
+            && seg.ack.is_none()
+            && seg.seq == self.tcb.irs
+            && self.handshake_unconfirmed()
+        {
+            self.resend_handshake_reply();
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// First, check the sequence number: an unacceptable segment is answered with an
+    /// ACK (a RST is dropped), and goes no further.
+    fn check_sequence(&mut self, seg: &Segment, simultaneous_syn_ack: bool) -> ControlFlow<()> {
+        if simultaneous_syn_ack || self.acceptable(seg) {
+            return ControlFlow::Continue(());
+        }
+        if seg.flags.rst {
+            self.discard(Reason::IgnoredRst);
+        } else {
+            self.tcb.ack_now = true;
             // A SYN is challenged "irrespective of the sequence number" (RFC 5961 §4.2;
             // Linux tcp_validate_incoming jumps to syn_challenge the same way).
             let reason = if seg.flags.syn { Reason::ChallengeAck } else { Reason::UnacceptableSegment };
-            return self.send_ack_if_due(reason);
+            self.send_ack_if_due(reason);
         }
+        ControlFlow::Break(())
+    }
 
-        // Second, check the RST bit (RFC 5961 §3.2: only an exact match resets).
-        if seg.flags.rst {
-            if seg.seq != self.rcv_nxt {
-                self.ack_now = true;
-                return self.send_ack_if_due(Reason::ChallengeAckRst);
-            }
-            if self.state == State::SynReceived && self.passive {
-                return self.reset_tcb_keep_listening(Reason::ResetReturnsToListen);
-            }
+    /// Second, check the RST bit (RFC 5961 §3.2: only an exact match resets).
+    fn check_rst(&mut self, seg: &Segment) -> ControlFlow<()> {
+        if !seg.flags.rst {
+            return ControlFlow::Continue(());
+        }
+        if seg.seq != self.tcb.rcv_nxt {
+            self.tcb.ack_now = true;
+            self.send_ack_if_due(Reason::ChallengeAckRst);
+        } else if self.state == State::SynReceived && self.tcb.passive {
+            self.reset_tcb_keep_listening(Reason::ResetReturnsToListen);
+        } else {
             let note = if self.state == State::SynReceived { AppNote::Refused } else { AppNote::Reset };
             self.notes.push_back(Note::App(note));
-            return self.enter_closed(Reason::ResetReceived);
+            self.enter_closed(Reason::ResetReceived);
         }
+        ControlFlow::Break(())
+    }
 
-        // Fourth, check the SYN bit.
-        if seg.flags.syn && !simultaneous_syn_ack {
-            if self.state == State::SynReceived && self.passive {
-                return self.reset_tcb_keep_listening(Reason::SynInSynReceived);
-            }
+    /// Fourth, check the SYN bit.
+    fn check_syn(&mut self, seg: &Segment, simultaneous_syn_ack: bool) -> ControlFlow<()> {
+        if !seg.flags.syn || simultaneous_syn_ack {
+            return ControlFlow::Continue(());
+        }
+        if self.state == State::SynReceived && self.tcb.passive {
+            self.reset_tcb_keep_listening(Reason::SynInSynReceived);
+        } else {
             // RFC 5961 §4: a challenge ACK; the peer, if it really restarted, answers RST.
-            self.ack_now = true;
-            return self.send_ack_if_due(Reason::ChallengeAck);
+            self.tcb.ack_now = true;
+            self.send_ack_if_due(Reason::ChallengeAck);
         }
+        ControlFlow::Break(())
+    }
 
-        // Fifth, check the ACK field.
+    /// Fifth, check the ACK field: complete the handshake in SYN-RECEIVED, advance
+    /// SND.UNA, update the window, and act on an acknowledged FIN. Goes on with the
+    /// segment's acknowledgment number.
+    fn check_ack(&mut self, seg: &Segment, simultaneous_syn_ack: bool) -> ControlFlow<(), SeqNum> {
         let Some(ack) = seg.ack else {
-            return self.discard(Reason::NoAckBit);
+            self.discard(Reason::NoAckBit);
+            return ControlFlow::Break(());
         };
         if self.state == State::SynReceived {
-            if !ack.in_open_closed(self.snd_una, self.snd_nxt) {
+            if !ack.in_open_closed(self.tcb.snd_una, self.tcb.snd_nxt) {
                 let rst = self.reply(seg, ack, None);
-                return self.queue(rst, Reason::BadAckInSynReceived, false);
+                self.queue(rst, Reason::BadAckInSynReceived, false);
+                return ControlFlow::Break(());
             }
             let reason = if simultaneous_syn_ack { Reason::SimultaneousSynAck } else { Reason::HandshakeAcked };
-            self.advance_una(now, ack, seg);
+            self.advance_una(ack, seg);
             // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state and continue
             // processing with the variables below set to: SND.WND <- SEG.WND,
             // SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK" (RFC 9293 §3.10.7.4).
@@ -824,137 +891,150 @@ impl Endpoint {
             self.on_established();
             if simultaneous_syn_ack {
                 // The SYN in it is a duplicate: acknowledge it (Linux does, at once).
-                self.ack_now = true;
+                self.tcb.ack_now = true;
                 self.send_ack_if_due(Reason::SimultaneousSynAck);
-                return;
+                return ControlFlow::Break(());
             }
-        } else if ack > self.snd_nxt {
-            self.ack_now = true;
-            return self.send_ack_if_due(Reason::AckOfUnsent);
-        } else if ack > self.snd_una {
-            self.advance_una(now, ack, seg);
-        } else if seg.seg_len() == 0 && self.snd_una != self.snd_nxt {
+        } else if ack > self.tcb.snd_nxt {
+            self.tcb.ack_now = true;
+            self.send_ack_if_due(Reason::AckOfUnsent);
+            return ControlFlow::Break(());
+        } else if ack > self.tcb.snd_una {
+            self.advance_una(ack, seg);
+        } else if seg.seg_len() == 0 && self.tcb.snd_una != self.tcb.snd_nxt {
             // An ACK that moves nothing while we wait for one: a duplicate ACK.
             self.discard(Reason::DuplicateAck);
         }
-        if ack >= self.snd_una {
+        if ack >= self.tcb.snd_una {
             self.update_window(seg);
         }
-        let fin_acked = self.fin_seq.is_some_and(|f| self.snd_una == f + 1);
         match self.state {
             // A FIN that also acknowledges ours goes straight to TIME-WAIT in the FIN
-            // step below ("if our FIN has been ACKed (perhaps in this segment)").
-            State::FinWait1 if fin_acked && !seg.flags.fin => self.enter_fin_wait_2(now),
-            State::Closing if fin_acked => {
+            // step ("if our FIN has been ACKed (perhaps in this segment)").
+            State::FinWait1 if self.our_fin_acked() && !seg.flags.fin => self.enter_fin_wait_2(),
+            State::Closing if self.our_fin_acked() => {
                 self.set_state(State::TimeWait, Reason::FinAckedClosing);
-                self.arm_time_wait(now);
-                return;
+                self.arm_time_wait();
+                return ControlFlow::Break(());
             }
-            State::LastAck if fin_acked => {
+            State::LastAck if self.our_fin_acked() => {
                 self.notes.push_back(Note::App(AppNote::Closed));
                 self.enter_closed(Reason::FinAckedLastAck);
-                return;
+                return ControlFlow::Break(());
             }
             _ => {}
         }
+        ControlFlow::Continue(ack)
+    }
 
-        // Seventh, process the segment text.
-        let in_order = seg.seq <= self.rcv_nxt;
-        let skip = self.rcv_nxt.since(seg.seq).max(0) as usize;
+    /// Seventh, process the segment text: new in-order bytes go to the application;
+    /// a segment beyond RCV.NXT is answered with a duplicate ACK and dropped.
+    fn process_text(&mut self, seg: &Segment, ack: SeqNum) -> ControlFlow<()> {
+        let in_order = seg.seq <= self.tcb.rcv_nxt;
+        let skip = self.tcb.rcv_nxt.since(seg.seq).max(0) as usize;
         let new_data = if in_order && skip < seg.payload.len() { &seg.payload[skip..] } else { &[][..] };
         if !in_order && seg.seg_len() > 0 {
-            self.ack_now = true;
-            return self.send_ack_if_due(Reason::OutOfOrder);
+            self.tcb.ack_now = true;
+            self.send_ack_if_due(Reason::OutOfOrder);
+            return ControlFlow::Break(());
         }
         if !new_data.is_empty() {
             match self.state {
-                State::Established | State::FinWait1 | State::FinWait2 if self.read_closed => {
+                State::Established | State::FinWait1 | State::FinWait2 if self.tcb.read_closed => {
                     // RFC 1122 §4.2.2.13: data after CLOSE is answered by a reset. Linux
                     // sends it as a reply, <SEQ=SEG.ACK><CTL=RST> (tcp_v4_send_reset).
                     let rst = self.reply(seg, ack, None);
                     // Our application already closed: it is told nothing more.
                     self.queue(rst, Reason::RstDataAfterClose, false);
-                    return self.enter_closed(Reason::RstDataAfterClose);
+                    self.enter_closed(Reason::RstDataAfterClose);
+                    return ControlFlow::Break(());
                 }
-                State::Established | State::FinWait1 | State::FinWait2 => self.accept_data(now, new_data),
+                State::Established | State::FinWait1 | State::FinWait2 => self.accept_data(new_data),
                 // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer already sent its FIN.
                 _ => {}
             }
         }
+        ControlFlow::Continue(())
+    }
 
-        // Eighth, check the FIN bit: only once everything before it has arrived.
-        if seg.flags.fin && seg.seq + seg.payload.len() as u32 == self.rcv_nxt {
-            self.on_fin(now);
-        } else if self.state == State::FinWait1 && fin_acked {
+    /// Eighth, check the FIN bit: only once everything before it has arrived.
+    fn check_fin(&mut self, seg: &Segment) {
+        if seg.flags.fin && seg.seq + seg.payload.len() as u32 == self.tcb.rcv_nxt {
+            self.on_fin();
+        } else if self.state == State::FinWait1 && self.our_fin_acked() {
             // The FIN in this segment could not be taken yet; the ACK still counts.
-            self.enter_fin_wait_2(now);
+            self.enter_fin_wait_2();
         }
     }
 
-    fn on_fin(&mut self, now: u64) {
-        self.rcv_nxt = self.rcv_nxt + 1;
-        self.peer_fin_seen = true;
+    /// Our FIN has been sent and acknowledged.
+    fn our_fin_acked(&self) -> bool {
+        self.tcb.fin_seq.is_some_and(|f| self.tcb.snd_una == f + 1)
+    }
+
+    fn on_fin(&mut self) {
+        self.tcb.rcv_nxt = self.tcb.rcv_nxt + 1;
+        self.tcb.peer_fin_seen = true;
         self.notes.push_back(Note::App(AppNote::PeerClosed));
         match self.state {
             State::SynReceived | State::Established => {
                 self.set_state(State::CloseWait, Reason::FinReceived);
                 // Linux delays this ACK (pingpong mode): if the application closes
                 // quickly, it rides on the FIN and the close takes three segments.
-                self.schedule_ack(now, true);
+                self.schedule_ack(true);
             }
             State::FinWait1 => {
-                let ours_acked = self.fin_seq.is_some_and(|f| self.snd_una == f + 1);
-                if ours_acked {
+                if self.our_fin_acked() {
                     self.set_state(State::TimeWait, Reason::FinAndAckReceived);
-                    self.arm_time_wait(now);
+                    self.arm_time_wait();
                 } else {
                     self.set_state(State::Closing, Reason::SimultaneousClose);
                 }
-                self.ack_now = true;
+                self.tcb.ack_now = true;
             }
             State::FinWait2 => {
                 self.set_state(State::TimeWait, Reason::FinReceivedFinWait2);
-                self.arm_time_wait(now);
-                self.ack_now = true;
+                self.arm_time_wait();
+                self.tcb.ack_now = true;
             }
-            _ => self.ack_now = true,
+            _ => self.tcb.ack_now = true,
         }
-        if self.ack_now {
+        if self.tcb.ack_now {
             self.send_ack_if_due(Reason::Ack);
         }
     }
 
-    fn accept_data(&mut self, now: u64, data: &[u8]) {
-        self.rcv_nxt = self.rcv_nxt + data.len() as u32;
-        self.received_total += data.len() as u64;
-        let room = RECEIVED_KEEP.saturating_sub(self.received.len());
-        self.received.extend_from_slice(&data[..data.len().min(room)]);
-        self.notes.push_back(Note::App(AppNote::Received { len: data.len(), total: self.received_total }));
-        self.schedule_ack(now, false);
+    fn accept_data(&mut self, data: &[u8]) {
+        self.tcb.rcv_nxt = self.tcb.rcv_nxt + data.len() as u32;
+        self.tcb.received_total += data.len() as u64;
+        let room = RECEIVED_KEEP.saturating_sub(self.tcb.received.len());
+        self.tcb.received.extend_from_slice(&data[..data.len().min(room)]);
+        self.notes.push_back(Note::App(AppNote::Received { len: data.len(), total: self.tcb.received_total }));
+        self.schedule_ack(false);
     }
 
     /// Decide when to acknowledge new data or a FIN (RFC 9293 §3.8.6.3): at once, or
     /// after the delayed-ACK timeout, but at least every second full segment.
-    fn schedule_ack(&mut self, now: u64, fin: bool) {
+    fn schedule_ack(&mut self, fin: bool) {
         let Some(delay) = self.cfg.profile.delayed_ack_us else {
-            self.ack_now = true;
+            self.tcb.ack_now = true;
             return;
         };
         if !fin {
-            self.unacked_segments += 1;
-            if self.quick_acks_left > 0 {
-                self.quick_acks_left -= 1;
-                self.ack_now = true;
+            self.tcb.unacked_segments += 1;
+            if self.tcb.quick_acks_left > 0 {
+                self.tcb.quick_acks_left -= 1;
+                self.tcb.ack_now = true;
                 return;
             }
-            if self.unacked_segments >= 2 {
-                self.ack_now = true;
+            if self.tcb.unacked_segments >= 2 {
+                self.tcb.ack_now = true;
                 return;
             }
         }
-        if self.delack_at.is_none() {
-            let at = now + delay;
-            self.delack_at = Some(at);
+        if self.tcb.delack_at.is_none() {
+            let at = self.now + delay;
+            self.tcb.delack_at = Some(at);
             self.note_timer(TimerKind::DelayedAck, TimerAction::Set { at_us: at });
         }
     }
@@ -962,9 +1042,9 @@ impl Endpoint {
     /// RFC 9293 §3.10.7.4, the segment acceptability test.
     fn acceptable(&self, seg: &Segment) -> bool {
         // RCV.WND is what we advertise: the header's 16 bits, scaled if negotiated.
-        let wnd = u32::from(self.advertised_window()) << self.rcv_shift;
+        let wnd = u32::from(self.advertised_window()) << self.tcb.rcv_shift;
         let wnd = wnd.max(1);
-        let in_window = |s: SeqNum| s.since(self.rcv_nxt) >= 0 && (s.since(self.rcv_nxt) as u32) < wnd;
+        let in_window = |s: SeqNum| s.since(self.tcb.rcv_nxt) >= 0 && (s.since(self.tcb.rcv_nxt) as u32) < wnd;
         match seg.seg_len() {
             0 => in_window(seg.seq),
             len => in_window(seg.seq) || in_window(seg.seq + (len - 1)),
@@ -975,32 +1055,32 @@ impl Endpoint {
 
     /// Send what the state allows: new data within the peer's window, then the FIN,
     /// then a bare ACK if one is still owed.
-    fn flush(&mut self, now: u64) {
+    fn flush(&mut self) {
         let can_send = matches!(self.state, State::Established | State::CloseWait | State::FinWait1 | State::LastAck);
         if can_send {
             loop {
-                let offset = self.snd_nxt.since(self.buf_seq).max(0) as usize;
-                let avail = self.sendq.len().saturating_sub(offset);
-                let room = (self.snd_una + self.snd_wnd).since(self.snd_nxt).max(0) as usize;
+                let offset = self.tcb.snd_nxt.since(self.tcb.buf_seq).max(0) as usize;
+                let avail = self.tcb.sendq.len().saturating_sub(offset);
+                let room = (self.tcb.snd_una + self.tcb.snd_wnd).since(self.tcb.snd_nxt).max(0) as usize;
                 let len = avail.min(room).min(self.eff_mss());
-                let fin_now = self.fin_queued && self.fin_seq.is_none() && len == avail;
+                let fin_now = self.tcb.fin_queued && self.tcb.fin_seq.is_none() && len == avail;
                 if len == 0 && !fin_now {
                     break;
                 }
-                let payload: Vec<u8> = self.sendq.iter().skip(offset).take(len).copied().collect();
+                let payload: Vec<u8> = self.tcb.sendq.iter().skip(offset).take(len).copied().collect();
                 let flags = Flags { fin: fin_now, psh: len > 0 && len == avail, ..Flags::NONE };
-                let seg = self.segment(self.snd_nxt, Some(self.rcv_nxt), flags, payload);
+                let seg = self.segment(self.tcb.snd_nxt, Some(self.tcb.rcv_nxt), flags, payload);
                 if fin_now {
-                    self.fin_seq = Some(self.snd_nxt + len as u32);
+                    self.tcb.fin_seq = Some(self.tcb.snd_nxt + len as u32);
                 }
-                self.snd_nxt = seg.end();
-                if self.rtt_probe.is_none() {
-                    self.rtt_probe = Some((seg.end(), now));
+                self.tcb.snd_nxt = seg.end();
+                if self.tcb.rtt_probe.is_none() {
+                    self.tcb.rtt_probe = Some((seg.end(), self.now));
                 }
                 let reason = if fin_now { Reason::Fin } else { Reason::Data };
                 self.queue(seg, reason, false);
-                if self.rtx_at.is_none() {
-                    self.arm_rtx(now);
+                if self.tcb.rtx_at.is_none() {
+                    self.arm_rtx();
                 }
                 if fin_now {
                     break;
@@ -1012,11 +1092,11 @@ impl Endpoint {
 
     /// Send `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>` if an acknowledgment is owed.
     fn send_ack_if_due(&mut self, reason: Reason) {
-        if !self.ack_now || !self.state.is_synchronized() && self.state != State::SynSent {
-            self.ack_now = false;
+        if !self.tcb.ack_now || !self.state.is_synchronized() && self.state != State::SynSent {
+            self.tcb.ack_now = false;
             return;
         }
-        let seg = self.segment(self.snd_nxt, Some(self.rcv_nxt), Flags::NONE, Vec::new());
+        let seg = self.segment(self.tcb.snd_nxt, Some(self.tcb.rcv_nxt), Flags::NONE, Vec::new());
         self.queue(seg, reason, false);
     }
 
@@ -1025,42 +1105,42 @@ impl Endpoint {
         let p = &self.cfg.profile;
         // On a SYN,ACK, offer only what the peer's SYN offered (RFC 7323 §1.3, RFC 2018).
         let answering = with_ack;
-        let window_scale = p.window_scale.filter(|_| !answering || self.peer_ws);
+        let window_scale = p.window_scale.filter(|_| !answering || self.tcb.peer_ws);
         let options = TcpOptions {
             mss: Some(p.mss),
             window_scale,
-            sack_permitted: p.sack_permitted && (!answering || self.sack_ok),
-            timestamps: (p.timestamps && (!answering || self.ts_ok)).then(|| (self.ts_val(), self.ts_recent)),
+            sack_permitted: p.sack_permitted && (!answering || self.tcb.sack_ok),
+            timestamps: (p.timestamps && (!answering || self.tcb.ts_ok)).then(|| (self.ts_val(), self.tcb.ts_recent)),
         };
-        let mut seg = self.segment(self.iss, with_ack.then_some(self.rcv_nxt), Flags::SYN, Vec::new());
-        seg.window = self.rcv_wnd.min(65535) as u16;
+        let mut seg = self.segment(self.tcb.iss, with_ack.then_some(self.tcb.rcv_nxt), Flags::SYN, Vec::new());
+        seg.window = self.tcb.rcv_wnd.min(65535) as u16;
         seg.options = options;
         self.queue(seg, reason, retransmission);
     }
 
     /// The four-way server's reply: a lone ACK of the client's SYN, then its own SYN.
     fn emit_four_way_reply(&mut self, retransmission: bool) {
-        let ack = self.segment(self.iss, Some(self.rcv_nxt), Flags::NONE, Vec::new());
+        let ack = self.segment(self.tcb.iss, Some(self.tcb.rcv_nxt), Flags::NONE, Vec::new());
         self.queue(ack, Reason::FourWayAck, retransmission);
         self.emit_syn(false, Reason::FourWaySyn, retransmission);
     }
 
     fn handshake_unconfirmed(&self) -> bool {
         match self.state {
-            State::SynReceived => self.passive,
+            State::SynReceived => self.tcb.passive,
             // A two-way server never learns whether its SYN,ACK arrived.
             State::Established => {
-                self.cfg.handshake == Handshake::TwoWay && self.passive && self.rcv_nxt == self.irs + 1
+                self.cfg.handshake == Handshake::TwoWay && self.tcb.passive && self.tcb.rcv_nxt == self.tcb.irs + 1
             }
             _ => false,
         }
     }
 
-    fn resend_handshake_reply(&mut self, now: u64) {
+    fn resend_handshake_reply(&mut self) {
         // Karn's algorithm (RFC 6298 §3): the SYN,ACK now exists twice, so its ACK
         // cannot say which copy it answers; take no RTT sample from it (Linux samples
         // the SYN,ACK's round trip only when it was not retransmitted).
-        self.rtt_probe = None;
+        self.tcb.rtt_probe = None;
         if self.cfg.handshake == Handshake::FourWay {
             self.emit_four_way_reply(true);
         } else {
@@ -1068,8 +1148,8 @@ impl Endpoint {
         }
         // Restart the timer so that it does not repeat the answer just sent. (A two-way
         // server has nothing outstanding: it never waits for its SYN to be acknowledged.)
-        if self.snd_una != self.snd_nxt {
-            self.arm_rtx(now);
+        if self.tcb.snd_una != self.tcb.snd_nxt {
+            self.arm_rtx();
         }
     }
 
@@ -1077,11 +1157,13 @@ impl Endpoint {
     fn segment(&self, seq: SeqNum, ack: Option<SeqNum>, flags: Flags, payload: Vec<u8>) -> Segment {
         // A reset of a connection carries the window and timestamps like any segment
         // of it, as Linux sends one (only a reply from no connection has neither).
-        let options =
-            TcpOptions { timestamps: self.ts_ok.then(|| (self.ts_val(), self.ts_recent)), ..TcpOptions::default() };
+        let options = TcpOptions {
+            timestamps: self.tcb.ts_ok.then(|| (self.ts_val(), self.tcb.ts_recent)),
+            ..TcpOptions::default()
+        };
         Segment {
             src_port: self.cfg.local_port,
-            dst_port: self.remote_port,
+            dst_port: self.tcb.remote_port,
             seq,
             ack,
             flags,
@@ -1094,8 +1176,8 @@ impl Endpoint {
     /// The header's window field: RCV.WND scaled down, rounded up as Linux's
     /// tcp_select_window aligns it (64240 with shift 10 is sent as 63).
     fn advertised_window(&self) -> u16 {
-        let unit = (1u64 << self.rcv_shift) - 1;
-        ((u64::from(self.rcv_wnd) + unit) >> self.rcv_shift).min(65535) as u16
+        let unit = (1u64 << self.tcb.rcv_shift) - 1;
+        ((u64::from(self.tcb.rcv_wnd) + unit) >> self.tcb.rcv_shift).min(65535) as u16
     }
 
     /// Our receive window for a new connection: the profile's, or (Linux) the
@@ -1103,10 +1185,10 @@ impl Endpoint {
     /// they are known to be in use.
     fn choose_rcv_wnd(&mut self) {
         let p = &self.cfg.profile;
-        self.rcv_wnd = p.window;
+        self.tcb.rcv_wnd = p.window;
         if p.window_whole_segments {
-            let seg = u32::from(p.mss).saturating_sub(if self.ts_ok { 12 } else { 0 }).max(1);
-            self.rcv_wnd = (p.window.min(65535) / seg * seg).max(1);
+            let seg = u32::from(p.mss).saturating_sub(if self.tcb.ts_ok { 12 } else { 0 }).max(1);
+            self.tcb.rcv_wnd = (p.window.min(65535) / seg * seg).max(1);
         }
     }
 
@@ -1127,9 +1209,9 @@ impl Endpoint {
     fn queue(&mut self, segment: Segment, reason: Reason, retransmission: bool) {
         if segment.ack.is_some() && !segment.flags.rst {
             // Every segment with the ACK bit acknowledges all we have: nothing is owed.
-            self.ack_now = false;
-            self.unacked_segments = 0;
-            if self.delack_at.take().is_some() {
+            self.tcb.ack_now = false;
+            self.tcb.unacked_segments = 0;
+            if self.tcb.delack_at.take().is_some() {
                 self.note_timer(TimerKind::DelayedAck, TimerAction::Cancelled);
             }
         }
@@ -1153,31 +1235,31 @@ impl Endpoint {
     }
 
     fn on_established(&mut self) {
-        self.ever_established = true;
+        self.tcb.ever_established = true;
         // RFC 6298 §5.7: after a SYN timed out, an RTO below 3 s is "re-initialized to
         // 3 seconds when data transmission begins", unless a round trip was measured
         // (with timestamps the SYN,ACK's TSecr gives one even though the SYN was resent).
-        if self.syn_timed_out && self.rtt.srtt.is_none() {
-            self.rto = RTO_AFTER_SYN_TIMEOUT.min(self.cfg.profile.rto_max_us);
+        if self.tcb.syn_timed_out && self.tcb.rtt.srtt.is_none() {
+            self.tcb.rto = RTO_AFTER_SYN_TIMEOUT.min(self.cfg.profile.rto_max_us);
         }
         self.notes.push_back(Note::App(AppNote::Connected));
     }
 
     /// RFC 9293 §3.4.1 (RFC 6528): the first connection uses the configured ISN; later
     /// ones add a clock ticking every 4 µs, so a new incarnation never reuses the old one.
-    fn choose_iss(&mut self, now: u64) {
-        let epoch = *self.isn_epoch.get_or_insert(now);
-        let ticks = (now.saturating_sub(epoch) / 4) as u32;
-        self.iss = SeqNum(self.cfg.isn.wrapping_add(ticks));
-        self.buf_seq = self.iss + 1;
+    fn choose_iss(&mut self) {
+        let epoch = *self.isn_epoch.get_or_insert(self.now);
+        let ticks = (self.now.saturating_sub(epoch) / 4) as u32;
+        self.tcb.iss = SeqNum(self.cfg.isn.wrapping_add(ticks));
+        self.tcb.buf_seq = self.tcb.iss + 1;
     }
 
     /// The round trip that an echoed timestamp measures, in whole milliseconds (at
     /// least one, as Linux counts it), if timestamps are in use on this connection.
-    fn ts_rtt(&self, now: u64, seg: &Segment) -> Option<u64> {
-        let (_, ecr) = seg.options.timestamps.filter(|_| self.ts_ok)?;
+    fn ts_rtt(&self, seg: &Segment) -> Option<u64> {
+        let (_, ecr) = seg.options.timestamps.filter(|_| self.tcb.ts_ok)?;
         let sent_ms = ecr.wrapping_sub(self.ts_offset());
-        let elapsed_ms = ((now / 1000) as u32).wrapping_sub(sent_ms);
+        let elapsed_ms = ((self.now / 1000) as u32).wrapping_sub(sent_ms);
         // An echo from the future or from long ago is not ours to trust.
         (ecr != 0 && elapsed_ms < 600_000).then(|| u64::from(elapsed_ms.max(1)) * 1000)
     }
@@ -1193,39 +1275,40 @@ impl Endpoint {
 
     fn take_syn_options(&mut self, seg: &Segment) {
         let p = &self.cfg.profile;
-        self.peer_mss = seg.options.mss.unwrap_or(DEFAULT_MSS).max(1);
+        self.tcb.peer_mss = seg.options.mss.unwrap_or(DEFAULT_MSS).max(1);
         // Scaling is in effect only when both SYNs carry the option (RFC 7323 §2.2).
-        self.peer_ws = seg.options.window_scale.is_some();
-        (self.snd_shift, self.rcv_shift) = match (seg.options.window_scale, p.window_scale) {
+        self.tcb.peer_ws = seg.options.window_scale.is_some();
+        (self.tcb.snd_shift, self.tcb.rcv_shift) = match (seg.options.window_scale, p.window_scale) {
             (Some(theirs), Some(ours)) => (theirs.min(MAX_WINDOW_SCALE), ours.min(MAX_WINDOW_SCALE)),
             _ => (0, 0),
         };
-        self.sack_ok = p.sack_permitted && seg.options.sack_permitted;
-        self.ts_ok = p.timestamps && seg.options.timestamps.is_some();
+        self.tcb.sack_ok = p.sack_permitted && seg.options.sack_permitted;
+        self.tcb.ts_ok = p.timestamps && seg.options.timestamps.is_some();
         if let Some((val, _)) = seg.options.timestamps {
-            self.ts_recent = val;
+            self.tcb.ts_recent = val;
         }
     }
 
     fn eff_mss(&self) -> usize {
-        let ts = if self.ts_ok { 12 } else { 0 };
-        usize::from(self.peer_mss.min(self.cfg.profile.mss)).saturating_sub(ts).max(1)
+        let ts = if self.tcb.ts_ok { 12 } else { 0 };
+        usize::from(self.tcb.peer_mss.min(self.cfg.profile.mss)).saturating_sub(ts).max(1)
     }
 
     /// SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK, unconditionally: on
     /// the segment that synchronizes the connection (RFC 9293 §3.10.7.3, §3.10.7.4).
     fn take_window(&mut self, seg: &Segment) {
         // SYN segments' windows are never scaled (RFC 7323 §2.2).
-        self.snd_wnd = if seg.flags.syn { u32::from(seg.window) } else { u32::from(seg.window) << self.snd_shift };
-        self.snd_wl1 = seg.seq;
-        self.snd_wl2 = seg.ack.unwrap_or(self.snd_una);
+        self.tcb.snd_wnd =
+            if seg.flags.syn { u32::from(seg.window) } else { u32::from(seg.window) << self.tcb.snd_shift };
+        self.tcb.snd_wl1 = seg.seq;
+        self.tcb.snd_wl2 = seg.ack.unwrap_or(self.tcb.snd_una);
     }
 
     /// The window update of a synchronized connection (RFC 9293 §3.10.7.4, fifth step):
     /// only a segment newer than the last one that set the window may change it.
     fn update_window(&mut self, seg: &Segment) {
         let Some(ack) = seg.ack else { return };
-        if self.snd_wl1 < seg.seq || self.snd_wl1 == seg.seq && self.snd_wl2 <= ack {
+        if self.tcb.snd_wl1 < seg.seq || self.tcb.snd_wl1 == seg.seq && self.tcb.snd_wl2 <= ack {
             self.take_window(seg);
         }
         self.take_ts_recent(seg);
@@ -1234,50 +1317,50 @@ impl Endpoint {
     /// RFC 7323 §4.3: remember the peer's TSval of a segment that is not from the future.
     fn take_ts_recent(&mut self, seg: &Segment) {
         if let (false, Some((val, _))) = (seg.flags.syn, seg.options.timestamps) {
-            if seg.seq <= self.rcv_nxt {
-                self.ts_recent = val;
+            if seg.seq <= self.tcb.rcv_nxt {
+                self.tcb.ts_recent = val;
             }
         }
     }
 
     /// SND.UNA advances: drop acknowledged bytes, take an RTT sample, manage the timer.
-    fn advance_una(&mut self, now: u64, ack: SeqNum, seg: &Segment) {
-        let acked_data = ack.since(self.buf_seq).max(0) as usize;
-        let drain = acked_data.min(self.sendq.len());
-        self.sendq.drain(..drain);
-        self.buf_seq = self.buf_seq + drain as u32;
-        self.snd_una = ack;
-        self.retries = 0;
-        let timed = match self.rtt_probe {
+    fn advance_una(&mut self, ack: SeqNum, seg: &Segment) {
+        let acked_data = ack.since(self.tcb.buf_seq).max(0) as usize;
+        let drain = acked_data.min(self.tcb.sendq.len());
+        self.tcb.sendq.drain(..drain);
+        self.tcb.buf_seq = self.tcb.buf_seq + drain as u32;
+        self.tcb.snd_una = ack;
+        self.tcb.retries = 0;
+        let timed = match self.tcb.rtt_probe {
             Some((end, sent)) if ack >= end => {
-                self.rtt_probe = None;
-                Some(now.saturating_sub(sent))
+                self.tcb.rtt_probe = None;
+                Some(self.now.saturating_sub(sent))
             }
             _ => None,
         };
         // Karn's rule leaves no timed segment after a retransmission; with timestamps
         // the echoed TSval still measures the round trip (RFC 7323 §4.1; Linux
         // tcp_ack_update_rtt falls back to tcp_rtt_tsopt_us).
-        if let Some(r) = timed.or_else(|| self.ts_rtt(now, seg)) {
-            let rto = self.rtt.sample(r);
-            self.rto = rto.clamp(self.cfg.profile.rto_min_us, self.cfg.profile.rto_max_us);
+        if let Some(r) = timed.or_else(|| self.ts_rtt(seg)) {
+            let rto = self.tcb.rtt.sample(r);
+            self.tcb.rto = rto.clamp(self.cfg.profile.rto_min_us, self.cfg.profile.rto_max_us);
         }
         // RFC 6298 §5.2–5.3.
-        if self.snd_una == self.snd_nxt {
+        if self.tcb.snd_una == self.tcb.snd_nxt {
             self.cancel_rtx();
         } else {
-            self.arm_rtx(now);
+            self.arm_rtx();
         }
     }
 
-    fn arm_rtx(&mut self, now: u64) {
-        let at = now + self.rto;
-        self.rtx_at = Some(at);
+    fn arm_rtx(&mut self) {
+        let at = self.now + self.tcb.rto;
+        self.tcb.rtx_at = Some(at);
         self.note_timer(TimerKind::Retransmission, TimerAction::Set { at_us: at });
     }
 
     fn cancel_rtx(&mut self) {
-        if self.rtx_at.take().is_some() {
+        if self.tcb.rtx_at.take().is_some() {
             self.note_timer(TimerKind::Retransmission, TimerAction::Cancelled);
         }
     }
@@ -1285,22 +1368,22 @@ impl Endpoint {
     /// Our FIN is acknowledged. A socket that its application closed (not just shut
     /// down) can wait here for ever in the RFC; Linux drops it after
     /// `tcp_fin_timeout` (tcp_rcv_state_process, then tcp_time_wait(TCP_FIN_WAIT2)).
-    fn enter_fin_wait_2(&mut self, now: u64) {
+    fn enter_fin_wait_2(&mut self) {
         self.set_state(State::FinWait2, Reason::FinAcked);
-        if let (true, Some(after)) = (self.read_closed, self.cfg.profile.fin_timeout_us) {
-            let at = now + after;
-            self.fin_wait_2_at = Some(at);
+        if let (true, Some(after)) = (self.tcb.read_closed, self.cfg.profile.fin_timeout_us) {
+            let at = self.now + after;
+            self.tcb.fin_wait_2_at = Some(at);
             self.note_timer(TimerKind::FinWait2, TimerAction::Set { at_us: at });
         }
     }
 
-    fn arm_time_wait(&mut self, now: u64) {
+    fn arm_time_wait(&mut self) {
         self.cancel_rtx();
-        if self.fin_wait_2_at.take().is_some() {
+        if self.tcb.fin_wait_2_at.take().is_some() {
             self.note_timer(TimerKind::FinWait2, TimerAction::Cancelled);
         }
-        let at = now + self.cfg.profile.time_wait_us;
-        self.time_wait_at = Some(at);
+        let at = self.now + self.cfg.profile.time_wait_us;
+        self.tcb.time_wait_at = Some(at);
         self.note_timer(TimerKind::TimeWait, TimerAction::Set { at_us: at });
     }
 
@@ -1310,13 +1393,13 @@ impl Endpoint {
 
     fn cancel_all_timers(&mut self) {
         self.cancel_rtx();
-        if self.time_wait_at.take().is_some() {
+        if self.tcb.time_wait_at.take().is_some() {
             self.note_timer(TimerKind::TimeWait, TimerAction::Cancelled);
         }
-        if self.fin_wait_2_at.take().is_some() {
+        if self.tcb.fin_wait_2_at.take().is_some() {
             self.note_timer(TimerKind::FinWait2, TimerAction::Cancelled);
         }
-        if self.delack_at.take().is_some() {
+        if self.tcb.delack_at.take().is_some() {
             self.note_timer(TimerKind::DelayedAck, TimerAction::Cancelled);
         }
     }
@@ -1324,9 +1407,9 @@ impl Endpoint {
     fn enter_closed(&mut self, reason: Reason) {
         self.cancel_all_timers();
         self.set_state(State::Closed, reason);
-        self.sendq.clear();
+        self.tcb.sendq.clear();
         self.ended += 1;
-        if self.listener && self.passive {
+        if self.listener && self.tcb.passive {
             // The connection is deleted; the socket it was accepted from never left
             // LISTEN, and the next SYN starts a new connection (with a fresh TCB:
             // what this one received stays readable until then).
@@ -1336,39 +1419,18 @@ impl Endpoint {
 
     /// Back to LISTEN, forgetting the half-open connection (RFC 9293 §3.10.7.4).
     fn reset_tcb_keep_listening(&mut self, reason: Reason) {
-        self.cancel_all_timers();
         self.fresh_connection();
-        self.passive = true;
+        self.tcb.passive = true;
         self.set_state(State::Listen, reason);
     }
 
-    /// Forget everything about the previous connection except the ISN clock.
+    /// Start a new connection with a fresh TCB. What outlives connections stays:
+    /// the state, the listener, the count of ended connections and the ISN clock.
     fn fresh_connection(&mut self) {
-        self.sendq.clear();
-        self.fin_queued = false;
-        self.fin_seq = None;
-        self.read_closed = false;
-        self.peer_fin_seen = false;
-        self.ack_now = false;
-        self.unacked_segments = 0;
-        self.quick_acks_left = self.cfg.profile.quick_acks;
-        self.rto = self.cfg.profile.rto_initial_us;
-        self.retries = 0;
-        self.rtt = Rtt::default();
-        self.rtt_probe = None;
-        self.syn_timed_out = false;
-        self.ever_established = false;
-        self.received.clear();
-        self.received_total = 0;
-        self.peer_mss = DEFAULT_MSS;
-        self.snd_shift = 0;
-        self.rcv_shift = 0;
-        self.sack_ok = false;
-        self.ts_ok = false;
-        self.ts_recent = 0;
-        self.peer_ws = false;
-        self.snd_wnd = 0;
-        self.remote_port = self.cfg.remote_port;
+        // The timers belong to the connection: any still running is cancelled, and
+        // the trace says so.
+        self.cancel_all_timers();
+        self.tcb = Tcb::new(&self.cfg);
     }
 }
 

@@ -38,6 +38,7 @@ mod prelude {
     pub(crate) use alloc::vec::Vec;
 }
 
+pub mod action;
 pub mod catalogue;
 pub mod endpoint;
 pub mod json;
@@ -49,6 +50,7 @@ pub mod scenario;
 mod scenario_json;
 pub mod segment;
 pub mod seq;
+pub mod side;
 pub mod sim;
 pub mod state;
 pub mod text;
@@ -60,6 +62,7 @@ pub use reason::Reason;
 pub use scenario::{Scenario, ScenarioError};
 pub use segment::{Flags, Segment, TcpOptions};
 pub use seq::SeqNum;
+pub use side::{Dir, Side};
 pub use sim::run;
 pub use state::State;
-pub use trace::{Event, EventKind, Side, Trace};
+pub use trace::{Event, EventKind, Trace};

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::rng::Rng;
 use crate::segment::Segment;
-use crate::trace::{Dir, DropCause};
+use crate::side::Dir;
 
 /// One direction of the path. Times in microseconds, rates in [0, 1].
 #[derive(Clone, PartialEq, Debug, Serialize)]
@@ -40,6 +40,16 @@ impl Default for Link {
             tx_time_us: 0,
         }
     }
+}
+
+/// Why the network lost a segment.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DropCause {
+    /// The link's random loss rate.
+    Loss,
+    /// The scenario (or a reader's click) asked for this segment to be lost.
+    Scripted,
 }
 
 /// What became of a segment handed to the network.

@@ -8,13 +8,15 @@ use crate::prelude::*;
 
 use serde::Serialize;
 
+// Re-exported where they were first defined, so `scenario::Action` still works.
+pub use crate::action::{Action, ActionKind};
 use crate::endpoint::EndpointConfig;
 use crate::net::Link;
 use crate::profile::{Handshake, Profile, ProfileName, UnexpectedAnswer};
 use crate::rng::Rng;
 use crate::segment::{Flags, Segment};
 use crate::seq::SeqNum;
-use crate::trace::Side;
+use crate::side::Side;
 
 /// Limits that keep any run small and finite, whatever the input.
 pub const MAX_ACTIONS: usize = 200;
@@ -219,22 +221,6 @@ fn is_zero(v: &u64) -> bool {
     *v == 0
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ActionKind {
-    Listen,
-    Connect,
-    Send,
-    /// Close the sending side only; keep reading (half-close).
-    Shutdown,
-    /// Close the socket.
-    Close,
-    /// Abort with a RST.
-    Abort,
-    /// The host crashes and forgets the connection.
-    Crash,
-}
-
 /// When a step may run.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -259,25 +245,6 @@ impl When {
     fn is_start(&self) -> bool {
         *self == When::Start
     }
-}
-
-/// A validated action, as the trace records it: `{"do":"send","len":37,"text":"…"}`.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
-#[serde(tag = "do", rename_all = "kebab-case")]
-pub enum Action {
-    Listen,
-    Connect,
-    Send {
-        len: usize,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        text: Option<String>,
-        #[serde(skip)]
-        data: Vec<u8>,
-    },
-    Shutdown,
-    Close,
-    Abort,
-    Crash,
 }
 
 impl Step {

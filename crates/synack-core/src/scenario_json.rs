@@ -14,7 +14,7 @@ use crate::scenario::{
     ActionKind, DelayFault, EndpointSpec, Faults, Inject, NetworkSpec, Scenario, ScenarioError, SeqSpec, Step, When,
     DEFAULT_HORIZON_US,
 };
-use crate::trace::Side;
+use crate::side::Side;
 
 impl Scenario {
     /// Reads a scenario from JSON text.

@@ -14,8 +14,9 @@ use crate::prelude::*;
 use crate::reason::Reason;
 use crate::scenario::{Action, Scenario, ScenarioError, Step, When, MAX_EVENTS};
 use crate::segment::Segment;
+use crate::side::{Dir, Side};
 use crate::state::State;
-use crate::trace::{AppEvent, Dir, Event, EventKind, Fact, Numbering, Outcome, PeerInfo, Side, Trace};
+use crate::trace::{AppEvent, Event, EventKind, Fact, Numbering, Outcome, PeerInfo, Trace};
 
 /// Validate and run a scenario.
 pub fn run(scenario: &Scenario) -> Result<Trace, ScenarioError> {

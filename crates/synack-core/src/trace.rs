@@ -1,85 +1,20 @@
 //! A run's record: every event at its virtual time. See `docs/trace-format.md`.
 
 use crate::prelude::*;
-use core::fmt;
 
 use serde::Serialize;
 
+use crate::action::Action;
 use crate::endpoint::{AppNote, TimerAction, TimerKind};
 use crate::profile::{Handshake, ProfileName};
 use crate::reason::Reason;
-use crate::scenario::Action;
 use crate::segment::Segment;
 use crate::seq::SeqNum;
 use crate::state::State;
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Side {
-    Client,
-    Server,
-}
-
-impl Side {
-    pub const BOTH: [Side; 2] = [Side::Client, Side::Server];
-
-    pub fn peer(self) -> Side {
-        match self {
-            Side::Client => Side::Server,
-            Side::Server => Side::Client,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Side::Client => "client",
-            Side::Server => "server",
-        }
-    }
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
-
-impl fmt::Display for Side {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// Which way a segment travels.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Dir {
-    C2s,
-    S2c,
-}
-
-impl Dir {
-    pub fn from(side: Side) -> Dir {
-        match side {
-            Side::Client => Dir::C2s,
-            Side::Server => Dir::S2c,
-        }
-    }
-    pub fn sender(self) -> Side {
-        match self {
-            Dir::C2s => Side::Client,
-            Dir::S2c => Side::Server,
-        }
-    }
-}
-
-/// Why the network lost a segment.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DropCause {
-    /// The link's random loss rate.
-    Loss,
-    /// The scenario (or a reader's click) asked for this segment to be lost.
-    Scripted,
-}
+// Re-exported where they were first defined, so `trace::Side` and the rest still work.
+pub use crate::net::DropCause;
+pub use crate::side::{Dir, Side};
 
 /// Something the application did, or was told.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]

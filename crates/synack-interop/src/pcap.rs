@@ -1,9 +1,13 @@
 //! Classic pcap files (the format tcpdump and Wireshark read) with raw IP packets:
 //! a 24-byte file header, then a 16-byte record header before each packet.
 //! Little-endian, microsecond timestamps, link type `LINKTYPE_RAW` (101), whose
-//! packets begin with the IPv4 or IPv6 header.
+//! packets begin with the IPv4 or IPv6 header. This module writes them; reading
+//! them back is synack-capture's reader, the one `synack import` uses.
 
 use core::fmt;
+
+use synack_capture::file::Framer;
+use synack_capture::CaptureError;
 
 /// `LINKTYPE_RAW`: each packet is an IP packet with no link-layer header.
 pub const LINKTYPE_RAW: u32 = 101;
@@ -46,56 +50,42 @@ pub fn write(records: &[Record]) -> Vec<u8> {
 /// Why bytes are not a pcap file this module wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PcapError {
-    /// The first four bytes are not the little-endian microsecond magic.
-    BadMagic(u32),
-    /// The file's link type is not `LINKTYPE_RAW`.
+    /// synack-capture's reader refused the file (not a capture, or cut short).
+    Unreadable(CaptureError),
+    /// A packet's link type is not `LINKTYPE_RAW`.
     LinkType(u32),
-    /// The file ends inside a header or a packet.
-    Truncated { offset: usize },
 }
 
 impl fmt::Display for PcapError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PcapError::BadMagic(m) => write!(f, "not a little-endian microsecond pcap file (magic {m:#010x})"),
+            PcapError::Unreadable(e) => e.fmt(f),
             PcapError::LinkType(t) => write!(f, "link type {t} is not LINKTYPE_RAW (101)"),
-            PcapError::Truncated { offset } => write!(f, "the pcap file is cut short at byte {offset}"),
         }
     }
 }
 
 impl std::error::Error for PcapError {}
 
-fn u32_at(bytes: &[u8], at: usize) -> Result<u32, PcapError> {
-    bytes
-        .get(at..at + 4)
-        .and_then(|b| b.try_into().ok())
-        .map(u32::from_le_bytes)
-        .ok_or(PcapError::Truncated { offset: at })
-}
-
-/// Read back a pcap file in the form [`write`] produces.
+/// Read back a pcap file in the form [`write`] produces, with synack-capture's
+/// reader (which reads any pcap or pcapng; the records must be raw IP).
 pub fn read(bytes: &[u8]) -> Result<Vec<Record>, PcapError> {
-    let magic = u32_at(bytes, 0)?;
-    if magic != MAGIC_MICROS {
-        return Err(PcapError::BadMagic(magic));
-    }
-    let link = u32_at(bytes, 20)?;
-    if link != LINKTYPE_RAW {
-        return Err(PcapError::LinkType(link));
-    }
-    let mut at = FILE_HEADER_LEN;
+    let mut framer = Framer::new();
     let mut records = Vec::new();
-    while at < bytes.len() {
-        let secs = u64::from(u32_at(bytes, at)?);
-        let micros = u64::from(u32_at(bytes, at + 4)?);
-        let caplen = u32_at(bytes, at + 8)? as usize;
-        let start = at + RECORD_HEADER_LEN;
-        let data = bytes.get(start..start + caplen).ok_or(PcapError::Truncated { offset: start })?;
-        records.push(Record { t_us: secs * 1_000_000 + micros, data: data.to_vec() });
-        at = start + caplen;
+    let mut foreign = None;
+    framer
+        .push(bytes, &mut |frame| {
+            if frame.link_type != LINKTYPE_RAW {
+                foreign.get_or_insert(frame.link_type);
+            }
+            records.push(Record { t_us: frame.ts_ns / 1000, data: frame.data.to_vec() });
+        })
+        .map_err(PcapError::Unreadable)?;
+    framer.finish().map_err(PcapError::Unreadable)?;
+    match foreign {
+        Some(link) => Err(PcapError::LinkType(link)),
+        None => Ok(records),
     }
-    Ok(records)
 }
 
 #[cfg(test)]
@@ -117,10 +107,14 @@ mod tests {
     #[test]
     fn foreign_or_cut_files_are_refused_with_a_reason() {
         let bytes = write(&[Record { t_us: 0, data: vec![1, 2, 3, 4] }]);
-        assert_eq!(read(&bytes[..bytes.len() - 1]), Err(PcapError::Truncated { offset: 40 }));
+        // The record that starts at byte 24 lacks its last byte.
+        assert_eq!(
+            read(&bytes[..bytes.len() - 1]),
+            Err(PcapError::Unreadable(CaptureError::Truncated { offset: 24, what: "a packet record" }))
+        );
         let mut ether = bytes.clone();
         ether[20] = 1;
         assert_eq!(read(&ether).unwrap_err().to_string(), "link type 1 is not LINKTYPE_RAW (101)");
-        assert_eq!(read(b"nope"), Err(PcapError::BadMagic(u32::from_le_bytes(*b"nope"))));
+        assert_eq!(read(b"nope"), Err(PcapError::Unreadable(CaptureError::BadMagic { found: *b"nope" })));
     }
 }

@@ -116,7 +116,8 @@ export const states = {
   "TIME-WAIT": "waiting (2×MSL in the RFC, 60 s on Linux) so that old segments die out and a lost last ACK can be repeated",
 };
 
-/** One sentence per engine reason, keyed by `reason_key` (crates/synack-core/src/reason.rs). */
+/** One sentence per engine reason, keyed by `reason_key`: word for word the text in
+ * crates/synack-core/src/reason.rs (tests/tests/english.rs checks it). */
 export const reasons = {
   "app-listen": "The application opened a listening socket (passive OPEN).",
   "app-connect": "The application called connect (active OPEN): it sends a SYN carrying its initial sequence number.",
@@ -177,7 +178,8 @@ export const reasons = {
   "stale-duplicate": "An old duplicate from an earlier incarnation of the connection, delayed in the network, is released now.",
 };
 
-/** What a reader should take away at the end, keyed by the outcome's fact keys (sim.rs). */
+/** What a reader should take away at the end, keyed by the outcome's fact keys: word
+ * for word `Fact::text` in crates/synack-core/src/trace.rs (tests/tests/english.rs). */
 export const facts = {
   "server-holds-unwanted-connection": "The server holds an ESTABLISHED connection that no client asked for: its resources stay tied up.",
   "server-holds-half-open-connection": "The server still holds an ESTABLISHED connection whose client is gone (half-open): it will not notice until it sends something.",
@@ -193,7 +195,8 @@ export const facts = {
   "truncated": "The run stopped at its time or event limit.",
 };
 
-/** Each catalogue scenario's title and summary, keyed by its id (catalogue.rs). */
+/** Each catalogue scenario's title and summary, keyed by its id: word for word the
+ * table in crates/synack-core/src/catalogue.rs (tests/tests/english.rs). */
 export const scenarios = {
   "three-way-handshake": ["Three-way handshake", "SYN, SYN,ACK, ACK: each side sends its initial sequence number and sees it acknowledged."],
   "four-way-teardown": ["Four-way teardown", "Each direction is closed on its own: FIN and ACK one way, then FIN and ACK the other. The side that closed first waits in TIME-WAIT."],
