@@ -49,7 +49,7 @@ reasons! {
         "The application aborted the connection: a RST tells the peer, and all state is discarded.";
     Crash => "crash", "RFC 9293 §3.5.2",
         "The host crashed: it lost every record of the connection without telling the peer.";
-    ListenerRemains => "listener-remains", "RFC 9293 §3.10.7.4; the sockets API",
+    ListenerRemains => "listener-remains", "RFC 9293 §3.10.7.4",
         "That connection is deleted, but the listening socket it was accepted from was never closed: it is still in LISTEN, and the next SYN starts a new connection.";
 
     // Opening (RFC 9293 §3.5, §3.10.7.2, §3.10.7.3).
