@@ -35,6 +35,8 @@ pub const SERVER_PORT: u16 = 8080;
 pub const CLIENT_PORT: u16 = 41_000;
 /// The most trace events one run records (the engine's `MAX_EVENTS`).
 pub const MAX_TRACE_EVENTS: usize = 20_000;
+/// The most timer turns one run takes.
+const MAX_STEPS: u32 = 200_000;
 /// packetdrill widens its tolerance to 12.5 % (one eighth) of the time since the
 /// previous event when that is more than its fixed allowance.
 const TOLERANCE_DIVISOR: u64 = 8;
@@ -143,6 +145,7 @@ struct Runner<'s> {
     pending: Option<Pending>,
     verdict: Option<Verdict>,
     truncated: bool,
+    steps: u32,
 }
 
 /// Run a script against the engine.
@@ -190,6 +193,7 @@ pub fn run(script: &Script, name: &str) -> Result<Run, ScriptError> {
         pending: None,
         verdict: None,
         truncated: false,
+        steps: 0,
     };
     r.go()?;
     let engine = r.engine.unwrap_or(Side::Client);
@@ -440,6 +444,13 @@ impl<'s> Runner<'s> {
     /// Run the endpoint's timers up to `t`, checking a blocked call as time passes.
     fn advance(&mut self, t: u64) -> Result<(), ScriptError> {
         loop {
+            // However the endpoint's timers behave, a run takes bounded work.
+            self.steps += 1;
+            if self.steps > MAX_STEPS {
+                self.truncated = true;
+                self.now = self.now.max(t);
+                return Ok(());
+            }
             self.try_pending()?;
             if self.verdict.is_some() {
                 return Ok(());

@@ -664,6 +664,9 @@ impl<'a> Parser<'a> {
         match self.peek().clone() {
             Tok::Word(w) => {
                 self.at += 1;
+                if ["UDP", "ICMP", "ipv4", "ipv6", "IP", "GRE", "MPLS"].contains(&w.as_str()) {
+                    return Err(ScriptError::new(fl, fc, format!("{w} packets are not supported: only TCP segments")));
+                }
                 for (k, ch) in w.chars().enumerate() {
                     let col = fc + k as u32;
                     let slot = match ch {
@@ -679,9 +682,6 @@ impl<'a> Parser<'a> {
                             ))
                         }
                         _ => {
-                            if ["UDP", "ICMP", "ipv4", "ipv6", "IP", "GRE", "MPLS"].contains(&w.as_str()) {
-                                return Err(ScriptError::new(fl, fc, format!("{w} packets are not supported: only TCP segments")));
-                            }
                             return Err(ScriptError::new(
                                 fl,
                                 col,
@@ -923,6 +923,30 @@ impl<'a> Parser<'a> {
         let Tok::Word(name) = self.bump() else {
             return Err(ScriptError::new(nl, nc, "expected a system call's name"));
         };
+        const NAMES: [&str; 15] = [
+            "socket",
+            "bind",
+            "listen",
+            "accept",
+            "accept4",
+            "connect",
+            "write",
+            "send",
+            "read",
+            "recv",
+            "shutdown",
+            "close",
+            "fcntl",
+            "setsockopt",
+            "getsockopt",
+        ];
+        if !NAMES.contains(&name.as_str()) {
+            return Err(ScriptError::new(
+                nl,
+                nc,
+                format!("the system call `{name}` is not supported; the subset has {SUPPORTED_CALLS}"),
+            ));
+        }
         self.expect('(')?;
         let mut args: Vec<(u32, u32, Expr)> = Vec::new();
         if !self.eat(')') {
