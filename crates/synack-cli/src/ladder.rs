@@ -145,7 +145,19 @@ pub fn write_with(out: &mut impl Write, trace: &Trace, numbers: Numbers, script:
     }
 
     writeln!(out)?;
-    writeln!(out, "end: client {} · server {}", trace.outcome.client, trace.outcome.server)?;
+    let end = |side: Side, state: State| {
+        if script.scripted == Some(side) {
+            "the script".to_string()
+        } else {
+            state.to_string()
+        }
+    };
+    writeln!(
+        out,
+        "end: client {} · server {}",
+        end(Side::Client, trace.outcome.client),
+        end(Side::Server, trace.outcome.server)
+    )?;
     for fact in &trace.outcome.facts {
         writeln!(out, "  {}", fact.text())?;
     }

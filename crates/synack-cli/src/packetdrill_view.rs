@@ -61,7 +61,9 @@ pub(crate) fn run(out: &mut impl Write, args: &RunArgs) -> Result<bool, Failure>
             match &run.verdict {
                 Verdict::Pass => writeln!(
                     out,
-                    "packetdrill: pass ({packets} packets and {calls} calls as the script expects; the engine is the {})",
+                    "packetdrill: pass ({packets} packet{} and {calls} call{} as the script expects; the engine is the {})",
+                    if packets == 1 { "" } else { "s" },
+                    if calls == 1 { "" } else { "s" },
                     run.engine
                 )?,
                 Verdict::Mismatch { message, .. } => writeln!(out, "packetdrill: FAIL {}", clean(message))?,

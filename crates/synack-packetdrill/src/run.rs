@@ -405,7 +405,9 @@ impl<'s> Runner<'s> {
             }
             let id = self.next_id;
             self.next_id += 1;
-            if tx.segment.flags.syn && self.stack_isn != Some(tx.segment.seq.0) {
+            // packetdrill learns the stack's ISN from its first SYN on the script's
+            // connection and keeps it: a later incarnation's SYN shows its offset.
+            if tx.segment.flags.syn && self.stack_isn.is_none() {
                 self.stack_isn = Some(tx.segment.seq.0);
             }
             let dir = Dir::from(side);
