@@ -49,7 +49,8 @@ pub(crate) fn run(out: &mut impl Write, args: &RunArgs) -> Result<bool, Failure>
     let run = synack_packetdrill::run(&script, &name).map_err(bad)?;
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &report::to_json(&run)).map_err(io::Error::from)?;
+            serde_json::to_writer_pretty(&mut *out, &report::to_json_with_script(&run, &script))
+                .map_err(io::Error::from)?;
             writeln!(out)?;
         }
         Format::Text => {

@@ -5,6 +5,7 @@ use serde::Serialize;
 use synack_core::trace::Event;
 
 use crate::run::{Check, Run, Verdict};
+use crate::script::{Action, Script};
 
 #[derive(Serialize)]
 struct LinedEvent<'a> {
@@ -27,6 +28,17 @@ struct Summary<'a> {
     /// The side the engine plays; the script's remote is the other.
     engine: synack_core::Side,
     checks: &'a [Check],
+    /// The script's events, for a front end that lists them beside the ladder.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    script: Vec<ScriptLine<'a>>,
+}
+
+#[derive(Serialize)]
+struct ScriptLine<'a> {
+    line: u32,
+    /// `"in"` (`<`), `"out"` (`>`) or `"call"`.
+    kind: &'static str,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -49,9 +61,31 @@ struct TraceHead<'a> {
 
 /// The run as one JSON value: `{"packetdrill": {verdict, engine, checks}, "trace": {…}}`.
 pub fn to_json(run: &Run) -> serde_json::Value {
+    json(run, Vec::new())
+}
+
+/// The same, with the script's events as `packetdrill.script`: `{line, kind, text}`.
+pub fn to_json_with_script(run: &Run, script: &Script) -> serde_json::Value {
+    let lines = script
+        .events
+        .iter()
+        .map(|e| ScriptLine {
+            line: e.line,
+            kind: match &e.action {
+                Action::Packet(p) if p.inbound => "in",
+                Action::Packet(_) => "out",
+                Action::Call(_) => "call",
+            },
+            text: &e.text,
+        })
+        .collect();
+    json(run, lines)
+}
+
+fn json<'a>(run: &'a Run, script: Vec<ScriptLine<'a>>) -> serde_json::Value {
     let t = &run.trace;
     let report = Report {
-        packetdrill: Summary { verdict: &run.verdict, engine: run.engine, checks: &run.checks },
+        packetdrill: Summary { verdict: &run.verdict, engine: run.engine, checks: &run.checks, script },
         trace: TraceOut {
             trace: TraceHead {
                 scenario: &t.scenario,
