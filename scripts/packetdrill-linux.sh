@@ -14,6 +14,10 @@
 # tests/wrong/ fails on both at the same line; the script in
 # tests/linux-differs/ passes on Linux and fails on the engine (the difference
 # docs/packetdrill.md describes). The exit status is 1 if any of that is not so.
+# The table it prints is kept in crates/synack-packetdrill/tests/linux-record.txt
+# (write it there with `> crates/synack-packetdrill/tests/linux-record.txt`);
+# a test requires every script to appear there, with the POSIX cksum of its
+# text as it is now, as passing on Linux.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,11 +50,12 @@ engine() {
 }
 
 status=0
-printf '%-48s %-10s %-10s\n' script linux engine
+echo "# Linux $(uname -r); packetdrill $PD; $(date -u +%Y-%m-%d)"
+printf '%-48s %-10s %-10s %s\n' script linux engine cksum
 for f in crates/synack-packetdrill/tests/{scripts,wrong,linux-differs}/*.pkt; do
     l=$(linux "$f")
     e=$(engine "$f")
-    printf '%-48s %-10s %-10s\n' "${f#crates/synack-packetdrill/tests/}" "$l" "$e"
+    printf '%-48s %-10s %-10s %s\n' "${f#crates/synack-packetdrill/tests/}" "$l" "$e" "$(cksum < "$f" | cut -d' ' -f1)"
     case "$f" in
         */scripts/*) [ "$l" = pass ] && [ "$e" = pass ] || status=1 ;;
         */wrong/*) [ "$l" != pass ] && [ "$l" = "$e" ] || status=1 ;;

@@ -180,3 +180,46 @@ fn call_results_are_checked() {
     assert_eq!(*line, 19);
     assert_eq!(message, "script line 19: expected `write(3, ..., 10) = 10`, the call returned -1 EPIPE at 0.110 s");
 }
+
+/// POSIX `cksum`'s CRC (polynomial 0x04C11DB7, the length appended, inverted).
+fn cksum(data: &[u8]) -> u32 {
+    let mut crc: u32 = 0;
+    let mut feed = |b: u8| {
+        crc ^= u32::from(b) << 24;
+        for _ in 0..8 {
+            crc = if crc & 0x8000_0000 != 0 { (crc << 1) ^ 0x04C1_1DB7 } else { crc << 1 };
+        }
+    };
+    for &b in data {
+        feed(b);
+    }
+    let mut len = data.len();
+    while len > 0 {
+        feed(len as u8);
+        len >>= 8;
+    }
+    !crc
+}
+
+/// `tests/linux-record.txt` is what `scripts/packetdrill-linux.sh` printed when
+/// packetdrill ran each script against this machine's Linux. Every script, as it
+/// is now (its cksum), must be there with Linux's verdict: a script changed or
+/// added without running it on Linux again fails here.
+#[test]
+fn every_script_was_run_on_linux_as_it_is_now() {
+    let record = std::fs::read_to_string(dir("linux-record.txt")).unwrap();
+    assert_eq!(cksum(b"synack\n"), 2_161_268_272, "cksum as POSIX defines it");
+    for (folder, linux, engine) in
+        [("scripts", "pass", "pass"), ("wrong", "fail@14", "fail@14"), ("linux-differs", "pass", "fail@14")]
+    {
+        for (name, text) in scripts(folder) {
+            let key = format!("{folder}/{name}");
+            let row = record.lines().find(|l| l.split_whitespace().next() == Some(key.as_str()));
+            let row: Vec<&str> =
+                row.unwrap_or_else(|| panic!("{key} is not in linux-record.txt")).split_whitespace().collect();
+            assert_eq!(row[1], linux, "{key}: Linux");
+            assert_eq!(row[2], engine, "{key}: the engine");
+            assert_eq!(row[3], cksum(text.as_bytes()).to_string(), "{key} changed since it was run on Linux");
+        }
+    }
+}
