@@ -584,7 +584,7 @@ impl<'s> Runner<'s> {
             }
         }
         let expected = p.to_string();
-        let Some((t, id, seg)) = self.outbound.pop_front() else {
+        let Some((mut t, id, mut seg)) = self.outbound.pop_front() else {
             let by = if hi >= MAX_TIME_US { self.now } else { hi };
             self.advance(by.max(self.now))?;
             if self.verdict.is_some() {
@@ -595,12 +595,47 @@ impl<'s> Runner<'s> {
             self.fail(ev.line, "packet", expected, None, None, message);
             return Ok(None);
         };
+        let mut ids = vec![id];
+        // packetdrill (without --strict_segments) gathers consecutive segments
+        // until it has the payload a `>` line with data expects, as TSO would
+        // have sent it: the aggregate has the first segment's sequence number,
+        // the last one's other fields and time, and every payload byte. A bare
+        // ACK just before the data is gathered up the same way.
+        let mut payload = seg.payload.len();
+        while payload < p.len as usize {
+            if self.outbound.is_empty() {
+                match self.next_timer() {
+                    Some(n) if n <= hi && self.events.len() < MAX_TRACE_EVENTS => {
+                        self.advance(n.max(self.now))?;
+                        if self.verdict.is_some() {
+                            return Ok(None);
+                        }
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+            let Some((t2, id2, next)) = self.outbound.pop_front() else { break };
+            payload += next.payload.len();
+            ids.push(id2);
+            let first_seq = seg.seq;
+            seg = next;
+            seg.seq = first_seq;
+            t = t2;
+        }
+        if ids.len() > 1 {
+            seg.payload = vec![0; payload];
+        }
         let actual = self.notation(&seg, p);
-        // Attribute the send to this line.
-        if let Some(k) = self.events.iter().rposition(|e| matches!(e.kind, EventKind::Send { id: i, .. } if i == id)) {
-            self.lines[k] = Some(ev.line);
-            if let Some(l) = self.lines.get_mut(k + 1) {
-                *l = Some(ev.line);
+        // Attribute the sends to this line.
+        for id in ids {
+            if let Some(k) =
+                self.events.iter().rposition(|e| matches!(e.kind, EventKind::Send { id: i, .. } if i == id))
+            {
+                self.lines[k] = Some(ev.line);
+                if let Some(l) = self.lines.get_mut(k + 1) {
+                    *l = Some(ev.line);
+                }
             }
         }
         let why = self.differs(p, &seg);
