@@ -114,7 +114,7 @@ test("each script draws what the CLI reports, every > line marked", { timeout: 1
       assert.match(got.verdict, /^Pass: the engine matched all \d+ expected/);
       assert.ok(got.lines.filter(([, kind]) => kind === "out").every(([, , state]) => state === "matched"));
     } else {
-      assert.match(got.verdict, /^Mismatch at script line 14: script line 14: expected `F\. 1:1\(0\) ack 101`, the engine sent `R\. 1:1\(0\) ack 101`/);
+      assert.match(got.verdict, /^Mismatch at script line 14: expected `F\. 1:1\(0\) ack 101`, the engine sent `R\. 1:1\(0\) ack 101`/);
       assert.deepEqual(got.lines.find(([line]) => line === 14), [14, "out", "mismatch"]);
       assert.deepEqual(got.lines.find(([line]) => line === 15), [15, "in", "in"]);
     }

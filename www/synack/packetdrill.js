@@ -110,7 +110,7 @@ export async function playScript(host, t, display, signal) {
   info.append(el("p", {}, s.note(side)));
   const verdict = el("p", { class: `packetdrill-verdict ${pd.verdict}`, role: "status" });
   if (pd.verdict === "pass") verdict.textContent = s.pass(pd.checks.length);
-  else verdict.append(el("strong", {}, s.fail(pd.line)), el("span", { lang: "en" }, pd.message));
+  else verdict.append(el("strong", {}, s.fail(pd.line)), el("span", { lang: "en" }, pd.message.replace(/^script line \d+: /, "")));
   info.append(verdict);
   const byLine = new Map(pd.checks.map((c) => [c.line, c]));
   const list = el("ol", { class: "packetdrill-script", lang: "en" });
