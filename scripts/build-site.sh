@@ -49,6 +49,14 @@ for f in full-lifecycle.pcap syn-lost.pcap simultaneous-close.pcap two-interface
 done
 # ---- end of the capture import block ----
 
+# ---- packetdrill block (issue 17): the script runner, loaded only when used ----
+step "building the packetdrill runner (wasm, for <synack-viz packetdrill=…>)"
+# Its own folder, dist/synack/packetdrill/: the wasm and its wasm-bindgen glue,
+# fetched by the element's packetdrill chunk (www/synack/packetdrill.js) at run
+# time, so a page without a script never downloads them.
+wasm_build synack-packetdrill-wasm dist/synack/packetdrill
+# ---- end of the packetdrill block ----
+
 # ---- blog helper's block (issue 4): split bundle, lazy chunks, one-file embed ----
 step "bundling the element: synack.js plus lazily loaded chunks"
 # www/synack/ stays plain, readable modules (copied to dist/synack/ above, beside
@@ -72,7 +80,8 @@ node_modules/.bin/esbuild dist/synack/synack-embed.js --bundle --format=esm --mi
     --outfile=dist/synack-embed.js
 rm dist/synack/pkg/synack_wasm_bg.wasm.gz
 
-find dist/synack -name '*.js' -not -path 'dist/synack/pkg-full/*' -not -path 'dist/synack/capture/*' -delete
+find dist/synack -name '*.js' -not -path 'dist/synack/pkg-full/*' -not -path 'dist/synack/capture/*' \
+    -not -path 'dist/synack/packetdrill/*' -delete
 find dist/synack -type d -empty -delete
 cp "$bundle"/*.js dist/synack/
 rm -rf "$bundle"

@@ -310,7 +310,7 @@ class Panel {
     const seg = s.segment;
     const delivered = s.end !== null && s.end < this.shown;
     const inFlight = !delivered && !s.lost;
-    const clickable = inFlight && !this.trace.capture; // a recording has no what-if
+    const clickable = inFlight && !this.trace.capture && !this.trace.packetdrill; // a recording or a script has no what-if
     const attrs = {
       class: `segment${seg.flags.includes("RST") ? " rst" : ""}${inFlight ? " in-flight" : ""}`,
       "data-id": s.id,
@@ -456,7 +456,7 @@ class Panel {
       const o = this.trace.outcome;
       const p = el("p");
       const facts = o.facts.map((f) => t.facts[f.key] ?? f.key);
-      const end = this.trace.capture ? t.capture.end(o.client, o.server) : t.ui.end(o.client, o.server);
+      const end = this.trace.capture ? t.capture.end(o.client, o.server) : this.trace.packetdrill?.end ?? t.ui.end(o.client, o.server);
       p.append(el("strong", {}, end), document.createTextNode(t.say.join(facts)));
       this.outcome.append(p);
     }
@@ -517,7 +517,7 @@ class Panel {
 }
 
 export class SynackViz extends HTMLElement {
-  static observedAttributes = ["scenario", "handshake", "compare", "unexpected-answer", "start", "seed", "isn-client", "isn-server", "numbers", "speed", "autoplay", "controls", "lang", "theme", "narration", "permalink", "capture", "connection", "capture-limit"];
+  static observedAttributes = ["scenario", "handshake", "compare", "unexpected-answer", "start", "seed", "isn-client", "isn-server", "numbers", "speed", "autoplay", "controls", "lang", "theme", "narration", "permalink", "capture", "connection", "capture-limit", "packetdrill"];
 
   #panels = [];
   #timeline = []; // compare mode: per unified step, how many events each panel shows
@@ -633,6 +633,8 @@ export class SynackViz extends HTMLElement {
   set speed(v) { this.setAttribute("speed", String(v)); }
   get capture() { return this.getAttribute("capture"); }
   set capture(v) { this.setAttribute("capture", v); }
+  get packetdrill() { return this.getAttribute("packetdrill"); }
+  set packetdrill(v) { this.setAttribute("packetdrill", v); }
   get connection() { return this.getAttribute("connection"); }
   set connection(v) { this.setAttribute("connection", String(v)); }
   /** A File or Blob to animate instead of the capture attribute's URL (null: the URL again). */
@@ -672,6 +674,10 @@ export class SynackViz extends HTMLElement {
     }
     this.#captureAbort?.abort();
     this.#captureAbort = null;
+    if (this.hasAttribute("packetdrill")) {
+      this.#rebuildPacketdrill();
+      return;
+    }
     if (this.#captureFile || this.hasAttribute("capture")) {
       this.#rebuildCapture();
       return;
@@ -735,6 +741,21 @@ export class SynackViz extends HTMLElement {
         this.#k = 0;
         this.#drawCapture(cap, view, options);
       });
+    }).catch((err) => {
+      if (err?.name !== "AbortError" && !abort.signal.aborted) this.#fail(err?.message ?? String(err));
+    });
+  }
+
+  /** A packetdrill script played against the engine (packetdrill.js, a chunk of its own). */
+  #rebuildPacketdrill() {
+    const abort = new AbortController();
+    this.#captureAbort = abort;
+    import("./packetdrill.js").then(async (pd) => {
+      const run = await pd.playScript(this, this.#t, readDisplay(this, this.#t), abort.signal);
+      if (abort.signal.aborted) return;
+      pd.adoptStyles(this.shadowRoot);
+      this.#options = run.options;
+      this.#build([run.trace], run.options);
     }).catch((err) => {
       if (err?.name !== "AbortError" && !abort.signal.aborted) this.#fail(err?.message ?? String(err));
     });

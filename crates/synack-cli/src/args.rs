@@ -26,6 +26,8 @@ pub enum Numbers {
 pub struct RunArgs {
     pub id: Option<String>,
     pub scenario_file: Option<OsString>,
+    /// A packetdrill script to run against the engine (`-` for stdin).
+    pub packetdrill: Option<OsString>,
     pub handshake: Option<Handshake>,
     pub unexpected_answer: Option<UnexpectedAnswer>,
     pub isn_client: Option<u32>,
@@ -137,6 +139,7 @@ fn parse_run(rest: &[OsString]) -> Result<RunArgs, String> {
                 run.drop.push(k);
             }
             "--scenario-file" => run.scenario_file = Some(it.once_path(&opt)?),
+            "--packetdrill" => run.packetdrill = Some(it.once_path(&opt)?),
             "--format" => run.format = parse_format(&it.once_value(&opt)?)?,
             "--numbers" => {
                 run.numbers = match it.once_value(&opt)?.as_str() {

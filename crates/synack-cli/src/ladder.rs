@@ -14,6 +14,18 @@ use crate::terminal::clean;
 const STATE_W: usize = 12;
 
 pub fn write(out: &mut impl Write, trace: &Trace, numbers: Numbers) -> io::Result<()> {
+    write_with(out, trace, numbers, &Script::default())
+}
+
+/// What a packetdrill run adds to the ladder: the script line behind each event
+/// (a first column), and the side the script plays (it has no states to show).
+#[derive(Default)]
+pub struct Script<'a> {
+    pub lines: Option<&'a [Option<u32>]>,
+    pub scripted: Option<Side>,
+}
+
+pub fn write_with(out: &mut impl Write, trace: &Trace, numbers: Numbers, script: &Script) -> io::Result<()> {
     let relative = numbers == Numbers::Relative;
     let widest = trace
         .events
@@ -46,10 +58,30 @@ pub fn write(out: &mut impl Write, trace: &Trace, numbers: Numbers) -> io::Resul
     )?;
     writeln!(out)?;
     let (blank, time, client, server) = ("", "time (s)", "client", "server");
-    writeln!(out, "{time:>10}  {client:<STATE_W$}  {blank:^middle$}  {server:<STATE_W$}  why")?;
+    let gutter = |k: Option<usize>| match (script.lines, k) {
+        (None, _) => String::new(),
+        (Some(_), None) => format!("{:>5}  ", "line"),
+        (Some(lines), Some(k)) => match lines.get(k).copied().flatten() {
+            Some(n) => format!("{n:>5}  "),
+            None => format!("{:>5}  ", ""),
+        },
+    };
+    let (client, server) = match script.scripted {
+        Some(Side::Client) => ("script", server),
+        Some(Side::Server) => (client, "script"),
+        None => (client, server),
+    };
+    writeln!(out, "{}{time:>10}  {client:<STATE_W$}  {blank:^middle$}  {server:<STATE_W$}  why", gutter(None))?;
 
     let mut states = [State::Closed, State::Closed];
-    for e in &trace.events {
+    let state_name = |side: Side, states: &[State; 2]| {
+        if script.scripted == Some(side) {
+            "·"
+        } else {
+            states[side.index()].name()
+        }
+    };
+    for (k, e) in trace.events.iter().enumerate() {
         let side = e.side;
         let (text, why): (String, String) = match &e.kind {
             EventKind::Send { id, dir, segment, reason, retransmission, stale, relative: r } => {
@@ -102,17 +134,30 @@ pub fn write(out: &mut impl Write, trace: &Trace, numbers: Numbers) -> io::Resul
         };
         writeln!(
             out,
-            "{:>10.6}  {:<STATE_W$}  {:<middle$}  {:<STATE_W$}  {}",
+            "{}{:>10.6}  {:<STATE_W$}  {:<middle$}  {:<STATE_W$}  {}",
+            gutter(Some(k)),
             e.t_us as f64 / 1e6,
-            states[0].name(),
+            state_name(Side::Client, &states),
             text,
-            states[1].name(),
+            state_name(Side::Server, &states),
             why
         )?;
     }
 
     writeln!(out)?;
-    writeln!(out, "end: client {} · server {}", trace.outcome.client, trace.outcome.server)?;
+    let end = |side: Side, state: State| {
+        if script.scripted == Some(side) {
+            "the script".to_string()
+        } else {
+            state.to_string()
+        }
+    };
+    writeln!(
+        out,
+        "end: client {} · server {}",
+        end(Side::Client, trace.outcome.client),
+        end(Side::Server, trace.outcome.server)
+    )?;
     for fact in &trace.outcome.facts {
         writeln!(out, "  {}", fact.text())?;
     }

@@ -5,6 +5,7 @@
 mod args;
 mod capture_view;
 mod ladder;
+mod packetdrill_view;
 mod terminal;
 
 use std::ffi::{OsStr, OsString};
@@ -21,6 +22,7 @@ Usage:
   synack scenarios [--format text|json]
   synack run ID [options]
   synack run --scenario-file FILE.json [options]
+  synack run --packetdrill FILE.pkt [--format text|json] [--numbers absolute|relative]
   synack import FILE [--connection N] [--format text|json]
 
 Options for run:
@@ -32,6 +34,9 @@ Options for run:
   --seed N                                 chooses unset ISNs and the network's luck
   --drop K                                 lose the K-th segment sent (repeatable)
   --scenario-file FILE                     run a scenario from JSON (- for stdin)
+  --packetdrill FILE                       run a packetdrill script against the engine's
+                                           linux profile (- for stdin); exit 0 when it
+                                           passes, 1 at the first mismatch, 2 for a bad script
   --numbers absolute|relative              sequence numbers as sent, or from 0 at each SYN
   --format text|json                       a ladder diagram, or the trace as JSON
 
@@ -39,7 +44,7 @@ Options for import (FILE is a pcap or pcapng capture; - reads stdin):
   --connection N                           only the N-th TCP connection (from 1)
   --format text|json                       a ladder per connection, or the JSON list
 
-See docs/trace-format.md, docs/scenario-format.md and docs/capture-format.md.";
+See docs/trace-format.md, docs/scenario-format.md, docs/capture-format.md and docs/packetdrill.md.";
 
 fn main() -> ExitCode {
     // A panic is a bug in synack, never the user's fault: one line, no backtrace.
@@ -60,6 +65,7 @@ fn main() -> ExitCode {
             eprintln!("synack: cannot write output: {e}");
             ExitCode::from(1)
         }
+        Ok(Err(Failure::Exit(code))) => ExitCode::from(code),
         Err(_) => ExitCode::from(70),
     }
 }
@@ -67,6 +73,8 @@ fn main() -> ExitCode {
 enum Failure {
     Usage(String),
     Io(io::Error),
+    /// The output is written; end with this status (a packetdrill mismatch: 1).
+    Exit(u8),
 }
 
 impl From<io::Error> for Failure {
@@ -83,6 +91,13 @@ fn real_main(argv: &[OsString]) -> Result<(), Failure> {
         Command::Version => writeln!(out, "synack {}", env!("CARGO_PKG_VERSION"))?,
         Command::Scenarios { format } => list(&mut out, format)?,
         Command::Import(imp) => import(&mut out, &imp)?,
+        Command::Run(run) if run.packetdrill.is_some() => {
+            let passed = packetdrill_view::run(&mut out, &run)?;
+            if !passed {
+                out.flush()?;
+                return Err(Failure::Exit(1));
+            }
+        }
         Command::Run(run) => {
             let scenario = build(&run).map_err(Failure::Usage)?;
             let trace = sim::run(&scenario).map_err(|e| Failure::Usage(format!("invalid scenario: {e}")))?;
@@ -210,13 +225,13 @@ fn read_scenario(file: &OsStr) -> Result<Scenario, String> {
 
 /// A file name as messages show it: lossy where it is not UTF-8, and with any
 /// control character escaped (see [`terminal`]).
-fn shown(file: &OsStr) -> String {
+pub(crate) fn shown(file: &OsStr) -> String {
     terminal::clean(&file.to_string_lossy()).into_owned()
 }
 
 /// Opens a file to read, with the same sentence for every way it can fail, from
 /// `run --scenario-file` and `import` alike.
-fn open(file: &OsStr) -> Result<std::fs::File, String> {
+pub(crate) fn open(file: &OsStr) -> Result<std::fs::File, String> {
     let path = shown(file);
     let f = std::fs::File::open(file).map_err(|e| format!("cannot read {path}: {}", io_reason(&e)))?;
     if f.metadata().is_ok_and(|m| m.is_dir()) {
@@ -225,7 +240,7 @@ fn open(file: &OsStr) -> Result<std::fs::File, String> {
     Ok(f)
 }
 
-fn io_reason(e: &io::Error) -> String {
+pub(crate) fn io_reason(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "no such file".into(),
         io::ErrorKind::PermissionDenied => "permission denied".into(),

@@ -163,6 +163,10 @@ reasons! {
         "This ACK acknowledges nothing new.";
     StaleDuplicate => "stale-duplicate", "RFC 9293 §3.5, Fig. 8",
         "An old duplicate from an earlier incarnation of the connection, delayed in the network, is released now.";
+
+    // A packetdrill script's remote (crates/synack-packetdrill).
+    ScriptSegment => "script-segment", "RFC 9293 §3.1; written in a packetdrill script's `<` line",
+        "The script's remote sends this segment exactly as its `<` line writes it; no TCP endpoint computed it.";
 }
 
 impl Serialize for Reason {

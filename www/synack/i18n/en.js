@@ -176,6 +176,7 @@ export const reasons = {
   "client-silent": "The client says nothing about an answer to a SYN it never sent (the rule chosen here, as if it had crashed or its reset were lost; TCP itself would reset it).",
   "duplicate-ack": "This ACK acknowledges nothing new.",
   "stale-duplicate": "An old duplicate from an earlier incarnation of the connection, delayed in the network, is released now.",
+  "script-segment": "The script's remote sends this segment exactly as its `<` line writes it; no TCP endpoint computed it.",
 };
 
 /** What a reader should take away at the end, keyed by the outcome's fact keys: word

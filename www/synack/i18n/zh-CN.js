@@ -169,6 +169,7 @@ export const reasons = {
   "client-silent": "客户端对这个回应一言不发：它回应的是一个客户端从未发送的 SYN（这是这里选定的规则，好比客户端已经崩溃，或它的复位报文段丢失了；真正的 TCP 会复位它）。",
   "duplicate-ack": "这个 ACK 没有确认任何新数据。",
   "stale-duplicate": "一个已失效的旧报文段：它来自此前的一个连接，在网络中滞留，现在才到达。",
+  "script-segment": "脚本中的远端按其 `<` 行所写的原样发送这个报文段；它不是由 TCP 端点计算出来的。",
 };
 
 export const facts = {
