@@ -458,7 +458,7 @@ impl<'s> Runner<'s> {
                 return Ok(());
             }
             if let Some(p) = &self.pending {
-                if p.deadline < t && self.next_timer().is_none_or(|n| n > p.deadline) {
+                if p.deadline < t && !self.next_timer().is_some_and(|n| n <= p.deadline) {
                     self.now = self.now.max(p.deadline);
                     self.fail_pending();
                     return Ok(());
