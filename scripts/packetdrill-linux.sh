@@ -11,9 +11,8 @@
 # this script creates and deletes, so nothing reaches the host's network.
 #
 # Expected: every script in tests/scripts/ passes on both; the script in
-# tests/wrong/ fails on both at the same line; the script in
-# tests/linux-differs/ passes on Linux and fails on the engine (the difference
-# docs/packetdrill.md describes). The exit status is 1 if any of that is not so.
+# tests/wrong/ fails on both at the same line. The exit status is 1 if any of
+# that is not so.
 # The table it prints is kept in crates/synack-packetdrill/tests/linux-record.txt
 # (write it there with `> crates/synack-packetdrill/tests/linux-record.txt`);
 # a test requires every script to appear there, with the POSIX cksum of its
@@ -52,14 +51,13 @@ engine() {
 status=0
 echo "# Linux $(uname -r); packetdrill $PD; $(date -u +%Y-%m-%d)"
 printf '%-48s %-10s %-10s %s\n' script linux engine cksum
-for f in crates/synack-packetdrill/tests/{scripts,wrong,linux-differs}/*.pkt; do
+for f in crates/synack-packetdrill/tests/{scripts,wrong}/*.pkt; do
     l=$(linux "$f")
     e=$(engine "$f")
     printf '%-48s %-10s %-10s %s\n' "${f#crates/synack-packetdrill/tests/}" "$l" "$e" "$(cksum < "$f" | cut -d' ' -f1)"
     case "$f" in
         */scripts/*) [ "$l" = pass ] && [ "$e" = pass ] || status=1 ;;
         */wrong/*) [ "$l" != pass ] && [ "$l" = "$e" ] || status=1 ;;
-        */linux-differs/*) [ "$l" = pass ] && [ "$e" != pass ] || status=1 ;;
     esac
 done
 exit $status

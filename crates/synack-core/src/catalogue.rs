@@ -193,6 +193,9 @@ pub fn untitled(id: &str) -> Option<Scenario> {
             sc.client.profile = ProfileName::Linux;
             sc.server.profile = ProfileName::Linux;
             sc.actions = connect();
+            // A request first: once data has arrived, Linux delays an ACK by 40 ms
+            // (on an idle connection it would go at the next tick, a few ms).
+            sc.actions.push(Step::text(Client, When::Established, "GET / HTTP/1.0\r\n\r\n"));
             sc.actions.push(close_after(Client, When::Established, 300 * ms));
             // The server's application closes 5 ms after the FIN: well within the
             // 40 ms for which Linux delays the ACK.

@@ -1033,7 +1033,8 @@ impl Endpoint {
             }
         }
         if self.tcb.delack_at.is_none() {
-            let at = self.now + delay;
+            let idle = self.tcb.received_total == 0;
+            let at = self.now + if idle { self.cfg.profile.delayed_ack_idle_us.unwrap_or(delay) } else { delay };
             self.tcb.delack_at = Some(at);
             self.note_timer(TimerKind::DelayedAck, TimerAction::Set { at_us: at });
         }
