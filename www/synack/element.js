@@ -12,6 +12,7 @@ import { css } from "./style.js";
 import { analogyFor, captureStrings, languageOf, strings } from "./i18n.js";
 import { readFragment, writeFragment } from "./permalink.js";
 import { isTrap } from "./failure.js";
+import { unify } from "./compare.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MAX_U32 = 4294967295;
@@ -779,7 +780,15 @@ export class SynackViz extends HTMLElement {
     const last = modes.length - 1;
     const reference = this.#run(engineOptions(options, modes[last], drops[last]));
     const horizon = options.compare ? reference.outcome.end_us + 1_000_000 : undefined;
-    return modes.map((mode, i) => (i === last ? reference : this.#run(engineOptions(options, mode, drops[i], horizon))));
+    const traces = modes.map((mode, i) => (i === last ? reference : this.#run(engineOptions(options, mode, drops[i], horizon))));
+    if (!options.compare) {
+      this.#numbers = null;
+      return traces;
+    }
+    // One number for the same segment in both diagrams (compare.js).
+    const shared = unify(traces);
+    this.#numbers = shared;
+    return shared.traces;
   }
 
   /** Runs the engine; its (English) message is wrapped in the reader's language. */
@@ -1071,6 +1080,7 @@ export class SynackViz extends HTMLElement {
 
   #playButton = null;
   #replayButton = null;
+  #numbers = null; // a comparison's shared segment numbers (compare.js)
   #barObserver = null;
   #scrub = null;
   #count = null;
@@ -1236,8 +1246,12 @@ export class SynackViz extends HTMLElement {
     if (this.#options?.capture) return; // a recording has no what-if
     const targets = panel ? [panel] : this.#panels;
     const held = this.#k;
-    for (const p of targets) {
-      if (p.trace.events.some((e) => e.kind === "send" && e.id === id)) p.drops = [...(p.drops ?? []), id];
+    // The engine knows its segments by its own numbers; a comparison shows shared ones.
+    const lostIn = this.#panels.map(() => null);
+    for (const [i, p] of this.#panels.entries()) {
+      if (!targets.includes(p) || !p.trace.events.some((e) => e.kind === "send" && e.id === id)) continue;
+      lostIn[i] = this.#numbers?.toEngine[i].get(id) ?? id;
+      p.drops = [...(p.drops ?? []), lostIn[i]];
     }
     // All panels again: a loss in the reference diagram moves the other's horizon.
     const traces = this.#runAll(this.#options, this.#panels.map((p) => p.trace.handshake), this.#panels.map((p) => p.drops ?? []));
@@ -1247,7 +1261,9 @@ export class SynackViz extends HTMLElement {
     // Stay where the reader was, but at least far enough to show the loss.
     let k = Math.min(held, this.#timeline.length);
     for (const [i, p] of this.#panels.entries()) {
-      const lost = p.trace.events.findIndex((e) => e.kind === "drop" && e.id === id);
+      if (lostIn[i] === null) continue;
+      const shown = this.#numbers?.toShown[i].get(lostIn[i]) ?? lostIn[i];
+      const lost = p.trace.events.findIndex((e) => e.kind === "drop" && e.id === shown);
       while (lost >= 0 && k < this.#timeline.length && (k === 0 || this.#timeline[k - 1][i] <= lost)) k++;
     }
     this.#k = k;

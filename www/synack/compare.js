@@ -1,0 +1,58 @@
+// A comparison's segment numbers: the same number for the same segment in both
+// diagrams. Each run numbers its segments in the order it sends them, so once the
+// runs part ways "#4" would name a different segment on each side. Here a segment
+// sent at the same instant, the same way, with the same flags and numbers in both
+// runs gets one number, and every other segment a number of its own, in time
+// order. Only the labels change: the engine still knows its segments by its own
+// numbers (`toEngine` maps back, for losing a segment).
+
+/** The traces with shared numbers, and per trace the maps between the two. */
+export function unify(traces) {
+  const key = (e) => {
+    const s = e.segment;
+    return [e.t_us, e.dir, s.flags.join(","), s.seq, s.ack, s.len, e.stale ? 1 : 0].join(" ");
+  };
+  // Where each segment comes into being: sent, or copied by the network.
+  const origins = traces.map((tr) =>
+    tr.events.flatMap((e) =>
+      e.kind === "send" ? [{ t: e.t_us, id: e.id, key: key(e) }]
+      : e.kind === "duplicate" ? [{ t: e.t_us, id: e.copy, key: `${e.t_us} copy ${e.id}` }]
+      : []));
+  const maps = traces.map(() => new Map()); // engine id → shown number
+  const times = [...new Set(origins.flat().map((o) => o.t))].sort((a, b) => a - b);
+  let next = 1;
+  for (const t of times) {
+    const here = origins.map((list) => list.filter((o) => o.t === t));
+    here.forEach((list, i) => {
+      for (const o of list) {
+        if (maps[i].has(o.id)) continue;
+        const n = next++;
+        maps[i].set(o.id, n);
+        // The same segment in the other runs, not yet numbered, takes the same number.
+        here.forEach((other, j) => {
+          if (j === i) return;
+          // A copy is the same if its original is.
+          const same = other.find((x) => !maps[j].has(x.id) && (x.key === o.key || sameCopy(x, o, maps[j], maps[i])));
+          if (same) maps[j].set(same.id, n);
+        });
+      }
+    });
+  }
+  const renumbered = traces.map((tr, i) => ({
+    ...tr,
+    events: tr.events.map((e) => {
+      if (e.id === undefined) return e;
+      const out = { ...e, id: maps[i].get(e.id) ?? e.id };
+      if (e.copy !== undefined) out.copy = maps[i].get(e.copy) ?? e.copy;
+      return out;
+    }),
+  }));
+  const toEngine = maps.map((m) => new Map([...m].map(([engine, shown]) => [shown, engine])));
+  return { traces: renumbered, toEngine, toShown: maps };
+}
+
+function sameCopy(x, o, mx, mo) {
+  const [tx, , idx] = x.key.split(" ");
+  const [to, , ido] = o.key.split(" ");
+  return x.key.includes(" copy ") && o.key.includes(" copy ") && tx === to && mx.get(Number(idx)) === mo.get(Number(ido)) && mx.has(Number(idx));
+}
