@@ -137,7 +137,7 @@ describe("languages", () => {
         const exported = await el.exportSvg().then(() => "exported", (e) => e.message);
         return [el.shadowRoot.querySelector('[role="alert"]').textContent, exported];
       });
-      assert.deepEqual(alert, ["synack：numbers=\"binary\" 只能是 relative 或 absolute", "没有可导出的时序图。"]);
+      assert.deepEqual(alert, ["synack：numbers=\"binary\" 只能是 relative、symbolic 或 absolute", "没有可导出的时序图。"]);
       assert.deepEqual(page.errors, []);
     } finally {
       await page.closeAll();

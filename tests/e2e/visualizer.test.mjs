@@ -571,6 +571,32 @@ describe("the element", () => {
     }
   });
 
+  test("numbers=\"symbolic\" labels segments as textbooks do: seq=x, ack=x+1, seq=y", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/blank.html", { width: 900, height: 800 });
+    try {
+      const got = await page.evaluate(async () => {
+        const root = document.getElementById("root");
+        root.innerHTML = `<synack-viz scenario="half-open" numbers="symbolic"></synack-viz>`;
+        await customElements.whenDefined("synack-viz");
+        const el = root.firstElementChild;
+        await el.ready;
+        const r = el.shadowRoot;
+        return {
+          note: r.querySelector(".title small").textContent,
+          labels: [...r.querySelectorAll("g.seglabel")].map((g) => g.textContent),
+        };
+      });
+      assert.match(got.note, /^x = client's ISN 100, y = server's ISN 300$/);
+      assert.deepEqual(got.labels.slice(0, 6), [
+        "#1 SYN seq=x", "#2 SYN,ACK seq=y ack=x+1", "#3 ACK seq=x+1 ack=y+1",
+        "#4 SYN seq=x′", "#5 ACK seq=y+1 ack=x+1", "#6 RST seq=x+1",
+      ]);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+
   test("autoplay with reduced motion shows the figure instead of animating", { timeout: TIMEOUT }, async () => {
     const page = await open("test-pages/blank.html", { width: 900, height: 800, reducedMotion: "reduce" });
     try {

@@ -309,9 +309,10 @@ function stateEvent(st, time) {
  * library writes them).
  */
 export function numbersNote(trace, options, t) {
-  if (options.numbers !== "relative") return t.ui.absoluteNote;
+  if (options.numbers === "absolute") return t.ui.absoluteNote;
   const { client, server } = trace;
-  return client.isn === null || server.isn === null ? t.capture.relativeNote : t.ui.relativeNote(client.isn, server.isn);
+  if (client.isn === null || server.isn === null) return t.capture.relativeNote;
+  return options.numbers === "symbolic" ? t.ui.symbolicNote(client.isn, server.isn) : t.ui.relativeNote(client.isn, server.isn);
 }
 
 export function infoBox(view, trace, t) {

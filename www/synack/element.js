@@ -115,7 +115,7 @@ function readStart(host, t) {
 /** The attributes a scenario and a capture share: how numbers are shown, and the speed. */
 function readDisplay(host, t) {
   const numbers = host.getAttribute("numbers") ?? "relative";
-  if (numbers !== "relative" && numbers !== "absolute") throw new Error(t.errors.numbers(numbers));
+  if (!["relative", "absolute", "symbolic"].includes(numbers)) throw new Error(t.errors.numbers(numbers));
   const speedText = host.getAttribute("speed") ?? "1";
   const speed = Number(speedText);
   if (!Number.isFinite(speed) || speed <= 0 || speed > 16) throw new Error(t.errors.speed(speedText));
@@ -821,7 +821,9 @@ export class SynackViz extends HTMLElement {
     // connection-refused: the server never sends a SYN, so it has no ISN to name.
     const synFrom = (side) => traces.some((tr) => tr.events.some((e) => e.kind === "send" && e.side === side && e.segment.flags.includes("SYN")));
     const isn = (side) => (synFrom(side) ? t0[side].isn : null);
-    const numbersNote = options.capture?.numbers ?? (options.numbers === "relative" ? t.ui.relativeNote(isn("client"), isn("server")) : t.ui.absoluteNote);
+    const numbersNote = options.capture?.numbers ?? (options.numbers === "absolute" ? t.ui.absoluteNote
+      : options.numbers === "symbolic" ? t.ui.symbolicNote(isn("client"), isn("server"))
+      : t.ui.relativeNote(isn("client"), isn("server")));
     const mode = t.modes[t0.handshake];
     // The handshake is named when it is not TCP's usual three-way one.
     const showMode = !options.compare && t0.handshake !== "three-way" && !heading.toLowerCase().includes(mode.toLowerCase());
@@ -970,13 +972,13 @@ export class SynackViz extends HTMLElement {
     bar.append(select(t.ui.speed, [["0.5", "½×"], ["1", "1×"], ["2", "2×"], ["4", "4×"]], String(o.speed), (v) => this.setAttribute("speed", v)));
     if (o.capture) {
       // A recording has no handshake to choose, no ISNs to set and no scenario.
-      bar.append(select(t.ui.numbers, [["relative", t.ui.relative], ["absolute", t.ui.absolute]], o.numbers, (v) => this.setAttribute("numbers", v)));
+      bar.append(select(t.ui.numbers, [["relative", t.ui.relative], ["symbolic", t.ui.symbolic], ["absolute", t.ui.absolute]], o.numbers, (v) => this.setAttribute("numbers", v)));
       return [play, bar];
     }
     if (!o.compare) {
       bar.append(select(t.ui.handshake, MODES.map((m) => [m, t.modes[m]]), this.#panels[0].trace.handshake, (v) => this.setAttribute("handshake", v)));
     }
-    bar.append(select(t.ui.numbers, [["relative", t.ui.relative], ["absolute", t.ui.absolute]], o.numbers, (v) => this.setAttribute("numbers", v)));
+    bar.append(select(t.ui.numbers, [["relative", t.ui.relative], ["symbolic", t.ui.symbolic], ["absolute", t.ui.absolute]], o.numbers, (v) => this.setAttribute("numbers", v)));
     // ISNs: typed in, or new random ones (from a new seed; the engine itself never
     // draws random numbers).
     const trace = this.#panels[0].trace;

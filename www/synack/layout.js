@@ -7,17 +7,30 @@ export const LINE_H = 14;
 const PILL_H = 18;
 
 /**
- * The numbers a reader sees: raw, or relative. The engine (and the capture reader)
- * work the relative ones out in Rust and put them in the trace as `seq_rel` and
- * `ack_rel`; null means "no origin: show the number as sent". No TCP here.
+ * The numbers a reader sees: raw, relative, or symbolic (textbook letters: x for
+ * the client's ISN, y for the server's, x′ for a later incarnation's, so seq=x+1).
+ * The engine (and the capture reader) work the relative ones out in Rust and put
+ * them in the trace as `seq_rel`/`ack_rel`, with `seq_isn`/`ack_isn` saying which
+ * of the side's ISNs they count from (a capture has one per direction: 0); null
+ * means "no origin: show the number as sent". No TCP here.
  */
 export function numbering(mode) {
   return (event) => {
     const seg = event.segment;
     const src = event.seq_rel !== undefined ? event : seg;
-    const relative = mode === "relative" && src.seq_rel !== undefined;
-    const shown = (rel, raw) => String(relative && rel !== null ? rel : raw);
-    return { seq: shown(src.seq_rel, seg.seq), ack: seg.ack === null ? null : shown(src.ack_rel, seg.ack) };
+    const counted = mode !== "absolute" && src.seq_rel !== undefined;
+    const sender = event.side ?? (event.dir === "s2c" ? "server" : "client");
+    const shown = (rel, isn, raw, side) => {
+      if (!counted || rel === null || rel === undefined) return String(raw);
+      if (mode !== "symbolic") return String(rel);
+      const name = (side === "client" ? "x" : "y") + "′".repeat(isn ?? 0);
+      return rel === 0 ? name : `${name}+${rel}`;
+    };
+    const receiver = sender === "client" ? "server" : "client";
+    return {
+      seq: shown(src.seq_rel, src.seq_isn, seg.seq, sender),
+      ack: seg.ack === null ? null : shown(src.ack_rel, src.ack_isn, seg.ack, receiver),
+    };
   };
 }
 

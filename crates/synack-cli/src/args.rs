@@ -20,6 +20,8 @@ pub enum Numbers {
     #[default]
     Absolute,
     Relative,
+    /// Textbook notation: x and y for the client's and server's ISNs (seq=x+1).
+    Symbolic,
 }
 
 #[derive(Debug, Default)]
@@ -145,7 +147,8 @@ fn parse_run(rest: &[OsString]) -> Result<RunArgs, String> {
                 run.numbers = match it.once_value(&opt)?.as_str() {
                     "absolute" => Numbers::Absolute,
                     "relative" => Numbers::Relative,
-                    v => return Err(format!("--numbers: {v:?} is not absolute or relative")),
+                    "symbolic" => Numbers::Symbolic,
+                    v => return Err(format!("--numbers: {v:?} is not absolute, relative or symbolic")),
                 }
             }
             "-h" | "--help" => return Err("see `synack --help`".into()),

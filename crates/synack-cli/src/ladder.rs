@@ -26,13 +26,12 @@ pub struct Script<'a> {
 }
 
 pub fn write_with(out: &mut impl Write, trace: &Trace, numbers: Numbers, script: &Script) -> io::Result<()> {
-    let relative = numbers == Numbers::Relative;
     let widest = trace
         .events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::Send { segment, relative: r, .. } => {
-                Some(label(segment, relative.then_some(r)).chars().count() + 10)
+            EventKind::Send { segment, relative: r, dir, .. } => {
+                Some(label(segment, r, numbers, dir.sender()).chars().count() + 10)
             }
             _ => None,
         })
@@ -50,6 +49,7 @@ pub fn write_with(out: &mut impl Write, trace: &Trace, numbers: Numbers, script:
         match numbers {
             Numbers::Absolute => "absolute",
             Numbers::Relative => "relative (from each connection's ISN)",
+            Numbers::Symbolic => "symbolic (x: the client's ISN, y: the server's; x′ a later one)",
         },
         trace.client.port,
         trace.client.isn,
@@ -85,7 +85,7 @@ pub fn write_with(out: &mut impl Write, trace: &Trace, numbers: Numbers, script:
         let side = e.side;
         let (text, why): (String, String) = match &e.kind {
             EventKind::Send { id, dir, segment, reason, retransmission, stale, relative: r } => {
-                let label = format!("#{id} {}", label(segment, relative.then_some(r)));
+                let label = format!("#{id} {}", label(segment, r, numbers, dir.sender()));
                 let mut why = reason.rfc().to_string();
                 if *retransmission {
                     why = format!("retransmission · {why}");
@@ -227,15 +227,30 @@ fn at_side(side: Side, text: &str, width: usize) -> String {
     }
 }
 
-/// A segment's flags, numbers and length: as sent, or relative as the trace
-/// works them out (never negative; a number with no origin is shown as sent).
-fn label(seg: &Segment, relative: Option<&Relative>) -> String {
+/// `n` past `side`'s `i`-th ISN in textbook letters: x, x+1, x′+1 (y for the server).
+pub fn symbolic(side: Side, i: u32, n: u32) -> String {
+    let letter = if side == Side::Client { "x" } else { "y" };
+    let primes = "′".repeat(i as usize);
+    if n == 0 {
+        format!("{letter}{primes}")
+    } else {
+        format!("{letter}{primes}+{n}")
+    }
+}
+
+/// A segment's flags, numbers and length: as sent, relative as the trace works
+/// them out (never negative), or in textbook letters (x+1); a number with no
+/// origin is shown as sent.
+fn label(seg: &Segment, r: &Relative, numbers: Numbers, sender: Side) -> String {
     let names = seg.flag_names().join(",");
-    let seq = relative.and_then(|r| r.seq_rel).unwrap_or(seg.seq.0);
-    let mut s = format!("{names} seq={seq}");
+    let shown = |rel: Option<u32>, isn: Option<u32>, raw: u32, side: Side| match (numbers, rel, isn) {
+        (Numbers::Relative, Some(n), _) => n.to_string(),
+        (Numbers::Symbolic, Some(n), Some(i)) => symbolic(side, i, n),
+        _ => raw.to_string(),
+    };
+    let mut s = format!("{names} seq={}", shown(r.seq_rel, r.seq_isn, seg.seq.0, sender));
     if let Some(ack) = seg.ack {
-        let ack = relative.and_then(|r| r.ack_rel).unwrap_or(ack.0);
-        s.push_str(&format!(" ack={ack}"));
+        s.push_str(&format!(" ack={}", shown(r.ack_rel, r.ack_isn, ack.0, sender.peer())));
     }
     s.push_str(&format!(" len={}", seg.payload.len()));
     if let Some(mss) = seg.options.mss {

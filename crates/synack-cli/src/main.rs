@@ -22,7 +22,7 @@ Usage:
   synack scenarios [--format text|json]
   synack run ID [options]
   synack run --scenario-file FILE.json [options]
-  synack run --packetdrill FILE.pkt [--format text|json] [--numbers absolute|relative]
+  synack run --packetdrill FILE.pkt [--format text|json] [--numbers absolute|relative|symbolic]
   synack import FILE [--connection N] [--format text|json]
 
 Options for run:
@@ -37,7 +37,8 @@ Options for run:
   --packetdrill FILE                       run a packetdrill script against the engine's
                                            linux profile (- for stdin); exit 0 when it
                                            passes, 1 at the first mismatch, 2 for a bad script
-  --numbers absolute|relative              sequence numbers as sent, or from 0 at each SYN
+  --numbers absolute|relative|symbolic     sequence numbers as sent, from 0 at each SYN, or in
+                                           textbook letters (x, y: the ISNs; seq=x+1)
   --format text|json                       a ladder diagram, or the trace as JSON
 
 Options for import (FILE is a pcap or pcapng capture; - reads stdin):

@@ -201,6 +201,45 @@ fn a_crash_is_the_host_stopping_and_a_reset_leaves_the_listener_listening() {
 }
 
 #[test]
+fn symbolic_numbers_read_as_a_textbook_draws_them() {
+    // Issue 13: seq=x, ack=x+1 as textbooks and the blogs that follow them write it;
+    // a later incarnation (the crashed client's new connection) is x′.
+    let text = stdout(&synack(&["run", "half-open", "--numbers", "symbolic"]));
+    for line in [
+        "#1 SYN seq=x len=0",
+        "#2 SYN,ACK seq=y ack=x+1 len=0",
+        "#3 ACK seq=x+1 ack=y+1 len=0",
+        "#4 SYN seq=x′ len=0",
+        "#5 ACK seq=y+1 ack=x+1 len=0",
+        "#6 RST seq=x+1 len=0",
+        "#8 SYN,ACK seq=y′ ack=x′+1 len=0",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    // Everywhere a reader can go, a symbolic number is a letter, primes and +n, or
+    // the number as sent (a big one here, or a closed port's RST's SEQ=0): never
+    // negative, never a bare relative number.
+    for id in ["old-duplicate-syn", "full-lifecycle", "simultaneous-open", "connection-refused", "half-close"] {
+        for hs in ["two-way", "three-way", "four-way"] {
+            let text =
+                stdout(&synack(&["run", id, "--handshake", hs, "--numbers", "symbolic", "--isn-client", "4294967290"]));
+            for word in text.split_whitespace().filter(|w| w.starts_with("seq=") || w.starts_with("ack=")) {
+                let v = &word[4..];
+                let ok = v.chars().all(|c| c.is_ascii_digit()) && (v.len() >= 3 || v == "0")
+                    || (v.starts_with('x') || v.starts_with('y'))
+                        && v[1..]
+                            .trim_start_matches('′')
+                            .strip_prefix('+')
+                            .map_or(v[1..].trim_start_matches('′').is_empty(), |n| {
+                                n.parse::<u32>().is_ok_and(|n| n > 0)
+                            });
+                assert!(ok, "{id} {hs}: {word}");
+            }
+        }
+    }
+}
+
+#[test]
 fn drop_makes_tcp_retransmit() {
     let t = json(&["run", "three-way-handshake", "--drop", "1", "--format", "json"]);
     let events = t["events"].as_array().unwrap();

@@ -101,6 +101,12 @@ pub enum EventKind {
 pub struct Relative {
     pub seq_rel: Option<u32>,
     pub ack_rel: Option<u32>,
+    /// Which of its side's ISNs each number counts from: 0 for the side's first,
+    /// 1 for the next incarnation (an old duplicate's, or a new connection's after
+    /// a crash), and so on; what textbook notation writes x, x′ (client) and y, y′
+    /// (server). `None` where the number is shown as sent.
+    pub seq_isn: Option<u32>,
+    pub ack_isn: Option<u32>,
 }
 
 /// Works out [`Relative`] numbers for segments in the order they are sent.
@@ -120,14 +126,23 @@ impl Numbering {
             self.isns[from.index()].push(seg.seq);
         }
         let closed_port_reset = seg.flags.rst && seg.seq == SeqNum(0) && seg.ack.is_some();
+        let seq = if closed_port_reset { None } else { self.counted(from, seg.seq) };
+        let ack = seg.ack.and_then(|a| self.counted(from.peer(), a));
         Relative {
-            seq_rel: if closed_port_reset { None } else { self.counted(from, seg.seq) },
-            ack_rel: seg.ack.and_then(|a| self.counted(from.peer(), a)),
+            seq_rel: seq.map(|(n, _)| n),
+            ack_rel: ack.map(|(n, _)| n),
+            seq_isn: seq.map(|(_, i)| i),
+            ack_isn: ack.map(|(_, i)| i),
         }
     }
 
-    fn counted(&self, side: Side, n: SeqNum) -> Option<u32> {
-        self.isns[side.index()].iter().filter_map(|&isn| u32::try_from(n.since(isn)).ok()).min()
+    /// `n` counted from the ISN it follows most closely, and that ISN's index.
+    fn counted(&self, side: Side, n: SeqNum) -> Option<(u32, u32)> {
+        self.isns[side.index()]
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &isn)| Some((u32::try_from(n.since(isn)).ok()?, i as u32)))
+            .min()
     }
 }
 

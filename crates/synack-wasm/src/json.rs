@@ -145,7 +145,13 @@ fn write_event(j: &mut Json, e: &Event) {
             j.str("kind", "send").num("id", (*id).into()).str("dir", dir_name(*dir));
             write_segment(j.key("segment"), segment);
             why(j, *reason).bool("retransmission", *retransmission).bool("stale", *stale);
-            for (k, n) in [("seq_rel", relative.seq_rel), ("ack_rel", relative.ack_rel)] {
+            let numbers = [
+                ("seq_rel", relative.seq_rel),
+                ("ack_rel", relative.ack_rel),
+                ("seq_isn", relative.seq_isn),
+                ("ack_isn", relative.ack_isn),
+            ];
+            for (k, n) in numbers {
                 match n {
                     Some(n) => j.num(k, n.into()),
                     None => j.key(k).raw("null"),

@@ -25,6 +25,7 @@ export const ui = {
   numbers: "Numbers",
   relative: "relative",
   absolute: "absolute",
+  symbolic: "x, y (textbook)",
   scenario: "Scenario",
   isn: (side) => `ISN ${side}`,
   isnLabel: (side) => `Initial sequence number of the ${side}`,
@@ -46,6 +47,7 @@ export const ui = {
   // An ISN is named only if that side sent a SYN (null: it never did).
   relativeNote: (c, s) => (c !== null && s !== null ? `relative numbers (ISNs ${c} and ${s})` : `relative numbers (ISN ${c ?? s})`),
   absoluteNote: "absolute numbers",
+  symbolicNote: (c, s) => (s !== null ? `x = client's ISN ${c}, y = server's ISN ${s}` : `x = client's ISN ${c}`),
   sameNetwork: "same network",
   key: "Key: arrows and states",
   // The comparison's one assumption, and the switch beside it.
@@ -81,7 +83,7 @@ export const ui = {
 /** Messages for bad attributes and failures, shown in the element (role="alert"). */
 export const errors = {
   whole: (name, v, max) => `${name}="${v}" is not a whole number from 0 to ${max}`,
-  numbers: (v) => `numbers="${v}" must be relative or absolute`,
+  numbers: (v) => `numbers="${v}" must be relative, symbolic or absolute`,
   speed: (v) => `speed="${v}" must be a number above 0 and at most 16`,
   compare: (v) => `compare="${v}" must be empty, two-way or four-way (it is set beside three-way)`,
   handshake: (v) => `handshake="${v}" must be two-way, three-way or four-way`,

@@ -24,6 +24,7 @@ export const ui = {
   numbers: "序号显示",
   relative: "相对序号",
   absolute: "绝对序号",
+  symbolic: "x、y（教科书记法）",
   scenario: "场景",
   isn: (side) => `${side} ISN`,
   isnLabel: (side) => `${side}的初始序号（ISN）`,
@@ -44,6 +45,7 @@ export const ui = {
   end: (client, server) => `结束时：客户端 ${client}，服务器 ${server}。`,
   relativeNote: (c, s) => (c !== null && s !== null ? `相对序号（ISN 为 ${c} 和 ${s}）` : `相对序号（ISN 为 ${c ?? s}）`),
   absoluteNote: "绝对序号",
+  symbolicNote: (c, s) => (s !== null ? `x 为客户端的 ISN ${c}，y 为服务器的 ISN ${s}` : `x 为客户端的 ISN ${c}`),
   sameNetwork: "同一网络条件",
   key: "图例：箭头与状态",
   assume: {
@@ -76,7 +78,7 @@ export const ui = {
 
 export const errors = {
   whole: (name, v, max) => `${name}="${v}" 不是 0 到 ${max} 之间的整数`,
-  numbers: (v) => `numbers="${v}" 只能是 relative 或 absolute`,
+  numbers: (v) => `numbers="${v}" 只能是 relative、symbolic 或 absolute`,
   speed: (v) => `speed="${v}" 必须是大于 0、不超过 16 的数`,
   compare: (v) => `compare="${v}" 只能留空，或取 two-way、four-way（与三次握手并排对比）`,
   handshake: (v) => `handshake="${v}" 只能是 two-way、three-way 或 four-way`,
