@@ -436,7 +436,10 @@ mod tests {
 
     #[test]
     fn a_number_no_double_holds_is_refused_as_serde_json_refuses_it() {
-        assert_eq!(parse("[1e400]").unwrap_err(), "line 1, column 2: a number out of range (larger than a double holds)");
+        assert_eq!(
+            parse("[1e400]").unwrap_err(),
+            "line 1, column 2: a number out of range (larger than a double holds)"
+        );
         assert!(parse("-1.5e308").is_ok());
         assert!(parse("1e-400").is_ok(), "a number too small for a double reads as zero, as in serde_json");
     }

@@ -97,22 +97,24 @@ fn doc() -> impl Strategy<Value = Doc> {
                 }
             }),
             // Keys from a small pool, so that the same name comes twice now and then.
-            prop::collection::vec((prop::sample::select(vec!["a", "b", "c", "d", "e", "f", "g", "\\u0061", "é"]), inner), 0..5)
-                .prop_map(|members| {
-                    // `\u0061` is "a" written another way: a duplicate all the same.
-                    let norm = |k: &str| if k == "\\u0061" { "a".to_string() } else { k.to_string() };
-                    let mut names: Vec<String> = members.iter().map(|(k, _)| norm(k)).collect();
-                    names.sort();
-                    let dup_here = names.windows(2).any(|w| w[0] == w[1]);
-                    let text =
-                        members.iter().map(|(k, d)| format!("\"{k}\" : {}", d.text)).collect::<Vec<_>>().join(",");
-                    Doc {
-                        text: format!("{{{text}}}"),
-                        duplicate: dup_here || members.iter().any(|(_, d)| d.duplicate),
-                        depth: 1 + members.iter().map(|(_, d)| d.depth).max().unwrap_or(0),
-                        invalid: members.iter().any(|(_, d)| d.invalid),
-                    }
-                }),
+            prop::collection::vec(
+                (prop::sample::select(vec!["a", "b", "c", "d", "e", "f", "g", "\\u0061", "é"]), inner),
+                0..5
+            )
+            .prop_map(|members| {
+                // `\u0061` is "a" written another way: a duplicate all the same.
+                let norm = |k: &str| if k == "\\u0061" { "a".to_string() } else { k.to_string() };
+                let mut names: Vec<String> = members.iter().map(|(k, _)| norm(k)).collect();
+                names.sort();
+                let dup_here = names.windows(2).any(|w| w[0] == w[1]);
+                let text = members.iter().map(|(k, d)| format!("\"{k}\" : {}", d.text)).collect::<Vec<_>>().join(",");
+                Doc {
+                    text: format!("{{{text}}}"),
+                    duplicate: dup_here || members.iter().any(|(_, d)| d.duplicate),
+                    depth: 1 + members.iter().map(|(_, d)| d.depth).max().unwrap_or(0),
+                    invalid: members.iter().any(|(_, d)| d.invalid),
+                }
+            }),
         ]
     })
 }
