@@ -134,6 +134,20 @@ impl Summary {
     }
 }
 
+impl Summary {
+    /// The summary as one line of JSON (the fields of docs/capture-format.md, "The list").
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+    }
+}
+
+impl Connection {
+    /// The connection as JSON, as `synack import --connection N --format json` prints it.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+    }
+}
+
 struct Both<'a>(&'a [u64; 2]);
 
 impl Serialize for Both<'_> {

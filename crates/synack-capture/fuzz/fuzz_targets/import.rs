@@ -1,10 +1,12 @@
-//! Any bytes, read whole and in chunks: the reader returns a capture or one line of
-//! error, never panics, and both ways agree. Run it as docs/capture-format.md says.
+//! Any bytes, read whole and in chunks, and listed in one pass with bounds small
+//! enough that every path of the lister runs (stretches, set-aside connections,
+//! early reads): the reader returns a capture or one line of error, never panics,
+//! and all three ways agree on the error. Run it as BENCHMARKS.md ("Fuzzing") says.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use synack_capture::{import, Importer};
+use synack_capture::{import, Importer, Lister, StreamLimits};
 
 fuzz_target!(|data: &[u8]| {
     let whole = import(data);
@@ -28,5 +30,34 @@ fuzz_target!(|data: &[u8]| {
             assert!(!a.to_string().contains('\n'));
         }
         _ => panic!("whole and chunked reading disagree: {:?} vs {:?}", whole.is_ok(), chunked.is_ok()),
+    }
+
+    let limits = StreamLimits {
+        max_open: 3,
+        max_buffered: 40,
+        stretch: 5,
+        ladder_segments: 50,
+        quiet_ns: 1_000_000,
+        linger_ns: 5_000_000,
+        max_linger: 4,
+    };
+    let mut lister = Lister::with_limits(Some(2), limits);
+    let mut listed = 0u64;
+    let mut pushed = Ok(());
+    for piece in data.chunks(chunk) {
+        pushed = lister.push(piece);
+        listed += lister.ready().count() as u64;
+        if pushed.is_err() {
+            break;
+        }
+    }
+    let end = pushed.and_then(|()| lister.finish());
+    listed += lister.ready().count() as u64;
+    match (&whole, &end) {
+        (Ok(_), Ok(l)) => assert_eq!(listed, l.connections, "every connection is listed once"),
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        // The whole reader stops 1 MiB after its segment limit, before any error later on.
+        (Ok(_), Err(_)) => assert!(data.len() > 1 << 20),
+        (Err(a), Ok(_)) => panic!("the lister read what the whole reader refused: {a}"),
     }
 });
