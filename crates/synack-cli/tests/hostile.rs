@@ -238,6 +238,22 @@ fn many_connections(n: u32) -> Vec<u8> {
     eth_pcap(&syns)
 }
 
+/// More connections open at once than the lister holds (100,000), none ever ending:
+/// every one is listed, the quietest set aside, in bounded memory.
+#[test]
+fn connections_past_the_open_limit_are_all_listed_in_bounded_memory() {
+    let path = scratch("open-150k.pcap", &many_connections(150_000));
+    let o = synack_limited(&["import", path.to_str().unwrap(), "--format", "json"], None, LIMIT_MIB, TIMEOUT);
+    assert_handled(&o, "150000 open connections");
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let list = v["connections"].as_array().unwrap();
+    assert_eq!((list.len(), v["connections_total"].as_u64()), (150_000, Some(150_000)));
+    assert_eq!(list.iter().filter(|c| c["set_aside"] == true).count(), 50_000);
+    assert!(o.stderr.contains("50000 connections were set aside while still open"), "{}", o.stderr);
+    std::fs::remove_file(path).unwrap();
+}
+
 /// Every hostile input of issue 12 at once, each under the address-space limit and
 /// the time bound: it ends in success or exit 2, never a signal.
 #[test]
