@@ -350,8 +350,10 @@ fn sum(bytes: &[u8], init: u32) -> u32 {
     if let [last] = chunks.remainder() {
         acc += u64::from(*last) << 8;
     }
-    while acc > 0xffff_ffff {
-        acc = (acc & 0xffff_ffff) + (acc >> 32);
+    // Folded to 16 bits (a ones' complement sum all the same), so that callers may
+    // add a pseudo-header's words to it without overflow.
+    while acc > 0xffff {
+        acc = (acc & 0xffff) + (acc >> 16);
     }
     acc as u32
 }
