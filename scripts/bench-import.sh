@@ -30,30 +30,35 @@ for f in $files; do
   esac
 done
 
-# run NAME FILE CMD...: prints "seconds peak_kib" for one run, output discarded.
+# run CMD...: prints "seconds peak_kib" for one run of CMD, its output discarded.
 run() {
-  local out
-  out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-  echo "$out"
+  /usr/bin/time -o "$dir/time.txt" -f "%e %M" "$@" >/dev/null 2>/dev/null
+  tail -1 "$dir/time.txt"
 }
 
-printf "%-17s %9s %11s | %-8s %8s %9s %9s | %-8s %8s %9s %9s | %7s %7s\n" \
-  file MB connections synack s MB/s "RSS MB" listed tshark s MB/s "RSS MB" conv "speed" "RSS"
+row() {
+  python3 - "$@" <<'EOF'
+import sys
+f, mb, st, sk, listed, tt, tk, conv = sys.argv[1:]
+if f == "file":
+    print(f"{'file':<17} {'MB':>7} | {'synack s':>8} {'MB/s':>7} {'RSS MB':>7} {'listed':>8} | {'tshark s':>8} {'MB/s':>7} {'RSS MB':>7} {'conv':>8} | {'speed':>6} {'RSS':>6}")
+    sys.exit()
+mb, st, sk, tt, tk = float(mb), float(st), int(sk), float(tt), int(tk)
+st, tt = max(st, 0.01), max(tt, 0.01)
+print(f"{f:<17} {mb:7.1f} | {st:8.2f} {mb / st:7.1f} {sk / 1024:7.1f} {listed:>8} | {tt:8.2f} {mb / tt:7.1f} {tk / 1024:7.1f} {conv:>8} | {tt / st:5.1f}x {tk / sk:5.1f}x")
+EOF
+}
+
+row file - - - - - - -
 for f in $files; do
   path="$dir/$f"
   mb=$(python3 -c "import os; print(round(os.path.getsize('$path') / 1e6, 1))")
-  read -r s_t s_k < <(run synack "$synack" import "$path" --format json)
-  listed=$("$synack" import "$path" --format json | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['connections_total'])")
-  read -r t_t t_k < <(run tshark tshark -r "$path" -q -z conv,tcp)
-  conv=$(tshark -r "$path" -q -z conv,tcp | grep -c '<->' || true)
-  python3 - "$f" "$mb" "$s_t" "$s_k" "$listed" "$t_t" "$t_k" "$conv" <<'EOF'
-import sys
-f, mb, st, sk, listed, tt, tk, conv = sys.argv[1:]
-mb, st, sk, tt, tk = float(mb), float(st), int(sk), float(tt), int(tk)
-st, tt = max(st, 0.01), max(tt, 0.01)
-print(f"{f:<17} {mb:9.1f} {'':>11} | {st:8.2f} {mb / st:8.1f} {sk / 1024:9.1f} {listed:>9} | {tt:8.2f} {mb / tt:8.1f} {tk / 1024:9.1f} {conv:>9} | {tt / st:6.1f}x {tk / sk:6.1f}x")
-EOF
+  read -r s_t s_k < <(run "$synack" import "$path" --format json)
+  listed=$("$synack" import "$path" --format json 2>/dev/null | python3 -c "import json,sys; print(json.load(sys.stdin)['connections_total'])")
+  read -r t_t t_k < <(run tshark -r "$path" -q -z conv,tcp)
+  conv=$(tshark -r "$path" -q -z conv,tcp 2>/dev/null | grep -c '<->' || true)
+  row "$f" "$mb" "$s_t" "$s_k" "$listed" "$t_t" "$t_k" "$conv"
 done
-echo "speed: tshark's time / synack's; RSS: tshark's peak / synack's. synack and tshark versions:"
+echo "speed: tshark's time / synack's; RSS: tshark's peak / synack's (GNU time, max RSS)."
 "$synack" --version
 tshark --version | head -1
