@@ -604,12 +604,6 @@ impl Lister {
             }
         }
         self.next_shrink = self.buffered + self.limits.max_buffered / 2;
-        // Queue entries of connections that are gone pile up only as fast as
-        // connections end; drop them now and then.
-        if self.idle.len() > 2 * self.open.len() + 1024 {
-            let open = &self.open;
-            self.idle.retain(|(k, n, _)| open.get(k).is_some_and(|o| o.number == *n));
-        }
     }
 
     /// Read what is left of a connection, summarise it, and let its summary go out
@@ -652,6 +646,13 @@ impl Lister {
             self.gone_order.push_back((until, k));
         }
         self.open_numbers.remove(&o.number);
+        // The idle queue keeps an entry for each connection until it is looked at;
+        // those of summarised connections are dropped once they outnumber the open
+        // ones (amortised: at most one pass per as many closes as there are open).
+        if self.idle.len() > 2 * self.open.len() + 1024 {
+            let open = &self.open;
+            self.idle.retain(|(k, n, _)| open.get(k).is_some_and(|o| o.number == *n));
+        }
         self.done.insert(o.number, summary);
         let floor = self.open_numbers.first().copied().unwrap_or(u64::MAX);
         while let Some(e) = self.done.first_entry() {
