@@ -32,6 +32,7 @@ pub mod stream;
 mod table;
 
 pub use error::CaptureError;
+pub use observe::MAX_UNSEEN;
 pub use packet::{Options, TcpFlags};
 pub use stream::{Listed, Lister, StreamLimits, Summary};
 pub use table::{Limits, MAX_CONNECTIONS, MAX_SEGMENTS};
@@ -225,7 +226,7 @@ impl Importer {
                 }
             ));
         }
-        let mut unseen = observe::MAX_UNSEEN;
+        let mut unseen = t.limits.max_unseen;
         let connections: Vec<Connection> = self.table.conns.iter().map(|c| connection(c, &mut unseen)).collect();
         let bad: u64 = connections.iter().map(|c| c.bad_checksums).sum();
         if bad > 0 {

@@ -41,7 +41,7 @@ pub(crate) const MAX_UNACKED: usize = 16 << 20;
 /// Each byte filled in costs work and, until acknowledged, memory; a few segments far
 /// apart in sequence space could otherwise ask for gigabytes per connection, over
 /// thousands of connections. Real captures miss far less than this.
-pub(crate) const MAX_UNSEEN: u64 = 256 << 20;
+pub const MAX_UNSEEN: u64 = 256 << 20;
 
 /// Zero bytes to hand to an endpoint's `send`, a slice at a time.
 static ZEROS: [u8; 64 << 10] = [0; 64 << 10];

@@ -52,6 +52,9 @@ pub struct StreamLimits {
     pub linger_ns: u64,
     /// Summarised connections remembered for late segments, at most.
     pub max_linger: usize,
+    /// Sequence space filled in for data the capture never showed, over the whole
+    /// capture ([`crate::MAX_UNSEEN`]).
+    pub max_unseen: u64,
 }
 
 impl Default for StreamLimits {
@@ -64,6 +67,7 @@ impl Default for StreamLimits {
             quiet_ns: 2_000_000_000,
             linger_ns: 60_000_000_000,
             max_linger: 100_000,
+            max_unseen: crate::MAX_UNSEEN,
         }
     }
 }
@@ -321,7 +325,7 @@ impl Lister {
             now_ns: 0,
             t_first: None,
             tcp_segments: 0,
-            unseen: observe::MAX_UNSEEN,
+            unseen: limits.max_unseen,
             bad_checksums: 0,
             late: 0,
             set_aside: 0,

@@ -66,11 +66,14 @@ pub struct Limits {
     pub max_segments: usize,
     /// Connections kept; segments of later ones are counted only.
     pub max_connections: usize,
+    /// Sequence space filled in for data the capture never showed, over the whole
+    /// capture ([`crate::MAX_UNSEEN`]).
+    pub max_unseen: u64,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_segments: MAX_SEGMENTS, max_connections: MAX_CONNECTIONS }
+        Limits { max_segments: MAX_SEGMENTS, max_connections: MAX_CONNECTIONS, max_unseen: crate::MAX_UNSEEN }
     }
 }
 

@@ -181,7 +181,7 @@ fn cut_short_and_fragmented_packets_are_skipped_and_counted() {
 fn the_segment_limit_stops_reading_with_a_note() {
     // A stream of segments far beyond the limit: the importer keeps the limit, reads a
     // little further, then reports itself full so that a caller stops reading.
-    let limits = Limits { max_segments: 100, max_connections: 10 };
+    let limits = Limits { max_segments: 100, max_connections: 10, ..Limits::default() };
     let mut imp = Importer::with_limits(limits);
     let header = pcap(1, &[]);
     imp.push(&header).unwrap();
@@ -205,7 +205,7 @@ fn the_segment_limit_stops_reading_with_a_note() {
 
 #[test]
 fn the_connection_limit_is_kept_and_reported() {
-    let limits = Limits { max_segments: 1000, max_connections: 3 };
+    let limits = Limits { max_segments: 1000, max_connections: 3, ..Limits::default() };
     let syns: Vec<Tcp> = (0..5).map(|i| tcp(40000 + i, 80, 1, 0, SYN)).collect();
     let mut imp = Importer::with_limits(limits);
     imp.push(&eth_pcap(&syns)).unwrap();
