@@ -192,6 +192,7 @@ impl Serialize for Summary {
 }
 
 type Key = (SocketAddr, SocketAddr);
+type Map<V> = HashMap<Key, V, foldhash::fast::RandomState>;
 
 /// What is known of a connection once its first stretch has been read.
 struct Read {
@@ -259,7 +260,7 @@ pub struct Lister {
     limits: StreamLimits,
     framer: file::Framer,
     skipped: BTreeMap<packet::Skip, u64>,
-    open: HashMap<Key, Open>,
+    open: Map<Open>,
     /// Numbers of the open connections, to know which summaries may go out.
     open_numbers: BTreeSet<u64>,
     /// Summaries waiting for an earlier connection to end.
@@ -271,7 +272,7 @@ pub struct Lister {
     /// Every open connection in order of (roughly) least recent activity:
     /// (key, number, its last activity when queued).
     idle: VecDeque<(Key, u64, u64)>,
-    gone: HashMap<Key, Gone>,
+    gone: Map<Gone>,
     gone_order: VecDeque<(u64, Key)>,
     buffered: usize,
     next_shrink: usize,
@@ -307,13 +308,13 @@ impl Lister {
             limits,
             framer: file::Framer::new(),
             skipped: BTreeMap::new(),
-            open: HashMap::new(),
+            open: Map::default(),
             open_numbers: BTreeSet::new(),
             done: BTreeMap::new(),
             ready: VecDeque::new(),
             ending: BinaryHeap::new(),
             idle: VecDeque::new(),
-            gone: HashMap::new(),
+            gone: Map::default(),
             gone_order: VecDeque::new(),
             buffered: 0,
             next_shrink: limits.max_buffered,
@@ -428,13 +429,16 @@ impl Lister {
         let k = table::key(src, dst);
         let syn_only = p.flags.has(TcpFlags::SYN) && !p.flags.has(TcpFlags::ACK);
         let mut reused = false;
+        let mut is_open = false;
         // A SYN with a new sequence number on ports whose connection has ended opens a
         // new connection, as in `table::Table::add` (and Wireshark).
         if let Some(o) = self.open.get(&k) {
             let dir = usize::from(o.raw.a != src);
+            is_open = true;
             if syn_only && o.raw.base[dir].is_some_and(|b| b != p.seq) && o.raw.ended() {
                 self.close(k, false);
                 reused = true;
+                is_open = false;
             }
         } else if let Some(g) = self.gone.get(&k) {
             let dir = usize::from(g.a != src);
@@ -446,7 +450,7 @@ impl Lister {
                 return;
             }
         }
-        if !self.open.contains_key(&k) {
+        if !is_open {
             if self.open.len() >= self.limits.max_open {
                 self.set_one_aside();
             }
