@@ -50,10 +50,18 @@ function captureCorner() {
     list.forEach((c, i) => {
       const o = document.createElement("option");
       o.value = String(i + 1);
-      o.textContent = `${i + 1}: ${c.client} → ${c.server} (${c.segments})`;
+      const marks = c.marks?.length ? ` · ${c.marks.join(" ")}` : "";
+      o.textContent = `${i + 1}: ${c.client} → ${c.server} (${c.segments}${marks})`;
       o.selected = i + 1 === index;
       select.append(o);
     });
+    if (count > list.length) {
+      // Every connection was read; the list offers the first ones (connection="N" shows any).
+      const o = document.createElement("option");
+      o.disabled = true;
+      o.textContent = `… ${count - list.length} more`;
+      select.append(o);
+    }
   };
   select.addEventListener("change", () => viz?.setAttribute("connection", select.value));
   input.addEventListener("change", () => {

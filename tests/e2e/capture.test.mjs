@@ -34,8 +34,11 @@ let pages; // a temporary folder served at /cap/: test pages and generated captu
 let cli;
 
 /** `synack import FILE --format json`, from the CLI built by cargo. */
+/** Every connection of `file`, whole, as `synack import --connection N --format json` gives each. */
 function imported(file) {
-  return JSON.parse(execFileSync(cli, ["import", file, "--format", "json"], { encoding: "utf8" }));
+  const run = (...args) => JSON.parse(execFileSync(cli, ["import", file, "--format", "json", ...args], { encoding: "utf8" }));
+  const { connections_total: n } = run();
+  return Array.from({ length: n }, (_, i) => run("--connection", String(i + 1)).connection);
 }
 
 const PAGE = (body, lang = "en") => `<!doctype html>
@@ -53,6 +56,7 @@ before(async () => {
   await writeFile(join(pages, "csp.html"), PAGE(`<synack-viz id="viz" capture="/samples/full-lifecycle.pcap" controls theme="dark"></synack-viz>`));
   await writeFile(join(pages, "zh.html"), PAGE(`<synack-viz id="viz" capture="/samples/syn-lost.pcap" controls></synack-viz>`, "zh-CN"));
   await writeFile(join(pages, "big.pcap"), bigCapture());
+  await writeFile(join(pages, "many.pcap"), manyConnections(MANY));
   for (const f of readdirSync(CAPTURES)) await writeFile(join(pages, f), readFileSync(join(CAPTURES, f)));
   site = await serve(DIST, { "/cap/": pages }, {
     headers: (path) => (path === "/cap/csp.html" ? { "Content-Security-Policy": CSP } : {}),
@@ -212,6 +216,21 @@ describe("<synack-viz capture> against synack import", () => {
           compare(await drawn(page), conns[n - 1], `${file} #${n}`);
         }
       }
+      assert.deepEqual(errorsOf(page), []);
+    } finally {
+      await page.closeAll();
+    }
+  });
+
+  test("every connection of a capture is counted and any one can be chosen; the list offers the first 1000", { timeout: TIMEOUT }, async () => {
+    const page = await open("cap/blank.html");
+    try {
+      const detail = page.evaluate(
+        () => new Promise((ok) => document.addEventListener("synack-capture", (e) => ok({ count: e.detail.count, listed: e.detail.list.length, last: e.detail.list.at(-1) }), { once: true })),
+      );
+      const res = await place(page, { capture: "/cap/many.pcap", connection: String(MANY - 1), controls: "" });
+      assert.equal(res.which, `Connection ${MANY - 1} of ${MANY}: client 10.0.11.182:${1024 + MANY - 2}, server 10.99.0.2:80.`);
+      assert.deepEqual(await detail, { count: MANY, listed: 1000, last: { client: "10.0.3.231:2023", server: "10.99.0.2:80", segments: 6, marks: [] } });
       assert.deepEqual(errorsOf(page), []);
     } finally {
       await page.closeAll();
@@ -546,6 +565,30 @@ const FIN = 1, SYN = 2, PSH = 8, ACK = 16;
  * About 50 MiB: one connection that sends 110,000 segments of 400 bytes, the
  * server acknowledging every eighth, then a three-segment close.
  */
+/** Connections in many.pcap: more than the 1000 the page lists. */
+const MANY = 3000;
+
+/** `n` short connections one after another (SYN, SYN,ACK, ACK, FIN each way, ACK), each from its own port. */
+function manyConnections(n) {
+  const per = 6;
+  const out = Buffer.alloc(24 + n * per * (16 + 54));
+  pcapHeader().copy(out, 0);
+  let at = 24;
+  let t = 1_000_000;
+  for (let i = 0; i < n; i++) {
+    const C = 0x0a000000 + i, S = 0x0a630002;
+    const c = { src: C, dst: S, sport: 1024 + i, dport: 80 };
+    const s = { src: S, dst: C, sport: 80, dport: 1024 + i };
+    at = packet(out, at, (t += 100), { ...c, seq: 100, flags: SYN });
+    at = packet(out, at, (t += 100), { ...s, seq: 900, ack: 101, flags: SYN | ACK });
+    at = packet(out, at, (t += 100), { ...c, seq: 101, ack: 901, flags: ACK });
+    at = packet(out, at, (t += 100), { ...c, seq: 101, ack: 901, flags: FIN | ACK });
+    at = packet(out, at, (t += 100), { ...s, seq: 901, ack: 102, flags: FIN | ACK });
+    at = packet(out, at, (t += 100), { ...c, seq: 102, ack: 902, flags: ACK });
+  }
+  return out.subarray(0, at);
+}
+
 function bigCapture() {
   const DATA = 110_000;
   const LEN = 400;

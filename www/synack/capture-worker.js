@@ -9,10 +9,13 @@
 //      chunk by chunk (each answered by { type: "ack" }, so only a few are queued).
 // Out: { type: "progress", done, total } as bytes are read (total: null when the
 //      size is unknown), then { type: "done", view } or { type: "error", key, number, message }.
+// The whole file is read in one pass, whatever its size: every connection is
+// counted and summarised (the first MAX_LISTED are listed for the page), and the
+// one asked for is kept whole. Memory is bounded by the connections open at once.
 // The worker makes no request but for its own wasm; the file's bytes never leave
 // the browser.
 
-import init, { CaptureReader } from "./capture/synack_capture_wasm.js";
+import init, { CaptureLister } from "./capture/synack_capture_wasm.js";
 import { isTrap } from "./failure.js";
 
 /** The reader takes the file in pieces of at most this many bytes. */
@@ -37,7 +40,7 @@ async function handle(data) {
     if (data.blob || data.begin !== undefined) {
       await init({ module_or_path: new URL("./synack_capture_wasm_bg.wasm", import.meta.url) });
       options = data;
-      reader = new CaptureReader(data.maxBytes || 0);
+      reader = new CaptureLister(data.maxBytes || 0, data.connection ?? 1, MAX_LISTED);
       posted = 0;
       if (data.blob) await readBlob(data.blob);
       else self.postMessage({ type: "progress", done: 0, total: data.begin });
@@ -47,7 +50,7 @@ async function handle(data) {
       if (!reader) return; // an error was already reported
       push(data.chunk, data.total);
       // Tell the page it may send more: it keeps only a few chunks in flight.
-      self.postMessage({ type: "ack", full: reader.isFull() });
+      self.postMessage({ type: "ack" });
       return;
     }
     if (data.end && reader) done();
@@ -85,10 +88,6 @@ async function readBlob(blob) {
     const { done: end, value } = await parts.read();
     if (end) break;
     push(value, total);
-    if (reader.isFull()) {
-      parts.cancel().catch(() => {});
-      break;
-    }
   }
   done();
 }
@@ -101,25 +100,31 @@ function done() {
 }
 
 /**
- * What the element needs of a capture: the list of connections (addresses and
- * sizes), and one connection's first `window` segments with the state changes
+ * What the element needs of a capture: the list of connections (addresses, sizes
+ * and marks), and one connection's first `window` segments with the state changes
  * they cause. Only this bounded part crosses to the page.
  */
 function view(capture, wanted, window) {
-  const conns = capture.connections;
   const index = wanted ?? 1;
-  if (index < 1 || index > conns.length) {
-    throw fail("no-connection", conns.length, `there is no connection ${index}: the capture holds ${conns.length}`);
+  const c = capture.connection;
+  if (index < 1 || index > capture.count || !c) {
+    throw fail("no-connection", capture.count, `there is no connection ${index}: the capture holds ${capture.count}`);
   }
-  const c = conns[index - 1];
   const segments = c.segments.slice(0, window);
   const lastFrame = segments.length ? segments[segments.length - 1].frame : 0;
   const shown = new Set(segments.map((s) => s.frame));
+  const marks = (k) => ["rst", "retrans", "lost", "zero-window", "incomplete"].filter((m, i) =>
+    [k.rst, k.retransmissions > 0, k.lost > 0, k.zero_window, k.incomplete][i]);
   return {
     frames: capture.frames,
     notes: capture.notes,
-    count: conns.length,
-    list: conns.slice(0, MAX_LISTED).map((k) => ({ client: k.client, server: k.server, segments: k.segments.length })),
+    count: capture.count,
+    list: capture.list.map((k) => ({
+      client: k.client,
+      server: k.server,
+      segments: k.segments.client + k.segments.server,
+      marks: marks(k),
+    })),
     index,
     connection: {
       client: c.client,

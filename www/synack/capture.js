@@ -66,7 +66,6 @@ export function readCapture(source, { connection, maxBytes, t, onProgress, signa
       if (data.type === "progress") return onProgress?.(data.done, data.total);
       if (data.type === "ack") {
         acked++;
-        if (data.full) body?.cancel().catch(() => {}); // the rest changes nothing
         wake?.();
         return;
       }
@@ -124,7 +123,7 @@ export function readCapture(source, { connection, maxBytes, t, onProgress, signa
         try {
           part = await body.read();
         } catch {
-          break; // cancelled: the reader is full, or the import was stopped
+          break; // cancelled: the import was stopped
         }
         if (part.done) {
           body = null; // read to the end: nothing to cancel

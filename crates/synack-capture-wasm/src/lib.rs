@@ -1,73 +1,89 @@
 //! synack-capture-wasm: the browser's view of synack-capture, for the
 //! `<synack-viz capture="…">` element's Web Worker (www/synack/capture-worker.js).
-//! It translates and holds no protocol logic: bytes go in chunk by chunk, the
-//! capture JSON of docs/capture-format.md comes out as text.
+//! It translates and holds no protocol logic: bytes go in chunk by chunk, and the
+//! list of every connection (docs/capture-format.md, "The list") with the one
+//! connection asked for comes out as text.
 //!
 //! ```js
-//! import init, { CaptureReader } from "./synack_capture_wasm.js";
+//! import init, { CaptureLister } from "./synack_capture_wasm.js";
 //! await init();
-//! const reader = new CaptureReader(1 << 30); // refuse files past 1 GiB
-//! for await (const chunk of stream) { reader.push(chunk); postProgress(reader.consumed()); if (reader.isFull()) break; }
-//! const capture = JSON.parse(reader.finish()); // { frames, tcp_segments, notes, skipped, connections }
+//! const lister = new CaptureLister(1 << 30, 2, 1000); // refuse past 1 GiB; connection 2; list 1000
+//! for await (const chunk of stream) { lister.push(chunk); postProgress(lister.consumed()); }
+//! const capture = JSON.parse(lister.finish()); // { frames, tcp_segments, notes, skipped, count, list, connection }
 //! ```
 //!
 //! Errors are JS `Error`s whose `message` is the reader's one English line and
-//! whose `key` (and `offset`, `frames`) let the element say it in the reader's
-//! language. The capture JSON is synack-capture's `Capture::to_json()`, written
-//! by serde_json over its serde derives (the text `synack import --format json`
+//! whose `key` (and `offset`, `frames`, `number`) let the element say it in the
+//! reader's language. The capture JSON is synack-capture's, written by
+//! serde_json over its serde derives (the text `synack import --format json`
 //! prints); the only JSON written here is a small envelope around it.
 
 #![forbid(unsafe_code)]
 
-use synack_capture::{Capture, CaptureError, Importer};
+use synack_capture::{CaptureError, Listed, Lister};
 use wasm_bindgen::prelude::*;
 
-/// A capture being read, chunk by chunk.
+/// A capture being read in one pass, chunk by chunk: every connection summarised,
+/// one kept whole.
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct CaptureReader {
-    importer: Option<Importer>,
+pub struct CaptureLister {
+    lister: Option<Lister>,
     pushed: u64,
     max_bytes: u64,
+    /// The first summaries, as JSON, for the page's list; the rest are counted.
+    list: Vec<String>,
+    max_listed: usize,
 }
 
 #[wasm_bindgen]
-impl CaptureReader {
-    /// A reader that refuses files longer than `max_bytes` (0: no limit of its own;
-    /// memory stays bounded by synack-capture's limits either way).
+impl CaptureLister {
+    /// A lister that refuses files longer than `max_bytes` (0: no limit of its own;
+    /// memory stays bounded by the connections open at once either way), keeps
+    /// connection `connection` whole (from 1; 0 for none), and hands the first
+    /// `max_listed` summaries to the page.
     #[wasm_bindgen(constructor)]
-    pub fn new(max_bytes: f64) -> CaptureReader {
+    pub fn new(max_bytes: f64, connection: f64, max_listed: f64) -> CaptureLister {
         let max_bytes = if max_bytes.is_finite() && max_bytes >= 1.0 { max_bytes as u64 } else { u64::MAX };
-        CaptureReader { importer: Some(Importer::new()), pushed: 0, max_bytes }
+        let want = (connection.is_finite() && connection >= 1.0).then_some(connection as u64);
+        let max_listed = if max_listed.is_finite() && max_listed >= 0.0 { max_listed as usize } else { 0 };
+        CaptureLister { lister: Some(Lister::new(want)), pushed: 0, max_bytes, list: Vec::new(), max_listed }
     }
 
     /// Reads the next bytes of the file. Throws on a file that is not a capture,
     /// is malformed, or grows past the size limit.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
-        let imp = self.importer.as_mut().ok_or_else(finished)?;
+        let lister = self.lister.as_mut().ok_or_else(finished)?;
         self.pushed = self.pushed.saturating_add(chunk.len() as u64);
         if self.pushed > self.max_bytes {
             return Err(into_error(&CaptureError::TooLarge { max: self.max_bytes }));
         }
-        imp.push(chunk).map_err(|e| into_error(&e))
+        lister.push(chunk).map_err(|e| into_error(&e))?;
+        take(lister, &mut self.list, self.max_listed);
+        Ok(())
     }
 
     /// Bytes of the file parsed so far: the progress bar's value.
     pub fn consumed(&self) -> f64 {
-        self.importer.as_ref().map_or(self.pushed, Importer::consumed) as f64
+        self.lister.as_ref().map_or(self.pushed, Lister::consumed) as f64
     }
 
-    /// The segment limit was reached a while ago: the rest of the file changes
-    /// nothing, so the caller may stop reading.
-    #[wasm_bindgen(js_name = isFull)]
-    pub fn is_full(&self) -> bool {
-        self.importer.as_ref().is_some_and(Importer::is_full)
-    }
-
-    /// The file has ended: the whole capture as JSON text (see [`envelope`]).
+    /// The file has ended: the list and the connection asked for, as JSON text (see
+    /// [`envelope`]).
     pub fn finish(&mut self) -> Result<String, JsValue> {
-        let imp = self.importer.take().ok_or_else(finished)?;
-        imp.finish().map(|c| envelope(&c)).map_err(|e| into_error(&e))
+        let mut lister = self.lister.take().ok_or_else(finished)?;
+        let listed = lister.finish().map_err(|e| into_error(&e))?;
+        take(&mut lister, &mut self.list, self.max_listed);
+        Ok(envelope(&listed, &self.list))
+    }
+}
+
+/// Keep the JSON of the first `max` summaries that are ready.
+fn take(lister: &mut Lister, list: &mut Vec<String>, max: usize) {
+    for s in lister.ready() {
+        if list.len() < max {
+            list.push(s.to_json());
+        }
     }
 }
 
@@ -102,27 +118,33 @@ pub fn error_key(e: &CaptureError) -> (&'static str, Option<u64>) {
     }
 }
 
-/// `{"frames":…,"tcp_segments":…,"notes":[…],"skipped":{…},"connections":[…]}`:
-/// the connections exactly as `synack import --format json` prints them, with
-/// what the library says about the capture as a whole around them.
-pub fn envelope(c: &Capture) -> String {
-    let mut out = format!("{{\"frames\":{},\"tcp_segments\":{},\"notes\":[", c.frames, c.tcp_segments);
-    for (i, note) in c.notes.iter().enumerate() {
+/// `{"frames":…,"tcp_segments":…,"notes":[…],"skipped":{…},"count":…,"list":[…],"connection":…}`:
+/// `count` connections in all, the first of them in `list` (each as in `synack
+/// import --format json`'s list), and `connection` the one asked for, whole (or
+/// `null`).
+pub fn envelope(l: &Listed, list: &[String]) -> String {
+    let mut out = format!("{{\"frames\":{},\"tcp_segments\":{},\"notes\":[", l.frames, l.tcp_segments);
+    for (i, note) in l.notes.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         quote(&mut out, note);
     }
     out.push_str("],\"skipped\":{");
-    for (i, (why, n)) in c.skipped.iter().enumerate() {
+    for (i, (why, n)) in l.skipped.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         quote(&mut out, why);
         out.push_str(&format!(":{n}"));
     }
-    out.push_str("},\"connections\":");
-    out.push_str(&c.to_json());
+    out.push_str(&format!("}},\"count\":{},\"list\":[", l.connections));
+    out.push_str(&list.join(","));
+    out.push_str("],\"connection\":");
+    match &l.detail {
+        Some(c) => out.push_str(&c.to_json()),
+        None => out.push_str("null"),
+    }
     out.push('}');
     out
 }
@@ -146,17 +168,30 @@ mod tests {
     use super::*;
 
     const FULL: &[u8] = include_bytes!("../../synack-capture/tests/captures/full-lifecycle.pcap");
+    const TWO: &[u8] = include_bytes!("../../synack-capture/tests/captures/two-interfaces.pcapng");
+
+    /// Lists `bytes` in one push, keeping connection `want`.
+    fn listed(bytes: &[u8], want: Option<u64>) -> (Listed, Vec<String>) {
+        let mut lister = Lister::new(want);
+        lister.push(bytes).expect("a real capture");
+        let listed = lister.finish().expect("a real capture");
+        let list = lister.ready().map(|s| s.to_json()).collect();
+        (listed, list)
+    }
 
     #[test]
-    fn envelope_holds_the_cli_connections_and_the_counts() {
-        let capture = synack_capture::import(FULL).expect("a real capture");
-        let text = envelope(&capture);
+    fn envelope_holds_the_list_the_counts_and_the_connection_asked_for() {
+        let (l, list) = listed(TWO, Some(2));
+        let text = envelope(&l, &list);
         let head = format!(
-            "{{\"frames\":{},\"tcp_segments\":{},\"notes\":[],\"skipped\":{{}},\"connections\":",
-            capture.frames, capture.tcp_segments
+            "{{\"frames\":{},\"tcp_segments\":{},\"notes\":[],\"skipped\":{{}},\"count\":2,\"list\":[{{\"number\":1,",
+            l.frames, l.tcp_segments
         );
         assert!(text.starts_with(&head), "{text}");
-        assert!(text.ends_with(&format!("{}}}", capture.to_json())));
+        let whole = synack_capture::import(TWO).expect("a real capture");
+        assert!(text.ends_with(&format!("],\"connection\":{}}}", whole.connections[1].to_json())), "{text}");
+        let (l, list) = listed(TWO, None);
+        assert!(envelope(&l, &list).ends_with("\"connection\":null}"));
     }
 
     #[test]

@@ -36,22 +36,31 @@ pub fn pick_client(conn: &RawConn) -> (bool, Option<&'static str>) {
 /// first), to tell a segment that fills one from a retransmission.
 const MAX_GAPS: usize = 64;
 
+/// What [`rows`] carries from one stretch of a connection's segments to the next,
+/// when a long connection is read a stretch at a time ([`crate::stream`]).
+#[derive(Clone, Debug, Default)]
+pub struct RowState {
+    /// The connection's first timestamp.
+    t0: Option<u64>,
+    /// Each direction's base (index 0: client → server; 1: server → client).
+    pub base: [Option<u32>; 2],
+    next: [Option<SeqNum>; 2],
+    /// Whether each side's last SYN carried no ACK (an active open).
+    sent_bare_syn: [bool; 2],
+    isn: [Option<u32>; 2],
+    /// Sequence space that each side skipped at the capture point: a later segment lying
+    /// wholly inside it was sent before, but reached the capture point late.
+    gaps: [Vec<(SeqNum, SeqNum)>; 2],
+}
+
 /// Also returns the frames of segments that filled a gap their sender had left at the
 /// capture point (reordered, not retransmitted).
-pub fn rows(conn: &RawConn, a_is_client: bool) -> (Vec<SegmentRow>, [Option<u32>; 2], Vec<u64>) {
-    let t0 = conn.segs.first().map_or(0, |s| s.ts_ns);
-    // Index 0: client → server; 1: server → client.
-    let mut base: [Option<u32>; 2] = [None; 2];
-    let mut next: [Option<SeqNum>; 2] = [None; 2];
-    // Whether each side's last SYN carried no ACK (an active open).
-    let mut sent_bare_syn = [false; 2];
-    let mut isn: [Option<u32>; 2] = [None; 2];
-    // Sequence space that each side skipped at the capture point: a later segment lying
-    // wholly inside it was sent before, but reached the capture point late.
-    let mut gaps: [Vec<(SeqNum, SeqNum)>; 2] = [Vec::new(), Vec::new()];
+pub fn rows(segs: &[RawSeg], a_is_client: bool, st: &mut RowState) -> (Vec<SegmentRow>, Vec<u64>) {
+    let t0 = *st.t0.get_or_insert(segs.first().map_or(0, |s| s.ts_ns));
+    let RowState { base, next, sent_bare_syn, isn, gaps, .. } = st;
     let mut filled = Vec::new();
-    let mut out = Vec::with_capacity(conn.segs.len());
-    for s in &conn.segs {
+    let mut out = Vec::with_capacity(segs.len());
+    for s in segs {
         let from_client = s.from_a == a_is_client;
         let (fwd, rev) = if from_client { (0, 1) } else { (1, 0) };
         let syn = s.flags.has(TcpFlags::SYN);
@@ -117,7 +126,7 @@ pub fn rows(conn: &RawConn, a_is_client: bool) -> (Vec<SegmentRow>, [Option<u32>
             lost: false,
         });
     }
-    (out, base, filled)
+    (out, filled)
 }
 
 /// Mark segments that the receiver evidently never got, from what happened next.

@@ -28,10 +28,13 @@ pub mod error;
 pub mod file;
 mod observe;
 pub mod packet;
+pub mod stream;
 mod table;
 
 pub use error::CaptureError;
+pub use observe::MAX_UNSEEN;
 pub use packet::{Options, TcpFlags};
+pub use stream::{Listed, Lister, StreamLimits, Summary};
 pub use table::{Limits, MAX_CONNECTIONS, MAX_SEGMENTS};
 
 /// The direction of a segment.
@@ -223,7 +226,7 @@ impl Importer {
                 }
             ));
         }
-        let mut unseen = observe::MAX_UNSEEN;
+        let mut unseen = t.limits.max_unseen;
         let connections: Vec<Connection> = self.table.conns.iter().map(|c| connection(c, &mut unseen)).collect();
         let bad: u64 = connections.iter().map(|c| c.bad_checksums).sum();
         if bad > 0 {
@@ -248,7 +251,9 @@ fn checksum_note(n: u64) -> String {
 fn connection(raw: &table::RawConn, unseen: &mut u64) -> Connection {
     let (a_is_client, guess) = analyze::pick_client(raw);
     let (client, server) = if a_is_client { (raw.a, raw.b) } else { (raw.b, raw.a) };
-    let (mut segments, bases, filled) = analyze::rows(raw, a_is_client);
+    let mut row_state = analyze::RowState::default();
+    let (mut segments, filled) = analyze::rows(&raw.segs, a_is_client, &mut row_state);
+    let bases = row_state.base;
     analyze::mark_lost(&raw.segs, &mut segments);
     let obs = observe::observe(&raw.segs, &segments, (client.port(), server.port()), bases, a_is_client, unseen);
     let mut notes: Vec<String> = guess.map(String::from).into_iter().collect();

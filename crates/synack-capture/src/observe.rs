@@ -41,7 +41,7 @@ pub(crate) const MAX_UNACKED: usize = 16 << 20;
 /// Each byte filled in costs work and, until acknowledged, memory; a few segments far
 /// apart in sequence space could otherwise ask for gigabytes per connection, over
 /// thousands of connections. Real captures miss far less than this.
-pub(crate) const MAX_UNSEEN: u64 = 256 << 20;
+pub const MAX_UNSEEN: u64 = 256 << 20;
 
 /// Zero bytes to hand to an endpoint's `send`, a slice at a time.
 static ZEROS: [u8; 64 << 10] = [0; 64 << 10];
@@ -111,6 +111,20 @@ impl Observer {
     }
 }
 
+/// Both observers, carried from one stretch of a long connection to the next
+/// ([`crate::stream`]), with the clock they were last given.
+pub struct Sides {
+    sides: [Observer; 2],
+    t0: u64,
+    now: u64,
+}
+
+impl core::fmt::Debug for Sides {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Sides({}, {})", self.sides[0].ep.state(), self.sides[1].ep.state())
+    }
+}
+
 #[derive(Debug)]
 pub struct Observed {
     pub states: Vec<StateChange>,
@@ -168,8 +182,24 @@ pub fn observe(
     a_is_client: bool,
     unseen: &mut u64,
 ) -> Observed {
+    observe_from(segs, rows, ports, bases, a_is_client, unseen, None).0
+}
+
+/// [`observe`], going on from where an earlier stretch of the same connection left
+/// its observers (`resume`), and handing them back for the next stretch. A segment
+/// held beyond a gap is not carried over.
+pub fn observe_from(
+    segs: &[RawSeg],
+    rows: &[SegmentRow],
+    ports: (u16, u16),
+    bases: [Option<u32>; 2],
+    a_is_client: bool,
+    unseen: &mut u64,
+    resume: Option<Sides>,
+) -> (Observed, Sides) {
     let (cport, sport) = ports;
     let dir_of = |s: &RawSeg| if s.from_a == a_is_client { 0 } else { 1 };
+    let resumed = resume.is_some();
     let first_syn = |d: usize, with_ack: bool| {
         segs.iter().find(|s| dir_of(s) == d && s.flags.has(TcpFlags::SYN) && s.flags.has(TcpFlags::ACK) == with_ack)
     };
@@ -179,13 +209,22 @@ pub fn observe(
     let mut notes = Vec::new();
 
     let isn = |d: usize| bases[d].unwrap_or(0);
-    let mut sides = [
-        Observer::new(Endpoint::new(config(cport, sport, isn(0))), SeqNum(isn(0)) + 1),
-        Observer::new(Endpoint::new(config(sport, cport, isn(1))), SeqNum(isn(1)) + 1),
-    ];
+    let (mut sides, t0, mut now) = match resume {
+        Some(r) => (r.sides, r.t0, r.now),
+        None => (
+            [
+                Observer::new(Endpoint::new(config(cport, sport, isn(0))), SeqNum(isn(0)) + 1),
+                Observer::new(Endpoint::new(config(sport, cport, isn(1))), SeqNum(isn(1)) + 1),
+            ],
+            segs.first().map_or(0, |s| s.ts_ns),
+            0u64,
+        ),
+    };
 
     let mid_connection = client_syn.is_none() && server_syn.is_none() && server_synack.is_none();
-    if mid_connection {
+    if resumed {
+        // Going on from an earlier stretch: the observers are where it left them.
+    } else if mid_connection {
         // The handshake happened before the capture began: replay one with the ISNs
         // the capture implies, so both observers start ESTABLISHED, and keep none of it.
         let [c, s] = &mut sides;
@@ -213,8 +252,6 @@ pub fn observe(
     let initial = [sides[0].ep.state(), sides[1].ep.state()];
 
     let ports_of = |d: usize| if d == 0 { (cport, sport) } else { (sport, cport) };
-    let t0 = segs.first().map_or(0, |s| s.ts_ns);
-    let mut now = 0u64;
     let mut states = Vec::new();
     let mut restarts = Vec::new();
     let deferred = deferrals(segs, rows, &dir_of);
@@ -352,7 +389,7 @@ pub fn observe(
         }
     }
     let last = [sides[0].ep.state(), sides[1].ep.state()];
-    Observed { states, initial, last, notes }
+    (Observed { states, initial, last, notes }, Sides { sides, t0, now })
 }
 
 /// Hand segment `k` to a receiver's endpoint, as its real TCP got it.

@@ -45,16 +45,16 @@ pub struct RawConn {
     pub segs: Vec<RawSeg>,
     /// Sequence base of each direction as Wireshark sets it (a→b, b→a), used to tell
     /// when a SYN opens a new connection on the same 4-tuple.
-    base: [Option<u32>; 2],
+    pub(crate) base: [Option<u32>; 2],
     pub bad_checksums: u64,
     /// The 4-tuple was used again by an earlier connection in this capture.
     pub reused: bool,
     /// A RST was seen; a FIN was seen from a and from b.
-    ended: [bool; 3],
+    pub(crate) ended: [bool; 3],
 }
 
 impl RawConn {
-    fn ended(&self) -> bool {
+    pub(crate) fn ended(&self) -> bool {
         self.ended[0] || self.ended[1] && self.ended[2]
     }
 }
@@ -66,11 +66,14 @@ pub struct Limits {
     pub max_segments: usize,
     /// Connections kept; segments of later ones are counted only.
     pub max_connections: usize,
+    /// Sequence space filled in for data the capture never showed, over the whole
+    /// capture ([`crate::MAX_UNSEEN`]).
+    pub max_unseen: u64,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_segments: MAX_SEGMENTS, max_connections: MAX_CONNECTIONS }
+        Limits { max_segments: MAX_SEGMENTS, max_connections: MAX_CONNECTIONS, max_unseen: crate::MAX_UNSEEN }
     }
 }
 
@@ -92,7 +95,7 @@ pub struct Table {
     pub tcp_segments: u64,
 }
 
-fn key(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
+pub(crate) fn key(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
     if (a.ip(), a.port()) <= (b.ip(), b.port()) {
         (a, b)
     } else {

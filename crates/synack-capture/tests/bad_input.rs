@@ -181,7 +181,7 @@ fn cut_short_and_fragmented_packets_are_skipped_and_counted() {
 fn the_segment_limit_stops_reading_with_a_note() {
     // A stream of segments far beyond the limit: the importer keeps the limit, reads a
     // little further, then reports itself full so that a caller stops reading.
-    let limits = Limits { max_segments: 100, max_connections: 10 };
+    let limits = Limits { max_segments: 100, max_connections: 10, ..Limits::default() };
     let mut imp = Importer::with_limits(limits);
     let header = pcap(1, &[]);
     imp.push(&header).unwrap();
@@ -205,7 +205,7 @@ fn the_segment_limit_stops_reading_with_a_note() {
 
 #[test]
 fn the_connection_limit_is_kept_and_reported() {
-    let limits = Limits { max_segments: 1000, max_connections: 3 };
+    let limits = Limits { max_segments: 1000, max_connections: 3, ..Limits::default() };
     let syns: Vec<Tcp> = (0..5).map(|i| tcp(40000 + i, 80, 1, 0, SYN)).collect();
     let mut imp = Importer::with_limits(limits);
     imp.push(&eth_pcap(&syns)).unwrap();
@@ -299,4 +299,56 @@ mod property {
             }
         }
     }
+}
+
+/// What the fuzz target found (crates/synack-capture/fuzz), kept as files: each is
+/// read whole and listed in one pass without a panic. Both were IPv4 segments from
+/// or to 255.255.255.255, whose pseudo-header sum overflowed once the checksum was
+/// added up by 32-bit words (a debug build panics on the overflow).
+#[test]
+fn fuzz_crashes_stay_fixed() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz-crashes");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let whole = synack_capture::import(&bytes);
+        let mut lister = synack_capture::Lister::new(Some(1));
+        let listed = lister.push(&bytes).and_then(|()| lister.finish());
+        assert_eq!(whole.is_ok(), listed.is_ok());
+        n += 1;
+    }
+    assert!(n >= 2);
+}
+
+#[test]
+fn a_checksum_over_the_highest_addresses_is_checked_not_overflowed() {
+    // An IPv4 TCP segment from and to 255.255.255.255 with a correct checksum.
+    let mut ip = vec![0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255];
+    let mut tcp = vec![0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0];
+    let mut sum: u32 = [0xffffu32; 4].iter().sum::<u32>() + 6 + 20;
+    for w in tcp.chunks(2) {
+        sum += u32::from(u16::from_be_bytes([w[0], w[1]]));
+    }
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    let check = !(sum as u16);
+    tcp[16..18].copy_from_slice(&check.to_be_bytes());
+    ip.extend(tcp);
+    let mut frame = vec![0u8; 12];
+    frame.extend([0x08, 0x00]);
+    frame.extend(ip);
+    let mut pcap = Vec::new();
+    pcap.extend(0xa1b2_c3d4u32.to_le_bytes());
+    pcap.extend(2u16.to_le_bytes());
+    pcap.extend(4u16.to_le_bytes());
+    pcap.extend([0; 8]);
+    pcap.extend(65535u32.to_le_bytes());
+    pcap.extend(1u32.to_le_bytes());
+    pcap.extend([0; 8]);
+    pcap.extend((frame.len() as u32).to_le_bytes());
+    pcap.extend((frame.len() as u32).to_le_bytes());
+    pcap.extend(frame);
+    let c = synack_capture::import(&pcap).unwrap();
+    assert_eq!(c.connections[0].bad_checksums, 0, "{:?}", c.notes);
 }

@@ -40,11 +40,39 @@ pub struct RunArgs {
     pub numbers: Numbers,
 }
 
+/// `--only`: the connections with one mark.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Only {
+    Rst,
+    Retrans,
+    Lost,
+    ZeroWindow,
+    Incomplete,
+}
+
+impl Only {
+    /// The mark's name, as the list shows it.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Only::Rst => "rst",
+            Only::Retrans => "retrans",
+            Only::Lost => "lost",
+            Only::ZeroWindow => "zero-window",
+            Only::Incomplete => "incomplete",
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct ImportArgs {
     pub file: OsString,
     /// 1 for the first connection in the capture.
     pub connection: Option<usize>,
+    /// Connections with this port at either end.
+    pub port: Option<u16>,
+    /// Connections with this address at either end.
+    pub host: Option<std::net::IpAddr>,
+    pub only: Option<Only>,
     pub format: Format,
 }
 
@@ -95,6 +123,22 @@ fn parse_import(rest: &[OsString]) -> Result<ImportArgs, String> {
                     return Err("--connection: connections are numbered from 1".into());
                 }
                 imp.connection = Some(n as usize);
+            }
+            "--port" => imp.port = Some(number(&opt, &it.once_value(&opt)?)?),
+            "--host" => {
+                let v = it.once_value(&opt)?;
+                // `[::1]` as well as `::1`: the list writes IPv6 addresses in brackets.
+                let bare = v.strip_prefix('[').and_then(|x| x.strip_suffix(']')).unwrap_or(&v);
+                let ip = bare.parse().map_err(|_| format!("--host: {v:?} is not an IPv4 or IPv6 address"))?;
+                imp.host = Some(ip);
+            }
+            "--only" => {
+                let v = it.once_value(&opt)?;
+                let only = [Only::Rst, Only::Retrans, Only::Lost, Only::ZeroWindow, Only::Incomplete]
+                    .into_iter()
+                    .find(|o| o.mark() == v)
+                    .ok_or_else(|| format!("--only: {v:?} is not rst, retrans, lost, zero-window or incomplete"))?;
+                imp.only = Some(only);
             }
             "--format" => imp.format = parse_format(&it.once_value(&opt)?)?,
             "-h" | "--help" => return Err("see `synack --help`".into()),
@@ -198,6 +242,9 @@ fn text(arg: &OsStr) -> Result<String, String> {
 mod num_bounds {
     pub trait Bounded {
         const MAX_TEXT: &'static str;
+    }
+    impl Bounded for u16 {
+        const MAX_TEXT: &'static str = "65535";
     }
     impl Bounded for u32 {
         const MAX_TEXT: &'static str = "4294967295";
@@ -315,8 +362,21 @@ mod tests {
             panic!("not import")
         };
         assert_eq!((i.file.to_str(), i.connection, i.format), (Some("a.pcap"), Some(2), Format::Json));
+        let Command::Import(i) = parse(&args("import a.pcap --port 443 --host [::1] --only=incomplete")).unwrap()
+        else {
+            panic!("not import")
+        };
+        assert_eq!((i.port, i.host, i.only), (Some(443), "::1".parse().ok(), Some(Only::Incomplete)));
         let err = |s| parse(&args(s)).unwrap_err();
         assert_eq!(err("import"), "import needs a capture file (pcap or pcapng; - for stdin)");
+        assert_eq!(err("import a --port 65536"), "--port: \"65536\" is not a whole number from 0 to 65535");
+        assert_eq!(err("import a --port"), "--port needs a value");
+        assert_eq!(err("import a --host 10.0.0.256"), "--host: \"10.0.0.256\" is not an IPv4 or IPv6 address");
+        assert_eq!(
+            err("import a --only reset"),
+            "--only: \"reset\" is not rst, retrans, lost, zero-window or incomplete"
+        );
+        assert_eq!(err("import a --only rst --only=retrans"), "--only is given twice; give it once");
         assert_eq!(err("import a b"), "import takes one capture file; \"b\" is a second");
         assert_eq!(err("import a --connection 0"), "--connection: connections are numbered from 1");
         assert_eq!(err("import a --connection x"), "--connection: \"x\" is not a whole number from 0 to 4294967295");

@@ -4,30 +4,53 @@
 
 use std::io::{self, Write};
 
-use synack_capture::{Capture, Connection, Dir, SegmentRow, StateChange};
+use synack_capture::{Connection, Dir, Listed, SegmentRow, StateChange, Summary};
 use synack_core::{Side, State};
 
 const STATE_W: usize = 12;
 
-pub fn write(out: &mut impl Write, capture: &Capture, path: &str, only: Option<usize>) -> io::Result<()> {
-    let n = capture.connections.len();
+/// The list's column names, written before the first connection is read.
+pub fn list_header(out: &mut (impl Write + ?Sized)) -> io::Result<()> {
+    let (n, c, s, segs, bytes, st, rtt) =
+        ("#", "client", "server", "segments c/s", "bytes c/s", "states c/s: first → last", "hs rtt ms");
+    writeln!(out, "{n:>7}  {c:<21}  {s:<21}  {segs:>15}  {bytes:>23}  {st:<53}  {rtt:>9}  marks")
+}
+
+/// One connection of the list, on one line.
+pub fn list_row(out: &mut (impl Write + ?Sized), s: &Summary) -> io::Result<()> {
+    let pair = |p: &[u64; 2]| format!("{}/{}", p[0], p[1]);
+    let states = |p: &[State; 2]| format!("{}/{}", p[0].name(), p[1].name());
+    let rtt = s.handshake_rtt.map_or("-".to_string(), |t| format!("{:.3}", t * 1e3));
+    let line = format!(
+        "{:>7}  {:<21}  {:<21}  {:>15}  {:>23}  {:<25} → {:<25}  {rtt:>9}  {}",
+        s.number,
+        s.client.to_string(),
+        s.server.to_string(),
+        pair(&s.segments),
+        pair(&s.bytes),
+        states(&s.first),
+        states(&s.last),
+        s.marks().join(" ")
+    );
+    writeln!(out, "{}", line.trim_end())
+}
+
+/// What the whole capture held, after the list.
+pub fn list_footer(out: &mut impl Write, listed: &Listed, path: &str, shown: u64) -> io::Result<()> {
+    let n = listed.connections;
     writeln!(
         out,
-        "{path}: {} frames · {} TCP segments · {} connection{}",
-        capture.frames,
-        capture.tcp_segments,
-        n,
-        if n == 1 { "" } else { "s" }
+        "{path}: {} frames · {} TCP segments · {n} connection{}{}",
+        listed.frames,
+        listed.tcp_segments,
+        if n == 1 { "" } else { "s" },
+        if shown == n { String::new() } else { format!(" ({shown} shown)") }
     )?;
-    for (what, count) in &capture.skipped {
+    for (what, count) in &listed.skipped {
         writeln!(out, "  skipped {count} frames: {what}")?;
     }
-    for note in &capture.notes {
-        writeln!(out, "  {note}")?;
-    }
-    for (i, conn) in capture.connections.iter().enumerate() {
-        writeln!(out)?;
-        connection(out, conn, only.unwrap_or(i + 1))?;
+    for note in &listed.notes {
+        writeln!(out, "  {}", crate::terminal::clean(note))?;
     }
     Ok(())
 }
@@ -44,7 +67,7 @@ fn label(s: &SegmentRow) -> String {
     l
 }
 
-fn connection(out: &mut impl Write, c: &Connection, number: usize) -> io::Result<()> {
+pub fn connection(out: &mut impl Write, c: &Connection, number: usize) -> io::Result<()> {
     writeln!(
         out,
         "connection {number}: client {} · server {} · {} segments · numbers relative (0 at each SYN)",

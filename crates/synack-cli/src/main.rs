@@ -23,7 +23,7 @@ Usage:
   synack run ID [options]
   synack run --scenario-file FILE.json [options]
   synack run --packetdrill FILE.pkt [--format text|json] [--numbers absolute|relative|symbolic]
-  synack import FILE [--connection N] [--format text|json]
+  synack import FILE [--connection N] [--port P] [--host ADDR] [--only MARK] [--format text|json]
 
 Options for run:
   --handshake two-way|three-way|four-way   open the connection this way
@@ -41,9 +41,17 @@ Options for run:
                                            textbook letters (x, y: the ISNs; seq=x+1)
   --format text|json                       a ladder diagram, or the trace as JSON
 
-Options for import (FILE is a pcap or pcapng capture; - reads stdin):
-  --connection N                           only the N-th TCP connection (from 1)
-  --format text|json                       a ladder per connection, or the JSON list
+Options for import (FILE is a pcap or pcapng capture of any size; - reads stdin).
+It reads the file once and lists every TCP connection: its 4-tuple, segments and
+bytes each way, both sides' first and last states, the handshake's round trip, and
+marks (rst, retrans, lost, zero-window, incomplete).
+  --connection N                           only the N-th TCP connection (from 1), with its
+                                           ladder (its first 250000 segments)
+  --port P                                 only connections with port P at either end
+  --host ADDR                              only connections with address ADDR at either end
+  --only rst|retrans|lost|zero-window|incomplete
+                                           only connections with that mark
+  --format text|json                       a line per connection, or JSON
 
 See docs/trace-format.md, docs/scenario-format.md, docs/capture-format.md and docs/packetdrill.md.";
 
@@ -115,7 +123,9 @@ fn real_main(argv: &[OsString]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Read a capture in chunks (a huge file is never held whole) and show it.
+/// Read a capture in one pass, in chunks (a file of any size is never held whole),
+/// and list every connection as it is summarised; with `--connection N`, also that
+/// connection's ladder.
 fn import(out: &mut impl Write, args: &ImportArgs) -> Result<(), Failure> {
     use std::io::Read;
     let path = &shown(&args.file);
@@ -124,40 +134,98 @@ fn import(out: &mut impl Write, args: &ImportArgs) -> Result<(), Failure> {
     } else {
         Box::new(open(&args.file).map_err(Failure::Usage)?)
     };
-    let mut importer = synack_capture::Importer::new();
-    let mut buf = vec![0u8; 64 << 10];
+    let mut lister = synack_capture::Lister::new(args.connection.map(|n| n as u64));
+    let mut buf = vec![0u8; 256 << 10];
     let bad = |e: synack_capture::CaptureError| Failure::Usage(format!("{path}: {e}"));
-    while !importer.is_full() {
+    let mut shown = 0u64;
+    let json = args.format == Format::Json;
+    // The list's opening is written with its first row, or at the end: a file refused
+    // at once leaves standard output empty.
+    let mut begun = false;
+    let mut begin = |out: &mut dyn Write| -> io::Result<()> {
+        if std::mem::replace(&mut begun, true) {
+            return Ok(());
+        }
+        if json {
+            write!(out, "{{\"connections\": [")
+        } else {
+            capture_view::list_header(out)
+        }
+    };
+    let mut show = |out: &mut dyn Write, s: &synack_capture::Summary| -> io::Result<()> {
+        if !wanted(args, s) {
+            return Ok(());
+        }
+        begin(out)?;
+        shown += 1;
+        if json {
+            let sep = if shown == 1 { "\n  " } else { ",\n  " };
+            write!(out, "{sep}{}", serde_json::to_string(s).map_err(io::Error::from)?)
+        } else {
+            capture_view::list_row(out, s)
+        }
+    };
+    loop {
         let n = match input.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(Failure::Usage(format!("cannot read {path}: {}", io_reason(&e)))),
         };
-        importer.push(&buf[..n]).map_err(bad)?;
+        lister.push(&buf[..n]).map_err(bad)?;
+        for s in lister.ready() {
+            show(out, &s)?;
+        }
     }
-    let mut capture = importer.finish().map_err(bad)?;
+    let listed = lister.finish().map_err(bad)?;
+    for s in lister.ready() {
+        show(out, &s)?;
+    }
     if let Some(n) = args.connection {
-        let total = capture.connections.len();
-        if n > total {
+        let total = listed.connections;
+        if n as u64 > total {
             let s = if total == 1 { "" } else { "s" };
             return Err(Failure::Usage(format!(
                 "{path}: there is no connection {n}; the capture holds {total} TCP connection{s}"
             )));
         }
-        capture.connections = vec![capture.connections.swap_remove(n - 1)];
     }
-    match args.format {
-        Format::Json => {
-            // Notes about the whole capture (a limit reached) go beside the JSON.
-            for note in &capture.notes {
-                eprintln!("synack: note: {}", terminal::clean(note));
-            }
-            writeln!(out, "{}", capture.to_json_pretty())?;
+    begin(out)?;
+    if json {
+        // Notes about the whole capture go beside the JSON as well, for a reader of stderr.
+        for note in &listed.notes {
+            eprintln!("synack: note: {}", terminal::clean(note));
         }
-        Format::Text => capture_view::write(out, &capture, path, args.connection)?,
+        writeln!(out, "{}],", if shown == 0 { "" } else { "\n" })?;
+        writeln!(out, "\"frames\": {},", listed.frames)?;
+        writeln!(out, "\"tcp_segments\": {},", listed.tcp_segments)?;
+        writeln!(out, "\"connections_total\": {},", listed.connections)?;
+        writeln!(out, "\"connections_shown\": {shown},")?;
+        writeln!(out, "\"skipped\": {},", serde_json::to_string(&listed.skipped).map_err(io::Error::from)?)?;
+        write!(out, "\"notes\": {}", serde_json::to_string(&listed.notes).map_err(io::Error::from)?)?;
+        if let Some(c) = &listed.detail {
+            // The chosen connection whole, as docs/capture-format.md describes it.
+            write!(out, ",\n\"connection\": {}", serde_json::to_string_pretty(c).map_err(io::Error::from)?)?;
+        }
+        write!(out, "\n}}")?;
+        writeln!(out)?;
+    } else {
+        capture_view::list_footer(out, &listed, path, shown)?;
+        if let (Some(n), Some(c)) = (args.connection, &listed.detail) {
+            writeln!(out)?;
+            capture_view::connection(out, c, n)?;
+        }
     }
     Ok(())
+}
+
+/// Whether the filters given let this connection through.
+fn wanted(args: &ImportArgs, s: &synack_capture::Summary) -> bool {
+    // (map_or, not is_none_or: the crate's MSRV is 1.81.)
+    args.connection.map_or(true, |n| s.number == n as u64)
+        && args.port.map_or(true, |p| s.client.port() == p || s.server.port() == p)
+        && args.host.map_or(true, |h| s.client.ip() == h || s.server.ip() == h)
+        && args.only.map_or(true, |o| s.marks().contains(&o.mark()))
 }
 
 fn list(out: &mut impl Write, format: Format) -> io::Result<()> {

@@ -596,11 +596,25 @@ impl Endpoint {
         self.arm_rtx();
     }
 
+    /// `len` bytes of the send queue from `off`, copied as (at most two) slices: a
+    /// byte-by-byte copy took a third of `synack import`'s time on a bulk capture.
+    fn queued(&self, off: usize, len: usize) -> Vec<u8> {
+        let (a, b) = self.tcb.sendq.as_slices();
+        let mut out = Vec::with_capacity(len);
+        let from_a = a.get(off..).unwrap_or(&[]);
+        out.extend_from_slice(&from_a[..len.min(from_a.len())]);
+        let off_b = off.saturating_sub(a.len());
+        let rest = len - out.len();
+        let from_b = b.get(off_b..).unwrap_or(&[]);
+        out.extend_from_slice(&from_b[..rest.min(from_b.len())]);
+        out
+    }
+
     fn retransmit_earliest(&mut self) {
         let data_off = self.tcb.snd_una.since(self.tcb.buf_seq).max(0) as usize;
         let in_flight = (self.tcb.snd_nxt.since(self.tcb.buf_seq).max(0) as usize).min(self.tcb.sendq.len());
         let len = in_flight.saturating_sub(data_off).min(self.eff_mss());
-        let payload: Vec<u8> = self.tcb.sendq.iter().skip(data_off).take(len).copied().collect();
+        let payload = self.queued(data_off, len);
         let seq = self.tcb.snd_una;
         let mut flags = Flags { psh: !payload.is_empty(), ..Flags::NONE };
         if let Some(fin) = self.tcb.fin_seq {
@@ -1068,7 +1082,7 @@ impl Endpoint {
                 if len == 0 && !fin_now {
                     break;
                 }
-                let payload: Vec<u8> = self.tcb.sendq.iter().skip(offset).take(len).copied().collect();
+                let payload = self.queued(offset, len);
                 let flags = Flags { fin: fin_now, psh: len > 0 && len == avail, ..Flags::NONE };
                 let seg = self.segment(self.tcb.snd_nxt, Some(self.tcb.rcv_nxt), flags, payload);
                 if fin_now {

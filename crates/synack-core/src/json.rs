@@ -272,6 +272,12 @@ impl Parser<'_> {
             }
         }
         let text = core::str::from_utf8(&self.s[start..self.i]).map_err(|_| "invalid UTF-8")?;
+        // A number no double can hold (`1e400`) is refused here, as serde_json and
+        // JavaScript's JSON.parse (which reads it as Infinity) do not read it either.
+        if text.parse::<f64>().map_or(true, f64::is_infinite) {
+            self.i = start;
+            return Err("a number out of range (larger than a double holds)".into());
+        }
         Ok(Value::Number(text.to_string()))
     }
 }
@@ -426,6 +432,16 @@ mod tests {
         }
         let deep = "[".repeat(40) + &"]".repeat(40);
         assert!(parse(&deep).unwrap_err().ends_with("nested more than 32 levels deep"));
+    }
+
+    #[test]
+    fn a_number_no_double_holds_is_refused_as_serde_json_refuses_it() {
+        assert_eq!(
+            parse("[1e400]").unwrap_err(),
+            "line 1, column 2: a number out of range (larger than a double holds)"
+        );
+        assert!(parse("-1.5e308").is_ok());
+        assert!(parse("1e-400").is_ok(), "a number too small for a double reads as zero, as in serde_json");
     }
 
     #[test]

@@ -33,6 +33,25 @@ impl Scenario {
 
 type R<T> = Result<T, ScenarioError>;
 
+/// Text from the file as an error message quotes it: on one line (control characters
+/// escaped, as `\n`), and at most 40 characters of it, so that a message stays one
+/// short line whatever the file holds.
+fn quote(text: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == 40 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn err<T>(msg: String) -> R<T> {
     Err(ScenarioError(msg))
 }
@@ -50,7 +69,7 @@ impl<'a> Obj<'a> {
         };
         if let Some((k, _)) = members.iter().find(|(k, _)| !fields.contains(&k.as_str())) {
             let at = if path.is_empty() { "at the top level".to_string() } else { format!("in {path}") };
-            return err(format!("unknown field `{k}` {at}; the fields are {}", fields.join(", ")));
+            return err(format!("unknown field `{}` {at}; the fields are {}", quote(k), fields.join(", ")));
         }
         Ok(Obj { path: path.to_string(), members })
     }
@@ -134,7 +153,7 @@ impl<'a> Obj<'a> {
             Some((_, t)) => Ok(Some(*t)),
             None => {
                 let list: Vec<_> = names.iter().map(|(n, _)| *n).collect();
-                err(format!("{}: `{s}` is not one of {}", self.path(field), list.join(", ")))
+                err(format!("{}: `{}` is not one of {}", self.path(field), quote(s), list.join(", ")))
             }
         }
     }
@@ -405,7 +424,7 @@ fn when(v: Option<&Value>, path: &str) -> R<When> {
             "established" => Ok(When::Established),
             "peer-closed" => Ok(When::PeerClosed),
             "closed" => Ok(When::Closed),
-            other => err(format!("{path}: `{other}` is not one of {EXPECTED}")),
+            other => err(format!("{path}: `{}` is not one of {EXPECTED}", quote(other))),
         },
         Some(v @ Value::Object(m)) if m.len() == 1 => {
             let o = Obj::new(v, path, &["received", "at_us"])?;
@@ -423,6 +442,21 @@ fn when(v: Option<&Value>, path: &str) -> R<When> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn text_quoted_in_an_error_stays_on_one_short_line() {
+        // Found by the scenario_json fuzz target: an action's `do` holding an HTTP
+        // response made a message of five lines.
+        let e = super::Scenario::from_json(
+            r#"{"actions": [{"side": "client", "do": "c0 OK\r\nContent-Length: 3\r\n\r\nhi\n"}]}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with(r"actions[0].do: `c0 OK\r\nContent-Length: 3\r\n\r\nhi\n` is not one of"), "{e}");
+        let long = "x".repeat(5000);
+        let e = super::Scenario::from_json(&format!(r#"{{"{long}": 1, "actions": []}}"#)).unwrap_err().to_string();
+        assert!(e.starts_with(&format!("unknown field `{}…` at the top level", "x".repeat(40))), "{e}");
+    }
+
     use super::*;
 
     fn read_err(text: &str) -> String {
