@@ -1,0 +1,99 @@
+// The element's attributes, read and checked: a bad value becomes a readable
+// message in the reader's language, not a blank box; and what the engine is
+// asked to run.
+
+export const MAX_U32 = 4294967295;
+const MAX_U64 = 2n ** 64n - 1n;
+export const MODES = ["two-way", "three-way", "four-way"];
+/** Attribute values, checked: a bad one becomes a readable message (in `t`'s language), not a blank box. */
+export function readOptions(host, t) {
+  const get = (name) => host.getAttribute(name);
+  const whole = (name, max) => {
+    const v = get(name);
+    if (v === null) return undefined;
+    if (!/^\s*\d+\s*$/.test(v) || Number(v) > max) throw new Error(t.errors.whole(name, v, max));
+    return Number(v);
+  };
+  // The seed takes the engine's whole range, 0 to 2^64 − 1: past 2^53 a JS number
+  // cannot hold it exactly, so it crosses to the engine as a decimal string.
+  const seed = get("seed");
+  if (seed !== null && (!/^\s*\d+\s*$/.test(seed) || BigInt(seed.trim()) > MAX_U64)) throw new Error(t.errors.whole("seed", seed, MAX_U64));
+  const { numbers, speed } = readDisplay(host, t);
+  const compare = host.hasAttribute("compare");
+  const against = compare ? get("compare") || "two-way" : null;
+  if (against !== null && (against === "three-way" || !MODES.includes(against))) throw new Error(t.errors.compare(against));
+  const handshake = get("handshake") ?? undefined;
+  if (handshake !== undefined && !MODES.includes(handshake)) throw new Error(t.errors.handshake(handshake));
+  const scenario = get("scenario") ?? (compare ? "old-duplicate-syn" : "three-way-handshake");
+  // The tables name every catalogue id (tests/tests/i18n_keys.rs), so an id they
+  // lack is not in the catalogue: say so in the reader's language.
+  if (!(scenario in t.scenarios)) throw new Error(t.errors.scenario(scenario));
+  return {
+    scenario,
+    handshake,
+    seed: seed === null ? undefined : String(BigInt(seed.trim())),
+    isnClient: whole("isn-client", MAX_U32),
+    isnServer: whole("isn-server", MAX_U32),
+    numbers,
+    speed,
+    compare: against,
+    // The client's rule for an answer to a SYN it never sent. A comparison sets one
+    // rule for both diagrams (silent unless told; the line above them says so).
+    unexpectedAnswer: oneOf(get("unexpected-answer"), ["ignore", "reset"], t.errors.unexpectedAnswer) ?? (compare ? "ignore" : undefined),
+    theme: oneOf(get("theme"), ["light", "dark", "auto"], t.errors.theme),
+    start: readStart(host, t),
+    analogy: oneOf(get("narration"), ["analogy"], t.errors.narration) === "analogy",
+  };
+}
+
+/**
+ * The step shown first: "end" (the whole diagram, as a figure), or a step number.
+ * Unset, a figure without controls shows the end and one with controls starts at 0
+ * (its ghost lines preview the lesson); autoplay starts at 0 and plays once seen.
+ */
+function readStart(host, t) {
+  const v = host.getAttribute("start");
+  if (v === null || v === "") return host.hasAttribute("controls") || host.hasAttribute("autoplay") ? 0 : "end";
+  if (v.trim() === "end") return "end";
+  if (!/^\s*\d{1,6}\s*$/.test(v)) throw new Error(t.errors.start(v));
+  return Number(v);
+}
+
+/** The attributes a scenario and a capture share: how numbers are shown, and the speed. */
+export function readDisplay(host, t) {
+  const numbers = host.getAttribute("numbers") ?? "relative";
+  if (!["relative", "absolute", "symbolic"].includes(numbers)) throw new Error(t.errors.numbers(numbers));
+  const speedText = host.getAttribute("speed") ?? "1";
+  const speed = Number(speedText);
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 16) throw new Error(t.errors.speed(speedText));
+  return { numbers, speed };
+}
+
+/** The attributes a capture uses; the scenario's own (handshake, seed, ISNs, compare) are ignored. */
+export function readCaptureOptions(host, t) {
+  const { numbers, speed } = readDisplay(host, t);
+  const conn = host.getAttribute("connection");
+  if (conn !== null && !/^\s*[1-9]\d{0,8}\s*$/.test(conn)) throw new Error(t.capture.errors.connection(conn));
+  const limit = host.getAttribute("capture-limit");
+  if (limit !== null && (!/^\s*[1-9]\d{0,4}\s*$/.test(limit) || Number(limit) > 4096)) throw new Error(t.capture.errors.limit(limit));
+  return { numbers, speed, start: readStart(host, t), connection: conn === null ? null : Number(conn), maxBytes: Number(limit ?? 1024) * 2 ** 20 };
+}
+
+/** An optional attribute with a few allowed values. */
+function oneOf(value, allowed, message) {
+  if (value === null || value === "") return null;
+  if (!allowed.includes(value)) throw new Error(message(value));
+  return value;
+}
+
+/** What the engine is asked to run: the checked attributes, one handshake, the losses. */
+export function engineOptions(options, handshake, drop, horizonUs) {
+  const run = { scenario: options.scenario, drop };
+  if (handshake) run.handshake = handshake;
+  if (options.unexpectedAnswer) run.unexpectedAnswer = options.unexpectedAnswer;
+  if (horizonUs !== undefined) run.horizonUs = horizonUs;
+  if (options.seed !== undefined) run.seed = options.seed;
+  if (options.isnClient !== undefined) run.isnClient = options.isnClient;
+  if (options.isnServer !== undefined) run.isnServer = options.isnServer;
+  return run;
+}
