@@ -5,6 +5,8 @@
 // and turns one connection of the capture JSON (docs/capture-format.md) into a
 // trace of the shape layout.js and narrate.js draw (docs/trace-format.md).
 
+import { adopt } from "./dom.js";
+
 /** Segments drawn at most: a connection of 100,000 segments draws its first 300. */
 export const WINDOW = 300;
 /** Files larger than this are refused unless capture-limit says otherwise (MiB). */
@@ -346,13 +348,7 @@ const CSS = `
 .capture-info ul { margin: .3em 0; padding-left: 1.2em; }
 .capture-info summary { cursor: pointer; }
 `;
-let sheet = null;
-
 /** Adds the capture parts' styles to the element's shadow root (a constructed sheet: CSP-safe). */
 export function adoptStyles(root) {
-  if (sheet === null) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(CSS);
-  }
-  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  adopt(root, CSS);
 }

@@ -2,6 +2,19 @@
 // controls' icons, and the reader's motion preference.
 
 export const SVG = "http://www.w3.org/2000/svg";
+
+const sheets = new Map();
+
+/** Adds `css` to a shadow root, as one constructed sheet per text (CSP-safe). */
+export function adopt(root, css) {
+  if (!sheets.has(css)) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    sheets.set(css, sheet);
+  }
+  const sheet = sheets.get(css);
+  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+}
 export function el(tag, attrs = {}, text) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);

@@ -8,6 +8,8 @@
 // child <script type="text/x-packetdrill"> (inline text for a blog post; a
 // <script> element keeps the browser from reading `<mss 1460>` as a tag).
 
+import { adopt } from "./dom.js";
+
 /** The largest script fetched (the runner's own limit). */
 export const MAX_SCRIPT_BYTES = 1 << 20;
 
@@ -141,13 +143,7 @@ const CSS = `
 .packetdrill-script li[data-state="unreached"] { opacity: .6; }
 .packetdrill-script .actual { margin-left: .5em; }
 `;
-let sheet = null;
-
 /** The box's styles, adopted once into the element's shadow root. */
 export function adoptStyles(root) {
-  if (sheet === null) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(CSS);
-  }
-  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  adopt(root, CSS);
 }
