@@ -214,11 +214,13 @@ test("with JavaScript, the element takes over in place and plays, in Chinese", {
         await customElements.whenDefined("synack-viz");
         const [first, second] = document.querySelectorAll("synack-viz");
         const ready = [await first.ready, await second.ready];
-        await first.step();
-        await first.step();
         const root = first.shadowRoot;
+        // It takes over where the figure was, at the end, not at an empty step 0.
+        const atLoad = [...root.querySelectorAll("g.segment")].map((g) => g.dataset.flags);
+        await first.seek(2);
         return {
           ready,
+          atLoad,
           title: root.querySelector(".title span").textContent,
           segments: [...root.querySelectorAll("g.segment")].map((g) => g.dataset.flags),
           client: root.querySelector('[data-side="client"]').dataset.state,
@@ -229,6 +231,7 @@ test("with JavaScript, the element takes over in place and plays, in Chinese", {
         };
       });
       assert.deepEqual(state.ready, [true, true]);
+      assert.deepEqual(state.atLoad, ["SYN", "SYN,ACK", "ACK"]);
       assert.equal(state.title, "三次握手");
       assert.deepEqual(state.segments, ["SYN"]);
       assert.equal(state.client, "SYN-SENT");

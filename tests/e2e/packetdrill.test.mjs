@@ -86,6 +86,7 @@ async function played(page, src) {
       segments: [...root.querySelectorAll("g.segment")].map((g) => [g.dataset.flags, g.dataset.seq, g.dataset.ack, g.dataset.len]),
       clickable: root.querySelectorAll('g.segment[role="button"]').length,
       outcome: root.querySelector(".outcome")?.textContent ?? "",
+      badges: [...root.querySelectorAll(".side .badge")].map((b) => b.textContent),
     };
   }, src);
 }
@@ -119,6 +120,10 @@ test("each script draws what the CLI reports, every > line marked", { timeout: 1
       assert.deepEqual(got.lines.find(([line]) => line === 15), [15, "in", "in"]);
     }
     assert.match(got.outcome, /^End: the engine \((client|server)\) is [A-Z-]+; the script stopped\./);
+    // The scripted remote has no states: its badge says so instead of "CLOSED".
+    const engine = want.packetdrill.engine;
+    assert.equal(got.badges[engine === "client" ? 1 : 0], "script", `${file}: ${got.badges}`);
+    assert.notEqual(got.badges[engine === "client" ? 0 : 1], "script");
   }
   assert.deepEqual(page.errors, []);
   await page.close();

@@ -53,7 +53,12 @@ export function readOptions(host, t) {
  */
 function readStart(host, t) {
   const v = host.getAttribute("start");
-  if (v === null || v === "") return host.hasAttribute("controls") || host.hasAttribute("autoplay") ? 0 : "end";
+  if (v === null || v === "") {
+    // A figure prerendered inside the element (the Hexo and markdown-it plugins,
+    // synack-viz render) shows the end: the live diagram takes over where it was.
+    if (host.querySelector(":scope > svg, :scope > img")) return "end";
+    return host.hasAttribute("controls") || host.hasAttribute("autoplay") ? 0 : "end";
+  }
   if (v.trim() === "end") return "end";
   if (!/^\s*\d{1,6}\s*$/.test(v)) throw new Error(t.errors.start(v));
   return Number(v);

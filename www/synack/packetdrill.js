@@ -107,7 +107,8 @@ export async function playScript(host, t, display, signal) {
   const trace = out.trace;
   const engine = pd.engine;
   const side = s.sides[engine];
-  trace.packetdrill = { end: s.end(side, trace.outcome[engine]) };
+  // The scripted remote has no state machine: its badge must not claim one.
+  trace.packetdrill = { end: s.end(side, trace.outcome[engine]), scripted: engine === "client" ? "server" : "client" };
   const info = el("div", { class: "packetdrill-info" });
   info.append(el("p", {}, s.note(side)));
   const verdict = el("p", { class: `packetdrill-verdict ${pd.verdict}`, role: "status" });

@@ -277,6 +277,14 @@ export class Panel {
     const now = statesAfter(this.trace, this.shown);
     for (const side of ["client", "server"]) {
       const b = this.badges[side];
+      if (side === this.trace.packetdrill?.scripted) {
+        // A packetdrill script's remote: segments from a script, no TCP states.
+        b.textContent = "script";
+        b.dataset.state = "";
+        b.dataset.family = "closed";
+        b.title = "";
+        continue;
+      }
       b.textContent = now[side];
       b.dataset.state = now[side];
       b.dataset.family = stateFamily(now[side]);
