@@ -315,6 +315,21 @@ describe("the element", () => {
       assert.ok(three.segments.some((s) => s.stale === "true" && s.flags === "SYN"), "the old duplicate SYN is drawn");
       const steps = await page.evaluate(() => document.querySelector("#viz").length);
       assert.ok(steps <= 12, `the point lands in ${steps} steps, not 25`);
+      // A step that moves only one diagram says so in the other, instead of
+      // repeating its sentence as if "Next" had done nothing.
+      const idle = await page.evaluate(async () => {
+        const el = document.querySelector("#viz");
+        const out = [];
+        for (let k = 1; k <= el.length; k++) {
+          await el.seek(k);
+          out.push([...el.shadowRoot.querySelectorAll(".narration")].map((n) => n.classList.contains("idle")));
+        }
+        const n = el.shadowRoot.querySelector(".narration.idle");
+        return { out, before: n ? getComputedStyle(n, "::before").content : null };
+      });
+      assert.ok(idle.out.some(([a, b]) => a !== b), "some steps move one diagram only");
+      assert.ok(idle.out.every(([a, b]) => !(a && b)), "every step moves at least one diagram");
+      assert.match(idle.before, /Nothing new in this diagram at this step/);
       await screenshot(page, "compare-end");
 
       // The reader switches the client to TCP's own rule: both clients reset, both

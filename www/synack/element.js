@@ -606,7 +606,14 @@ export class SynackViz extends HTMLElement {
   /** Show unified step #k in every panel. */
   #apply(animate) {
     const shown = this.#k > 0 ? this.#timeline[this.#k - 1] : this.#panels.map(() => 0);
-    this.#panels.forEach((p, i) => p.show(shown[i], animate));
+    const before = this.#k > 1 ? this.#timeline[this.#k - 2] : this.#panels.map(() => 0);
+    this.#panels.forEach((p, i) => {
+      p.show(shown[i], animate);
+      // In a comparison, a step that moves only the other diagram leaves this one's
+      // sentence as it was: say so, so that "Next" does not look broken.
+      p.narration.classList.toggle("idle", this.#panels.length > 1 && this.#k > 0 && shown[i] === before[i]);
+      p.narration.dataset.idle = this.#t.ui.unchanged;
+    });
     if (this.#scrub) {
       this.#scrub.max = String(this.#timeline.length);
       this.#scrub.value = String(this.#k);

@@ -141,6 +141,8 @@ svg .break rect { fill: var(--synack-bg); }
   position: sticky; bottom: var(--synack-playback-h, 3em); z-index: 1;
 }
 .nobr { white-space: nowrap; }
+.narration.idle { color: var(--synack-muted); }
+.narration.idle::before { content: attr(data-idle) " "; font-style: italic; }
 .narration .when { color: var(--synack-muted); font-variant-numeric: tabular-nums; margin-right: .4em; }
 .outcome { margin: 0; padding: .55em 1em; border-top: 1px solid var(--synack-line); font-size: .92em; }
 .outcome:empty { display: none; }

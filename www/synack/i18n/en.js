@@ -49,6 +49,7 @@ export const ui = {
   absoluteNote: "absolute numbers",
   symbolicNote: (c, s) => (s !== null ? `x = client's ISN ${c}, y = server's ISN ${s}` : `x = client's ISN ${c}`),
   sameNetwork: "same network",
+  unchanged: "Nothing new in this diagram at this step; as before:",
   key: "Key: arrows and states",
   // The comparison's one assumption, and the switch beside it.
   assume: {

@@ -47,6 +47,7 @@ export const ui = {
   absoluteNote: "绝对序号",
   symbolicNote: (c, s) => (s !== null ? `x 为客户端的 ISN ${c}，y 为服务器的 ISN ${s}` : `x 为客户端的 ISN ${c}`),
   sameNetwork: "同一网络条件",
+  unchanged: "这一步此图没有变化，仍是：",
   key: "图例：箭头与状态",
   assume: {
     ignore: "假设：对于回应它从未发送的 SYN 的报文段，客户端一言不发，好比它已经崩溃（真正的 TCP 会复位它）。",
