@@ -546,6 +546,16 @@ describe("the element", () => {
       assert.equal((await place(`<synack-viz scenario="four-way-teardown" start="4"></synack-viz>`)).k, 4);
       assert.equal((await place(`<synack-viz scenario="four-way-teardown" start="0"></synack-viz>`)).outcome, "");
       assert.match((await place(`<synack-viz scenario="four-way-teardown" start="soon"></synack-viz>`)).alert, /start="soon" must be end or a step number/);
+      // No handshake to choose where none can happen.
+      const selects = (html) => page.evaluate(async (html) => {
+        const root = document.getElementById("root");
+        root.innerHTML = html;
+        const el = root.firstElementChild;
+        await el.ready;
+        return [...el.shadowRoot.querySelectorAll(".controls label")].map((l) => l.firstChild.textContent);
+      }, html);
+      assert.ok(!(await selects(`<synack-viz scenario="connection-refused" controls></synack-viz>`)).includes("Handshake"));
+      assert.ok((await selects(`<synack-viz scenario="syn-lost" controls></synack-viz>`)).includes("Handshake"));
       assert.deepEqual(page.errors, []);
     } finally {
       await done(page);

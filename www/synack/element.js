@@ -483,7 +483,10 @@ export class SynackViz extends HTMLElement {
       bar.append(select(t.ui.numbers, [["relative", t.ui.relative], ["symbolic", t.ui.symbolic], ["absolute", t.ui.absolute]], o.numbers, (v) => this.setAttribute("numbers", v)));
       return [play, bar];
     }
-    if (!o.compare) {
+    // Nothing to choose where no handshake can happen (connection-refused: the
+    // server never leaves CLOSED).
+    const opens = this.#panels[0].trace.events.some((e) => e.kind === "state" && e.side === "server");
+    if (!o.compare && opens) {
       bar.append(select(t.ui.handshake, MODES.map((m) => [m, t.modes[m]]), this.#panels[0].trace.handshake, (v) => this.setAttribute("handshake", v)));
     }
     bar.append(select(t.ui.numbers, [["relative", t.ui.relative], ["symbolic", t.ui.symbolic], ["absolute", t.ui.absolute]], o.numbers, (v) => this.setAttribute("numbers", v)));
