@@ -502,6 +502,8 @@ impl Endpoint {
                 let seg = self.segment(self.tcb.snd_nxt, Some(self.tcb.rcv_nxt), Flags::RST, Vec::new());
                 self.queue(seg, Reason::AppAbort, false);
             }
+            // Aborting in LISTEN closes the listening socket itself.
+            State::Listen => self.listener = false,
             _ => {}
         }
         self.enter_closed(Reason::AppAbort);
@@ -1590,6 +1592,11 @@ mod tests {
         fn closing_the_listening_socket_or_a_crash_ends_the_listener() {
             let mut ep = listening(Handshake::ThreeWay);
             ep.close(5).unwrap();
+            assert_eq!(ep.state(), State::Closed);
+            assert!(!ep.listening());
+            // An abort in LISTEN too (it used to come straight back to LISTEN).
+            let mut ep = listening(Handshake::ThreeWay);
+            ep.abort(5).unwrap();
             assert_eq!(ep.state(), State::Closed);
             assert!(!ep.listening());
             let mut ep = established();
