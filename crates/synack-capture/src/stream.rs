@@ -514,17 +514,7 @@ impl Lister {
         o.rst |= rst;
         o.zero_window |= p.window == 0 && !rst;
         o.last_ns = o.last_ns.max(ts_ns);
-        let seg = RawSeg {
-            frame,
-            ts_ns,
-            from_a,
-            seq: p.seq,
-            ack: p.ack,
-            flags: p.flags,
-            win: p.window,
-            len: p.len,
-            options: p.options,
-        };
+        let seg = RawSeg::from_packet(frame, ts_ns, from_a, p);
         if self.want == Some(o.number) {
             if let Some(l) = &mut self.ladder {
                 if l.segs.len() < self.limits.ladder_segments {

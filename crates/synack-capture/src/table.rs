@@ -31,6 +31,21 @@ pub struct RawSeg {
 }
 
 impl RawSeg {
+    /// The header fields of a decoded packet, kept as the table and the lister keep them.
+    pub fn from_packet(frame: u64, ts_ns: u64, from_a: bool, p: TcpPacket) -> RawSeg {
+        RawSeg {
+            frame,
+            ts_ns,
+            from_a,
+            seq: p.seq,
+            ack: p.ack,
+            flags: p.flags,
+            win: p.window,
+            len: p.len,
+            options: p.options,
+        }
+    }
+
     /// SEG.LEN: payload plus one each for SYN and FIN (RFC 9293 §3.4).
     pub fn seg_len(&self) -> u32 {
         self.len + u32::from(self.flags.has(TcpFlags::SYN)) + u32::from(self.flags.has(TcpFlags::FIN))
@@ -187,17 +202,7 @@ impl Table {
         if p.checksum_ok == Some(false) {
             c.bad_checksums += 1;
         }
-        c.segs.push(RawSeg {
-            frame,
-            ts_ns,
-            from_a,
-            seq: p.seq,
-            ack: p.ack,
-            flags: p.flags,
-            win: p.window,
-            len: p.len,
-            options: p.options,
-        });
+        c.segs.push(RawSeg::from_packet(frame, ts_ns, from_a, p));
         self.kept += 1;
     }
 }
