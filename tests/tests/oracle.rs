@@ -12,7 +12,6 @@ use std::time::Instant;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRng, TestRunner};
-use synack_core::net::Link;
 use synack_core::scenario::{ActionKind as Do, Step, When};
 use synack_core::{catalogue, sim, Handshake, ProfileName, Scenario, Side, UnexpectedAnswer};
 use synack_tests::oracle::{check, Call, Ev, Note, Report, Rule, Run, Seg, St, TimerAct, TimerName, K};
@@ -112,22 +111,9 @@ fn check_one(report: &mut Report, sc: &Scenario) -> usize {
     trace.sends().count()
 }
 
-fn link() -> impl Strategy<Value = Link> {
-    (1_000u64..200_000, 0u64..30_000, 0.0..0.25f64, 0.0..0.2f64, 0.0..0.3f64).prop_map(
-        |(latency_us, jitter_us, loss, duplicate, reorder)| Link {
-            latency_us,
-            jitter_us,
-            loss,
-            duplicate,
-            reorder,
-            ..Link::default()
-        },
-    )
-}
-
-fn isn() -> impl Strategy<Value = u32> {
-    prop_oneof![any::<u32>(), (u32::MAX - 3000)..=u32::MAX]
-}
+#[path = "common/strategies.rs"]
+mod strategies;
+use strategies::{isn, link};
 
 /// A connection that moves data both ways and closes, over a random lossy network.
 fn lossy() -> impl Strategy<Value = Scenario> {

@@ -8,27 +8,13 @@
 
 use proptest::prelude::*;
 use synack_core::endpoint::AppNote;
-use synack_core::net::Link;
 use synack_core::scenario::{ActionKind as Do, Step, When};
 use synack_core::trace::{AppEvent, EventKind, Trace};
 use synack_core::{catalogue, sim, Handshake, ProfileName, Scenario, Side, State};
 
-fn link() -> impl Strategy<Value = Link> {
-    (1_000u64..200_000, 0u64..30_000, 0.0..0.25f64, 0.0..0.2f64, 0.0..0.3f64).prop_map(
-        |(latency_us, jitter_us, loss, duplicate, reorder)| Link {
-            latency_us,
-            jitter_us,
-            loss,
-            duplicate,
-            reorder,
-            ..Link::default()
-        },
-    )
-}
-
-fn isn() -> impl Strategy<Value = u32> {
-    prop_oneof![any::<u32>(), (u32::MAX - 3000)..=u32::MAX]
-}
+#[path = "common/strategies.rs"]
+mod strategies;
+use strategies::{isn, link};
 
 prop_compose! {
     fn scenario()(
