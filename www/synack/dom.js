@@ -13,7 +13,8 @@ export function adopt(root, css) {
     sheets.set(css, sheet);
   }
   const sheet = sheets.get(css);
-  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  const now = root.adoptedStyleSheets ?? []; // (a DOM shim in Node may have none)
+  if (!now.includes(sheet)) root.adoptedStyleSheets = [...now, sheet];
 }
 export function el(tag, attrs = {}, text) {
   const node = document.createElement(tag);

@@ -1,0 +1,50 @@
+// The diagrams that do not come from the catalogue: a recorded connection
+// (capture.js) and a packetdrill script (packetdrill.js). Each is a chunk of its
+// own, fetched only when an element asks for it, and each ends in what the
+// element draws: traces and the options to draw them with.
+
+import { captureStrings } from "./i18n.js";
+import { readCaptureOptions, readDisplay } from "./options.js";
+
+/**
+ * A capture, read in a worker behind a progress bar (`show(box)` puts it on
+ * screen). `last` is the previous read ({ key, view }): when only the numbers or
+ * the language changed, its view is drawn again without reading the file again.
+ * Resolves to null when `signal` aborted it.
+ */
+export async function loadCapture(host, t, file, signal, last, show) {
+  const source = file
+    ? { blob: file, name: file.name ?? "" }
+    : { url: new URL(host.getAttribute("capture"), document.baseURI).href, name: host.getAttribute("capture") };
+  const [cap, { capture }] = await Promise.all([import("./capture.js"), captureStrings(t.lang)]);
+  if (signal.aborted) return null;
+  if (t.capture !== capture) t = { ...t, capture };
+  const options = readCaptureOptions(host, t);
+  cap.adoptStyles(host.shadowRoot);
+  const key = [file ?? source.url, options.connection, options.maxBytes];
+  let view = last && last.key.every((v, i) => v === key[i]) ? last.view : null;
+  if (!view) {
+    const progress = cap.progressBox(t, source.name);
+    show(progress.box);
+    view = await cap.readCapture(source, { ...options, t, onProgress: progress.update, signal });
+    if (signal.aborted) return null;
+  }
+  const trace = cap.toTrace(view.connection);
+  const title = t.capture.title(view.connection.client, view.connection.server);
+  return {
+    t,
+    read: { key, view },
+    trace,
+    options: { ...options, capture: { title, info: cap.infoBox(view, trace, t), numbers: cap.numbersNote(trace, options, t) } },
+    detail: { count: view.count, index: view.index, list: view.list },
+  };
+}
+
+/** A packetdrill script played against the engine. Resolves to null when `signal` aborted it. */
+export async function loadPacketdrill(host, t, signal) {
+  const pd = await import("./packetdrill.js");
+  const run = await pd.playScript(host, t, readDisplay(host, t), signal);
+  if (signal.aborted) return null;
+  pd.adoptStyles(host.shadowRoot);
+  return run;
+}
