@@ -253,14 +253,15 @@ describe("<synack-viz capture> against synack import", () => {
         return {
           seen: seen.map((d) => ({ index: d.index, kind: d.event.kind, flags: d.event.segment?.flags.join(",") })),
           narration: root.querySelector(".narration").textContent,
-          clickable: root.querySelectorAll('g.segment[role="button"]').length,
+          // Every arrow opens its header; none offers to be lost.
+          losable: [...root.querySelectorAll("g.segment")].filter((g) => g.getAttribute("aria-label").startsWith("Lose")).length,
           handshakeSelect: [...root.querySelectorAll(".controls label")].map((l) => l.firstChild.textContent),
         };
       });
       // Step 1: the client's connect, inferred (CLOSED → SYN-SENT), with its SYN; step 2: the SYN arrives.
       assert.deepEqual(first.seen, [{ index: 1, kind: "state", flags: undefined }, { index: 2, kind: "deliver", flags: "SYN" }]);
       assert.match(first.narration, /^[\d.]+ sSYN #1 reaches the server \(inferred\)\./);
-      assert.equal(first.clickable, 0, "a recorded segment cannot be lost on purpose");
+      assert.equal(first.losable, 0, "a recorded segment cannot be lost on purpose");
       assert.deepEqual(first.handshakeSelect, ["Speed", "Numbers"], "no handshake, ISN or scenario control for a recording");
       // numbers="absolute": the raw sequence numbers in the labels.
       await page.evaluate(() => document.querySelector("#viz").setAttribute("numbers", "absolute"));

@@ -484,6 +484,71 @@ describe("the element", () => {
     }
   });
 
+  test("a click on an arrow or its label opens the segment's TCP header; in flight, it offers the loss", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/handshake.html", { width: 760, height: 900 });
+    /** The open inspector as a reader sees it: its title, the header's cells and the lines below. */
+    const header = () => page.evaluate(() => {
+      const box = document.querySelector("#viz").shadowRoot.querySelector("dialog.inspector");
+      if (!box?.open) return null;
+      const cells = [...box.querySelectorAll(".header .cell:not(.ruler)")].map((c) => [c.querySelector(".name")?.textContent ?? "", c.querySelector(".value").textContent]);
+      const r = box.getBoundingClientRect();
+      return {
+        title: box.querySelector("h4").textContent,
+        cells,
+        lines: [...box.querySelectorAll("dt")].map((dt) => `${dt.textContent}| ${dt.nextElementSibling.textContent}`),
+        lose: !!box.querySelector('button[data-action="lose"]'),
+        inView: r.top >= 0 && r.bottom <= innerHeight && r.width > 300,
+      };
+    });
+    try {
+      await whenReady(page, "#viz");
+      await page.evaluate(() => document.querySelector("#viz").seek(Infinity));
+      // The SYN,ACK, by its label: 32-bit rows, the bits as 0/1, the MSS option.
+      await page.locator('#viz g.seglabel[data-for="2"]').click();
+      await page.waitForFunction(() => document.querySelector("#viz").shadowRoot.querySelector("dialog.inspector[open]"), null, { timeout: 5_000 });
+      const synAck = await header();
+      assert.equal(synAck.title, "Segment #2: SYN,ACK, Server → Client");
+      const cell = (name) => synAck.cells.find(([n]) => n === name)?.[1];
+      assert.equal(cell("Source port"), "80");
+      assert.equal(cell("Destination port"), "49152");
+      assert.equal(cell("Sequence number"), "300 (0)", "absolute, with the relative number beside it");
+      assert.equal(cell("Acknowledgment number"), "101 (1)");
+      assert.equal(cell("Data offset"), "6", "20 bytes and a 4-byte MSS option: 6 words");
+      assert.deepEqual(["CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN"].map(cell), ["0", "0", "0", "1", "0", "0", "1", "0"]);
+      assert.equal(cell("MSS"), "1460");
+      assert.equal(cell("Window"), "65535");
+      assert.ok(synAck.lines.includes("Data offset| 6: The header is 6 × 4 = 24 bytes: 20 fixed and 4 of options."), synAck.lines.join("\n"));
+      assert.ok(synAck.lines.some((l) => l.startsWith("Sequence number| 300: The sender's initial sequence number (ISN).")), synAck.lines.join("\n"));
+      assert.ok(synAck.lines.some((l) => l.startsWith("Options: MSS| Maximum segment size: the sender takes at most 1460 bytes")));
+      assert.equal(synAck.lose, false, "a delivered segment cannot be lost any more");
+      assert.ok(synAck.inView, "the header shows in the window");
+      await screenshot(page, "inspector-syn-ack");
+      await page.keyboard.press("Escape");
+      assert.equal(await header(), null, "Escape closes it");
+      // The keyboard: the final ACK, focused and opened with Enter.
+      await page.locator('#viz g.segment[data-id="3"]').focus();
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() => document.querySelector("#viz").shadowRoot.querySelector("dialog.inspector[open]"), null, { timeout: 5_000 });
+      const ack = await header();
+      assert.equal(ack.title, "Segment #3: ACK, Client → Server");
+      assert.ok(ack.lines.includes("Sequence number| 101: The sender's next number. This segment carries no data, SYN or FIN, so it uses none."), ack.lines.join("\n"));
+      assert.ok(ack.cells.some(([n, v]) => n === "Data offset" && v === "5"));
+      await page.keyboard.press("Escape");
+      // In flight: the label opens the header, which offers to lose the segment.
+      await page.evaluate(() => document.querySelector("#viz").restart());
+      await stepUntilSegment(page, "#viz");
+      await page.locator('#viz g.seglabel[data-for="1"]').click();
+      await page.waitForFunction(() => document.querySelector("#viz").shadowRoot.querySelector("dialog.inspector[open]"), null, { timeout: 5_000 });
+      assert.equal((await header()).lose, true, "a segment in flight can still be lost from its header");
+      await page.locator('#viz dialog.inspector button[data-action="lose"]').click();
+      await page.waitForFunction(() => document.querySelector("#viz").shadowRoot.querySelector('g.segment[data-lost="true"]'), null, { timeout: 5_000 });
+      assert.equal(await header(), null, "losing it closes the header");
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+
   for (const [file, bad] of [["bad-scenario", "no-such"], ["bad-isn", "-5"]]) {
     test(`a bad attribute (${file}) shows a readable error in the element`, { timeout: TIMEOUT }, async () => {
       const page = await open(`test-pages/${file}.html`, { width: 800, height: 400 });

@@ -43,6 +43,7 @@ export async function legend(t, traces, capture) {
     arrows.append(li);
   }
   if (!capture) arrows.append(node("li", { class: "tip" }, k.click));
+  arrows.append(node("li", { class: "tip" }, k.inspect));
   const seen = new Set(traces.flatMap((tr) => tr.events.filter((e) => e.kind === "state").map((e) => e.to)));
   const states = node("dl", { class: "states" });
   for (const s of Object.keys(SS_NAMES)) {

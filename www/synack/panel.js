@@ -173,17 +173,17 @@ export class Panel {
     if (s.retransmission) attrs["data-retransmission"] = "true";
     if (s.stale) attrs["data-stale"] = "true";
     if (s.duplicate) attrs["data-duplicate"] = "true";
-    if (clickable) {
-      attrs.tabindex = "0";
-      attrs.role = "button";
-      attrs["aria-label"] = this.t.ui.lose(s.id, seg.flags.join(","));
-    }
+    // Every arrow opens its header (inspector.js); one in flight is lost instead,
+    // and its header offers the same.
+    attrs.tabindex = "0";
+    attrs.role = "button";
+    attrs["aria-label"] = clickable ? this.t.ui.lose(s.id, seg.flags.join(",")) : this.t.ui.inspect(s.id, seg.flags.join(","));
     const g = svg("g", attrs);
-    if (clickable) g.append(svg("title", {}, attrs["aria-label"]));
+    g.append(svg("title", {}, attrs["aria-label"]));
     g.append(svg("line", { x1: s.x1, y1: s.y1, x2: s.x2, y2: s.y2 }));
     g.append(svg("path", { class: "head", d: "M0,0 L-9,-4.5 L-9,4.5 Z" }));
-    // A wide invisible stroke: a segment in flight is easy to click, not a 2 px line.
-    if (clickable) g.append(svg("line", { class: "hit", x1: s.x1, y1: s.y1, x2: s.x2, y2: s.y2 }));
+    // A wide invisible stroke: an arrow is easy to click, not a 2 px line.
+    g.append(svg("line", { class: "hit", x1: s.x1, y1: s.y1, x2: s.x2, y2: s.y2 }));
     // The label hugs the sender's end of the arrow, above the line.
     const { x, y: top, w, h } = labelBox(s);
     const bottom = top + h;
@@ -201,16 +201,16 @@ export class Panel {
     });
     this.labels.append(label);
     if (s.lost) g.append(svg("path", { class: "cross", d: `M${s.x2 - 6},${s.y2 - 6} l12,12 m0,-12 l-12,12` }));
-    if (clickable) {
-      const id = s.id;
-      const drop = (ev) => {
-        if (ev.type === "keydown" && ev.key !== "Enter" && ev.key !== " ") return;
-        ev.preventDefault();
-        this.host.dropSegment(id, this);
-      };
-      g.addEventListener("click", drop);
-      g.addEventListener("keydown", drop);
-    }
+    const lose = clickable ? () => this.host.dropSegment(s.id, this) : null;
+    const inspect = () => import("./inspector.js").then((m) => m.inspect(this, s, lose));
+    const act = (ev) => {
+      if (ev.type === "keydown" && ev.key !== "Enter" && ev.key !== " ") return;
+      ev.preventDefault();
+      (lose ?? inspect)();
+    };
+    g.addEventListener("click", act);
+    g.addEventListener("keydown", act);
+    label.addEventListener("click", inspect);
     this.nodes.set(s.id, { g, s });
     return g;
   }

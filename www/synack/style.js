@@ -115,9 +115,9 @@ svg .segment .cross { stroke: var(--synack-rst); stroke-width: 2.2; stroke-linec
 svg .seglabel .label-bg { fill: var(--synack-bg); }
 svg .seglabel .flags { font-weight: 700; fill: var(--c); }
 svg .seglabel .id { fill: var(--synack-muted); }
-svg .segment.in-flight { cursor: pointer; }
+svg .segment, svg .seglabel { cursor: pointer; }
 svg .segment .hit { stroke: transparent; stroke-width: 16; pointer-events: stroke; }
-svg .segment.in-flight:hover line:not(.hit), svg .segment.in-flight:focus line:not(.hit) { stroke-width: 3; }
+svg .segment:hover line:not(.hit), svg .segment:focus line:not(.hit) { stroke-width: 3; }
 svg .segment:focus { outline: none; }
 svg .segment:focus-visible line { stroke-width: 3.5; }
 svg .pill rect { rx: 9; }

@@ -60,7 +60,7 @@ pub use endpoint::{AppError, AppNote, Endpoint, EndpointConfig, Note, TimerActio
 pub use profile::{Handshake, Profile, ProfileName, UnexpectedAnswer};
 pub use reason::Reason;
 pub use scenario::{Scenario, ScenarioError};
-pub use segment::{Flags, Segment, TcpOptions};
+pub use segment::{header_len, Flags, Segment, TcpOptions, WireOption};
 pub use seq::SeqNum;
 pub use side::{Dir, Side};
 pub use sim::run;

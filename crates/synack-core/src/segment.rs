@@ -50,6 +50,51 @@ impl TcpOptions {
     pub fn is_empty(&self) -> bool {
         *self == TcpOptions::default()
     }
+
+    /// The options as they sit in the header, in the order Linux writes them
+    /// (`tcp_options_write`): MSS; timestamps, with SACK-permitted packed in
+    /// front of them or else two NOPs; SACK-permitted alone after two NOPs; a
+    /// NOP and the window scale. Every option ends on a 32-bit boundary, so the
+    /// header does too (RFC 9293 §3.1, "Data Offset").
+    pub fn layout(&self) -> Vec<WireOption> {
+        let mut out = Vec::new();
+        let mut push = |kinds: &[WireOption]| out.extend_from_slice(kinds);
+        if self.mss.is_some() {
+            push(&[WireOption::MSS]);
+        }
+        if self.timestamps.is_some() {
+            push(if self.sack_permitted { &[WireOption::SACK_PERMITTED] } else { &[WireOption::NOP, WireOption::NOP] });
+            push(&[WireOption::TIMESTAMPS]);
+        } else if self.sack_permitted {
+            push(&[WireOption::NOP, WireOption::NOP, WireOption::SACK_PERMITTED]);
+        }
+        if self.window_scale.is_some() {
+            push(&[WireOption::NOP, WireOption::WINDOW_SCALE]);
+        }
+        out
+    }
+}
+
+/// One TCP option in the header: its kind and its length in bytes, kind and
+/// length octets included (RFC 9293 §3.2; a NOP is one byte).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct WireOption {
+    pub kind: u8,
+    pub len: u8,
+}
+
+impl WireOption {
+    pub const NOP: WireOption = WireOption { kind: 1, len: 1 };
+    pub const MSS: WireOption = WireOption { kind: 2, len: 4 };
+    pub const WINDOW_SCALE: WireOption = WireOption { kind: 3, len: 3 };
+    pub const SACK_PERMITTED: WireOption = WireOption { kind: 4, len: 2 };
+    pub const TIMESTAMPS: WireOption = WireOption { kind: 8, len: 10 };
+}
+
+/// A header's length in bytes: the fixed 20 and its options, rounded up to a
+/// 32-bit word (the Data Offset field counts words: this divided by 4).
+pub fn header_len(options: &[WireOption]) -> usize {
+    (20 + options.iter().map(|o| usize::from(o.len)).sum::<usize>()).div_ceil(4) * 4
 }
 
 /// One TCP segment.
@@ -138,10 +183,24 @@ impl Serialize for Segment {
         } else {
             st.serialize_field("options", &self.options)?;
         }
+        st.serialize_field("header", &Header(&self.options.layout()))?;
         match text {
             Some(t) => st.serialize_field("text", t)?,
             None => st.skip_field("text")?,
         }
+        st.end()
+    }
+}
+
+/// `{ "len": bytes, "options": [[kind, len], …] }`: the header as laid out on the wire.
+struct Header<'a>(&'a [WireOption]);
+
+impl Serialize for Header<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Header", 2)?;
+        st.serialize_field("len", &header_len(self.0))?;
+        let pairs: Vec<[u8; 2]> = self.0.iter().map(|o| [o.kind, o.len]).collect();
+        st.serialize_field("options", &pairs)?;
         st.end()
     }
 }
@@ -170,6 +229,40 @@ mod tests {
         let finpsh = seg(Flags { fin: true, psh: true, ..Flags::NONE }, Some(1), b"x");
         assert_eq!(finpsh.flag_names(), ["FIN", "PSH", "ACK"]);
         assert_eq!(format!("{:?}", synack), "<SEQ=100><ACK=1><CTL=SYN,ACK>");
+    }
+
+    #[test]
+    fn options_are_laid_out_as_linux_writes_them() {
+        let syn = TcpOptions { mss: Some(1460), window_scale: Some(7), sack_permitted: true, timestamps: Some((1, 0)) };
+        let kinds: Vec<u8> = syn.layout().iter().map(|o| o.kind).collect();
+        // tcpdump: [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7]
+        assert_eq!(kinds, [2, 4, 8, 1, 3]);
+        assert_eq!(header_len(&syn.layout()), 40);
+        // A data segment with timestamps: [nop,nop,TS val … ecr …]
+        let data = TcpOptions { timestamps: Some((5, 6)), ..TcpOptions::default() };
+        assert_eq!(data.layout(), [WireOption::NOP, WireOption::NOP, WireOption::TIMESTAMPS]);
+        assert_eq!(header_len(&data.layout()), 32);
+        // SACK without timestamps: [mss 1460,nop,nop,sackOK,nop,wscale 7]
+        let no_ts = TcpOptions { timestamps: None, ..syn };
+        let kinds: Vec<u8> = no_ts.layout().iter().map(|o| o.kind).collect();
+        assert_eq!(kinds, [2, 1, 1, 4, 1, 3]);
+        assert_eq!(header_len(&no_ts.layout()), 32);
+        assert_eq!(header_len(&TcpOptions::default().layout()), 20);
+        // Every layout keeps the header on a 32-bit boundary without padding.
+        for o in [syn, data, no_ts, TcpOptions { mss: Some(536), ..TcpOptions::default() }] {
+            let sum: usize = o.layout().iter().map(|w| usize::from(w.len)).sum();
+            assert_eq!(sum % 4, 0, "{o:?}");
+        }
+    }
+
+    #[test]
+    fn serialises_the_header_length_and_option_layout() {
+        let mut s = seg(Flags::SYN, None, b"");
+        s.options = TcpOptions { mss: Some(1460), ..TcpOptions::default() };
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["header"], serde_json::json!({ "len": 24, "options": [[2, 4]] }));
+        let json = serde_json::to_value(seg(Flags::NONE, Some(1), b"")).unwrap();
+        assert_eq!(json["header"], serde_json::json!({ "len": 20, "options": [] }));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use core::fmt;
 use std::net::Ipv4Addr;
 
 use smoltcp::wire::{IpAddress, IpProtocol, Ipv4Packet, TcpOption, TcpPacket, TcpSeqNumber};
-use synack_core::{Flags, Segment, SeqNum, TcpOptions};
+use synack_core::{Flags, Segment, SeqNum, TcpOptions, WireOption};
 
 /// The address the engine plays in every interop run.
 pub const ENGINE_ADDR: Ipv4Addr = Ipv4Addr::new(10, 77, 0, 2);
@@ -82,24 +82,22 @@ impl fmt::Display for WireError {
 
 impl std::error::Error for WireError {}
 
-/// The options of `seg` in the order Linux writes them, each padded to a 4-byte
-/// boundary with NOPs (RFC 9293 §3.2: the header ends on a 32-bit boundary).
+/// The options of `seg` as the engine lays them out ([`TcpOptions::layout`]).
 fn options_of(seg: &Segment) -> Vec<TcpOption<'static>> {
     let o = &seg.options;
-    let mut out = Vec::new();
-    if let Some(mss) = o.mss {
-        out.push(TcpOption::MaxSegmentSize(mss));
-    }
-    if o.sack_permitted {
-        out.extend([TcpOption::NoOperation, TcpOption::NoOperation, TcpOption::SackPermitted]);
-    }
-    if let Some((tsval, tsecr)) = o.timestamps {
-        out.extend([TcpOption::NoOperation, TcpOption::NoOperation, TcpOption::TimeStamp { tsval, tsecr }]);
-    }
-    if let Some(shift) = o.window_scale {
-        out.extend([TcpOption::NoOperation, TcpOption::WindowScale(shift)]);
-    }
-    out
+    o.layout()
+        .into_iter()
+        .map(|w| match w {
+            WireOption::MSS => TcpOption::MaxSegmentSize(o.mss.unwrap_or_default()),
+            WireOption::WINDOW_SCALE => TcpOption::WindowScale(o.window_scale.unwrap_or_default()),
+            WireOption::SACK_PERMITTED => TcpOption::SackPermitted,
+            WireOption::TIMESTAMPS => {
+                let (tsval, tsecr) = o.timestamps.unwrap_or_default();
+                TcpOption::TimeStamp { tsval, tsecr }
+            }
+            _ => TcpOption::NoOperation,
+        })
+        .collect()
 }
 
 /// Write `seg` from `src` to `dst` as an IPv4 packet with correct checksums.
@@ -231,9 +229,14 @@ mod tests {
     #[test]
     fn a_syn_with_every_option_round_trips() {
         let bytes = encode(ENGINE_ADDR, PEER_ADDR, &syn()).unwrap();
-        // 20 IPv4 + 20 TCP + 4 MSS + 4 SACK-permitted + 12 timestamps + 4 window scale.
-        assert_eq!(bytes.len(), 64);
-        assert_eq!(bytes[IPV4_HEADER_LEN + 12] >> 4, 11, "data offset in 32-bit words");
+        // 20 IPv4 + 20 TCP + 20 options, packed as Linux packs a SYN's:
+        // mss 1460, sackOK, TS, nop, wscale 7.
+        assert_eq!(bytes.len(), 60);
+        assert_eq!(bytes[IPV4_HEADER_LEN + 12] >> 4, 10, "data offset in 32-bit words");
+        let options = &bytes[IPV4_HEADER_LEN + 20..];
+        assert_eq!(options[..8], [2, 4, 0x05, 0xb4, 4, 2, 8, 10]);
+        assert_eq!(options[8..12], 0xdead_beef_u32.to_be_bytes());
+        assert_eq!(options[16..], [1, 3, 3, 7]);
         let p = decode(&bytes).unwrap();
         assert_eq!((p.src, p.dst), (ENGINE_ADDR, PEER_ADDR));
         assert_eq!(p.segment, syn());

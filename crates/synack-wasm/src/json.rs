@@ -283,6 +283,20 @@ fn write_segment(j: &mut Json, s: &Segment) {
         }
         j.close();
     }
+    // The header as laid out on the wire: its length and each option's kind and length.
+    let layout = o.layout();
+    j.key("header").open();
+    j.num("len", synack_core::header_len(&layout) as u64);
+    j.key("options").raw("[");
+    for (i, w) in layout.iter().enumerate() {
+        j.raw(if i == 0 { "[" } else { ",[" });
+        synack_core::text::push_decimal(&mut j.0, w.kind.into());
+        j.raw(",");
+        synack_core::text::push_decimal(&mut j.0, w.len.into());
+        j.raw("]");
+    }
+    j.raw("]");
+    j.close();
     if let Some(t) = s.text() {
         j.str("text", t);
     }

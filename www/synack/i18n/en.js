@@ -60,6 +60,7 @@ export const ui = {
   rule: { ignore: "says nothing", reset: "resets (TCP)" },
   diagram: (title) => `${title}: ladder diagram of segments between client and server`,
   // The name and the hover title of a segment in flight: one text, so the two agree.
+  inspect: (id, flags) => `Segment #${id} (${flags}): show its TCP header`,
   lose: (id, flags) => `Lose segment #${id} (${flags}) in the network, and see how TCP recovers`,
   segment: (flags, id, words) => `${flags} #${id}${words ? ` (${words})` : ""}`,
   seconds: (s) => `${s} s`,

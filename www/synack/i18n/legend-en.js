@@ -6,5 +6,6 @@ export const legend = {
   rst: "red: a reset (RST)",
   lost: "grey, ending in ✕: lost in the network",
   click: "Click or tap an arrow while it is in flight to lose that segment, and watch TCP recover.",
+  inspect: "Click or tap an arrow that has arrived, or any label, to see that segment's TCP header.",
   ssName: (name) => `(ss: ${name})`,
 };

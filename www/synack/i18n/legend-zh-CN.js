@@ -6,5 +6,6 @@ export const legend = {
   rst: "红色：复位（RST）",
   lost: "灰色、末端为 ✕：在网络中丢失",
   click: "在箭头传输途中点击（或轻触）它，就能让这个报文段丢失，看看 TCP 如何恢复。",
+  inspect: "点击（或轻触）已到达的箭头或任何标签，查看该报文段的 TCP 首部。",
   ssName: (name) => `（ss 显示为 ${name}）`,
 };

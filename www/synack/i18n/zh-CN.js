@@ -56,6 +56,7 @@ export const ui = {
   ruleLabel: "客户端的规则",
   rule: { ignore: "一言不发", reset: "复位（TCP）" },
   diagram: (title) => `${title}：客户端与服务器之间报文段往来的时序图`,
+  inspect: (id, flags) => `报文段 #${id}（${flags}）：查看它的 TCP 首部`,
   lose: (id, flags) => `让报文段 #${id}（${flags}）在网络中丢失，看看 TCP 如何恢复`,
   segment: (flags, id, words) => `${flags} #${id}${words ? `（${words}）` : ""}`,
   seconds: (s) => `${s} 秒`,
