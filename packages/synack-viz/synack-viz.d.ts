@@ -55,7 +55,7 @@ export interface SynackVizAttributes {
   "isn-client"?: string;
   /** 0 to 4294967295. */
   "isn-server"?: string;
-  numbers?: "relative" | "absolute";
+  numbers?: "relative" | "absolute" | "symbolic";
   /** Above 0, at most 16; default 1. */
   speed?: string;
   autoplay?: boolean | "";
@@ -84,13 +84,27 @@ export class SynackViz extends HTMLElement {
   static readonly observedAttributes: string[];
   /** Resolves to true once the first diagram is drawn, false if the element shows an error instead. */
   readonly ready: Promise<boolean>;
+  /** Each attribute has a property: text attributes give null when absent, flags a boolean. */
   scenario: string | null;
   handshake: string | null;
+  compare: string | null;
+  unexpectedAnswer: string | null;
+  start: string | null;
+  seed: string | null;
+  isnClient: string | null;
+  isnServer: string | null;
   /** "relative" unless set. */
-  numbers: "relative" | "absolute";
+  numbers: "relative" | "absolute" | "symbolic";
   speed: number;
+  theme: string | null;
+  narration: string | null;
   capture: string | null;
   connection: string | null;
+  captureLimit: string | null;
+  packetdrill: string | null;
+  autoplay: boolean;
+  controls: boolean;
+  permalink: boolean;
   /** A File or Blob to play instead of the capture attribute's URL; read in the browser, never uploaded. */
   captureFile: Blob | null;
   /** The primary event of the step shown, or null before the first step. */
