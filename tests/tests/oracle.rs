@@ -1,6 +1,7 @@
 //! Issue 11, "Prove it": the independent oracle (`synack_tests::oracle`) over the
 //! space a reader can reach — every catalogue scenario × handshake mode (two-way
-//! with both `unexpected_answer`s) × ISNs at and around 2^32 × seeds × profiles ×
+//! with both `unexpected_answer`s, and the comparisons' variants) × ISNs at and
+//! around 2^32 × seeds × profiles ×
 //! no drop and every single drop, every pair of drops on the short scenarios, and
 //! random lossy networks — then one small test per rule that feeds the checker a
 //! hand-made bad trace, to show that each check can fail.
@@ -13,7 +14,7 @@ use std::time::Instant;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRng, TestRunner};
 use synack_core::scenario::{ActionKind as Do, Step, When};
-use synack_core::{catalogue, sim, Handshake, ProfileName, Scenario, Side, UnexpectedAnswer};
+use synack_core::{catalogue, sim, Handshake, ProfileName, Scenario, Side, UnexpectedAnswer, Variant};
 use synack_tests::oracle::{check, Call, Ev, Note, Report, Rule, Run, Seg, St, TimerAct, TimerName, K};
 
 /// Debug builds (the workspace's `cargo test`) cover a smaller slice of the same space.
@@ -94,6 +95,17 @@ fn bases(
                         if let Some((c, s)) = isn {
                             sc.client.isn = Some(*c);
                             sc.server.isn = Some(*s);
+                        }
+                        // The comparisons' variants (compare="no-time-wait", "abort";
+                        // "linux" is the profile pairs above), on TCP's own handshake.
+                        if (mode, ua) == (Handshake::ThreeWay, None) {
+                            for v in [Variant::NoTimeWait, Variant::Abort] {
+                                if v.applies_to(&sc) {
+                                    let mut changed = sc.clone();
+                                    v.apply(&mut changed);
+                                    out.push(changed);
+                                }
+                            }
                         }
                         out.push(sc);
                     }

@@ -6,7 +6,7 @@
 
 use std::ffi::{OsStr, OsString};
 
-use synack_core::{Handshake, UnexpectedAnswer};
+use synack_core::{Handshake, UnexpectedAnswer, Variant};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum Format {
@@ -32,6 +32,7 @@ pub struct RunArgs {
     pub packetdrill: Option<OsString>,
     pub handshake: Option<Handshake>,
     pub unexpected_answer: Option<UnexpectedAnswer>,
+    pub variant: Option<Variant>,
     pub isn_client: Option<u32>,
     pub isn_server: Option<u32>,
     pub seed: Option<u64>,
@@ -173,6 +174,13 @@ fn parse_run(rest: &[OsString]) -> Result<RunArgs, String> {
                     "reset" => UnexpectedAnswer::Reset,
                     v => return Err(format!("--unexpected-answer: {v:?} is not a rule; use ignore or reset")),
                 });
+            }
+            "--variant" => {
+                let v = it.once_value(&opt)?;
+                run.variant =
+                    Some(Variant::parse(&v).ok_or_else(|| {
+                        format!("--variant: {v:?} is not a variant; use linux, no-time-wait or abort")
+                    })?);
             }
             "--isn-client" => run.isn_client = Some(number(&opt, &it.once_value(&opt)?)?),
             "--isn-server" => run.isn_server = Some(number(&opt, &it.once_value(&opt)?)?),

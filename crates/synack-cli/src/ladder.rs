@@ -120,6 +120,7 @@ pub fn write_with(out: &mut impl Write, trace: &Trace, numbers: Numbers, script:
                 let wait = at_us.saturating_sub(e.t_us) as f64 / 1e6;
                 // Linux's TIME-WAIT is a fixed length, not derived from an MSL.
                 let why = match trace.peer(side).profile {
+                    _ if wait == 0.0 => "a counterfactual: no TIME-WAIT",
                     ProfileName::Rfc => "2×MSL",
                     ProfileName::Linux => "Linux's fixed TIME-WAIT",
                 };

@@ -30,6 +30,9 @@ Options for run:
   --unexpected-answer ignore|reset         what the client does with an answer to a SYN
                                            it never sent: reset (TCP's SYN-SENT rule; the
                                            default but with two-way) or ignore (say nothing)
+  --variant linux|no-time-wait|abort       run the scenario with Linux's defaults, without
+                                           TIME-WAIT (a counterfactual), or with its first
+                                           close() an abort() (a RST instead of a FIN)
   --isn-client N, --isn-server N           initial sequence numbers (0 to 4294967295)
   --seed N                                 chooses unset ISNs and the network's luck
   --drop K                                 lose the K-th segment sent (repeatable)
@@ -259,6 +262,15 @@ fn build(run: &RunArgs) -> Result<Scenario, String> {
     }
     if let Some(a) = run.unexpected_answer {
         sc.unexpected_answer = Some(a);
+    }
+    if let Some(v) = run.variant {
+        if !v.applies_to(&sc) {
+            return Err(format!(
+                "--variant {}: the scenario never calls close(), so it would change nothing",
+                v.name()
+            ));
+        }
+        v.apply(&mut sc);
     }
     if let Some(n) = run.isn_client {
         sc.client.isn = Some(n);

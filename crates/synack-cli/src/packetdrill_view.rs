@@ -22,6 +22,7 @@ pub(crate) fn run(out: &mut impl Write, args: &RunArgs) -> Result<bool, Failure>
         (args.scenario_file.is_some(), "--scenario-file"),
         (args.handshake.is_some(), "--handshake"),
         (args.unexpected_answer.is_some(), "--unexpected-answer"),
+        (args.variant.is_some(), "--variant"),
         (args.isn_client.is_some() || args.isn_server.is_some(), "--isn-client/--isn-server"),
         (args.seed.is_some(), "--seed"),
         (!args.drop.is_empty(), "--drop"),

@@ -333,3 +333,41 @@ fn help_and_version() {
     assert!(stdout(&synack(&[])).contains("Usage:"));
     assert!(stdout(&synack(&["--version"])).starts_with("synack 0."));
 }
+
+#[test]
+fn variants_compare_one_scenario_with_itself_changed() {
+    // Without TIME-WAIT, the lost final ACK's FIN meets a closed port: a reset.
+    let text = stdout(&synack(&["run", "final-ack-lost", "--variant", "no-time-wait"]));
+    assert!(text.contains("waits 0 s (a counterfactual: no TIME-WAIT)"), "{text}");
+    assert!(!text.contains("2×MSL"), "a TIME-WAIT of no time is not 2×MSL\n{text}");
+    let trace = json(&["run", "final-ack-lost", "--variant", "no-time-wait", "--format", "json"]);
+    let events = trace["events"].as_array().unwrap();
+    assert!(events.iter().any(|e| e["reason_key"] == "time-wait-skipped"));
+    let last = events.iter().rev().find(|e| e["kind"] == "send").unwrap();
+    assert_eq!((last["side"].as_str(), last["segment"]["flags"][0].as_str()), (Some("client"), Some("RST")));
+    // abort() instead of close(): the first segment to end the connection is a RST.
+    let trace = json(&["run", "four-way-teardown", "--variant", "abort", "--format", "json"]);
+    let ends = trace["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "send")
+        .map(|e| e["segment"]["flags"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect::<Vec<_>>())
+        .find(|f| f.contains(&"FIN") || f.contains(&"RST"))
+        .unwrap();
+    assert_eq!(ends, ["RST", "ACK"]);
+    // Linux's defaults: every option in the SYN, 40 bytes of header.
+    let trace = json(&["run", "three-way-handshake", "--variant", "linux", "--format", "json"]);
+    assert_eq!(
+        trace["events"].as_array().unwrap().iter().find(|e| e["kind"] == "send").unwrap()["segment"]["header"]["len"],
+        40
+    );
+    refuses(
+        &["run", "connect-timeout", "--variant", "abort"],
+        "synack: --variant abort: the scenario never calls close(), so it would change nothing\n",
+    );
+    refuses(
+        &["run", "final-ack-lost", "--variant", "shrug"],
+        "synack: --variant: \"shrug\" is not a variant; use linux, no-time-wait or abort\n",
+    );
+}

@@ -531,7 +531,10 @@ impl Endpoint {
             self.tcb.time_wait_at = None;
             self.note_timer(TimerKind::TimeWait, TimerAction::Fired);
             self.notes.push_back(Note::App(AppNote::Closed));
-            self.enter_closed(Reason::TimeWaitExpired);
+            // A TIME-WAIT of no time at all is the comparison's counterfactual, not an expiry.
+            let why =
+                if self.cfg.profile.time_wait_us == 0 { Reason::TimeWaitSkipped } else { Reason::TimeWaitExpired };
+            self.enter_closed(why);
         }
         if self.tcb.fin_wait_2_at.is_some_and(|t| t <= now) {
             self.tcb.fin_wait_2_at = None;

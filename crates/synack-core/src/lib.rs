@@ -55,6 +55,7 @@ pub mod sim;
 pub mod state;
 pub mod text;
 pub mod trace;
+pub mod variant;
 
 pub use endpoint::{AppError, AppNote, Endpoint, EndpointConfig, Note, TimerAction, TimerKind, Transmit};
 pub use profile::{Handshake, Profile, ProfileName, UnexpectedAnswer};
@@ -66,3 +67,4 @@ pub use side::{Dir, Side};
 pub use sim::run;
 pub use state::State;
 pub use trace::{Event, EventKind, Trace};
+pub use variant::Variant;

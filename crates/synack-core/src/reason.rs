@@ -137,6 +137,8 @@ reasons! {
         "A retransmitted FIN in TIME-WAIT: our last ACK was lost, so acknowledge again and restart the TIME-WAIT timer.";
     TimeWaitExpired => "time-wait-expired", "RFC 9293 §3.10.8; Linux TCP_TIMEWAIT_LEN",
         "TIME-WAIT is over (2×MSL in the RFC, a fixed 60 s on Linux): old segments of this connection have had time to die out.";
+    TimeWaitSkipped => "time-wait-skipped", "RFC 9293 §3.10.8 (skipped here: a counterfactual)",
+        "Counterfactual: no TIME-WAIT. This side forgets the connection as soon as its last ACK is sent; if that ACK is lost, the peer's FIN sent again meets a closed port.";
     FinWait2Timeout => "fin-wait-2-timeout", "Linux tcp_fin_timeout (60 s)",
         "The application closed its socket long ago and the peer never sent its FIN: Linux drops the connection from FIN-WAIT-2 without telling the peer.";
 

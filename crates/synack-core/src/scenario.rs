@@ -69,6 +69,9 @@ pub struct EndpointSpec {
     pub retries: Option<u32>,
     pub rto_initial_us: Option<u64>,
     pub msl_us: Option<u64>,
+    /// How long TIME-WAIT lasts, overriding 2×MSL; 0 is the counterfactual of no
+    /// TIME-WAIT at all (the comparison `no-time-wait`).
+    pub time_wait_us: Option<u64>,
 }
 
 impl EndpointSpec {
@@ -105,6 +108,9 @@ impl EndpointSpec {
         if let Some(v) = self.msl_us {
             p.msl_us = v;
             p.time_wait_us = 2 * v;
+        }
+        if let Some(v) = self.time_wait_us {
+            p.time_wait_us = v;
         }
         p
     }
@@ -468,6 +474,9 @@ impl EndpointSpec {
         }
         if !(1..=600_000_000).contains(&p.msl_us) {
             bail!(side.name(), ".msl_us must be between 1 µs and 10 minutes");
+        }
+        if p.time_wait_us > 600_000_000 {
+            bail!(side.name(), ".time_wait_us must be at most 10 minutes");
         }
         if p.delayed_ack_us.is_some_and(|d| d > 500_000) {
             bail!(side.name(), ".delayed_ack_us must be at most 500 ms (RFC 9293 §3.8.6.3)");

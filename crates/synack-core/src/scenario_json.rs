@@ -276,6 +276,7 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
             "retries",
             "rto_initial_us",
             "msl_us",
+            "time_wait_us",
         ],
     )?;
     o.no_null(&["profile"])?;
@@ -294,6 +295,7 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
         retries: o.uint("retries", u32max)?.map(|n| n as u32),
         rto_initial_us: o.uint("rto_initial_us", u64::MAX)?,
         msl_us: o.uint("msl_us", u64::MAX)?,
+        time_wait_us: o.uint("time_wait_us", u64::MAX)?,
     })
 }
 

@@ -37,7 +37,7 @@ mod json;
 use alloc::string::String;
 use alloc::vec::Vec;
 use js_sys::{Array, Object, Reflect};
-use synack_core::{catalogue, sim, text, Handshake, Scenario, Trace, UnexpectedAnswer};
+use synack_core::{catalogue, sim, text, Handshake, Scenario, Trace, UnexpectedAnswer, Variant};
 use wasm_bindgen::prelude::*;
 
 /// A small free-list allocator that coalesces freed neighbours: the engine's
@@ -77,7 +77,7 @@ pub struct Simulation {
 
 #[wasm_bindgen]
 impl Simulation {
-    /// `new Simulation({ scenario, handshake, unexpectedAnswer, seed, isnClient, isnServer, drop, horizonUs })`.
+    /// `new Simulation({ scenario, handshake, unexpectedAnswer, variant, seed, isnClient, isnServer, drop, horizonUs })`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Simulation, JsError> {
         #[cfg(feature = "std")]
@@ -174,21 +174,11 @@ impl Simulation {
 /// Titles and summaries are the element's to translate, by id.
 #[wasm_bindgen]
 pub fn catalogue() -> Result<JsValue, JsError> {
-    let list = Array::new();
-    for e in catalogue::ENTRIES {
-        let o = Object::new();
-        set(&o, "id", &e.id.into())?;
-        if let Some(f) = e.figure {
-            set(&o, "figure", &f.into())?;
-        }
-        set(&o, "compare", &e.compare.into())?;
-        list.push(&o);
-    }
-    Ok(list.into())
+    parse(&json::catalogue())
 }
 
-const OPTION_KEYS: [&str; 8] =
-    ["scenario", "handshake", "unexpectedAnswer", "seed", "isnClient", "isnServer", "drop", "horizonUs"];
+const OPTION_KEYS: [&str; 9] =
+    ["scenario", "handshake", "unexpectedAnswer", "variant", "seed", "isnClient", "isnServer", "drop", "horizonUs"];
 
 fn scenario_from(options: &JsValue) -> Result<Scenario, JsError> {
     if options.is_undefined() || options.is_null() {
@@ -231,6 +221,15 @@ fn scenario_from(options: &JsValue) -> Result<Scenario, JsError> {
             "reset" => Some(UnexpectedAnswer::Reset),
             r => return Err(error(text!["unexpectedAnswer \"", r, "\" is not ignore or reset"])),
         };
+    }
+    if let Some(v) = field("variant") {
+        let v = string(&v, "variant")?;
+        let variant = Variant::parse(&v)
+            .ok_or_else(|| error(text!["variant \"", v, "\" is not linux, no-time-wait or abort"]))?;
+        if !variant.applies_to(&sc) {
+            return Err(error(text!["variant ", v, ": the scenario never calls close(), so it would change nothing"]));
+        }
+        variant.apply(&mut sc);
     }
     if let Some(n) = field("seed") {
         sc.seed = seed(&n)?;
@@ -321,10 +320,6 @@ fn known_ids() -> String {
 
 fn run(scenario: &Scenario) -> Result<Trace, JsError> {
     sim::run(scenario).map_err(|e| error(text!["invalid scenario: ", e.0]))
-}
-
-fn set(o: &Object, key: &str, value: &JsValue) -> Result<(), JsError> {
-    Reflect::set(o, &JsValue::from_str(key), value).map(drop).map_err(|_| error(text!["cannot set ", key]))
 }
 
 /// JSON text from [`json`] into plain JS objects.

@@ -758,6 +758,9 @@ impl Checker<'_> {
 
     /// TIME-WAIT: 2×MSL in the RFC (§3.4.2); Linux's TCP_TIMEWAIT_LEN is a fixed 60 s.
     fn time_wait_us(&self, side: usize) -> u64 {
+        if let Some(us) = self.run.time_wait_set[side] {
+            return us; // the scenario's choice, as syn_retries_set
+        }
         match self.run.profile_names[side] {
             ProfileName::Rfc => 2 * self.run.profiles[side].msl_us,
             ProfileName::Linux => 60_000_000,

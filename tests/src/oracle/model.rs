@@ -192,6 +192,8 @@ pub struct Run {
     pub profile_names: [ProfileName; 2],
     /// The scenario chose its own SYN retry count (so §3.8.3's 3 minutes are its choice).
     pub syn_retries_set: [bool; 2],
+    /// The scenario's own TIME-WAIT length (0: the `no-time-wait` counterfactual).
+    pub time_wait_set: [Option<u64>; 2],
     /// No link has a transmission time: a segment leaves at the instant it is made.
     pub exact_timing: bool,
     pub truncated: bool,
@@ -340,6 +342,7 @@ impl Run {
             profiles: [sc.client.profile(), sc.server.profile()],
             profile_names: [sc.client.profile, sc.server.profile],
             syn_retries_set: [sc.client.syn_retries.is_some(), sc.server.syn_retries.is_some()],
+            time_wait_set: [sc.client.time_wait_us, sc.server.time_wait_us],
             exact_timing: links.iter().all(|l| l.tx_time_us == 0),
             truncated: trace.outcome.truncated,
             final_states: [final_state(trace.outcome.client)?, final_state(trace.outcome.server)?],
