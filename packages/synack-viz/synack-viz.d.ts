@@ -45,8 +45,8 @@ export interface SynackVizAttributes {
   /** A catalogue id; default three-way-handshake (old-duplicate-syn with compare). */
   scenario?: string;
   handshake?: "two-way" | "three-way" | "four-way";
-  /** Present: compare the named handshake ("" means two-way) with three-way, side by side. */
-  compare?: "" | "two-way" | "four-way";
+  /** Present: compare the named handshake ("" means two-way) with three-way, or a variant of the scenario with the scenario as written, side by side. */
+  compare?: "" | "two-way" | "four-way" | "linux" | "no-time-wait" | "abort";
   /** The client's rule for an answer to a SYN it never sent: say nothing, or reset as TCP does. Default "ignore" with compare. */
   "unexpected-answer"?: "ignore" | "reset";
   /** 0 to 18446744073709551615, as decimal text; default 1. */
@@ -145,10 +145,16 @@ export function loadEngine(options?: { objects?: boolean }): Promise<void>;
 export function runScenario(options: {
   scenario: string | object;
   handshake?: "two-way" | "three-way" | "four-way";
+  /** The client's rule for an answer to a SYN it never sent. */
+  unexpectedAnswer?: "ignore" | "reset";
+  /** The scenario changed: Linux's defaults, no TIME-WAIT (a counterfactual), or abort() for its first close(). */
+  variant?: "linux" | "no-time-wait" | "abort";
   seed?: number | string;
   isnClient?: number;
   isnServer?: number;
   drop?: number[];
+  /** Stop the run at this virtual time (µs), if it is earlier than the scenario's own end. */
+  horizonUs?: number;
 }): SynackTrace;
 /** The element's language for a node: "en" or "zh-CN". */
 export function languageOf(node: Node): "en" | "zh-CN";

@@ -67,8 +67,14 @@ async function ready(page, selector = "synack-viz") {
 
 /** Text a reader sees in the element: title, badges, narration, analogy, outcome, controls' labels. */
 function seen(page, selector = "#viz") {
-  return page.evaluate((selector) => {
+  return page.evaluate(async (selector) => {
     const root = document.querySelector(selector).shadowRoot;
+    // The text table is filled when a reader opens it (a chunk of its own).
+    const details = root.querySelector("details.table");
+    if (details && !details.open) {
+      details.open = true;
+      for (let i = 0; i < 50 && !root.querySelector("details.table tbody"); i++) await new Promise((r) => setTimeout(r, 20));
+    }
     const text = (q) => root.querySelector(q)?.textContent.trim() ?? null;
     return {
       title: text(".title span"),
@@ -164,6 +170,8 @@ describe("languages", () => {
             await el.ready;
             await el.seek(Infinity);
             const r = el.shadowRoot;
+            r.querySelector("details.table").open = true;
+            for (let i = 0; i < 50 && !r.querySelector("details.table td"); i++) await new Promise((w) => setTimeout(w, 20));
             return {
               table: [...r.querySelectorAll("details.table td")].map((td) => td.textContent),
               marks: [...r.querySelectorAll("svg text")].map((t) => t.textContent),

@@ -484,6 +484,53 @@ describe("the element", () => {
     }
   });
 
+  test("compare beyond handshakes: without TIME-WAIT, abort() for close(), Linux's defaults for the RFC's", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/variants.html", { width: 1200, height: 900 });
+    try {
+      await whenReady(page);
+      const got = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll("synack-viz")].map((el) => {
+        const r = el.shadowRoot;
+        return [el.id, {
+          alert: r.querySelector('[role="alert"]')?.textContent ?? null,
+          assume: r.querySelector(".assume")?.textContent ?? null,
+          panels: [...r.querySelectorAll(".panel")].map((p) => ({
+            heading: p.querySelector("h3").textContent,
+            flags: [...p.querySelectorAll("g.segment")].map((g) => g.dataset.flags + (g.dataset.lost ? " lost" : "")),
+            client: p.querySelector('[data-side="client"]').dataset.state,
+            outcome: p.querySelector(".outcome").textContent,
+          })),
+        }];
+      })));
+      // The lost final ACK: TIME-WAIT answers the FIN sent again; without it, a closed port resets.
+      const [none, tw] = got.tw.panels;
+      assert.deepEqual([none.heading, tw.heading], ["Without TIME-WAIT (counterfactual)", "With TIME-WAIT"]);
+      assert.deepEqual(none.flags.slice(-3), ["ACK lost", "FIN,ACK", "RST"]);
+      assert.deepEqual(tw.flags.slice(-3), ["ACK lost", "FIN,ACK", "ACK"]);
+      assert.match(none.outcome, /The connection was reset\./);
+      assert.match(tw.outcome, /closed the connection cleanly/);
+      assert.match(got.tw.assume, /forgets the connection as soon as its last ACK is sent/);
+      // abort() where the scenario closes: a RST instead of FIN and ACK, FIN and ACK.
+      const [abort, close] = got.abort.panels;
+      assert.deepEqual(abort.flags, ["SYN", "SYN,ACK", "ACK", "RST,ACK"]);
+      assert.deepEqual(close.flags.slice(3), ["FIN,ACK", "ACK", "FIN,ACK", "ACK"]);
+      // Linux and the RFC open alike; the difference is in the headers (the inspector) and timers.
+      assert.deepEqual(got.linux.panels.map((p) => p.heading), ["Linux's defaults", "RFC 9293"]);
+      await page.locator('#linux .panel:first-child g.seglabel[data-for="1"]').click();
+      await page.waitForFunction(() => document.querySelector("#linux").shadowRoot.querySelector("dialog.inspector[open]"), null, { timeout: 5_000 });
+      const syn = await page.evaluate(() => [...document.querySelector("#linux").shadowRoot.querySelectorAll("dialog.inspector .cell:not(.ruler)")]
+        .map((c) => [c.querySelector(".name")?.textContent ?? "", c.querySelector(".value").textContent]));
+      assert.deepEqual(syn.find(([n]) => n === "Data offset"), ["Data offset", "10"], "Linux's SYN: 40 bytes of header");
+      assert.deepEqual(syn.filter(([n]) => ["MSS", "SACK-perm", "TS", "NOP", "WS"].includes(n)).map(([n]) => n), ["MSS", "SACK-perm", "TS", "NOP", "WS"], "options in the order Linux writes them");
+      await page.keyboard.press("Escape");
+      // A variant that changes nothing is refused in the element, by name.
+      assert.match(got.none.alert, /variant abort: the scenario never calls close\(\)/);
+      await screenshot(page, "compare-variants");
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+
   test("a click on an arrow or its label opens the segment's TCP header; in flight, it offers the loss", { timeout: TIMEOUT }, async () => {
     const page = await open("test-pages/handshake.html", { width: 760, height: 900 });
     /** The open inspector as a reader sees it: its title, the header's cells and the lines below. */

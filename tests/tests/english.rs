@@ -17,20 +17,31 @@ use synack_core::endpoint::AppError;
 use synack_core::trace::Fact;
 use synack_core::{catalogue, Reason};
 
+/// en.js and more-en.js (the rarer reasons and facts, a chunk of their own), one after the other.
 fn en_js() -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../www/synack/i18n/en.js");
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    ["en.js", "more-en.js"]
+        .map(|file| {
+            let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../www/synack/i18n").join(file);
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+        })
+        .join("\n")
 }
 
 /// The entries of `export const NAME = {` … `};`, each written on one line as
 /// `"key": VALUE,` with a JSON value (a string, or an array of strings).
+/// A table split over two files has two blocks: their entries together.
 fn table(src: &str, name: &str) -> BTreeMap<String, Value> {
     let open = format!("export const {name} = {{\n");
-    let start = src.find(&open).unwrap_or_else(|| panic!("en.js has no `{open}`"));
-    let body = &src[start + open.len()..];
-    let body = &body[..body.find("\n};").unwrap_or_else(|| panic!("en.js `{name}` is not closed by a line `}};`"))];
+    let blocks: Vec<&str> = src
+        .match_indices(&open)
+        .map(|(start, _)| {
+            let body = &src[start + open.len()..];
+            &body[..body.find("\n};").unwrap_or_else(|| panic!("en.js `{name}` is not closed by a line `}};`"))]
+        })
+        .collect();
+    assert!(!blocks.is_empty(), "en.js has no `{open}`");
     let mut entries = BTreeMap::new();
-    for line in body.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("//")) {
+    for line in blocks.iter().flat_map(|b| b.lines()).map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("//")) {
         let entry: Option<(String, Value)> = line.strip_suffix(',').and_then(|l| {
             let (key, value) = l.split_once("\": ")?;
             Some((serde_json::from_str(&format!("{key}\"")).ok()?, serde_json::from_str(value).ok()?))

@@ -20,16 +20,28 @@ fn repo() -> PathBuf {
 
 fn read(rel: &str) -> String {
     let path = repo().join(rel);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    // A language's rarer reasons and facts are a chunk of their own, more-LANG.js.
+    match rel.strip_prefix("www/synack/i18n/") {
+        Some(file) if !file.starts_with("more-") => text + "\n" + &read(&format!("www/synack/i18n/more-{file}")),
+        _ => text,
+    }
 }
 
-/// The text of `export const NAME = {` up to the first line that is exactly `};`.
-fn table<'a>(src: &'a str, lang: &str, name: &str) -> &'a str {
+/// The text of every `export const NAME = {` block, each up to its first line that is exactly `};`.
+fn table(src: &str, lang: &str, name: &str) -> String {
     let open = format!("export const {name} = {{");
-    let start = src.find(&open).unwrap_or_else(|| panic!("i18n/{lang}.js has no `{open}`"));
-    let body = &src[start + open.len()..];
-    let end = body.find("\n};").unwrap_or_else(|| panic!("i18n/{lang}.js: `{name}` is not closed by a line `}};`"));
-    &body[..end]
+    let blocks: Vec<&str> = src
+        .match_indices(&open)
+        .map(|(start, _)| {
+            let body = &src[start + open.len()..];
+            let end =
+                body.find("\n};").unwrap_or_else(|| panic!("i18n/{lang}.js: `{name}` is not closed by a line `}};`"));
+            &body[..end]
+        })
+        .collect();
+    assert!(!blocks.is_empty(), "i18n/{lang}.js has no `{open}`");
+    blocks.join("\n")
 }
 
 /// The keys a table lacks: each must appear as `"key":` at the start of a line.
@@ -50,7 +62,7 @@ fn every_language_names_every_reason_fact_scenario_and_state() {
     for lang in LANGUAGES {
         let src = read(&format!("www/synack/i18n/{lang}.js"));
         for (name, keys) in [("reasons", &reasons), ("facts", &facts), ("scenarios", &ids), ("states", &states)] {
-            let gaps = missing(table(&src, lang, name), keys);
+            let gaps = missing(&table(&src, lang, name), keys);
             if !gaps.is_empty() {
                 problems.push(format!("i18n/{lang}.js `{name}` lacks {gaps:?}"));
             }

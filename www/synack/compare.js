@@ -5,6 +5,11 @@
 // runs gets one number, and every other segment a number of its own, in time
 // order. Only the labels change: the engine still knows its segments by its own
 // numbers (`toEngine` maps back, for losing a segment).
+//
+// This module is a chunk of its own, with the line above a comparison and its
+// styles: a page without a comparison never fetches it.
+
+import { adopt, el } from "./dom.js";
 
 /** The traces with shared numbers, and per trace the maps between the two. */
 export function unify(traces) {
@@ -56,3 +61,36 @@ function sameCopy(x, o, mx, mo) {
   const [to, , ido] = o.key.split(" ");
   return x.key.includes(" copy ") && o.key.includes(" copy ") && tx === to && mx.get(Number(idx)) === mo.get(Number(ido)) && mx.has(Number(idx));
 }
+
+/**
+ * The line above a comparison: what differs between two variants, or, between
+ * two handshakes, the one assumption, with the switch that changes it.
+ */
+export function assumption(host, t, options) {
+  adopt(host.shadowRoot, CSS);
+  if (t.ui.differs[options.compare]) return el("p", { class: "assume" }, t.ui.differs[options.compare]);
+  const rule = options.unexpectedAnswer;
+  const choice = el("select", { "data-control": "unexpected-answer" });
+  for (const v of ["ignore", "reset"]) {
+    const o = el("option", { value: v }, t.ui.rule[v]);
+    if (v === rule) o.selected = true;
+    choice.append(o);
+  }
+  choice.addEventListener("change", () => host.setAttribute("unexpected-answer", choice.value));
+  const label = el("label", {}, `${t.ui.ruleLabel} `);
+  label.append(choice);
+  const line = el("p", { class: "assume" }, `${t.ui.assume[rule]} `);
+  line.append(label);
+  return line;
+}
+
+const CSS = `
+.assume { margin: 0; padding: .2em 1em .5em; font-size: .9em; color: var(--synack-muted); }
+.assume label { white-space: nowrap; }
+.panels.two { grid-template-columns: 1fr 1fr; }
+@container (max-width: 700px) { .panels.two { grid-template-columns: 1fr; } }
+.panels.two .panel + .panel { border-left: 1px solid var(--synack-line); }
+@container (max-width: 700px) { .panels.two .panel + .panel { border-left: 0; border-top: 1px solid var(--synack-line); } }
+.narration.idle { color: var(--synack-muted); }
+.narration.idle::before { content: attr(data-idle) " "; font-style: italic; }
+`;

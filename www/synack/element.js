@@ -10,16 +10,16 @@
 import { loadEngine } from "./engine.js";
 import { primary } from "./narrate.js";
 import { css } from "./style.js";
-import { analogyFor, languageOf, strings } from "./i18n.js";
-import { readFragment, writeFragment } from "./permalink.js";
+import { analogyFor, languageOf, strings, withMore } from "./i18n.js";
 import { adopt, el, reducedMotion } from "./dom.js";
 import { readOptions } from "./options.js";
 import { Panel } from "./panel.js";
 import { Player } from "./player.js";
 import { Runs, titleLine } from "./runs.js";
-import { assumption, legendBox, settingsBar } from "./settings.js";
+import { legendBox, settingsBar } from "./settings.js";
 import { ShareBar } from "./share.js";
-import { loadCapture, loadPacketdrill } from "./sources.js";
+
+let compare = null; // compare.js, once a comparison has fetched it
 
 /** Each attribute and its property (the property reflects the attribute). */
 const TEXT = { scenario: "scenario", handshake: "handshake", compare: "compare", unexpectedAnswer: "unexpected-answer", start: "start", seed: "seed", isnClient: "isn-client", isnServer: "isn-server", theme: "theme", narration: "narration", capture: "capture", connection: "connection", captureLimit: "capture-limit", packetdrill: "packetdrill" };
@@ -42,12 +42,12 @@ export class SynackViz extends HTMLElement {
   #lang = "en";
   #analogy = null; // the conversation table, once loaded (narration="analogy")
   #share = null;
+  #permalink = null; // permalink.js, once loaded
   #linkStep = 0; // the step a permalink asked for, applied on the first draw
   #captureFile = null; // a File or Blob to animate (captureFile), else the capture attribute's URL
   #abort = null; // cancels the capture or script being read
   #captureRead = null; // { key, view }: the last capture read, drawn again when only numbers or lang change
   #resize = null;
-  #visible = null;
   #barObserver = null;
 
   constructor() {
@@ -76,21 +76,22 @@ export class SynackViz extends HTMLElement {
       }
     }
     this.addEventListener("keydown", this.#player.onKey);
-    if (this.hasAttribute("permalink") && !this.#built) {
-      const link = readFragment();
-      if (link) {
-        for (const [k, v] of Object.entries(link.attrs)) this.setAttribute(k, v);
-        this.#linkStep = link.step;
-      }
-    }
     this.#lang = languageOf(this);
     // A figure prerendered inside the element (synack-viz/render) stays on show
     // through a slot until the first diagram replaces it; otherwise "Loading…".
     if (!this.shadowRoot.firstChild) this.shadowRoot.append(this.firstElementChild ? el("slot") : el("div", { class: "loading" }));
+    // A permalink (a chunk: only elements with the attribute fetch it) sets the
+    // attributes and the step its link names before the first draw.
+    const link = this.hasAttribute("permalink") && !this.#built ? import("./permalink.js") : null;
     strings(this.#lang).then((t) => {
       this.#t = t;
       this.shadowRoot.querySelector(".loading")?.replaceChildren(t.ui.loading);
-      return loadEngine();
+      return Promise.all([loadEngine(), link?.then((m) => {
+        this.#permalink = m;
+        const got = m.readFragment();
+        for (const [k, v] of Object.entries(got?.attrs ?? {})) this.setAttribute(k, v);
+        this.#linkStep = got?.step ?? 0;
+      })]);
     }).then(
       () => {
         this.#built = true;
@@ -108,7 +109,6 @@ export class SynackViz extends HTMLElement {
     this.removeEventListener("keydown", this.#player.onKey);
     this.#player.stop();
     this.#resize?.disconnect();
-    this.#visible?.disconnect();
     this.#barObserver?.disconnect();
   }
 
@@ -145,7 +145,6 @@ export class SynackViz extends HTMLElement {
     const k = p.stepIndex();
     return primary(p.trace.events, k > 1 ? p.ends[k - 2] : 0, p.ends[k - 1]);
   }
-
   /** Steps in all (the scrubber's range). */
   get length() {
     return this.#player.steps.length;
@@ -155,17 +154,10 @@ export class SynackViz extends HTMLElement {
     this.pause();
     // A new language (lang set on the element or above it): fetch its tables, then draw in it.
     const lang = languageOf(this);
-    if (this.#t?.lang !== lang) {
-      this.#lang = lang;
-      strings(lang).then((t) => {
-        this.#t = t;
-        this.#rebuild();
-      }, (err) => this.#fail(`could not load: ${err?.message ?? err}`));
-      return;
-    }
+    if (this.#t?.lang !== lang) return this.#fetch(strings((this.#lang = lang)), (t) => (this.#t = t));
     this.#abort?.abort();
     this.#abort = null;
-    if (this.hasAttribute("packetdrill")) return this.#load((signal) => loadPacketdrill(this, this.#t, signal), (run) => this.#build([run.trace], run.options));
+    if (this.hasAttribute("packetdrill")) return this.#load(async (signal) => (await import("./sources.js")).loadPacketdrill(this, this.#t, signal), (run) => this.#build([run.trace], run.options));
     if (this.#captureFile || this.hasAttribute("capture")) return this.#load(this.#readCapture, this.#drawCapture);
     try {
       const options = readOptions(this, this.#t);
@@ -177,11 +169,10 @@ export class SynackViz extends HTMLElement {
           if (this.#player.panels.length) this.#player.apply(false);
         }, () => {});
       }
-      const modes = options.compare
-        ? [options.compare, options.handshake && options.handshake !== options.compare ? options.handshake : "three-way"]
-        : [options.handshake ?? null];
-      this.#runs = new Runs(this.#t);
-      const traces = this.#runs.all(options, modes, modes.map(() => []));
+      // A comparison's code (compare.js) is a chunk: fetch it, then draw.
+      if (options.compare && !compare) return this.#fetch(import("./compare.js"), (m) => (compare = m));
+      this.#runs = new Runs(this.#t, compare);
+      const traces = this.#runs.all(options, options.runs.map(() => []));
       this.#options = options;
       this.#build(traces, options);
     } catch (err) {
@@ -189,25 +180,34 @@ export class SynackViz extends HTMLElement {
     }
   }
 
+  /** Fetches what drawing needs (`promise`), keeps it (`keep`), then draws again. */
+  #fetch(promise, keep) {
+    promise.then((got) => {
+      keep(got);
+      this.#rebuild();
+    }, (err) => this.#fail(err?.message ?? String(err)));
+  }
+
   /** Reads a source that a newer one cancels (`read(signal)`), then draws it. */
   #load(read, draw) {
     const abort = new AbortController();
     this.#abort = abort;
     read(abort.signal).then((got) => {
-      if (got && !abort.signal.aborted) draw(got);
+      if (got && !abort.signal.aborted) return draw(got);
     }).catch((err) => {
       if (err?.name !== "AbortError" && !abort.signal.aborted) this.#fail(err?.message ?? String(err));
     });
   }
 
-  #readCapture = (signal) => loadCapture(this, this.#t, this.#captureFile, signal, this.#captureRead, (progress) => {
+  #readCapture = async (signal) => (await import("./sources.js")).loadCapture(this, this.#t, this.#captureFile, signal, this.#captureRead, (progress) => {
     this.#player.load([]);
     this.#player.k = 0;
     this.shadowRoot.replaceChildren(progress);
   });
 
-  #drawCapture = (got) => {
-    this.#t = got.t;
+  #drawCapture = async (got) => {
+    // Its sentences first, so that the event below follows the drawing.
+    this.#t = (await withMore(got.t, [got.trace], false)) ?? got.t;
     this.#captureRead = got.read;
     this.#options = got.options;
     this.#build([got.trace], got.options);
@@ -215,10 +215,15 @@ export class SynackViz extends HTMLElement {
   };
 
   /** Runs every panel again with its losses, and shows the new traces. */
-  #rerun() {
+  async #rerun() {
     const panels = this.#player.panels;
-    const traces = this.#runs.all(this.#options, panels.map((p) => p.trace.handshake), panels.map((p) => p.drops ?? []));
-    panels.forEach((p, i) => p.setTrace(traces[i], this.#options, p.title));
+    const traces = this.#runs.all(this.#options, panels.map((p) => p.drops ?? []));
+    const more = withMore(this.#t, traces);
+    if (more) this.#t = await more;
+    panels.forEach((p, i) => {
+      p.t = this.#t;
+      p.setTrace(traces[i], this.#options, p.title);
+    });
     this.#player.load(panels);
   }
 
@@ -233,6 +238,12 @@ export class SynackViz extends HTMLElement {
   }
 
   #build(traces, options) {
+    // A story beyond the base tables fetches its sentences first.
+    const more = withMore(this.#t, traces, !!options.compare);
+    if (more) return void more.then((t) => {
+      this.#t = t;
+      this.#build(traces, options);
+    }, (err) => this.#fail(err?.message ?? String(err)));
     const t = this.#t;
     const frame = el("div", { class: "frame", lang: t.lang });
     const { heading, note } = titleLine(t, traces, options);
@@ -241,18 +252,21 @@ export class SynackViz extends HTMLElement {
     const wrap = el("div", { class: `panels${traces.length > 1 ? " two" : ""}` });
     frame.append(title);
     if (options.capture) frame.append(options.capture.info);
-    if (options.compare) frame.append(assumption(this, t, options));
-    frame.append(wrap, legendBox(t, traces, !!options.capture, (text) => this.#share?.say(text)));
+    if (options.compare) frame.append(compare.assumption(this, t, options));
+    frame.append(wrap, legendBox(this.shadowRoot, t, traces, !!options.capture, (text) => this.#share?.say(text)));
     this.shadowRoot.replaceChildren(frame);
-    const panels = traces.map((trace) => {
-      const panel = new Panel(this, traces.length > 1 ? t.modes[trace.handshake] : null, t);
+    const panels = traces.map((trace, i) => {
+      const panel = new Panel(this, traces.length > 1 ? (t.ui.variants[options.compare]?.[i] ?? t.modes[trace.handshake]) : null, t);
       wrap.append(panel.root);
       return panel;
     });
     panels.forEach((p, i) => p.setTrace(traces[i], options, heading));
     this.#player.load(panels);
     const playback = this.#player.bar(t);
-    this.#share = new ShareBar(this, t, options.capture ? "capture" : options.scenario, () => this.#player.k);
+    this.#share = new ShareBar(this, t, options.capture ? "capture" : options.scenario, async () => {
+      this.#permalink ??= await import("./permalink.js");
+      return this.#permalink.writeFragment(this, this.#player.k);
+    });
     frame.append(playback, settingsBar(this, t, options, traces[0]), this.#share.root);
     // The narration sticks just above the playback bar, whose height wraps with the width.
     this.#barObserver?.disconnect();
@@ -270,13 +284,13 @@ export class SynackViz extends HTMLElement {
       performance.mark("synack-first-draw");
       this.dispatchEvent(new CustomEvent("synack-ready", { bubbles: true, composed: true }));
       this.#resolveReady(true);
-      if (this.hasAttribute("autoplay") && !reducedMotion()) this.#autoplay();
+      if (this.hasAttribute("autoplay") && !reducedMotion()) this.#player.playWhenSeen(this);
     }
   }
 
   /** Called by the player after each step it shows: the permalink follows. */
   stepped(k) {
-    if (this.hasAttribute("permalink") && this.#firstDraw) writeFragment(this, k);
+    if (this.#permalink && this.hasAttribute("permalink") && this.#firstDraw) this.#permalink.writeFragment(this, k);
   }
 
   /** export.js and the diagram as shown now; a readable error when nothing is drawn (a bad attribute). */
@@ -289,33 +303,11 @@ export class SynackViz extends HTMLElement {
   }
 
   /** The diagram as shown now, as the text of a standalone SVG file. */
-  async exportSvg() {
-    return (await this.#export()).file().text;
-  }
-
+  async exportSvg() { return (await this.#export()).file().text; }
   /** The diagram as shown now, as a PNG blob (twice the on-screen size). */
-  async exportPng() {
-    const { ex, file } = await this.#export();
-    return ex.pngBlob(file());
-  }
-
+  async exportPng() { const { ex, file } = await this.#export(); return ex.pngBlob(file()); }
   /** The steps shown so far as Mermaid sequence-diagram text (a comparison: both diagrams). */
-  async exportMermaid() {
-    const { ex, panels } = await this.#export();
-    return ex.mermaid(panels);
-  }
-
-  /** Plays once the element is seen (a third of it on screen). */
-  #autoplay() {
-    if (typeof IntersectionObserver === "undefined") return this.play();
-    this.#visible = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) {
-        this.#visible.disconnect();
-        this.play();
-      }
-    }, { threshold: 0.3 });
-    this.#visible.observe(this);
-  }
+  async exportMermaid() { const { ex, panels } = await this.#export(); return ex.mermaid(panels); }
 
   /** Show the next step; resolves to its primary event, or null at the end. */
   async step() {
@@ -346,7 +338,7 @@ export class SynackViz extends HTMLElement {
     this.pause();
     if (this.#player.hasDrops()) {
       for (const p of this.#player.panels) p.drops = [];
-      this.#rerun();
+      await this.#rerun();
     }
     this.#player.seek(0);
   }
@@ -373,7 +365,7 @@ export class SynackViz extends HTMLElement {
     const held = this.#player.k;
     const lostIn = this.#runs.lose(panels, Number(id), panel);
     // All panels again: a loss in the reference diagram moves the other's horizon.
-    this.#rerun();
+    await this.#rerun();
     // Stay where the reader was, but at least far enough to show the loss.
     const losses = panels.map((p, i) => (lostIn[i] === null ? -1 : p.trace.events.findIndex((e) => e.kind === "drop" && e.id === this.#runs.shownId(i, lostIn[i]))));
     this.#player.seek(this.#player.reaching(held, losses));

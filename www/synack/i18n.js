@@ -46,3 +46,26 @@ export function captureStrings(lang) {
 
 // Start fetching the page's language now, with the engine.
 if (typeof document !== "undefined") strings(languageOf(document.documentElement)).catch(() => {});
+
+const more = {};
+
+/**
+ * The strings `t` with what only some diagrams need (i18n/more-*.js): the rarer
+ * reasons and facts, when one of `traces` names a key `t` lacks, and a
+ * comparison's words, when `compare`. Null when nothing is missing: the base
+ * tables hold what the handshake and the teardown say, and any other story, a
+ * loss the reader causes or a comparison fetches the rest once.
+ */
+export function withMore(t, traces, compare) {
+  const lacks = (tr) => tr.events.some((e) => e.reason_key && !(e.reason_key in t.reasons))
+    || (tr.outcome?.facts ?? []).some((f) => !(f.key in t.facts));
+  if (t.more || !(compare || traces.some(lacks))) return null;
+  more[t.lang] ??= t.lang === "zh-CN" ? import("./i18n/more-zh-CN.js") : import("./i18n/more-en.js");
+  return more[t.lang].then((m) => ({
+    ...t,
+    more: true,
+    ui: { ...t.ui, ...m.ui },
+    reasons: { ...t.reasons, ...m.reasons },
+    facts: { ...t.facts, ...m.facts },
+  }));
+}

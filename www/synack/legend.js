@@ -4,6 +4,7 @@
 // own, fetched when a reader first opens the key.
 
 import { stateFamily } from "./layout.js";
+import { adopt } from "./dom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -22,7 +23,8 @@ function node(tag, attrs = {}, text, ns) {
 }
 
 /** The key's contents for `traces`, in the language of `t` (the element's table). */
-export async function legend(t, traces, capture) {
+export async function legend(t, traces, capture, root) {
+  adopt(root, CSS);
   const { legend: k } = await (t.lang === "zh-CN" ? import("./i18n/legend-zh-CN.js") : import("./i18n/legend-en.js"));
   const arrows = node("ul", { class: "arrows" });
   const kinds = [
@@ -54,3 +56,17 @@ export async function legend(t, traces, capture) {
   }
   return [arrows, states];
 }
+
+const CSS = `
+.legend { border-top: 1px solid var(--synack-line); font-size: .85em; }
+.legend ul { list-style: none; margin: 0; padding: 0 1em .4em; }
+.legend li { display: flex; align-items: center; gap: .6em; margin: .2em 0; }
+.legend li svg { flex: none; width: 44px; height: 10px; overflow: visible; }
+.legend .sample line { stroke: var(--c); stroke-width: 1.8; }
+.legend .sample[data-retransmission="true"] line, .legend .sample[data-stale="true"] line, .legend .sample[data-lost="true"] line { stroke-dasharray: 5 4; }
+.legend .sample[data-lost="true"] line { stroke: var(--synack-lost); }
+.legend .tip { font-style: italic; color: var(--synack-muted); }
+.legend dl { margin: 0; padding: .2em 1em .8em; }
+.legend dt { white-space: nowrap; color: var(--synack-muted); margin-top: .45em; }
+.legend dd { margin: .15em 0 0 .3em; }
+`;

@@ -5,6 +5,10 @@
 export const MAX_U32 = 4294967295;
 const MAX_U64 = 2n ** 64n - 1n;
 export const MODES = ["two-way", "three-way", "four-way"];
+/** What a comparison can set beside the scenario as written (synack-core's Variant). */
+export const VARIANTS = ["linux", "no-time-wait", "abort"];
+/** The scenario a comparison shows when none is named. */
+const COMPARED = { linux: "three-way-handshake", "no-time-wait": "final-ack-lost", abort: "four-way-teardown" };
 /** Attribute values, checked: a bad one becomes a readable message (in `t`'s language), not a blank box. */
 export function readOptions(host, t) {
   const get = (name) => host.getAttribute(name);
@@ -21,10 +25,11 @@ export function readOptions(host, t) {
   const { numbers, speed } = readDisplay(host, t);
   const compare = host.hasAttribute("compare");
   const against = compare ? get("compare") || "two-way" : null;
-  if (against !== null && (against === "three-way" || !MODES.includes(against))) throw new Error(t.errors.compare(against));
+  const variant = VARIANTS.includes(against);
+  if (against !== null && !variant && (against === "three-way" || !MODES.includes(against))) throw new Error(t.errors.compare(against));
   const handshake = get("handshake") ?? undefined;
   if (handshake !== undefined && !MODES.includes(handshake)) throw new Error(t.errors.handshake(handshake));
-  const scenario = get("scenario") ?? (compare ? "old-duplicate-syn" : "three-way-handshake");
+  const scenario = get("scenario") ?? (compare ? COMPARED[against] ?? "old-duplicate-syn" : "three-way-handshake");
   // The tables name every catalogue id (tests/tests/i18n_keys.rs), so an id they
   // lack is not in the catalogue: say so in the reader's language.
   if (!(scenario in t.scenarios)) throw new Error(t.errors.scenario(scenario));
@@ -37,9 +42,13 @@ export function readOptions(host, t) {
     numbers,
     speed,
     compare: against,
+    // A comparison's diagrams, left to right: what each runs, and its heading.
+    runs: !compare ? [{ handshake }]
+      : variant ? [{ handshake, variant: against }, { handshake }]
+      : [{ handshake: against }, { handshake: handshake && handshake !== against ? handshake : "three-way" }],
     // The client's rule for an answer to a SYN it never sent. A comparison sets one
     // rule for both diagrams (silent unless told; the line above them says so).
-    unexpectedAnswer: oneOf(get("unexpected-answer"), ["ignore", "reset"], t.errors.unexpectedAnswer) ?? (compare ? "ignore" : undefined),
+    unexpectedAnswer: oneOf(get("unexpected-answer"), ["ignore", "reset"], t.errors.unexpectedAnswer) ?? (compare && !variant ? "ignore" : undefined),
     theme: oneOf(get("theme"), ["light", "dark", "auto"], t.errors.theme),
     start: readStart(host, t),
     analogy: oneOf(get("narration"), ["analogy"], t.errors.narration) === "analogy",
@@ -91,10 +100,11 @@ function oneOf(value, allowed, message) {
   return value;
 }
 
-/** What the engine is asked to run: the checked attributes, one handshake, the losses. */
-export function engineOptions(options, handshake, drop, horizonUs) {
+/** What the engine is asked to run: the checked attributes, one diagram's handshake and variant, the losses. */
+export function engineOptions(options, { handshake, variant }, drop, horizonUs) {
   const run = { scenario: options.scenario, drop };
   if (handshake) run.handshake = handshake;
+  if (variant) run.variant = variant;
   if (options.unexpectedAnswer) run.unexpectedAnswer = options.unexpectedAnswer;
   if (horizonUs !== undefined) run.horizonUs = horizonUs;
   if (options.seed !== undefined) run.seed = options.seed;

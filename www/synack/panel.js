@@ -2,7 +2,7 @@
 // prefix of it, with its side badges, narration, outcome and table.
 
 import { labelBox, layout, statesAfter, stateFamily, CHAR_W, LINE_H } from "./layout.js";
-import { describe, narrate, steps } from "./narrate.js";
+import { narrate, steps } from "./narrate.js";
 import { el, reducedMotion, svg, unbroken, SVG } from "./dom.js";
 
 /** One ladder diagram: a trace, its layout, and the SVG showing a prefix of it. */
@@ -33,6 +33,8 @@ export class Panel {
     this.analogy = el("p", { class: "analogy" });
     this.outcome = el("div", { class: "outcome" });
     this.table = el("details", { class: "table" });
+    this.table.append(el("summary", {}, t.ui.table));
+    this.table.addEventListener("toggle", () => this.fillTable());
     this.root.append(sides, this.svg, this.narration, this.analogy, this.outcome, this.table);
     this.shown = 0;
     this.playY = 0;
@@ -293,11 +295,7 @@ export class Panel {
     const t = this.t;
     const k = this.stepIndex();
     // A segment as its label shows it: "SYN,ACK #2 (seq=0 ack=1)".
-    const fmt = (e) => {
-      const seg = this.geo.segments.find((s) => s.id === e.id && !s.duplicate);
-      const words = seg ? seg.lines.join(" ").split(" ").slice(2).join(" ") : "";
-      return t.ui.segment(e.segment.flags.join(","), e.id, words);
-    };
+    const fmt = (e) => this.segmentWords(e);
     if (k === 0) {
       // Before the first step: what the scenario shows, in a sentence or two.
       this.narration.textContent = t.ui.begin(this.trace.capture ? t.capture.begin : t.scenarios[this.options.scenario]?.[1] ?? this.title);
@@ -317,7 +315,7 @@ export class Panel {
       p.append(el("strong", {}, end), document.createTextNode(t.say.join(facts)));
       this.outcome.append(p);
     }
-    if (!this.tableFor || this.tableFor !== this.geo) this.fillTable(fmt);
+    this.fillTable();
     this.analogy.replaceChildren();
     const talk = this.host.analogyTable;
     if (talk && k > 0) {
@@ -333,37 +331,18 @@ export class Panel {
     }
   }
 
-  /** The whole trace as a table: the diagram's text alternative. */
-  fillTable(fmt) {
-    const t = this.t;
+  /** A segment as the narration names it: its flags, number and the numbers on its label. */
+  segmentWords(e) {
+    const seg = this.geo.segments.find((s) => s.id === e.id && !s.duplicate);
+    const words = seg ? seg.lines.join(" ").split(" ").slice(2).join(" ") : "";
+    return this.t.ui.segment(e.segment.flags.join(","), e.id, words);
+  }
+
+  /** The whole trace as a table (table.js, a chunk): filled when the reader opens it. */
+  fillTable() {
+    if (!this.table.open || this.tableFor === this.geo) return;
     this.tableFor = this.geo;
-    const table = el("table");
-    table.append(el("caption", {}, t.ui.tableCaption(this.title)));
-    const head = el("tr");
-    for (const h of [t.ui.colTime, t.ui.colEvent]) head.append(el("th", { scope: "col" }, h));
-    table.append(el("thead"));
-    table.tHead.append(head);
-    const body = el("tbody");
-    // The sentence names the side; the reason, with its RFC section, follows it.
-    for (const e of this.trace.events) {
-      const row = describe(e, fmt, t);
-      if (!row) continue;
-      const what = el("td", {}, row.what);
-      // A state change says what the new state means (RFC 9293 §3.3.2).
-      if (e.kind === "state" && t.states[e.to]) what.append(el("span", { class: "why" }, t.ui.means(e.to, t.states[e.to])));
-      if (row.why) {
-        const why = el("span", { class: "why" }, row.why);
-        if (row.rfc) why.append(el("span", { class: "rfc" }, t.ui.cite(row.rfc)));
-        what.append(why);
-      }
-      const tr = el("tr");
-      tr.append(el("td", {}, t.ui.seconds((e.t_us / 1e6).toFixed(3))), what);
-      body.append(tr);
-    }
-    table.append(body);
-    const scroll = el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": t.ui.table });
-    scroll.append(table);
-    this.table.replaceChildren(el("summary", {}, t.ui.table), scroll);
+    import("./table.js").then((m) => m.fillTable(this));
   }
 
   stepIndex() {

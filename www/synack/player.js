@@ -35,6 +35,7 @@ export class Player {
   playing = false;
   #host;
   #timer = 0;
+  #visible = null; // autoplay's watch for the element coming into view
   #raf = 0;
   #playButton = null;
   #replayButton = null;
@@ -120,8 +121,9 @@ export class Player {
       p.show(shown[i], animate);
       // In a comparison, a step that moves only the other diagram leaves this one's
       // sentence as it was: say so, so that "Next" does not look broken.
-      p.narration.classList.toggle("idle", this.panels.length > 1 && this.k > 0 && shown[i] === before[i]);
-      p.narration.dataset.idle = t.ui.unchanged;
+      const idle = this.panels.length > 1 && this.k > 0 && shown[i] === before[i];
+      p.narration.classList.toggle("idle", idle);
+      if (idle) p.narration.dataset.idle = t.ui.unchanged;
     });
     if (this.#scrub) {
       this.#scrub.max = String(this.steps.length);
@@ -210,10 +212,23 @@ export class Player {
     this.#setPlayLabel();
   }
 
-  /** Stops everything that would run later: the timer and the animation frame. */
+  /** Stops everything that would run later: the timer, the animation frame, autoplay's watch. */
   stop() {
     this.pause();
     cancelAnimationFrame(this.#raf);
+    this.#visible?.disconnect();
+  }
+
+  /** Plays once `host` is seen (a third of it on screen). */
+  playWhenSeen(host) {
+    if (typeof IntersectionObserver === "undefined") return this.play();
+    this.#visible = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        this.#visible.disconnect();
+        this.play();
+      }
+    }, { threshold: 0.3 });
+    this.#visible.observe(host);
   }
 
   /**

@@ -4,28 +4,33 @@
 
 import { runScenario } from "./engine.js";
 import { isTrap } from "./failure.js";
-import { unify } from "./compare.js";
 import { engineOptions } from "./options.js";
 
 export class Runs {
   #t;
   #numbers = null; // a comparison's shared segment numbers
 
-  constructor(t) {
+  #compare;
+
+  /** `compare` is compare.js (loaded by a comparison), else null. */
+  constructor(t, compare) {
     this.#t = t;
+    this.#compare = compare;
   }
 
   /**
-   * One trace per mode. In a comparison the reference (last) panel runs first and
-   * the other stops a second after it ends: once the outcomes differ, the rest is
-   * the same retry again and again (the outcome says so), not the lesson.
+   * One trace per diagram (`options.runs`), each with its losses. In a comparison
+   * the reference (last) diagram runs first and the other stops a second after it
+   * ends: once the outcomes differ, the rest is the same retry again and again
+   * (the outcome says so), not the lesson.
    */
-  all(options, modes, drops) {
-    const last = modes.length - 1;
-    const reference = this.#run(engineOptions(options, modes[last], drops[last]));
+  all(options, drops) {
+    const runs = options.runs;
+    const last = runs.length - 1;
+    const reference = this.#run(engineOptions(options, runs[last], drops[last]));
     const horizon = options.compare ? reference.outcome.end_us + 1_000_000 : undefined;
-    const traces = modes.map((mode, i) => (i === last ? reference : this.#run(engineOptions(options, mode, drops[i], horizon))));
-    this.#numbers = options.compare ? unify(traces) : null;
+    const traces = runs.map((run, i) => (i === last ? reference : this.#run(engineOptions(options, run, drops[i], horizon))));
+    this.#numbers = options.compare ? this.#compare.unify(traces) : null;
     return this.#numbers?.traces ?? traces;
   }
 

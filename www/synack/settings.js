@@ -59,30 +59,13 @@ export function settingsBar(host, t, o, trace) {
   return bar;
 }
 
-/** The comparison's assumption in one line, with the switch that changes it. */
-export function assumption(host, t, options) {
-  const rule = options.unexpectedAnswer;
-  const choice = el("select", { "data-control": "unexpected-answer" });
-  for (const v of ["ignore", "reset"]) {
-    const o = el("option", { value: v }, t.ui.rule[v]);
-    if (v === rule) o.selected = true;
-    choice.append(o);
-  }
-  choice.addEventListener("change", () => host.setAttribute("unexpected-answer", choice.value));
-  const label = el("label", {}, `${t.ui.ruleLabel} `);
-  label.append(choice);
-  const line = el("p", { class: "assume" }, `${t.ui.assume[rule]} `);
-  line.append(label);
-  return line;
-}
-
 /** The key (legend.js, a chunk), folded away and fetched when first opened. */
-export function legendBox(t, traces, capture, onError) {
+export function legendBox(root, t, traces, capture, onError) {
   const box = el("details", { class: "legend" });
   box.append(el("summary", {}, t.ui.key));
   box.addEventListener("toggle", () => {
     if (!box.open || box.childElementCount > 1) return;
-    import("./legend.js").then((m) => m.legend(t, traces, capture)).then((parts) => {
+    import("./legend.js").then((m) => m.legend(t, traces, capture, root)).then((parts) => {
       if (box.childElementCount === 1) box.append(...parts);
     }, (err) => onError(err?.message ?? String(err)));
   });

@@ -2,14 +2,13 @@
 // `permalink`), the picture as SVG or PNG (export.js, a chunk), and Mermaid text.
 
 import { el } from "./dom.js";
-import { writeFragment } from "./permalink.js";
 
 export class ShareBar {
   #status;
   #t;
 
-  /** `host` is the element (its export methods), `name` names the files, `step()` is the step shown. */
-  constructor(host, t, name, step) {
+  /** `host` is the element (its export methods), `name` names the files, `link()` writes the permalink and returns it. */
+  constructor(host, t, name, link) {
     this.#t = t;
     this.root = el("div", { class: "share", role: "toolbar", "aria-label": t.ui.share });
     this.root.hidden = !host.hasAttribute("controls");
@@ -19,7 +18,7 @@ export class ShareBar {
       this.root.append(b);
     };
     if (host.hasAttribute("permalink")) {
-      button("copy-link", t.ui.copyLink, t.ui.copyLink, () => this.#copy(writeFragment(host, step())));
+      button("copy-link", t.ui.copyLink, t.ui.copyLink, async () => this.#copy(await link()));
     }
     const save = async (file, blob) => {
       (await import("./export.js")).download(blob, file);

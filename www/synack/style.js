@@ -69,14 +69,8 @@ ${DARK_RULE(":host([theme=\"dark\"])")}
   font-weight: 600;
 }
 .title small { font-weight: 400; color: var(--synack-muted); font-size: .85em; }
-.assume { margin: 0; padding: .2em 1em .5em; font-size: .9em; color: var(--synack-muted); }
-.assume label { white-space: nowrap; }
 .panels { display: grid; grid-template-columns: 1fr; }
-.panels.two { grid-template-columns: 1fr 1fr; }
-@container (max-width: 700px) { .panels.two { grid-template-columns: 1fr; } }
 .panel { min-width: 0; padding: .4em .6em .6em; }
-.panels.two .panel + .panel { border-left: 1px solid var(--synack-line); }
-@container (max-width: 700px) { .panels.two .panel + .panel { border-left: 0; border-top: 1px solid var(--synack-line); } }
 .panel h3 { margin: .2em .4em .3em; font-size: .95em; font-weight: 600; }
 .sides { position: relative; height: 3.1em; }
 .side { position: absolute; top: 0; transform: translateX(-50%); display: flex; flex-direction: column; align-items: center; font-size: .85em; }
@@ -141,8 +135,6 @@ svg .break rect { fill: var(--synack-bg); }
   position: sticky; bottom: var(--synack-playback-h, 3em); z-index: 1;
 }
 .nobr { white-space: nowrap; }
-.narration.idle { color: var(--synack-muted); }
-.narration.idle::before { content: attr(data-idle) " "; font-style: italic; }
 .narration .when { color: var(--synack-muted); font-variant-numeric: tabular-nums; margin-right: .4em; }
 .outcome { margin: 0; padding: .55em 1em; border-top: 1px solid var(--synack-line); font-size: .92em; }
 .outcome:empty { display: none; }
@@ -176,10 +168,6 @@ button:focus-visible, select:focus-visible, input:focus-visible {
   background: var(--synack-bg); border: 1px solid var(--synack-line); border-radius: 6px;
 }
 .playback .count { color: var(--synack-muted); font-variant-numeric: tabular-nums; min-width: 4.5em; text-align: right; }
-details.log { border-top: 1px solid var(--synack-line); font-size: .85em; }
-details.log summary { padding: .45em 1em; cursor: pointer; color: var(--synack-muted); }
-details.log ol { margin: 0; padding: 0 1em .7em 2.6em; max-height: 16em; overflow: auto; font-family: var(--synack-mono); font-size: .92em; }
-details.log li { margin: .1em 0; }
 .error {
   margin: 0; padding: .9em 1em; border: 1px solid var(--synack-rst); border-radius: 10px;
   color: var(--synack-fg); background: color-mix(in srgb, var(--synack-rst) 10%, var(--synack-bg));
@@ -189,18 +177,7 @@ details.log li { margin: .1em 0; }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; } }
 svg.diagram:focus { outline: none; }
 svg.diagram:focus-visible { outline: 2px solid var(--synack-focus); outline-offset: 2px; border-radius: 4px; }
-.legend { border-top: 1px solid var(--synack-line); font-size: .85em; }
 .legend summary { padding: .45em 1em; cursor: pointer; color: var(--synack-muted); }
-.legend ul { list-style: none; margin: 0; padding: 0 1em .4em; }
-.legend li { display: flex; align-items: center; gap: .6em; margin: .2em 0; }
-.legend li svg { flex: none; width: 44px; height: 10px; overflow: visible; }
-.legend .sample line { stroke: var(--c); stroke-width: 1.8; }
-.legend .sample[data-retransmission="true"] line, .legend .sample[data-stale="true"] line, .legend .sample[data-lost="true"] line { stroke-dasharray: 5 4; }
-.legend .sample[data-lost="true"] line { stroke: var(--synack-lost); }
-.legend .tip { font-style: italic; color: var(--synack-muted); }
-.legend dl { margin: 0; padding: .2em 1em .8em; }
-.legend dt { white-space: nowrap; color: var(--synack-muted); margin-top: .45em; }
-.legend dd { margin: .15em 0 0 .3em; }
 .analogy { margin: 0; padding: .55em 1em; border-top: 1px solid var(--synack-line); font-size: .92em; }
 .analogy:empty { display: none; }
 .analogy b { color: var(--synack-muted); font-weight: 600; margin-right: .4em; }
@@ -208,13 +185,6 @@ svg.diagram:focus-visible { outline: 2px solid var(--synack-focus); outline-offs
 details.table { border-top: 1px solid var(--synack-line); font-size: .85em; }
 details.table summary { padding: .45em 1em; cursor: pointer; color: var(--synack-muted); }
 details.table summary:focus-visible { outline: 2px solid var(--synack-focus); outline-offset: -2px; }
-details.table .scroll { max-height: 20em; overflow: auto; padding: 0 .6em .7em; }
-details.table table { border-collapse: collapse; width: 100%; table-layout: fixed; overflow-wrap: break-word; }
-details.table th:first-child { width: 5.6em; }
-details.table .why { display: block; color: var(--synack-muted); margin-top: .15em; }
-details.table caption { text-align: left; padding: .2em .4em; color: var(--synack-muted); }
-details.table th, details.table td { text-align: left; vertical-align: top; padding: .25em .4em; border-bottom: 1px solid var(--synack-line); }
-details.table td:first-child { font-variant-numeric: tabular-nums; }
 .share { display: flex; flex-wrap: wrap; align-items: center; gap: .4em .5em; padding: .5em .8em; border-top: 1px solid var(--synack-line); font-size: .88em; }
 .share .status { color: var(--synack-muted); }
 .share textarea { flex: 1 1 100%; min-height: 6em; font: .85em var(--synack-mono); color: inherit; background: var(--synack-bg); border: 1px solid var(--synack-line); }

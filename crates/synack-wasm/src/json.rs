@@ -79,6 +79,26 @@ impl Json {
 }
 
 /// The whole trace: `{"scenario", "handshake", "seed", "client", "server", "events", "outcome"}`.
+/// The catalogue: `[{ "id", "figure"?, "compare" }]`, in the order a gallery shows it.
+pub fn catalogue() -> String {
+    let mut j = Json::new();
+    j.raw("[");
+    for (i, e) in synack_core::catalogue::ENTRIES.iter().enumerate() {
+        if i > 0 {
+            j.raw(",");
+        }
+        j.open();
+        j.str("id", e.id);
+        if let Some(f) = e.figure {
+            j.str("figure", f);
+        }
+        j.bool("compare", e.compare);
+        j.close();
+    }
+    j.raw("]");
+    j.finish()
+}
+
 pub fn trace(t: &Trace) -> String {
     let mut j = Json::new();
     j.open();

@@ -1,0 +1,87 @@
+// What only some diagrams need, in English (i18n.js, withMore): the rarer reasons
+// and outcome facts, loaded when a trace names one that en.js does not hold, and
+// a comparison's words. A page showing the handshake or the teardown downloads
+// none of it.
+
+export const reasons = {
+  "app-close-early": "The application closed before the connection was synchronized: the connection is simply deleted.",
+  "app-abort": "The application aborted the connection: a RST tells the peer, and all state is discarded.",
+  "crash": "The host crashed: it lost every record of the connection without telling the peer.",
+  "two-way-commit": "Two-way handshake (a counterfactual, not TCP): the server treats the connection as open the moment it answers; nothing will ever confirm that the client wanted it.",
+  "four-way-ack": "Four-way variant: the server acknowledges the SYN on its own and sends its SYN separately.",
+  "four-way-syn": "Four-way variant: the server's own SYN, sent in a segment of its own.",
+  "four-way-syn-acked": "Four-way variant: our SYN is acknowledged; the client still waits for the server's SYN.",
+  "simultaneous-open": "A SYN arrived while our own SYN was unanswered (simultaneous open): answer SYN,ACK and wait for our SYN to be acknowledged.",
+  "simultaneous-syn-ack": "The peer's SYN,ACK acknowledges our SYN: established. Its SYN is one we already had, so it is acknowledged again.",
+  "syn-ack-resent": "The client's SYN came again: our SYN,ACK may have been lost (or the network duplicated the SYN), so send it again now.",
+  "rst-closed-port": "No connection exists here, and the segment had no ACK bit: it is answered with <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.",
+  "rst-closed-port-ack": "No connection exists here, and the segment carried an ACK: the reset takes its sequence number from it, <SEQ=SEG.ACK><CTL=RST>.",
+  "rst-bad-ack": "This ACK does not acknowledge our SYN (it answers a SYN we never sent, or belongs to an older connection): reject it with <SEQ=SEG.ACK><CTL=RST>.",
+  "rst-ack-in-listen": "A listening socket expects a SYN, not an acknowledgment: it answers with <SEQ=SEG.ACK><CTL=RST>.",
+  "rst-data-after-close": "New data arrived after the application closed its socket: nobody will read it, so the connection is reset, with <SEQ=SEG.ACK><CTL=RST> as Linux sends it.",
+  "refused": "A RST acknowledging our SYN: connection refused.",
+  "reset-to-listen": "A reset in SYN-RECEIVED: this connection, still being opened, came from LISTEN, so it goes back to LISTEN.",
+  "reset-received": "A RST with exactly the expected sequence number: the connection is reset.",
+  "challenge-ack": "A SYN in a synchronized connection: reply with a challenge ACK instead of believing it; a peer that really restarted answers it with a RST.",
+  "challenge-ack-rst": "A RST inside the window but not exactly at the next expected number: reply with a challenge ACK instead of believing it.",
+  "syn-in-syn-received": "A new SYN in SYN-RECEIVED: a passive connection returns to LISTEN.",
+  "delayed-ack": "The delayed-ACK timer expired with nothing to piggyback the acknowledgment on.",
+  "unacceptable": "The segment lies outside the receive window (a duplicate or a stray): drop it and send an ACK saying what we expect.",
+  "out-of-order": "The segment starts beyond the next expected byte: this engine does not queue it; a duplicate ACK asks for the gap.",
+  "ack-of-unsent": "This ACK acknowledges data we never sent: drop it and send an ACK.",
+  "bad-ack-syn-received": "In SYN-RECEIVED this ACK does not acknowledge our SYN: reject it with a reset.",
+  "fin-and-ack-received": "The peer's FIN also acknowledges our FIN: straight from FIN-WAIT-1 to TIME-WAIT.",
+  "simultaneous-close": "The peer's FIN crossed ours (it does not acknowledge our FIN): simultaneous close, CLOSING.",
+  "closing-acked": "Our FIN is acknowledged in CLOSING: wait in TIME-WAIT.",
+  "time-wait-reack": "A retransmitted FIN in TIME-WAIT: our last ACK was lost, so acknowledge again and restart the TIME-WAIT timer.",
+  "fin-wait-2-timeout": "The application closed its socket long ago and the peer never sent its FIN: Linux drops the connection from FIN-WAIT-2 without telling the peer.",
+  "time-wait-skipped": "Counterfactual: no TIME-WAIT. This side forgets the connection as soon as its last ACK is sent; if that ACK is lost, the peer's FIN sent again meets a closed port.",
+  "retransmission": "The retransmission timer expired before an acknowledgment: send the earliest unacknowledged segment again, with the same sequence number, and double the timeout.",
+  "retransmission-limit": "Too many retransmissions went without the acknowledgment they waited for (any answers acknowledged something else): the connection is given up and the application told it timed out.",
+  "handshake-timeout-listen": "The handshake never completed: the SYN-RECEIVED entry is dropped, the application never hears of it, and the socket keeps listening.",
+  "ignored-rst": "A RST that does not match this connection is ignored.",
+  "ignored": "Nothing in this segment applies in the current state: it is dropped.",
+  "no-ack-bit": "A segment without the ACK bit in a synchronized state is dropped.",
+  "two-way-ignored": "Two-way handshake (a counterfactual): the client did not ask for this answer (it acknowledges another ISN), so it silently ignores it.",
+  "client-silent": "The client says nothing about an answer to a SYN it never sent (the rule chosen here, as if it had crashed or its reset were lost; TCP itself would reset it).",
+  "duplicate-ack": "This ACK acknowledges nothing new.",
+  "stale-duplicate": "An old duplicate from an earlier incarnation of the connection, delayed in the network, is released now.",
+  "script-segment": "The script's remote sends this segment exactly as its `<` line writes it; no TCP endpoint computed it.",
+};
+
+export const facts = {
+  "server-holds-unwanted-connection": "The server holds an ESTABLISHED connection that no client asked for: its resources stay tied up.",
+  "server-holds-half-open-connection": "The server still holds an ESTABLISHED connection whose client is gone (half-open): it will not notice until it sends something.",
+  "stale-connection-rejected": "The client reset the connection it had not asked for; the server, not yet committed to it, went back to LISTEN, and its application never heard of it.",
+  "server-accepted-unwanted-connection": "The server handed its application a connection that no client asked for, before anything confirmed its own ISN; the client's reset then took it away.",
+  "unconfirmed-connection-dropped": "The server dropped a half-finished connection (SYN-RECEIVED) that nothing had confirmed: its application never heard of it.",
+  "timed-out": "The connection was given up: its retransmissions never got the acknowledgment they waited for.",
+  "refused": "The connection was refused with a reset.",
+  "reset": "The connection was reset.",
+  "client-locked-out": "The diagram stops here, but nothing would change: each SYN the client sends again meets the stale connection, so it retries until it gives up.",
+  "truncated": "The run stopped at its time or event limit.",
+};
+
+// A comparison's words (compare.js).
+export const ui = {
+  sameNetwork: "same network",
+  unchanged: "Nothing new in this diagram at this step; as before:",
+  // The comparison's one assumption, and the switch beside it.
+  assume: {
+    ignore: "Assumed: the client says nothing about an answer to a SYN it never sent, as if it had crashed (TCP would reset it).",
+    reset: "Assumed: the client resets an answer to a SYN it never sent, as TCP does (RFC 9293 §3.10.7.3).",
+  },
+  // A comparison of two variants of one scenario: each diagram's heading, and the line above them.
+  variants: {
+    linux: ["Linux's defaults", "RFC 9293"],
+    "no-time-wait": ["Without TIME-WAIT (counterfactual)", "With TIME-WAIT"],
+    abort: ["abort(): a reset", "close(): a FIN"],
+  },
+  differs: {
+    linux: "Left, both sides with Linux's defaults (options in the SYN, delayed ACKs, a 200 ms minimum RTO, a fixed 60 s TIME-WAIT); right, the RFC's.",
+    "no-time-wait": "Left, the side that closes first forgets the connection as soon as its last ACK is sent, which no TCP does; right, it waits in TIME-WAIT (RFC 9293 §3.10.8).",
+    abort: "Left, the application aborts where it would close: a RST, and whatever was unsent or unread is lost (RFC 9293 §3.10.5); right, close() sends a FIN.",
+  },
+  ruleLabel: "Client's rule",
+  rule: { ignore: "says nothing", reset: "resets (TCP)" },
+};
