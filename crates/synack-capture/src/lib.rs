@@ -30,12 +30,14 @@ mod observe;
 pub mod packet;
 pub mod stream;
 mod table;
+pub mod trace;
 
 pub use error::CaptureError;
 pub use observe::MAX_UNSEEN;
 pub use packet::{Options, TcpFlags};
 pub use stream::{Listed, Lister, StreamLimits, Summary};
 pub use table::{Limits, MAX_CONNECTIONS, MAX_SEGMENTS};
+pub use trace::Trace;
 
 /// The direction of a segment.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -108,7 +110,7 @@ pub struct StateChange {
     /// The engine's reason for the change, with its RFC section.
     #[serde(flatten)]
     pub reason: Reason,
-    /// Which event the change goes with when it is drawn.
+    /// Which event the change goes with in a trace ([`Connection::trace`]).
     #[serde(skip)]
     pub cause: Cause,
 }
