@@ -13,8 +13,6 @@
 //! delivered one, after it when they crossed. Each state change goes beside its
 //! cause: the sender's before its send, the receiver's after the arrival.
 
-use std::collections::HashMap;
-
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
 use synack_core::{Side, State};
@@ -125,13 +123,14 @@ fn build(c: &Connection, window: usize) -> Trace<'_> {
     // Each segment's state changes: the sender's own, before it is sent; the rest on
     // its arrival (the observers record a crossed segment's at the frame after which
     // it was handed over, and name its own frame as the cause).
-    let index: HashMap<u64, usize> = segs.iter().enumerate().map(|(i, s)| (s.frame, i)).collect();
+    // Frames grow with the file, and a connection's segments are in file order.
+    let index = |frame: u64| segs.binary_search_by_key(&frame, |s| s.frame).ok();
     let mut before: Vec<Vec<usize>> = vec![Vec::new(); segs.len()];
     let mut on_arrival: Vec<Vec<usize>> = vec![Vec::new(); segs.len()];
     for (k, st) in c.states.iter().enumerate() {
         match st.cause {
             Cause::Sent => {
-                let Some(&i) = index.get(&st.frame) else { continue };
+                let Some(i) = index(st.frame) else { continue };
                 if st.side == sender(segs[i].dir) {
                     before[i].push(k);
                 } else {
@@ -139,7 +138,7 @@ fn build(c: &Connection, window: usize) -> Trace<'_> {
                 }
             }
             Cause::Received(f) => {
-                if let Some(&i) = index.get(&f) {
+                if let Some(i) = index(f) {
                     on_arrival[i].push(k);
                 }
             }
@@ -186,7 +185,7 @@ fn build(c: &Connection, window: usize) -> Trace<'_> {
             push(time, phase, Kind::State(k));
         }
     }
-    keyed.sort_unstable_by_key(|&(t, phase, order, _)| (t, phase, order));
+    keyed.sort_unstable_by_key(|&(t, phase, order, _)| (t, u64::from(phase), order as u64));
     let events: Vec<Event> = keyed.into_iter().map(|(t_us, _, _, kind)| Event { t_us, kind }).collect();
 
     let mut outcome = c.initial;
