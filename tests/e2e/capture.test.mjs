@@ -201,13 +201,11 @@ describe("<synack-viz capture> against synack import", () => {
   test("every committed fixture: same segments, numbers and state changes", { timeout: TIMEOUT }, async () => {
     const page = await open("cap/blank.html");
     try {
-      // linux-synack-timeout.pcap is left out for the same ordering gap below.
-      // linux-fin-wait-2-timeout.pcap is left out: its second connection ends with a
-      // reset from a socket Linux already dropped (tcp_fin_timeout), which the importer
-      // still reads as FIN-WAIT-2 → TIME-WAIT → CLOSED, and capture.js orders those two
-      // inferred changes differently (a known gap, in the closing note of issue 11).
-      const known = new Set(["linux-fin-wait-2-timeout.pcap", "linux-synack-timeout.pcap"]);
-      for (const file of readdirSync(CAPTURES).filter((f) => /\.pcap(ng)?$/.test(f) && !known.has(f)).sort()) {
+      // Every one: the trace comes from the reader, which places each inferred change
+      // as its observers made it (the bare RSTs that end linux-fin-wait-2-timeout.pcap
+      // #2 and linux-synack-timeout.pcap answer the segment before them, and are
+      // drawn after its arrival).
+      for (const file of readdirSync(CAPTURES).filter((f) => /\.pcap(ng)?$/.test(f)).sort()) {
         const conns = imported(join(CAPTURES, file));
         for (let n = 1; n <= conns.length; n++) {
           const res = await place(page, { capture: `/cap/${file}`, connection: String(n), controls: "" });
@@ -216,6 +214,32 @@ describe("<synack-viz capture> against synack import", () => {
           compare(await drawn(page), conns[n - 1], `${file} #${n}`);
         }
       }
+      assert.deepEqual(errorsOf(page), []);
+    } finally {
+      await page.closeAll();
+    }
+  });
+
+  test("crossed FINs: each side moves to CLOSING below the arrival of the other's FIN", { timeout: TIMEOUT }, async () => {
+    const page = await open("cap/blank.html");
+    try {
+      await place(page, { capture: "/cap/simultaneous-close.pcap", controls: "" });
+      const rows = await page.evaluate(async () => {
+        const viz = document.querySelector("#viz");
+        await viz.seek(Infinity);
+        const root = viz.shadowRoot;
+        const end = (flags, dir) => {
+          const g = [...root.querySelectorAll("g.segment")].find((g) => g.dataset.flags === flags && g.dataset.dir === dir);
+          return Number(g.querySelector("line:not(.hit)").getAttribute("y2"));
+        };
+        const pill = (who) => {
+          const p = [...root.querySelectorAll("g.pill")].find((p) => p.querySelector("title").textContent.startsWith(`${who}: FIN-WAIT-1 → CLOSING`));
+          return Number(p.querySelector("rect").getAttribute("y"));
+        };
+        return { clientFin: end("FIN,ACK", "c2s"), serverFin: end("FIN,ACK", "s2c"), server: pill("Server"), client: pill("Client") };
+      });
+      assert.ok(rows.server > rows.clientFin, `the server's CLOSING (y ${rows.server}) below the client's FIN arriving (y ${rows.clientFin})`);
+      assert.ok(rows.client > rows.serverFin, `the client's CLOSING (y ${rows.client}) below the server's FIN arriving (y ${rows.serverFin})`);
       assert.deepEqual(errorsOf(page), []);
     } finally {
       await page.closeAll();

@@ -11,7 +11,9 @@
 //      size is unknown), then { type: "done", view } or { type: "error", key, number, message }.
 // The whole file is read in one pass, whatever its size: every connection is
 // counted and summarised (the first MAX_LISTED are listed for the page), and the
-// one asked for is kept whole. Memory is bounded by the connections open at once.
+// one asked for is kept whole and traced by the reader (docs/trace-format.md,
+// "Captures"): its first `window` segments, ready to draw. Memory is bounded by the
+// connections open at once.
 // The worker makes no request but for its own wasm; the file's bytes never leave
 // the browser.
 
@@ -40,7 +42,7 @@ async function handle(data) {
     if (data.blob || data.begin !== undefined) {
       await init({ module_or_path: new URL("./synack_capture_wasm_bg.wasm", import.meta.url) });
       options = data;
-      reader = new CaptureLister(data.maxBytes || 0, data.connection ?? 1, MAX_LISTED);
+      reader = new CaptureLister(data.maxBytes || 0, data.connection ?? 1, MAX_LISTED, data.window);
       posted = 0;
       if (data.blob) await readBlob(data.blob);
       else self.postMessage({ type: "progress", done: 0, total: data.begin });
@@ -96,23 +98,20 @@ function done() {
   const capture = JSON.parse(reader.finish());
   reader.free();
   reader = null;
-  self.postMessage({ type: "done", view: view(capture, options.connection, options.window) });
+  self.postMessage({ type: "done", view: view(capture, options.connection) });
 }
 
 /**
  * What the element needs of a capture: the list of connections (addresses, sizes
- * and marks), and one connection's first `window` segments with the state changes
- * they cause. Only this bounded part crosses to the page.
+ * and marks), and one connection's trace (its first `window` segments). Only this
+ * bounded part crosses to the page.
  */
-function view(capture, wanted, window) {
+function view(capture, wanted) {
   const index = wanted ?? 1;
   const c = capture.connection;
   if (index < 1 || index > capture.count || !c) {
     throw fail("no-connection", capture.count, `there is no connection ${index}: the capture holds ${capture.count}`);
   }
-  const segments = c.segments.slice(0, window);
-  const lastFrame = segments.length ? segments[segments.length - 1].frame : 0;
-  const shown = new Set(segments.map((s) => s.frame));
   const marks = (k) => ["rst", "retrans", "lost", "zero-window", "incomplete"].filter((m, i) =>
     [k.rst, k.retransmissions > 0, k.lost > 0, k.zero_window, k.incomplete][i]);
   return {
@@ -126,16 +125,6 @@ function view(capture, wanted, window) {
       marks: marks(k),
     })),
     index,
-    connection: {
-      client: c.client,
-      server: c.server,
-      initial: c.initial,
-      last: c.last,
-      notes: c.notes,
-      bad_checksums: c.bad_checksums,
-      total: c.segments.length,
-      segments,
-      states: c.states.filter((s) => s.frame <= lastFrame && shown.has(s.frame)),
-    },
+    connection: c, // { client, server, notes, total, trace }
   };
 }

@@ -2,8 +2,9 @@
 // This module is a chunk of its own (element.js reaches it by dynamic import()),
 // so a page without a capture never downloads it. It starts the capture reader's
 // worker (capture/worker.js, built by scripts/build-site.sh), shows its progress,
-// and turns one connection of the capture JSON (docs/capture-format.md) into a
-// trace of the shape layout.js and narrate.js draw (docs/trace-format.md).
+// and hands on the trace the reader made of one connection (docs/trace-format.md,
+// "Captures"), which layout.js and narrate.js draw as they draw a scenario's.
+// No TCP here: arrivals, crossings and ISNs are worked out in Rust.
 
 import { adopt } from "./dom.js";
 
@@ -183,125 +184,13 @@ export function progressBox(t, name) {
   };
 }
 
-const US = 1e6;
-
 /**
- * Half the handshake's round trip, in µs: the time from the client's answered SYN to the
- * ACK that completed the handshake is one round trip wherever the capture was
- * taken (at the client it is SYN → SYN,ACK plus the ACK's turn-around; at the
- * server, SYN,ACK → ACK plus the SYN's). Null without a complete handshake.
+ * One connection's trace, as the reader made it in Rust (docs/trace-format.md,
+ * "Captures"): the segments where the capture saw them, their inferred arrivals
+ * and both sides' inferred states, in the format of a scenario's trace.
  */
-export function oneWayUs(segments) {
-  const isSyn = (s) => s.dir === "C>S" && s.flags.includes("SYN") && !s.flags.includes("ACK");
-  const synAck = segments.findIndex((s) => s.dir === "S>C" && s.flags.includes("SYN") && s.flags.includes("ACK"));
-  if (synAck < 0) return null;
-  // The SYN that was answered: the last one before the SYN,ACK (earlier ones were
-  // lost or timed out, and their wait is not a round trip).
-  const syn = segments.findLastIndex((s, i) => i < synAck && isSyn(s) && !s.lost);
-  if (syn < 0) return null;
-  const ack = segments.findIndex((s, i) => i > synAck && s.dir === "C>S" && s.flags.includes("ACK") && !s.flags.includes("SYN"));
-  if (ack < 0) return null;
-  const rtt = (segments[ack].t - segments[syn].t) * US;
-  return rtt > 0 ? rtt / 2 : null;
-}
-
-/** Sequence space a segment occupies (RFC 9293 §3.4: SYN and FIN count one each). */
-function seqLen(s) {
-  return s.len + (s.flags.includes("SYN") ? 1 : 0) + (s.flags.includes("FIN") ? 1 : 0);
-}
-
-const sideOf = (dir) => (dir === "C>S" ? "client" : "server");
-const other = (side) => (side === "client" ? "server" : "client");
-
-/**
- * One connection as a trace (docs/trace-format.md's events): a `send` where the
- * capture saw each segment, its `deliver` (or `drop`, for a segment the reader
- * judged lost) one measured one-way time later, and each state change beside
- * the segment that caused it: the sender's before its send, the receiver's
- * after its delivery. Deliveries are inferred, so they are kept consistent with
- * what the receiver sent next: before it when that segment acknowledges the
- * delivered one (it had arrived), after it when it does not (they crossed), as
- * the reader's observers decide (docs/capture-format.md, "Segments that crossed").
- */
-export function toTrace(c) {
-  const segs = c.segments;
-  const measured = oneWayUs(segs);
-  // Without a handshake there is nothing to measure: draw a nominal slant (1 ms)
-  // and say so.
-  const ow = Math.max(1, Math.round(measured ?? 1000));
-  const at = segs.map((s) => Math.round(s.t * US));
-  // The next segment from the other side, for each segment.
-  const nextFrom = new Array(segs.length).fill(-1);
-  const seen = { "C>S": -1, "S>C": -1 };
-  for (let i = segs.length - 1; i >= 0; i--) {
-    nextFrom[i] = seen[segs[i].dir === "C>S" ? "S>C" : "C>S"];
-    seen[segs[i].dir] = i;
-  }
-  const byFrame = new Map();
-  for (const st of c.states) {
-    if (!byFrame.has(st.frame)) byFrame.set(st.frame, []);
-    byFrame.get(st.frame).push(st);
-  }
-  const keyed = []; // [time µs, phase, order, event]
-  let order = 0;
-  const push = (time, phase, e) => keyed.push([time, phase, order++, e]);
-  const lastDelivery = { "C>S": 0, "S>C": 0 };
-  segs.forEach((s, i) => {
-    const id = i + 1;
-    const side = sideOf(s.dir);
-    const to = other(side);
-    const segment = { flags: s.flags, seq: s.seq, ack: s.ack, seq_rel: s.seq_rel, ack_rel: s.ack_rel, len: s.len, win: s.win };
-    const base = { capture: true, frame: s.frame, id, segment };
-    const changes = byFrame.get(s.frame) ?? [];
-    for (const st of changes.filter((x) => x.side === side)) push(at[i], 1, stateEvent(st, at[i]));
-    push(at[i], 1, { t_us: at[i], kind: "send", side, dir: side === "client" ? "c2s" : "s2c", retransmission: !!s.retransmission, stale: false, ...base });
-    const theirs = changes.filter((x) => x.side === to);
-    if (s.lost) {
-      push(at[i], 1, { t_us: at[i], kind: "drop", side: to, cause: "capture", ...base });
-      for (const st of theirs) push(at[i], 1, stateEvent(st, at[i]));
-      return;
-    }
-    let time = at[i] + ow;
-    let phase = 2;
-    const n = nextFrom[i];
-    if (n >= 0) {
-      const reply = segs[n];
-      const acked = reply.ack_rel !== null && ((reply.ack_rel - (s.seq_rel + seqLen(s))) | 0) >= 0;
-      if (seqLen(s) === 0 || acked) {
-        if (time >= at[n]) [time, phase] = [at[n], 0]; // arrived before the reply left
-      } else if (time <= at[n]) {
-        [time, phase] = [at[n], 3]; // crossed: the reply was on its way already
-      }
-    }
-    // Segments one way arrive in the order they were sent (the receiver's states follow that order).
-    time = Math.max(time, lastDelivery[s.dir]);
-    lastDelivery[s.dir] = time;
-    push(time, phase, { t_us: time, kind: "deliver", side: to, ...base });
-    for (const st of theirs) push(time, phase, stateEvent(st, time));
-  });
-  keyed.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
-  const events = keyed.map((k) => k[3]);
-  const initial = { client: c.initial.client, server: c.initial.server };
-  const now = { ...initial };
-  for (const e of events) if (e.kind === "state") now[e.side] = e.to;
-  // Each side's base (its ISN when the capture has its SYN): raw minus relative,
-  // from any segment but a RST from a closed port (SEQ 0, shown as 1).
-  const first = (dir) => segs.find((s) => s.dir === dir && !(s.flags.includes("RST") && s.seq === 0));
-  const isn = (s) => (s ? (s.seq - s.seq_rel) >>> 0 : null);
-  return {
-    capture: true,
-    handshake: "three-way",
-    initial,
-    client: { isn: isn(first("C>S")), addr: c.client },
-    server: { isn: isn(first("S>C")), addr: c.server },
-    oneWayUs: measured,
-    events,
-    outcome: { client: now.client, server: now.server, facts: [] },
-  };
-}
-
-function stateEvent(st, time) {
-  return { t_us: time, kind: "state", side: st.side, from: st.from, to: st.to, reason_key: st.reason_key, rfc: st.rfc, capture: true, frame: st.frame };
+export function toTrace(connection) {
+  return connection.trace;
 }
 
 /**
@@ -321,11 +210,12 @@ export function infoBox(view, trace, t) {
   const c = view.connection;
   const box = el("div", { class: "capture-info" });
   box.append(el("p", { class: "capture-which" }, k.which(view.index, view.count, c.client, c.server)));
-  if (c.segments.length < c.total) {
-    box.append(el("p", { class: "capture-window", role: "note" }, k.window(c.segments.length, c.total)));
+  if (trace.outcome.truncated) {
+    const shown = trace.events.filter((e) => e.kind === "send").length;
+    box.append(el("p", { class: "capture-window", role: "note" }, k.window(shown, c.total)));
   }
-  const rtt = trace.oneWayUs;
-  box.append(el("p", {}, rtt === null ? k.slantNominal : k.slant(((2 * rtt) / 1000).toFixed(3))));
+  const rtt = trace.rtt_us;
+  box.append(el("p", {}, rtt === null ? k.slantNominal : k.slant((rtt / 1000).toFixed(3))));
   const notes = [...view.notes, ...c.notes];
   if (notes.length) {
     const d = el("details", { class: "capture-notes" });

@@ -1,22 +1,22 @@
 //! synack-capture-wasm: the browser's view of synack-capture, for the
 //! `<synack-viz capture="…">` element's Web Worker (www/synack/capture-worker.js).
 //! It translates and holds no protocol logic: bytes go in chunk by chunk, and the
-//! list of every connection (docs/capture-format.md, "The list") with the one
-//! connection asked for comes out as text.
+//! list of every connection (docs/capture-format.md, "The list") with the trace of
+//! the one asked for (docs/trace-format.md, "Captures") comes out as text.
 //!
 //! ```js
 //! import init, { CaptureLister } from "./synack_capture_wasm.js";
 //! await init();
-//! const lister = new CaptureLister(1 << 30, 2, 1000); // refuse past 1 GiB; connection 2; list 1000
+//! const lister = new CaptureLister(1 << 30, 2, 1000, 300); // refuse past 1 GiB; connection 2; list 1000; draw 300 segments
 //! for await (const chunk of stream) { lister.push(chunk); postProgress(lister.consumed()); }
 //! const capture = JSON.parse(lister.finish()); // { frames, tcp_segments, notes, skipped, count, list, connection }
 //! ```
 //!
 //! Errors are JS `Error`s whose `message` is the reader's one English line and
 //! whose `key` (and `offset`, `frames`, `number`) let the element say it in the
-//! reader's language. The capture JSON is synack-capture's, written by
-//! serde_json over its serde derives (the text `synack import --format json`
-//! prints); the only JSON written here is a small envelope around it.
+//! reader's language. The summaries and the trace are synack-capture's JSON,
+//! written by serde_json (the summaries as `synack import --format json` prints
+//! them); the only JSON written here is a small envelope around them.
 
 #![forbid(unsafe_code)]
 
@@ -34,20 +34,24 @@ pub struct CaptureLister {
     /// The first summaries, as JSON, for the page's list; the rest are counted.
     list: Vec<String>,
     max_listed: usize,
+    /// Segments of the chosen connection put in its trace.
+    window: usize,
 }
 
 #[wasm_bindgen]
 impl CaptureLister {
     /// A lister that refuses files longer than `max_bytes` (0: no limit of its own;
     /// memory stays bounded by the connections open at once either way), keeps
-    /// connection `connection` whole (from 1; 0 for none), and hands the first
-    /// `max_listed` summaries to the page.
+    /// connection `connection` whole (from 1; 0 for none), hands the first
+    /// `max_listed` summaries to the page, and traces that connection's first
+    /// `window` segments.
     #[wasm_bindgen(constructor)]
-    pub fn new(max_bytes: f64, connection: f64, max_listed: f64) -> CaptureLister {
+    pub fn new(max_bytes: f64, connection: f64, max_listed: f64, window: f64) -> CaptureLister {
         let max_bytes = if max_bytes.is_finite() && max_bytes >= 1.0 { max_bytes as u64 } else { u64::MAX };
         let want = (connection.is_finite() && connection >= 1.0).then_some(connection as u64);
-        let max_listed = if max_listed.is_finite() && max_listed >= 0.0 { max_listed as usize } else { 0 };
-        CaptureLister { lister: Some(Lister::new(want)), pushed: 0, max_bytes, list: Vec::new(), max_listed }
+        let count = |n: f64| if n.is_finite() && n >= 0.0 { n as usize } else { 0 };
+        let (max_listed, window) = (count(max_listed), count(window));
+        CaptureLister { lister: Some(Lister::new(want)), pushed: 0, max_bytes, list: Vec::new(), max_listed, window }
     }
 
     /// Reads the next bytes of the file. Throws on a file that is not a capture,
@@ -74,7 +78,7 @@ impl CaptureLister {
         let mut lister = self.lister.take().ok_or_else(finished)?;
         let listed = lister.finish().map_err(|e| into_error(&e))?;
         take(&mut lister, &mut self.list, self.max_listed);
-        Ok(envelope(&listed, &self.list))
+        Ok(envelope(&listed, &self.list, self.window))
     }
 }
 
@@ -120,9 +124,10 @@ pub fn error_key(e: &CaptureError) -> (&'static str, Option<u64>) {
 
 /// `{"frames":…,"tcp_segments":…,"notes":[…],"skipped":{…},"count":…,"list":[…],"connection":…}`:
 /// `count` connections in all, the first of them in `list` (each as in `synack
-/// import --format json`'s list), and `connection` the one asked for, whole (or
-/// `null`).
-pub fn envelope(l: &Listed, list: &[String]) -> String {
+/// import --format json`'s list), and `connection` the one asked for (or `null`):
+/// `{"client","server","notes":[…],"total","trace"}`, its addresses, notes and
+/// number of segments, and the trace of its first `window` segments.
+pub fn envelope(l: &Listed, list: &[String], window: usize) -> String {
     let mut out = format!("{{\"frames\":{},\"tcp_segments\":{},\"notes\":[", l.frames, l.tcp_segments);
     for (i, note) in l.notes.iter().enumerate() {
         if i > 0 {
@@ -142,7 +147,22 @@ pub fn envelope(l: &Listed, list: &[String]) -> String {
     out.push_str(&list.join(","));
     out.push_str("],\"connection\":");
     match &l.detail {
-        Some(c) => out.push_str(&c.to_json()),
+        Some(c) => {
+            out.push_str("{\"client\":");
+            quote(&mut out, &c.client.to_string());
+            out.push_str(",\"server\":");
+            quote(&mut out, &c.server.to_string());
+            out.push_str(",\"notes\":[");
+            for (i, note) in c.notes.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                quote(&mut out, note);
+            }
+            out.push_str(&format!("],\"total\":{},\"trace\":", c.segments.len()));
+            out.push_str(&c.trace(window).to_json());
+            out.push('}');
+        }
         None => out.push_str("null"),
     }
     out.push('}');
@@ -182,16 +202,24 @@ mod tests {
     #[test]
     fn envelope_holds_the_list_the_counts_and_the_connection_asked_for() {
         let (l, list) = listed(TWO, Some(2));
-        let text = envelope(&l, &list);
+        let text = envelope(&l, &list, 300);
         let head = format!(
             "{{\"frames\":{},\"tcp_segments\":{},\"notes\":[],\"skipped\":{{}},\"count\":2,\"list\":[{{\"number\":1,",
             l.frames, l.tcp_segments
         );
         assert!(text.starts_with(&head), "{text}");
         let whole = synack_capture::import(TWO).expect("a real capture");
-        assert!(text.ends_with(&format!("],\"connection\":{}}}", whole.connections[1].to_json())), "{text}");
+        let c = &whole.connections[1];
+        let tail = format!(
+            "],\"connection\":{{\"client\":\"{}\",\"server\":\"{}\",\"notes\":[],\"total\":{},\"trace\":{}}}}}",
+            c.client,
+            c.server,
+            c.segments.len(),
+            c.trace(300).to_json()
+        );
+        assert!(text.ends_with(&tail), "{text}");
         let (l, list) = listed(TWO, None);
-        assert!(envelope(&l, &list).ends_with("\"connection\":null}"));
+        assert!(envelope(&l, &list, 300).ends_with("\"connection\":null}"));
     }
 
     #[test]

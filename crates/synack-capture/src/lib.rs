@@ -30,12 +30,14 @@ mod observe;
 pub mod packet;
 pub mod stream;
 mod table;
+pub mod trace;
 
 pub use error::CaptureError;
 pub use observe::MAX_UNSEEN;
 pub use packet::{Options, TcpFlags};
 pub use stream::{Listed, Lister, StreamLimits, Summary};
 pub use table::{Limits, MAX_CONNECTIONS, MAX_SEGMENTS};
+pub use trace::Trace;
 
 /// The direction of a segment.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -91,6 +93,13 @@ pub struct SegmentRow {
     pub lost: bool,
 }
 
+impl SegmentRow {
+    /// SEG.LEN: payload plus one each for SYN and FIN (RFC 9293 §3.4).
+    pub fn seg_len(&self) -> u32 {
+        self.len + u32::from(self.flags.has(TcpFlags::SYN)) + u32::from(self.flags.has(TcpFlags::FIN))
+    }
+}
+
 /// One state change of one side, at the frame that caused it.
 #[derive(Clone, Debug, Serialize)]
 pub struct StateChange {
@@ -101,6 +110,21 @@ pub struct StateChange {
     /// The engine's reason for the change, with its RFC section.
     #[serde(flatten)]
     pub reason: Reason,
+    /// Which event the change goes with in a trace ([`Connection::trace`]).
+    #[serde(skip)]
+    pub cause: Cause,
+}
+
+/// What a state change followed: the side's own sending (its application's call, or
+/// a restart), or the arrival of a segment. A segment that crossed the receiver's
+/// own one arrives after that one was sent, so the change it causes is recorded at
+/// the later frame but goes with the earlier segment's arrival.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Cause {
+    /// Before the side sent the segment of the change's frame.
+    Sent,
+    /// On the arrival of the segment of this frame.
+    Received(u64),
 }
 
 /// One TCP connection of the capture.
@@ -363,7 +387,7 @@ impl Serialize for SegmentRow {
     }
 }
 
-struct OptionsJson<'a>(&'a Options);
+pub(crate) struct OptionsJson<'a>(&'a Options);
 
 impl Serialize for OptionsJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

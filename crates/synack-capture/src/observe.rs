@@ -19,7 +19,7 @@ use synack_core::{Reason, Side, UnexpectedAnswer};
 
 use crate::packet::TcpFlags;
 use crate::table::RawSeg;
-use crate::{SegmentRow, StateChange};
+use crate::{Cause, Dir, SegmentRow, StateChange};
 
 /// The largest payload handed to an endpoint for one segment (an IPv4 datagram's limit).
 const MAX_PAYLOAD: usize = 65_535;
@@ -254,7 +254,7 @@ pub fn observe_from(
     let ports_of = |d: usize| if d == 0 { (cport, sport) } else { (sport, cport) };
     let mut states = Vec::new();
     let mut restarts = Vec::new();
-    let deferred = deferrals(segs, rows, &dir_of);
+    let deferred = deferrals(rows);
     let mut is_deferred = vec![false; segs.len()];
     for &(_, j) in &deferred {
         is_deferred[j] = true;
@@ -284,7 +284,14 @@ pub fn observe_from(
                 let from = me.ep.state();
                 *me = Observer::new(Endpoint::new(config(seg.src_port, seg.dst_port, seg.seq.0)), seg.seq + 1);
                 let side = if d == 0 { Side::Client } else { Side::Server };
-                states.push(StateChange { frame: row.frame, side, from, to: State::Closed, reason: Reason::Crash });
+                states.push(StateChange {
+                    frame: row.frame,
+                    side,
+                    from,
+                    to: State::Closed,
+                    reason: Reason::Crash,
+                    cause: Cause::Sent,
+                });
                 restarts.push(format!(
                     "The {} opened again with a new ISN at frame {} while the connection was still open: it \
                      had restarted and forgotten it (a half-open connection, RFC 9293 §3.5.2).",
@@ -342,13 +349,13 @@ pub fn observe_from(
         }
         // The sender's own changes (its application's call) come before the segment,
         // the receiver's after it.
-        drain(&mut sides, d, row.frame, &mut states);
+        drain(&mut sides, d, row.frame, Cause::Sent, &mut states);
         if !row.lost && !is_deferred[k] {
             sides[1 - d].catch_up(now, &seg);
             deliver(&mut sides[1 - d].ep, &mut held[1 - d], seg, k, now, &seg_of);
         }
-        drain(&mut sides, 1 - d, row.frame, &mut states);
-        drain(&mut sides, d, row.frame, &mut states);
+        drain(&mut sides, 1 - d, row.frame, Cause::Received(row.frame), &mut states);
+        drain(&mut sides, d, row.frame, Cause::Sent, &mut states);
         // Segments that, by the evidence, reached their receiver only after this one
         // was sent.
         while let Some(&(_, j)) = next_deferred.next_if(|&&(after, _)| after == k) {
@@ -356,8 +363,8 @@ pub fn observe_from(
             let seg = seg_of(j);
             sides[1 - dj].catch_up(now, &seg);
             deliver(&mut sides[1 - dj].ep, &mut held[1 - dj], seg, j, now, &seg_of);
-            drain(&mut sides, 1 - dj, row.frame, &mut states);
-            drain(&mut sides, dj, row.frame, &mut states);
+            drain(&mut sides, 1 - dj, row.frame, Cause::Received(rows[j].frame), &mut states);
+            drain(&mut sides, dj, row.frame, Cause::Sent, &mut states);
         }
     }
     notes.extend(restarts);
@@ -443,7 +450,8 @@ fn deliver(
 }
 
 /// Record one side's state changes, and remember a RST it would send in answer.
-fn drain(sides: &mut [Observer; 2], i: usize, frame: u64, states: &mut Vec<StateChange>) {
+/// `cause`: what they go with in a trace, the side's own sending or an arrival.
+fn drain(sides: &mut [Observer; 2], i: usize, frame: u64, cause: Cause, states: &mut Vec<StateChange>) {
     let side = &mut sides[i];
     side.discard_transmits();
     while let Some(note) = side.ep.poll_note() {
@@ -454,13 +462,14 @@ fn drain(sides: &mut [Observer; 2], i: usize, frame: u64, states: &mut Vec<State
                 from,
                 to,
                 reason,
+                cause,
             });
         }
     }
 }
 
 /// Segments that crossed the receiver's own segment in flight, as (deliver after
-/// index, segment index), sorted.
+/// index, segment index), sorted. The trace draws them so ([`crate::trace`]).
 ///
 /// A capture shows each segment where it was taken, not when its receiver's TCP
 /// processed it. The receiver's next segment tells: every segment carries the
@@ -469,23 +478,23 @@ fn drain(sides: &mut [Observer; 2], i: usize, frame: u64, states: &mut Vec<State
 /// arrived (the FINs of a simultaneous close). Likewise a bare SYN from the receiver
 /// means it was opening actively when this segment reached it (the SYNs of a
 /// simultaneous open, RFC 9293 Fig. 7).
-fn deferrals(segs: &[RawSeg], rows: &[SegmentRow], dir_of: &dyn Fn(&RawSeg) -> usize) -> Vec<(usize, usize)> {
+pub(crate) fn deferrals(rows: &[SegmentRow]) -> Vec<(usize, usize)> {
+    let dir_of = |r: &SegmentRow| usize::from(r.dir == Dir::ServerToClient);
     let mut out = Vec::new();
     // Walking backwards, `next_from[d]` is the next segment sent by side d.
     let mut next_from: [Option<usize>; 2] = [None; 2];
-    for j in (0..segs.len()).rev() {
-        let s = &segs[j];
+    for j in (0..rows.len()).rev() {
+        let s = &rows[j];
         let d = dir_of(s);
-        if s.seg_len() > 0 && !rows[j].lost {
+        if s.seg_len() > 0 && !s.lost {
             if let Some(i) = next_from[1 - d] {
-                let r = &segs[i];
+                let r = &rows[i];
                 let bare_syn = r.flags.has(TcpFlags::SYN) && !r.flags.has(TcpFlags::ACK);
                 let end = SeqNum(s.seq) + s.seg_len();
                 // Its ACK stops inside this segment: it had not arrived yet. (An ACK
                 // elsewhere in sequence space says nothing about this segment.)
-                let ack = SeqNum(r.ack);
                 let not_acked =
-                    r.flags.has(TcpFlags::ACK) && !r.flags.has(TcpFlags::RST) && SeqNum(s.seq) <= ack && ack < end;
+                    !r.flags.has(TcpFlags::RST) && r.ack.is_some_and(|a| SeqNum(s.seq) <= SeqNum(a) && SeqNum(a) < end);
                 if bare_syn || not_acked {
                     out.push((i, j));
                 }
@@ -494,7 +503,7 @@ fn deferrals(segs: &[RawSeg], rows: &[SegmentRow], dir_of: &dyn Fn(&RawSeg) -> u
         next_from[d] = Some(j);
     }
     out.sort_unstable();
-    keep_order(segs, rows, dir_of, out)
+    keep_order(rows, out)
 }
 
 /// Defers, with each deferred segment, every later segment of the same sender that
@@ -507,20 +516,15 @@ fn deferrals(segs: &[RawSeg], rows: &[SegmentRow], dir_of: &dyn Fn(&RawSeg) -> u
 /// in a bulk transfer, where every ACK crosses data still in flight, the receiver's
 /// RCV.NXT would stop at the first deferred segment, and its peer's FIN would never
 /// be taken.
-fn keep_order(
-    segs: &[RawSeg],
-    rows: &[SegmentRow],
-    dir_of: &dyn Fn(&RawSeg) -> usize,
-    deferred: Vec<(usize, usize)>,
-) -> Vec<(usize, usize)> {
-    let mut after: Vec<Option<usize>> = vec![None; segs.len()];
+fn keep_order(rows: &[SegmentRow], deferred: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    let mut after: Vec<Option<usize>> = vec![None; rows.len()];
     for &(i, j) in &deferred {
         after[j] = Some(i);
     }
     // `waiting[d]`: side d's segments are held back until after this index.
     let mut waiting: [Option<usize>; 2] = [None; 2];
-    for j in 0..segs.len() {
-        let d = dir_of(&segs[j]);
+    for j in 0..rows.len() {
+        let d = usize::from(rows[j].dir == Dir::ServerToClient);
         if rows[j].lost {
             continue;
         }
