@@ -185,15 +185,6 @@ export function progressBox(t, name) {
 }
 
 /**
- * One connection's trace, as the reader made it in Rust (docs/trace-format.md,
- * "Captures"): the segments where the capture saw them, their inferred arrivals
- * and both sides' inferred states, in the format of a scenario's trace.
- */
-export function toTrace(connection) {
-  return connection.trace;
-}
-
-/**
  * The lines under the title: which connection this is, what is drawn and what is
  * not, how to read the arrows' slant, and the reader's notes (in English, as the
  * library writes them).

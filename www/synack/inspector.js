@@ -69,7 +69,7 @@ function figure(seg, send, mode, k) {
   cell(4, f.off, hlen === undefined ? "—" : String(hlen / 4));
   cell(4, f.rsv, "0");
   for (const bit of FLAG_BITS) cell(1, bit, seg.flags.includes(bit) ? "1" : "0", seg.flags.includes(bit) ? "bit on" : "bit");
-  cell(16, f.win, String(seg.window ?? seg.win));
+  cell(16, f.win, String(seg.window));
   cell(16, f.sum, seg.checksum === undefined ? "—" : hex(seg.checksum));
   cell(16, f.urg, String(seg.urgent ?? 0));
   // Options, split where they cross a 32-bit row.
@@ -117,7 +117,7 @@ function meanings(seg, send, panel, k, from, to) {
   line(f.off, hlen === undefined ? null : hlen / 4, hlen === undefined ? w.unknownOff : w.off(hlen / 4, hlen));
   const set = FLAG_BITS.filter(has);
   line(f.flags, null, set.length ? `${w.set}: ${set.map((b) => `${b} (${k.flags[b]})`).join("; ")}.` : w.none);
-  line(f.win, seg.window ?? seg.win, has("SYN") ? w.winSyn : w.win);
+  line(f.win, seg.window, has("SYN") ? w.winSyn : w.win);
   line(f.sum, seg.checksum === undefined ? null : hex(seg.checksum), seg.checksum === undefined ? w.sumSim : w.sum);
   if (!has("URG")) line(f.urg, null, w.urg);
   for (const [kind] of seg.header?.options ?? []) {

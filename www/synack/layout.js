@@ -17,7 +17,7 @@ const PILL_H = 18;
 export function numbering(mode) {
   return (event) => {
     const seg = event.segment;
-    const src = event.seq_rel !== undefined ? event : seg;
+    const src = event;
     const counted = mode !== "absolute" && src.seq_rel !== undefined;
     const sender = event.side ?? (event.dir === "s2c" ? "server" : "client");
     const shown = (rel, isn, raw, side) => {

@@ -29,7 +29,8 @@ export async function loadCapture(host, t, file, signal, last, show) {
     view = await cap.readCapture(source, { ...options, t, onProgress: progress.update, signal });
     if (signal.aborted) return null;
   }
-  const trace = cap.toTrace(view.connection);
+  // The connection as a trace, built by the capture reader in Rust (docs/trace-format.md, "Captures").
+  const trace = view.connection.trace;
   const title = t.capture.title(view.connection.client, view.connection.server);
   return {
     t,

@@ -122,6 +122,7 @@ pub fn rows(segs: &[RawSeg], a_is_client: bool, st: &mut RowState) -> (Vec<Segme
             len: s.len,
             win: s.win,
             options: s.options.clone(),
+            header: s.header.clone(),
             retransmission,
             lost: false,
         });

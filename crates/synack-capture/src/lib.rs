@@ -34,7 +34,7 @@ pub mod trace;
 
 pub use error::CaptureError;
 pub use observe::MAX_UNSEEN;
-pub use packet::{Options, TcpFlags};
+pub use packet::{Header, Options, TcpFlags};
 pub use stream::{Listed, Lister, StreamLimits, Summary};
 pub use table::{Limits, MAX_CONNECTIONS, MAX_SEGMENTS};
 pub use trace::Trace;
@@ -85,6 +85,8 @@ pub struct SegmentRow {
     /// The window field as sent (not scaled).
     pub win: u16,
     pub options: Options,
+    /// Its length, checksum, urgent pointer and option layout, as captured.
+    pub header: Header,
     /// It covers sequence space this side had already sent.
     pub retransmission: bool,
     /// The receiver evidently never got it (inferred from what followed: the

@@ -40,6 +40,19 @@ impl Options {
     }
 }
 
+/// What the segment inspector shows of a header beyond its decoded fields: its
+/// length, checksum and urgent pointer as captured, and each option's kind and
+/// length in header order (NOPs and unknown kinds included; an end-of-list
+/// option ends it).
+#[derive(Clone, PartialEq, Eq, Default, Debug)]
+pub struct Header {
+    /// In bytes: the Data Offset field × 4.
+    pub len: u8,
+    pub checksum: u16,
+    pub urgent: u16,
+    pub options: Vec<[u8; 2]>,
+}
+
 /// The TCP control bits, as on the wire.
 #[derive(Clone, Copy, PartialEq, Eq, Default, Debug)]
 pub struct TcpFlags(pub u8);
@@ -88,6 +101,7 @@ pub struct TcpPacket {
     /// Payload bytes, from the IP length (so a short snapshot length does not hide them).
     pub len: u32,
     pub options: Options,
+    pub header: Header,
     /// `Some(false)` when the whole segment was captured and its checksum is wrong;
     /// `None` when it could not be checked (a short snapshot).
     pub checksum_ok: Option<bool>,
@@ -282,7 +296,8 @@ fn tcp(src: IpAddr, dst: IpAddr, t: &[u8], seg_total: usize, pseudo: u32) -> Res
     if off < 20 || off > seg_total {
         return Err(Skip::BadHeader);
     }
-    let options = options(t.get(20..off).ok_or(Skip::Short)?);
+    let raw_options = t.get(20..off).ok_or(Skip::Short)?;
+    let options = options(raw_options);
     // The checksum can be checked only when the whole segment was captured.
     let checksum_ok = (t.len() >= seg_total).then(|| fold(sum(&t[..seg_total], pseudo)) == 0xffff);
     Ok(TcpPacket {
@@ -296,6 +311,12 @@ fn tcp(src: IpAddr, dst: IpAddr, t: &[u8], seg_total: usize, pseudo: u32) -> Res
         window: be16(t, 14).ok_or(Skip::Short)?,
         len: (seg_total - off) as u32,
         options,
+        header: Header {
+            len: off as u8,
+            checksum: be16(t, 16).ok_or(Skip::Short)?,
+            urgent: be16(t, 18).ok_or(Skip::Short)?,
+            options: layout(raw_options),
+        },
         checksum_ok,
     })
 }
@@ -330,6 +351,28 @@ fn options(mut o: &[u8]) -> Options {
             _ => {}
         }
         o = &o[len..];
+    }
+    out
+}
+
+/// Each option's [kind, length] in header order, as the bytes say: one byte for a
+/// NOP or the end of the list (which ends it), else the option's length octet; a
+/// length that cannot be (under 2, or past the header) ends it too.
+fn layout(mut o: &[u8]) -> Vec<[u8; 2]> {
+    let mut out = Vec::new();
+    while let Some(&kind) = o.first() {
+        let len = match kind {
+            0 | 1 => 1,
+            _ => match o.get(1) {
+                Some(&len) if len >= 2 && usize::from(len) <= o.len() => len,
+                _ => break,
+            },
+        };
+        out.push([kind, len]);
+        if kind == 0 {
+            break;
+        }
+        o = &o[usize::from(len)..];
     }
     out
 }

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::net::{IpAddr, SocketAddr};
 
-use crate::packet::{Options, TcpFlags, TcpPacket};
+use crate::packet::{Header, Options, TcpFlags, TcpPacket};
 
 /// At most this many connections are kept; segments of later ones are counted only.
 pub const MAX_CONNECTIONS: usize = 10_000;
@@ -28,6 +28,7 @@ pub struct RawSeg {
     pub win: u16,
     pub len: u32,
     pub options: Options,
+    pub header: Header,
 }
 
 impl RawSeg {
@@ -43,6 +44,7 @@ impl RawSeg {
             win: p.window,
             len: p.len,
             options: p.options,
+            header: p.header,
         }
     }
 

@@ -18,7 +18,7 @@ use serde::{Serialize, Serializer};
 use synack_core::{Side, State};
 
 use crate::observe::deferrals;
-use crate::{Cause, Connection, Dir, OptionsJson, SegmentRow, StateChange, TcpFlags};
+use crate::{Cause, Connection, Dir, Header, OptionsJson, SegmentRow, StateChange, TcpFlags};
 
 /// The slant drawn when the capture holds no complete handshake to measure.
 pub const NOMINAL_ONE_WAY_US: i64 = 1000;
@@ -358,6 +358,18 @@ impl Serialize for EventJson<'_> {
     }
 }
 
+/// `{ "len", "options": [[kind, length], …] }`, as synack-core writes a segment's.
+struct HeaderJson<'a>(&'a Header);
+
+impl Serialize for HeaderJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Header", 2)?;
+        st.serialize_field("len", &self.0.len)?;
+        st.serialize_field("options", &self.0.options)?;
+        st.end()
+    }
+}
+
 /// The segment object of docs/trace-format.md, "Segments" (`options` may also hold
 /// the SACK blocks a capture shows).
 struct SegmentJson<'a>(&'a Connection, &'a SegmentRow);
@@ -379,6 +391,10 @@ impl Serialize for SegmentJson<'_> {
         } else {
             st.serialize_field("options", &OptionsJson(&r.options))?;
         }
+        // As the engine's segments carry it (docs/trace-format.md), with what was captured.
+        st.serialize_field("header", &HeaderJson(&r.header))?;
+        st.serialize_field("checksum", &r.header.checksum)?;
+        st.serialize_field("urgent", &r.header.urgent)?;
         st.end()
     }
 }
