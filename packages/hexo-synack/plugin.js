@@ -8,9 +8,9 @@
 //   numbers: absolute
 //   ```
 //
-// Each becomes the element with its diagram prerendered inside as SVG
+// Each becomes the element with its diagram prerendered inside
 // (synack-viz/render): readers without JavaScript, feed readers and print see the
-// figure, and the element takes over where scripts run. The element's files are
+// figure, and the element takes over where scripts run, in the same box. The element's files are
 // generated into the site (public/synack/), and the module script is added only
 // to pages that hold an element. Options in _config.yml (all optional):
 //

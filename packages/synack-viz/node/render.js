@@ -5,6 +5,7 @@
 //   import { render, renderSync } from "synack-viz/render";
 //   const { html, svg } = await render({ scenario: "three-way-handshake", lang: "zh-CN", controls: true });
 //   // html: <synack-viz …> with the figure inside, shown until the element takes over
+//   //       (a placeholder of the element's own size, then the SVG for feed readers)
 //   // svg:  the same figure as a standalone .svg file
 //
 // renderSync does the same synchronously (for markdown-it, whose rules cannot
@@ -215,7 +216,7 @@ function placeholder({ frame, css, ladders }, attributes) {
   const body = frame
     .replace(/ style="[^"]*"/g, "")
     .replace(/<svg ([^>]*class="diagram")/g, '<svg preserveAspectRatio="xMidYMin meet" $1')
-    .replace(/<div class="(playback|controls|share)"/g, '<div class="$1" inert');
+    .replace(/<div ([^>]*)class="(playback|controls|share)"/g, '<div inert $1class="$2"');
   const styles = `${css}\n${PLACEHOLDER_CSS}\n${ladderRules(ladders, panels)}`.replace(/\s*\n\s*/g, "\n").trim();
   const theme = attributes.theme ? ` theme="${escapeAttr(attributes.theme)}"` : "";
   return `<div class="synack-prerender"${theme}><template shadowrootmode="open"><style>${styles}</style>${body}</template></div>`;
