@@ -102,6 +102,8 @@ const PAD = "1.2em";
 const ROOM = 12;
 /** The narrowest layout (panel.js: never under 300 px). */
 const FLOOR = 300;
+/** Below this element width a single diagram's narrow drawing is shown. */
+const NARROW_BELOW = 480;
 /** Widths at which a comparison's two diagrams stack (style.js: @container (max-width: 700px)). */
 const STACKED = 700;
 
@@ -115,7 +117,7 @@ const STACKED = 700;
  * from the worker's samples (`ladders`), a straight line between two; each rule
  * covers widths over which the second term moves by less than half a pixel.
  */
-function ladderRules(samples, panels) {
+function ladderRules(samples, panels, drawings) {
   const ladders = straighten(samples);
   const first = ladders[0][0];
   const last = ladders.at(-1)[0];
@@ -138,6 +140,7 @@ function ladderRules(samples, panels) {
     }
   }
   if (panels === 2) points.add(STACKED + 1);
+  if (drawings.narrow.length) points.add(NARROW_BELOW);
   const sorted = [...points].filter((W) => W > FLOOR + ROOM + 2 - 1).sort((a, b) => a - b);
   const term = (W, i) => heightAt(layoutWidth(W, i), i) / Math.max(FLOOR, layoutWidth(W, i));
   const bands = [];
@@ -153,21 +156,44 @@ function ladderRules(samples, panels) {
   const n = (x, d) => +x.toFixed(d);
   // H0 + (W − a)·slope − (1.2em − 12px)·c, written as px + cqw − em.
   const height = (h0, a, slope, c) => `calc(${n(h0 - a * slope + ROOM * c, 2)}px + ${n(100 * slope, 3)}cqw - ${n(1.2 * c, 3)}em)`;
-  const set = (heights) => `.frame{${heights.map((h, i) => `--synack-h${i + 1}:${h}`).join(";")}}`;
-  const rules = [...Array(panels).keys()].map((i) => `.panel:nth-child(${i + 1})>svg.diagram{height:var(--synack-h${i + 1})}`);
+  // The sides' names over the lifelines of the drawing shown at width W: it is
+  // centred and scaled to the diagram's width or, where that is the lower, its height.
+  const drawing = (W, i) => (W < NARROW_BELOW && drawings.narrow[i]) || drawings.wide[i];
+  const sides = (W, i, box) => {
+    const d = drawing(W, i);
+    const [left, right] = [d.w / 2 - d.xc, d.xs - d.w / 2];
+    if (box === null) {
+      // Below the floor the box scales with the width too: a share of it.
+      const share = 100 * Math.min(1 / d.w, heightAt(FLOOR, i) / FLOOR / d.h);
+      return [`calc(50% - ${n(left * share, 3)}%)`, `calc(50% + ${n(right * share, 3)}%)`];
+    }
+    const tall = box / d.h;
+    return [`calc(50% - min(${n((100 * left) / d.w, 3)}%, ${n(left * tall, 1)}px))`, `calc(50% + min(${n((100 * right) / d.w, 3)}%, ${n(right * tall, 1)}px))`];
+  };
+  const set = (W, heights, box) =>
+    `.frame{${heights.map((h, i) => {
+      const [l, r] = sides(W, i, box === null ? null : box(i));
+      return `--synack-h${i + 1}:${h};--synack-l${i + 1}:${l};--synack-r${i + 1}:${r}`;
+    }).join(";")}}`;
+  const rules = [...Array(panels).keys()].flatMap((i) => [
+    `.panel:nth-child(${i + 1})>svg.diagram{height:var(--synack-h${i + 1})}`,
+    `.panel:nth-child(${i + 1}) .side:first-child{left:var(--synack-l${i + 1})}`,
+    `.panel:nth-child(${i + 1}) .side:last-child{left:var(--synack-r${i + 1})}`,
+  ]);
   // Narrower than the layout's floor, a diagram only scales down: exact.
   const scale = (i) => heightAt(FLOOR, i) / FLOOR;
-  rules.push(`@container (width < ${sorted[0]}px){${set([...Array(panels).keys()].map((i) => `calc(${n(scale(i) * 100, 3)}cqw - ${n(scale(i) * 2, 3)}px - ${n(scale(i) * 1.2, 3)}em)`))}}`);
+  rules.push(`@container (width < ${sorted[0]}px){${set(0, [...Array(panels).keys()].map((i) => `calc(${n(scale(i) * 100, 3)}cqw - ${n(scale(i) * 2, 3)}px - ${n(scale(i) * 1.2, 3)}em)`), null)}}`);
   for (const [a, b] of bands) {
     const heights = [...Array(panels).keys()].map((i) => {
       const [h0, h1] = [heightAt(layoutWidth(a, i), i), heightAt(layoutWidth(b, i), i)];
       const slope = beside(a) === beside(b - 1) ? (h1 - h0) / (b - a) : 0;
       return height(h0, a, slope, (term(a, i) + term(b - 1, i)) / 2);
     });
-    rules.push(`@container (${a}px <= width < ${b}px){${set(heights)}}`);
+    const mid = (a + b) / 2;
+    rules.push(`@container (${a}px <= width < ${b}px){${set(a, heights, (i) => heightAt(layoutWidth(mid, i), i))}}`);
   }
   const end = sorted.at(-1);
-  rules.push(`@container (width >= ${end}px){${set([...Array(panels).keys()].map((i) => height(heightAt(layoutWidth(end, i), i), end, 0, term(end, i))))}}`);
+  rules.push(`@container (width >= ${end}px){${set(end, [...Array(panels).keys()].map((i) => height(heightAt(layoutWidth(end, i), i), end, 0, term(end, i))), (i) => heightAt(layoutWidth(end, i), i))}}`);
   return rules.join("\n");
 }
 
@@ -191,16 +217,13 @@ function straighten(samples) {
 
 /**
  * What the placeholder adds to the element's own styles: no margin of its own
- * (the element has it), a single diagram's narrow drawing in a narrow column,
- * the sides' names over their lifelines at any width
- * (the element places them from its layout, in px), and without scripting
+ * (the element has it), a single diagram's narrow drawing in a narrow column
+ * (the sides' names follow the drawing shown: ladderRules), and without scripting
  * (nothing will take over), no buttons that would do nothing.
  */
 const PLACEHOLDER_CSS = `:host { margin: 0; }
-@container (width < 480px) { svg.diagram:has(+ svg.narrow) { display: none; } }
-@container (width >= 480px) { svg.diagram.narrow { display: none; } }
-.side:first-child { left: clamp(52px, 16%, 150px); }
-.side:last-child { left: calc(100% - clamp(52px, 16%, 150px)); }
+@container (width < ${NARROW_BELOW}px) { svg.diagram:has(+ svg.narrow) { display: none; } }
+@container (width >= ${NARROW_BELOW}px) { svg.diagram.narrow { display: none; } }
 @media (scripting: none) { .playback, .controls, .share, .legend { display: none; } .narration { position: static; } }`;
 
 /**
@@ -211,13 +234,13 @@ const PLACEHOLDER_CSS = `:host { margin: 0; }
  * element's own will have (ladderRules); the bars are there, inert, until the
  * element's own take their place.
  */
-function placeholder({ frame, css, ladders }, attributes) {
+function placeholder({ frame, css, ladders, drawings }, attributes) {
   const panels = "compare" in attributes ? 2 : 1;
   const body = frame
     .replace(/ style="[^"]*"/g, "")
     .replace(/<svg ([^>]*class="diagram")/g, '<svg preserveAspectRatio="xMidYMin meet" $1')
     .replace(/<div ([^>]*)class="(playback|controls|share)"/g, '<div inert $1class="$2"');
-  const styles = `${css}\n${PLACEHOLDER_CSS}\n${ladderRules(ladders, panels)}`.replace(/\s*\n\s*/g, "\n").trim();
+  const styles = `${css}\n${PLACEHOLDER_CSS}\n${ladderRules(ladders, panels, drawings)}`.replace(/\s*\n\s*/g, "\n").trim();
   const theme = attributes.theme ? ` theme="${escapeAttr(attributes.theme)}"` : "";
   return `<div class="synack-prerender"${theme}><template shadowrootmode="open"><style>${styles}</style>${body}</template></div>`;
 }

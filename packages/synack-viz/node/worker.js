@@ -31,6 +31,15 @@ function drawnAt(el, width) {
   return [...el.shadowRoot.querySelectorAll(".panel svg.diagram")].map((d) => d.outerHTML.replace('class="diagram"', 'class="diagram narrow"'));
 }
 
+/** Each diagram's size and its two lifelines' x, as drawn now: { w, h, xc, xs }. */
+function geometry(el) {
+  return [...el.shadowRoot.querySelectorAll(".panel svg.diagram")].map((d) => {
+    const [, , w, h] = d.getAttribute("viewBox").split(" ").map(Number);
+    const [xc, xs] = [...d.querySelectorAll("line.lifeline")].map((l) => Number(l.getAttribute("x1")));
+    return { w, h, xc, xs };
+  });
+}
+
 /** Each diagram's height (its viewBox's) when laid out `width` px wide. */
 function ladderHeights(el, width) {
   resize(el, width + 12);
@@ -64,10 +73,11 @@ function ladders(el) {
 /**
  * Draws one figure. `attributes` are the element's attributes as strings (a
  * boolean attribute as ""); `width` the diagram's width in CSS pixels.
- * Resolves to { svg, frame, css, ladders }: the standalone SVG file's text; the
- * element's whole box as HTML, as its first draw shows it (`frame`, with the
- * element's style sheet `css` and each diagram's height at every width,
- * `ladders`), for a placeholder of exactly its size; or rejects with the
+ * Resolves to { svg, frame, css, ladders, drawings }: the standalone SVG file's
+ * text; the element's whole box as HTML, as its first draw shows it (`frame`,
+ * with the element's style sheet `css`, each diagram's height at every width,
+ * `ladders`, and the size and lifelines of the diagrams drawn into it,
+ * `drawings`), for a placeholder of exactly its size; or rejects with the
  * message the element would show the reader.
  */
 async function draw({ attributes, width }) {
@@ -91,14 +101,16 @@ async function draw({ attributes, width }) {
     // A single diagram is also drawn at a phone's width, for narrow columns; a
     // comparison's are drawn that narrow already.
     const narrow = panels === 1 ? drawnAt(el, NARROW) : [];
+    const drawings = { narrow: narrow.length ? geometry(el) : [] };
     if (narrow.length) resize(el, width + 12);
+    drawings.wide = geometry(el);
     const diagrams = [...el.shadowRoot.querySelectorAll(".panel svg.diagram")];
     diagrams.forEach((d, i) => narrow[i] && d.after(document.createComment(`synack-narrow-${i}`)));
     let frame = el.shadowRoot.querySelector(".frame").outerHTML;
     narrow.forEach((markup, i) => (frame = frame.replace(`<!--synack-narrow-${i}-->`, markup)));
     // Heights do not depend on the step, and step 0 draws fastest.
     await el.seek(0);
-    return { svg, frame, css: styleTexts[0], ladders: ladders(el) };
+    return { svg, frame, css: styleTexts[0], ladders: ladders(el), drawings };
   } finally {
     el.remove();
   }
