@@ -219,12 +219,12 @@ function straighten(samples) {
  * What the placeholder adds to the element's own styles: no margin of its own
  * (the element has it), a single diagram's narrow drawing in a narrow column
  * (the sides' names follow the drawing shown: ladderRules), and without scripting
- * (nothing will take over), no buttons that would do nothing.
+ * (nothing will take over), no buttons or switches that would do nothing.
  */
 const PLACEHOLDER_CSS = `:host { margin: 0; }
 @container (width < ${NARROW_BELOW}px) { svg.diagram:has(+ svg.narrow) { display: none; } }
 @container (width >= ${NARROW_BELOW}px) { svg.diagram.narrow { display: none; } }
-@media (scripting: none) { .playback, .controls, .share, .legend { display: none; } .narration { position: static; } }`;
+@media (scripting: none) { .playback, .controls, .share, .legend, .assume label { display: none; } .narration { position: static; } }`;
 
 /**
  * The element's first draw as HTML, in a declarative shadow root of its own: the
