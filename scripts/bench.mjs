@@ -4,6 +4,7 @@
 //
 //   node scripts/bench.mjs                 # 10 runs each
 //   BENCH_RUNS=20 BENCH_SECONDS=4 node scripts/bench.mjs
+//   BENCH_ONLY=prerender node scripts/bench.mjs   # only (d)
 //
 // (a) bytes the element needs: what a page with one element fetches from
 //     dist/synack/ (JS, its language's chunk, the wasm), raw and gzip -9, in en and zh-CN;
@@ -13,10 +14,19 @@
 //     Performance.getMetrics TaskDuration and ScriptDuration deltas over windows,
 //     divided by frames counted with an injected requestAnimationFrame counter), at 1×
 //     and with 4× CPU throttling, versus www/bench/bare-raf.html with the same number
-//     of arrows (the floor).
+//     of arrows (the floor);
+// (d) the diagram before JavaScript, side by side at 1× and 4× CPU: the static SVG
+//     floor, the element as it is (no prerendering) and the element prerendered by
+//     synack-viz/render (the tarball of scripts/package.sh, installed with npm into
+//     node_modules/.cache/synack-bench/): time to the first diagram (first
+//     contentful paint for the floor and the prerendered page, the element's
+//     "synack-first-draw" mark without prerendering), time until it is interactive
+//     (the mark), and the bytes each page transfers (raw and gzip -9).
 
-import { readdir, readFile, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { pathToFileURL } from "node:url";
 import { gzipSync, constants } from "node:zlib";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -212,11 +222,106 @@ async function frameCost(browser, base, path, rate) {
   };
 }
 
+// ---------- (d) the diagram before JavaScript ----------
+/** The prerendered page: bench/element.html's element, with synack-viz/render's figure inside. Returns its folder. */
+async function prerenderedPage() {
+  execFileSync("bash", [join(REPO, "scripts", "package.sh")], { stdio: "ignore" });
+  const dir = join(REPO, "node_modules", ".cache", "synack-bench");
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, "package.json"), JSON.stringify({ name: "synack-bench", private: true, type: "module" }));
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", join(REPO, "target", "packages", "synack-viz-0.1.0.tgz")], { cwd: dir, stdio: "ignore" });
+  const { renderSync } = await import(pathToFileURL(join(dir, "node_modules", "synack-viz", "node", "render.js")).href);
+  const { html } = renderSync({ scenario: "three-way-handshake" });
+  const page = (await readFile(join(DIST, "bench", "element.html"), "utf8"))
+    .replace(/<title>[^<]*<\/title>/, "<title>Benchmark: one prerendered &lt;synack-viz&gt;</title>")
+    .replace(/<synack-viz id="viz" scenario="three-way-handshake"><\/synack-viz>/, html.replace("<synack-viz ", '<synack-viz id="viz" '))
+    .replace(/<script>[\s\S]*?<\/script>\n/, "");
+  if (!page.includes("synack-prerender")) throw new Error("bench/element.html changed: the prerendered page could not be made from it");
+  await mkdir(join(dir, "out"), { recursive: true });
+  await writeFile(join(dir, "out", "prerendered.html"), page);
+  return join(dir, "out");
+}
+
+/** One fresh load of `path` at `rate`× CPU: first diagram, interactive, bytes (raw, and gzip -9 of the same files). */
+async function loadOnce(browser, base, path, rate, mark) {
+  const page = await newPage(browser, { width: 1000, height: 800 });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate });
+  await page.goto(new URL(path, base).href);
+  const paint = async (name) => (await page.waitForFunction((n) => performance.getEntriesByName(n)[0]?.startTime, name, { timeout: 30_000, polling: 10 })).jsonValue();
+  const fcp = await paint("first-contentful-paint");
+  const ready = mark ? await paint("synack-first-draw") : null;
+  await page.waitForTimeout(300); // chunks fetched just after the first draw
+  const files = await page.evaluate(() => [performance.getEntriesByType("navigation")[0], ...performance.getEntriesByType("resource")].map((e) => ({ url: e.name, bytes: e.encodedBodySize })));
+  if (page.errors.length) console.warn(`${path} errors:`, page.errors);
+  await page.closeAll();
+  return { fcp, ready, files };
+}
+
+async function beforeJs(browser, base, folders) {
+  const pages = [
+    ["static SVG (floor)", "bench/static-svg.html", false],
+    ["element, no prerendering", "bench/element.html", true],
+    ["element, prerendered", "bench-pre/prerendered.html", true],
+  ];
+  const out = {};
+  for (const rate of [1, 4]) {
+    const rows = pages.map(([name]) => ({ name, first: [], ready: [], files: null }));
+    for (let i = 0; i < RUNS; i++) {
+      for (const [k, [, path, mark]] of pages.entries()) {
+        const r = await loadOnce(browser, base, path, rate, mark);
+        // The first diagram: painted with the page for the floor and the prerendered figure, drawn by the element otherwise.
+        rows[k].first.push(k === 1 ? r.ready : r.fcp);
+        if (r.ready !== null) rows[k].ready.push(r.ready);
+        rows[k].files ??= r.files;
+      }
+    }
+    for (const row of rows) {
+      let raw = 0;
+      let gz = 0;
+      for (const { url } of row.files) {
+        const rel = decodeURIComponent(new URL(url).pathname).replace(/^\//, "");
+        const file = rel.startsWith("bench-pre/") ? join(folders.pre, rel.slice("bench-pre/".length)) : join(DIST, rel);
+        if (!existsSync(file)) continue;
+        const data = await readFile(file);
+        raw += data.length;
+        gz += gzipSync(data, { level: constants.Z_BEST_COMPRESSION }).length;
+      }
+      row.raw = raw;
+      row.gzip = gz;
+    }
+    out[rate] = rows;
+  }
+  return out;
+}
+
+function printBeforeJs(bj) {
+  const floorAt = (rate) => median(bj[rate][0].first);
+  console.log(`\n### The diagram before JavaScript (three-way-handshake, no controls)\n`);
+  console.log("| page | CPU | first diagram, ms (min / median / max) | × floor | interactive, ms (min / median / max) | bytes raw | bytes gzip -9 |\n|---|---|---|---|---|---:|---:|");
+  for (const rate of [1, 4]) {
+    for (const row of bj[rate]) {
+      const first = mmm(row.first);
+      const ready = row.ready.length ? fm(mmm(row.ready)) : "—";
+      console.log(`| ${row.name} | ${rate}× | ${fm(first)} | ${f(first.median / floorAt(rate), 2)}× | ${ready} | ${row.raw} | ${row.gzip} |`);
+    }
+  }
+}
+
+/** Thrown to leave the run after (d) alone (BENCH_ONLY=prerender). */
+class SkipRest extends Error {}
+
 // ---------- main ----------
 const t0 = Date.now();
-const site = await serve(DIST);
+const pre = await prerenderedPage();
+const site = await serve(DIST, { "/bench-pre/": pre });
 const browser = await launch();
 try {
+  if (process.env.BENCH_ONLY === "prerender") {
+    console.log(`\n## (d) the diagram before JavaScript (${RUNS} fresh loads each, interleaved) …`);
+    printBeforeJs(await beforeJs(browser, site.url, { pre }));
+    throw new SkipRest();
+  }
   const sizes = {};
   for (const lang of ["en", "zh-CN"]) {
     const x = (sizes[lang] = await bytes(browser, site.url, lang));
@@ -248,6 +353,9 @@ try {
       );
     }
   }
+
+  console.log(`\n## (d) the diagram before JavaScript (${RUNS} fresh loads each, interleaved) …`);
+  const bj = await beforeJs(browser, site.url, { pre });
 
   // ---------- summary ----------
   const gzKB = b.gzip / 1024;
@@ -282,7 +390,10 @@ try {
   console.log(`Chromium ${browser.version()}, headless, ${RUNS} runs each; ${new Date().toISOString().slice(0, 10)}; \`node scripts/bench.mjs\`.\n`);
   console.log("| measure | synack | floor | ratio | target | met |\n|---|---|---|---|---|---|");
   for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+  printBeforeJs(bj);
   console.log(`\n(bench took ${f((Date.now() - t0) / 1000, 0)} s)`);
+} catch (err) {
+  if (!(err instanceof SkipRest)) throw err;
 } finally {
   await browser.close();
   await site.close();

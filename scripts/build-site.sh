@@ -2,6 +2,10 @@
 # Builds the static site into dist/: the pages, the <synack-viz> element's ES
 # modules and the optimised wasm, all with relative URLs so that any static host
 # can serve it from any sub-path. Installs what it needs first.
+#   SYNACK_SITE_URL=https://you.github.io/synack/ scripts/build-site.sh
+# The site's public address goes only where a relative URL cannot: sitemap.xml,
+# the Open Graph tags' og:url and og:image, and the 404 page's links
+# (scripts/site-meta.mjs). Default: http://127.0.0.1:8000/, scripts/serve.sh's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -13,6 +17,8 @@ need_npm_packages
 
 rm -rf dist
 cp -r www dist
+step "sitemap.xml, Open Graph URLs and the 404 page for ${SYNACK_SITE_URL:-the default address}"
+node scripts/site-meta.mjs dist "${SYNACK_SITE_URL:-}"
 
 # Two builds of the engine: pkg/ is the element's and reads catalogue ids only;
 # pkg-full/ also reads scenario objects, and only a page that asks for them

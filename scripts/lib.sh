@@ -67,6 +67,17 @@ need_chromium() {
     fi
 }
 
+need_site_generators() {
+    # Hugo and Jekyll, for the tests of integrations/ (tests/e2e/packages.test.mjs).
+    if ! command -v hugo >/dev/null 2>&1 || ! command -v jekyll >/dev/null 2>&1; then
+        step "installing Hugo and Jekyll (Debian's)"
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends hugo jekyll
+    fi
+}
+
 need_npm_packages() {
     if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] || [ ! -d node_modules/playwright-core ] \
         || [ package-lock.json -nt node_modules/.package-lock.json ]; then

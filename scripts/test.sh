@@ -11,6 +11,7 @@ need_cargo
 need_rust_components
 need_wasm_target
 need_chromium
+need_site_generators
 need_npm_packages
 need_wasm_bindgen
 need_wasm_pack

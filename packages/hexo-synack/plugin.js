@@ -8,9 +8,9 @@
 //   numbers: absolute
 //   ```
 //
-// Each becomes the element with its diagram prerendered inside as SVG
+// Each becomes the element with its diagram prerendered inside
 // (synack-viz/render): readers without JavaScript, feed readers and print see the
-// figure, and the element takes over where scripts run. The element's files are
+// figure, and the element takes over where scripts run, in the same box. The element's files are
 // generated into the site (public/synack/), and the module script is added only
 // to pages that hold an element. Options in _config.yml (all optional):
 //
@@ -97,6 +97,17 @@ module.exports = function plugin(hexo) {
     },
     9,
   );
+
+  // Hexo (and themes) describe a post by its first 200 characters of text when
+  // it has no `description`; a figure's text (its style sheet, its labels) is no
+  // description. Such a post gets its text without the figures instead.
+  hexo.extend.filter.register("after_post_render", (data) => {
+    if (data.description || typeof data.content !== "string" || !data.content.includes("<synack-viz")) return data;
+    const strip = hexo.extend.helper.get("strip_html");
+    const text = strip(data.content.replace(/<synack-viz[\s\S]*?<\/synack-viz>/g, " ")).replace(/\s+/g, " ").trim();
+    if (text) data.description = text.slice(0, 200);
+    return data;
+  });
 
   // The element's files, copied as they are (generated routes are never rendered).
   hexo.extend.generator.register("synack", () =>

@@ -1,5 +1,5 @@
 // markdown-it-synack: a ```synack fenced block, one `key: value` attribute a
-// line, becomes <synack-viz> with its diagram prerendered inside as SVG.
+// line, becomes <synack-viz> with its diagram prerendered inside (synack-viz/render).
 //
 //   import MarkdownIt from "markdown-it";
 //   import synack from "markdown-it-synack";

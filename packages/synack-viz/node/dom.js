@@ -1,8 +1,8 @@
 // The few browser APIs <synack-viz> touches, for drawing it in Node: a DOM from
 // linkedom, and small stand-ins for what a DOM library does not have (a style
-// sheet that keeps its text, a size observer that never fires, the computed
-// values of the element's own custom properties, and fetch() for the wasm file
-// beside the module). Installed on globalThis of the worker thread that renders
+// sheet that keeps its text, a size observer that fires when the renderer says
+// so, the computed values of the element's own custom properties, and fetch()
+// for the wasm file beside the module). Installed on globalThis of the worker thread that renders
 // (node/worker.js), never of the process that asked: a site generator's other
 // plugins must not find a `document` they did not expect.
 
@@ -13,9 +13,19 @@ import { fileURLToPath } from "node:url";
 /** The custom properties set on :host in the element's style sheet, by name. */
 const hostDefaults = new Map();
 
+/** The text of each style sheet the element made, in order: the first is its own (style.js). */
+export const styleTexts = [];
+
+/**
+ * The callbacks of the size observers the element started: the renderer calls
+ * them after giving the element another width, as a browser would on a resize.
+ */
+export const resizeCallbacks = new Set();
+
 class StyleSheet {
   replaceSync(text) {
     this.text = text;
+    if (!styleTexts.includes(text)) styleTexts.push(text);
     // The first :host block holds the light palette, the one a static figure uses.
     const host = /:host\s*\{([^}]*)\}/.exec(text);
     for (const [, name, value] of host?.[1].matchAll(/(--synack-[a-z-]+)\s*:\s*([^;]+);/g) ?? []) {
@@ -40,10 +50,20 @@ export function installDom() {
   }
   globalThis.CSSStyleSheet = StyleSheet;
   globalThis.ResizeObserver = class {
-    observe() {}
+    constructor(callback) {
+      this.callback = callback;
+    }
+    observe() {
+      resizeCallbacks.add(this.callback);
+    }
     unobserve() {}
-    disconnect() {}
+    disconnect() {
+      resizeCallbacks.delete(this.callback);
+    }
   };
+  // permalink reads and writes the fragment of a page that here does not exist.
+  globalThis.location = new URL("http://localhost/");
+  globalThis.history = { state: null, replaceState() {} };
   globalThis.getComputedStyle = () => ({ getPropertyValue: (name) => hostDefaults.get(name) ?? "" });
   globalThis.XMLSerializer = class {
     serializeToString(node) {

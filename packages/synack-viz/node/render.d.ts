@@ -22,7 +22,10 @@ export interface RenderOptions {
 }
 
 export interface Figure {
-  /** The <synack-viz> element with the figure inside: shown until the element takes over. */
+  /**
+   * The <synack-viz> element with the figure inside, shown until the element takes over:
+   * a placeholder of the element's exact size (a declarative shadow root) and a standalone SVG after it.
+   */
   html: string;
   /** The same figure as a standalone SVG file. */
   svg: string;
