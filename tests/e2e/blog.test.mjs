@@ -312,6 +312,15 @@ describe("accessibility", () => {
           });
           await screenshot(page, `a11y-${lang}-${theme}`);
           assert.deepEqual(violations, []);
+          // The segment inspector, open over the page: its bits, cells and lines too.
+          await page.locator('#viz g.seglabel[data-for="2"]').click();
+          await page.waitForFunction(() => document.querySelector("#viz").shadowRoot.querySelector("dialog.inspector[open] dl"), null, { timeout: 5_000 });
+          const inInspector = await page.evaluate(async () => {
+            const r = await window.axe.run(document, { resultTypes: ["violations"] });
+            return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target) + " " + n.failureSummary).join(" | ")}`);
+          });
+          await screenshot(page, `a11y-inspector-${lang}-${theme}`);
+          assert.deepEqual(inInspector, []);
         } finally {
           await page.closeAll();
         }

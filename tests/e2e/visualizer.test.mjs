@@ -484,6 +484,49 @@ describe("the element", () => {
     }
   });
 
+  test("on a phone a comparison shows one diagram at a time, under tabs that mark the other when it moves", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/compare.html", { width: 360, height: 740 });
+    const view = () => page.evaluate(() => {
+      const root = document.querySelector("#viz").shadowRoot;
+      const shown = (n) => n.getBoundingClientRect().height > 0;
+      return {
+        tabs: shown(root.querySelector(".tabs")),
+        selected: [...root.querySelectorAll('.tabs [role="tab"]')].map((b) => b.getAttribute("aria-selected")),
+        marked: [...root.querySelectorAll('.tabs [role="tab"]')].map((b) => b.classList.contains("news")),
+        panels: [...root.querySelectorAll(".panel")].map((p) => (shown(p) ? p.querySelector("h3").textContent : null)),
+        height: document.querySelector("#viz").getBoundingClientRect().height,
+      };
+    });
+    try {
+      await whenReady(page, "#viz");
+      let v = await view();
+      assert.equal(v.tabs, true, "tabs on a phone");
+      assert.deepEqual(v.panels, ["Two-way handshake", null], "one diagram at a time");
+      assert.deepEqual(v.selected, ["true", "false"]);
+      // Step until the hidden three-way diagram moves: its tab says so.
+      let marked = false;
+      for (let i = 0; i < 12 && !marked; i++) {
+        await page.evaluate(() => document.querySelector("#viz").step());
+        marked = (await view()).marked[1];
+      }
+      assert.ok(marked, "the hidden diagram's tab is marked when a step changes it");
+      await page.locator('#viz .tabs [data-tab="1"]').click();
+      v = await view();
+      assert.deepEqual(v.panels, [null, "Three-way handshake"]);
+      assert.deepEqual(v.marked, [false, false], "seen: the mark goes");
+      await screenshot(page, "compare-tabs-360");
+      // Wide: both side by side, no tabs.
+      await page.setViewportSize({ width: 1200, height: 900 });
+      await page.waitForTimeout(300);
+      v = await view();
+      assert.equal(v.tabs, false);
+      assert.deepEqual(v.panels, ["Two-way handshake", "Three-way handshake"]);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+
   test("compare beyond handshakes: without TIME-WAIT, abort() for close(), Linux's defaults for the RFC's", { timeout: TIMEOUT }, async () => {
     const page = await open("test-pages/variants.html", { width: 1200, height: 900 });
     try {
@@ -540,7 +583,7 @@ describe("the element", () => {
       const cells = [...box.querySelectorAll(".header .cell:not(.ruler)")].map((c) => [c.querySelector(".name")?.textContent ?? "", c.querySelector(".value").textContent]);
       const r = box.getBoundingClientRect();
       return {
-        title: box.querySelector("h4").textContent,
+        title: box.querySelector("h2").textContent,
         cells,
         lines: [...box.querySelectorAll("dt")].map((dt) => `${dt.textContent}| ${dt.nextElementSibling.textContent}`),
         lose: !!box.querySelector('button[data-action="lose"]'),

@@ -84,6 +84,38 @@ export function assumption(host, t, options) {
   return line;
 }
 
+/**
+ * On a narrow screen a comparison shows one diagram at a time (the CSS below):
+ * tabs above them name the two, and mark the hidden one when a step changes it.
+ * `wrap` is the panels' container; `update()` follows each step.
+ */
+export function tabs(t, headings, wrap) {
+  const list = el("div", { class: "tabs", role: "tablist", "aria-label": t.ui.diagrams });
+  const buttons = headings.map((heading, i) => {
+    const b = el("button", { type: "button", role: "tab", "data-tab": String(i) }, heading);
+    b.addEventListener("click", () => select(i));
+    return b;
+  });
+  const select = (i) => {
+    wrap.dataset.tab = String(i);
+    buttons.forEach((b, j) => {
+      b.setAttribute("aria-selected", String(i === j));
+      if (i === j) b.classList.remove("news");
+    });
+  };
+  select(0);
+  list.append(...buttons);
+  return {
+    root: list,
+    /** After a step: a hidden diagram that moved gets a mark on its tab. */
+    update(panels) {
+      panels.forEach((p, i) => {
+        if (String(i) !== wrap.dataset.tab && !p.narration.classList.contains("idle")) buttons[i].classList.add("news");
+      });
+    },
+  };
+}
+
 const CSS = `
 .assume { margin: 0; padding: .2em 1em .5em; font-size: .9em; color: var(--synack-muted); }
 .assume label { white-space: nowrap; }
@@ -92,5 +124,15 @@ const CSS = `
 .panels.two .panel + .panel { border-left: 1px solid var(--synack-line); }
 @container (max-width: 700px) { .panels.two .panel + .panel { border-left: 0; border-top: 1px solid var(--synack-line); } }
 .narration.idle { color: var(--synack-muted); }
+.tabs { display: none; }
+@container (max-width: 700px) {
+  .tabs { display: flex; gap: .4em; padding: .2em .8em .4em; }
+  .tabs button { flex: 1 1 0; justify-content: center; }
+  .tabs button[aria-selected="true"] { font-weight: 600; border-color: var(--synack-client); box-shadow: inset 0 -2px 0 var(--synack-client); }
+  .tabs button.news::after { content: "●"; color: var(--synack-rst); font-size: .7em; }
+  .panels.two[data-tab="0"] > .panel:nth-child(2), .panels.two[data-tab="1"] > .panel:nth-child(1) { display: none; }
+  .panels.two .panel + .panel { border-top: 0; }
+  .panels.two .panel h3 { display: none; } /* the tab names it */
+}
 .narration.idle::before { content: attr(data-idle) " "; font-style: italic; }
 `;

@@ -42,6 +42,7 @@ export class SynackViz extends HTMLElement {
   #lang = "en";
   #analogy = null; // the conversation table, once loaded (narration="analogy")
   #share = null;
+  #tabs = null; // a comparison's tabs (compare.js)
   #permalink = null; // permalink.js, once loaded
   #linkStep = 0; // the step a permalink asked for, applied on the first draw
   #captureFile = null; // a File or Blob to animate (captureFile), else the capture attribute's URL
@@ -261,6 +262,9 @@ export class SynackViz extends HTMLElement {
       return panel;
     });
     panels.forEach((p, i) => p.setTrace(traces[i], options, heading));
+    // A comparison on a narrow screen: one diagram at a time, under tabs.
+    this.#tabs = options.compare ? compare.tabs(t, panels.map((p) => p.heading), wrap) : null;
+    if (this.#tabs) wrap.before(this.#tabs.root);
     this.#player.load(panels);
     const playback = this.#player.bar(t);
     this.#share = new ShareBar(this, t, options.capture ? "capture" : options.scenario, async () => {
@@ -288,8 +292,9 @@ export class SynackViz extends HTMLElement {
     }
   }
 
-  /** Called by the player after each step it shows: the permalink follows. */
+  /** Called by the player after each step it shows: the tabs and the permalink follow. */
   stepped(k) {
+    this.#tabs?.update(this.#player.panels);
     if (this.#permalink && this.hasAttribute("permalink") && this.#firstDraw) this.#permalink.writeFragment(this, k);
   }
 

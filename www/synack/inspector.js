@@ -26,7 +26,7 @@ export async function inspect(panel, s, lose) {
   const to = from === "client" ? "server" : "client";
   const box = el("dialog", { class: "inspector", lang: t.lang, "aria-labelledby": "inspector-title" });
   const head = el("div", { class: "head" });
-  head.append(el("h4", { id: "inspector-title" }, k.title(s.id, seg.flags.join(","), t.ui[from], t.ui[to])));
+  head.append(el("h2", { id: "inspector-title" }, k.title(s.id, seg.flags.join(","), t.ui[from], t.ui[to])));
   const close = el("button", { type: "button", class: "close", "aria-label": k.close, title: k.close }, "×");
   close.addEventListener("click", () => box.close());
   head.append(close);
@@ -148,16 +148,17 @@ const CSS = `
 dialog.inspector { max-width: min(40rem, calc(100vw - 1.5rem)); width: 100%; box-sizing: border-box; padding: .8em 1em 1em; color: var(--synack-fg); background: var(--synack-bg); border: 1px solid var(--synack-line); border-radius: 10px; font: inherit; font-size: .9em; }
 dialog.inspector::backdrop { background: rgb(0 0 0 / .35); }
 .inspector .head { display: flex; align-items: start; gap: .5em; }
-.inspector h4 { margin: 0 0 .6em; flex: 1; font-size: 1em; font-family: var(--synack-mono); }
+.inspector h2 { margin: 0 0 .6em; flex: 1; font-size: 1em; font-family: var(--synack-mono); }
 .inspector .close { font-size: 1.3em; line-height: 1; padding: 0 .4em; }
 .inspector .header { display: grid; grid-template-columns: repeat(32, minmax(0, 1fr)); border-left: 1px solid var(--synack-line); border-top: 1px solid var(--synack-line); font-family: var(--synack-mono); font-size: .8em; }
 .inspector .cell { display: flex; flex-direction: column; align-items: center; justify-content: center; min-height: 2.6em; padding: .15em 0; border-right: 1px solid var(--synack-line); border-bottom: 1px solid var(--synack-line); overflow: hidden; text-align: center; overflow-wrap: anywhere; }
 .inspector .cell .name { font-family: var(--synack-sans, inherit); font-size: .85em; color: var(--synack-muted); }
 .inspector .cell.ruler { min-height: 0; border: 0; border-bottom: 1px solid var(--synack-line); align-items: start; color: var(--synack-muted); font-size: .85em; }
 .inspector .cell.bit .name { font-size: .7em; }
-.inspector .cell.bit.on { background: var(--synack-client); color: #fff; }
-.inspector .cell.bit.on .name { color: #fff; }
+.inspector .cell.bit.on { background: var(--synack-client); color: var(--synack-bg); }
+.inspector .cell.bit.on .name { color: var(--synack-bg); }
 .inspector .cell.opt { background: color-mix(in srgb, var(--synack-line) 35%, transparent); }
+.inspector .cell.opt .name { color: var(--synack-fg); }
 .inspector dl { margin: .8em 0 0; display: grid; grid-template-columns: max-content 1fr; gap: .25em .8em; }
 .inspector dt { font-weight: 600; }
 .inspector dd { margin: 0; }

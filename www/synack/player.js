@@ -154,7 +154,7 @@ export class Player {
     for (const p of this.panels) {
       const before = p.geo?.width;
       const width = Math.round(p.root.clientWidth) - 12;
-      if (before === undefined || Math.abs(width - before) >= 2) p.relayout();
+      if (!(Math.abs(width - before) < 2)) p.relayout(); // (a DOM shim's panels have no width: lay out again)
     }
   }
 

@@ -13,9 +13,6 @@ import { fileURLToPath } from "node:url";
 /** The custom properties set on :host in the element's style sheet, by name. */
 const hostDefaults = new Map();
 
-/** The text of each style sheet the element made, in order: the first is its own (style.js). */
-export const styleTexts = [];
-
 /**
  * The callbacks of the size observers the element started: the renderer calls
  * them after giving the element another width, as a browser would on a resize.
@@ -25,7 +22,6 @@ export const resizeCallbacks = new Set();
 class StyleSheet {
   replaceSync(text) {
     this.text = text;
-    if (!styleTexts.includes(text)) styleTexts.push(text);
     // The first :host block holds the light palette, the one a static figure uses.
     const host = /:host\s*\{([^}]*)\}/.exec(text);
     for (const [, name, value] of host?.[1].matchAll(/(--synack-[a-z-]+)\s*:\s*([^;]+);/g) ?? []) {

@@ -5,7 +5,7 @@
 // out or draws a segment.
 
 import { runAsWorker } from "synckit";
-import { installDom, resizeCallbacks, styleTexts } from "./dom.js";
+import { installDom, resizeCallbacks } from "./dom.js";
 
 const document = installDom();
 const { catalogue } = await import("../synack.js");
@@ -97,6 +97,14 @@ async function draw({ attributes, width }) {
       throw new Error(`${message ?? "the element drew nothing"}${known}`);
     }
     await el.seek(Infinity);
+    // The text table is filled when a reader opens it (table.js, a chunk): fill it
+    // for readers without JavaScript, and fold it again, as the element shows it.
+    for (const table of el.shadowRoot.querySelectorAll("details.table")) {
+      table.open = true;
+      table.dispatchEvent(new Event("toggle"));
+      for (let i = 0; i < 200 && !table.querySelector("tbody"); i++) await new Promise((r) => setTimeout(r, 5));
+      table.open = false;
+    }
     const svg = await el.exportSvg();
     // A single diagram is also drawn at a phone's width, for narrow columns; a
     // comparison's are drawn that narrow already.
@@ -110,7 +118,9 @@ async function draw({ attributes, width }) {
     narrow.forEach((markup, i) => (frame = frame.replace(`<!--synack-narrow-${i}-->`, markup)));
     // Heights do not depend on the step, and step 0 draws fastest.
     await el.seek(0);
-    return { svg, frame, css: styleTexts[0], ladders: ladders(el), drawings };
+    // The element's style sheets: its own, and those of the chunks it used (a comparison's, the table's).
+    const css = (el.shadowRoot.adoptedStyleSheets ?? []).map((sheet) => sheet.text).join("\n");
+    return { svg, frame, css, ladders: ladders(el), drawings };
   } finally {
     el.remove();
   }

@@ -64,6 +64,7 @@ export const facts = {
 
 // A comparison's words (compare.js).
 export const ui = {
+  diagrams: "The two diagrams",
   sameNetwork: "same network",
   unchanged: "Nothing new in this diagram at this step; as before:",
   // The comparison's one assumption, and the switch beside it.

@@ -63,6 +63,7 @@ export const facts = {
 
 // A comparison's words (compare.js).
 export const ui = {
+  diagrams: "两张图",
   sameNetwork: "同一网络条件",
   unchanged: "这一步此图没有变化，仍是：",
   assume: {
