@@ -65,6 +65,10 @@ export interface SynackVizAttributes {
   theme?: "light" | "dark" | "auto";
   narration?: "analogy";
   permalink?: boolean | "";
+  /** "sandbox": the reader drives with calls and losses instead of a scenario. */
+  mode?: "sandbox";
+  /** The sandbox's moves, e.g. "s.listen.0-c.connect.0-d.2" (side.call.time-µs, or d.segment). */
+  actions?: string;
   /** The URL of a .pcap or .pcapng file to play instead of a scenario. */
   capture?: string;
   /** Which TCP connection of the capture, from 1. */
@@ -102,6 +106,8 @@ export class SynackViz extends HTMLElement {
   connection: string | null;
   captureLimit: string | null;
   packetdrill: string | null;
+  mode: string | null;
+  actions: string | null;
   autoplay: boolean;
   controls: boolean;
   permalink: boolean;

@@ -936,6 +936,109 @@ describe("the element", () => {
   });
 });
 
+describe("the sandbox", () => {
+  /** What the reader sees: the moves attribute, the segments, both badges, the narration. */
+  const state = (page) => page.evaluate(() => {
+    const el = document.querySelector("#viz");
+    const r = el.shadowRoot;
+    return {
+      actions: el.getAttribute("actions"),
+      segments: [...r.querySelectorAll("g.segment")].map((g) => g.dataset.flags + (g.dataset.lost ? " lost" : "")),
+      badges: [...r.querySelectorAll(".badge")].map((b) => b.textContent),
+      narration: r.querySelector(".narration")?.textContent ?? "",
+      alert: r.querySelector('[role="alert"]')?.textContent ?? null,
+    };
+  });
+  const call = async (page, side, name) => {
+    const before = (await state(page)).actions;
+    await page.locator(`#viz .sandbox button[data-side="${side}"][data-call="${name}"]`).click();
+    await page.waitForFunction((before) => {
+      const el = document.querySelector("#viz");
+      return el.getAttribute("actions") !== before && el.shadowRoot.querySelector(".sandbox");
+    }, before, { timeout: 5_000 });
+    await page.waitForTimeout(100);
+  };
+  const stepTo = (page, n) => page.evaluate(async (n) => { for (let i = 0; i < n; i++) await document.querySelector("#viz").step(); }, n);
+
+  test("the reader makes a simultaneous close, loses a segment, and undoes; a link replays it", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/sandbox.html", { width: 1000, height: 1000 });
+    try {
+      await whenReady(page, "#viz");
+      let s = await state(page);
+      assert.deepEqual(s.badges, ["CLOSED", "CLOSED"], "nothing has happened yet");
+      assert.deepEqual(s.segments, []);
+      await call(page, "server", "listen");
+      await call(page, "client", "connect");
+      s = await state(page);
+      assert.deepEqual(s.badges, ["SYN-SENT", "LISTEN"], "each call is shown as it is made");
+      assert.deepEqual(s.segments, ["SYN"]);
+      await stepTo(page, 6);
+      assert.deepEqual((await state(page)).badges, ["ESTABLISHED", "ESTABLISHED"]);
+      // Both close at the same moment: their FINs cross (RFC 9293 Fig. 13).
+      await call(page, "client", "close");
+      await call(page, "server", "close");
+      s = await state(page);
+      assert.deepEqual(s.badges, ["FIN-WAIT-1", "FIN-WAIT-1"]);
+      await stepTo(page, 4);
+      s = await state(page);
+      assert.ok(s.narration.includes("CLOSING"), `the crossing FINs: ${s.narration}`);
+      await page.evaluate(() => document.querySelector("#viz").seek(Infinity));
+      s = await state(page);
+      assert.deepEqual(s.segments, ["SYN", "SYN,ACK", "ACK", "FIN,ACK", "FIN,ACK", "ACK", "ACK"]);
+      assert.ok(s.actions.startsWith("s.listen.0-c.connect.0-c.close."), s.actions);
+      // Undo takes the server's close back: now only the client closes.
+      await page.locator('#viz .sandbox button[data-action="undo"]').click();
+      await page.waitForFunction(() => document.querySelector("#viz").getAttribute("actions").split("-").length === 3, null, { timeout: 5_000 });
+      await page.evaluate(() => document.querySelector("#viz").seek(Infinity));
+      s = await state(page);
+      assert.deepEqual(s.badges, ["FIN-WAIT-2", "CLOSE-WAIT"], "half closed: the server never called close()");
+      // Lose the client's FIN by clicking it in flight: TCP sends it again.
+      await page.evaluate(async () => {
+        const el = document.querySelector("#viz");
+        await el.seek(0);
+        for (let i = 0; i < 40 && !el.shadowRoot.querySelector('g.segment.in-flight[data-flags="FIN,ACK"]'); i++) await el.step();
+      });
+      await page.locator('#viz g.segment.in-flight[data-flags="FIN,ACK"]').click();
+      await page.waitForFunction(() => /-d\.4$/.test(document.querySelector("#viz").getAttribute("actions")), null, { timeout: 5_000 });
+      await page.evaluate(() => document.querySelector("#viz").seek(Infinity));
+      s = await state(page);
+      assert.deepEqual(s.segments.filter((f) => f.startsWith("FIN")), ["FIN,ACK lost", "FIN,ACK"], "lost, then sent again");
+      await screenshot(page, "sandbox");
+      // The link in the address bar opens the same run.
+      const link = await page.evaluate(() => location.href);
+      const again = await open(link.replace(/^https?:\/\/[^/]+\//, ""), { width: 1000, height: 1000 });
+      try {
+        await whenReady(again, "#viz");
+        await again.evaluate(() => document.querySelector("#viz").seek(Infinity));
+        assert.deepEqual((await state(again)).segments, s.segments, "the permalink replays the reader's moves");
+      } finally {
+        await done(again);
+      }
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+
+  test("a made-up list of moves is refused with a readable message", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/blank.html", { width: 800, height: 600 });
+    try {
+      const alert = await page.evaluate(async () => {
+        const el = document.createElement("synack-viz");
+        el.setAttribute("mode", "sandbox");
+        el.setAttribute("actions", "s.listen.0-c.rm -rf.0");
+        document.body.append(el);
+        await el.ready;
+        return el.shadowRoot.querySelector('[role="alert"]')?.textContent ?? null;
+      });
+      assert.match(alert, /is not a list of moves such as s\.listen\.0-c\.connect\.0-d\.2/);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+});
+
 describe("scripting the engine", () => {
   test("scenario objects run in the full engine, which only a page that asks for it fetches", { timeout: TIMEOUT }, async () => {
     const page = await open("test-pages/blank.html");

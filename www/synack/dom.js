@@ -51,3 +51,25 @@ export function unbroken(text) {
   return text.split(/(\b(?:SYN-SENT|SYN-RECEIVED|FIN-WAIT-[12]|CLOSE-WAIT|LAST-ACK|TIME-WAIT)\b)/).map((part, i) =>
     i % 2 ? el("span", { class: "nobr" }, part) : document.createTextNode(part));
 }
+
+/**
+ * Properties on `cls` that reflect attributes: `text` maps property to attribute
+ * name (null when absent; null or undefined removes it), `flags` likewise for
+ * boolean attributes.
+ */
+export function reflect(cls, text, flags) {
+  for (const [prop, attr] of Object.entries(text)) {
+    Object.defineProperty(cls.prototype, prop, {
+      get() { return this.getAttribute(attr); },
+      set(v) { v === null || v === undefined ? this.removeAttribute(attr) : this.setAttribute(attr, String(v)); },
+      configurable: true,
+    });
+  }
+  for (const [prop, attr] of Object.entries(flags)) {
+    Object.defineProperty(cls.prototype, prop, {
+      get() { return this.hasAttribute(attr); },
+      set(v) { this.toggleAttribute(attr, !!v); },
+      configurable: true,
+    });
+  }
+}

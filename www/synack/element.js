@@ -7,12 +7,12 @@
 // diagram are settings.js and share.js; captures and packetdrill scripts come
 // through sources.js.
 
-import { loadEngine } from "./engine.js";
+import { loadEngine, runScenario } from "./engine.js";
 import { primary } from "./narrate.js";
 import { css } from "./style.js";
-import { analogyFor, languageOf, strings, withMore } from "./i18n.js";
-import { adopt, el, reducedMotion } from "./dom.js";
-import { readOptions } from "./options.js";
+import { analogyFor, captureStrings, languageOf, strings, withMore } from "./i18n.js";
+import { adopt, el, reducedMotion, reflect } from "./dom.js";
+import { readCaptureOptions, readDisplay, readOptions } from "./options.js";
 import { Panel } from "./panel.js";
 import { Player } from "./player.js";
 import { Runs, titleLine } from "./runs.js";
@@ -22,7 +22,7 @@ import { ShareBar } from "./share.js";
 let compare = null; // compare.js, once a comparison has fetched it
 
 /** Each attribute and its property (the property reflects the attribute). */
-const TEXT = { scenario: "scenario", handshake: "handshake", compare: "compare", unexpectedAnswer: "unexpected-answer", start: "start", seed: "seed", isnClient: "isn-client", isnServer: "isn-server", theme: "theme", narration: "narration", capture: "capture", connection: "connection", captureLimit: "capture-limit", packetdrill: "packetdrill" };
+const TEXT = { scenario: "scenario", handshake: "handshake", compare: "compare", unexpectedAnswer: "unexpected-answer", start: "start", seed: "seed", isnClient: "isn-client", isnServer: "isn-server", theme: "theme", narration: "narration", capture: "capture", connection: "connection", captureLimit: "capture-limit", packetdrill: "packetdrill", mode: "mode", actions: "actions" };
 const FLAGS = { autoplay: "autoplay", controls: "controls", permalink: "permalink" };
 /** Attributes that change how the diagram plays, not what it shows. */
 const LIVE = new Set(["speed", "autoplay"]);
@@ -158,8 +158,9 @@ export class SynackViz extends HTMLElement {
     if (this.#t?.lang !== lang) return this.#fetch(strings((this.#lang = lang)), (t) => (this.#t = t));
     this.#abort?.abort();
     this.#abort = null;
-    if (this.hasAttribute("packetdrill")) return this.#load(async (signal) => (await import("./sources.js")).loadPacketdrill(this, this.#t, signal), (run) => this.#build([run.trace], run.options));
+    if (this.hasAttribute("packetdrill")) return this.#load(async (signal) => (await import("./sources.js")).loadPacketdrill(this, this.#t, readDisplay(this, this.#t), signal), (run) => this.#build([run.trace], run.options));
     if (this.#captureFile || this.hasAttribute("capture")) return this.#load(this.#readCapture, this.#drawCapture);
+    if (this.getAttribute("mode") === "sandbox") return this.#load(this.#readSandbox, this.#drawSandbox);
     try {
       const options = readOptions(this, this.#t);
       if (options.analogy && this.#analogy?.lang !== this.#lang) {
@@ -174,7 +175,6 @@ export class SynackViz extends HTMLElement {
       if (options.compare && !compare) return this.#fetch(import("./compare.js"), (m) => (compare = m));
       this.#runs = new Runs(this.#t, compare);
       const traces = this.#runs.all(options, options.runs.map(() => []));
-      this.#options = options;
       this.#build(traces, options);
     } catch (err) {
       this.#fail(err?.message ?? String(err));
@@ -204,15 +204,22 @@ export class SynackViz extends HTMLElement {
     this.#player.load([]);
     this.#player.k = 0;
     this.shadowRoot.replaceChildren(progress);
-  });
+  }, { captureStrings, readCaptureOptions });
 
   #drawCapture = async (got) => {
     // Its sentences first, so that the event below follows the drawing.
     this.#t = (await withMore(got.t, [got.trace], false)) ?? got.t;
     this.#captureRead = got.read;
-    this.#options = got.options;
     this.#build([got.trace], got.options);
     this.dispatchEvent(new CustomEvent("synack-capture", { detail: got.detail, bubbles: true, composed: true }));
+  };
+
+  #readSandbox = async (signal) => (await import("./sandbox.js")).loadSandbox(this, this.#t, readDisplay(this, this.#t), signal, { loadEngine, runScenario });
+
+  #drawSandbox = async (run) => {
+    this.#t = (await withMore(this.#t, [run.trace], false)) ?? this.#t;
+    this.#build([run.trace], run.options);
+    run.after();
   };
 
   /** Runs every panel again with its losses, and shows the new traces. */
@@ -246,6 +253,7 @@ export class SynackViz extends HTMLElement {
       this.#build(traces, options);
     }, (err) => this.#fail(err?.message ?? String(err)));
     const t = this.#t;
+    this.#options = options;
     const frame = el("div", { class: "frame", lang: t.lang });
     const { heading, note } = titleLine(t, traces, options);
     const title = el("div", { class: "title" });
@@ -365,6 +373,7 @@ export class SynackViz extends HTMLElement {
   /** Run again as if segment `id` were lost (in one panel, or in all). */
   async dropSegment(id, panel = null) {
     await this.ready;
+    if (this.#options?.sandbox) return this.#options.sandbox.drop(Number(id)); // the reader's move
     if (this.#options?.capture) return; // a recording has no what-if
     const panels = this.#player.panels;
     const held = this.#player.k;
@@ -378,19 +387,6 @@ export class SynackViz extends HTMLElement {
 }
 
 // The other attributes' properties: text ones give null when absent, flags a boolean.
-for (const [prop, attr] of Object.entries(TEXT)) {
-  Object.defineProperty(SynackViz.prototype, prop, {
-    get() { return this.getAttribute(attr); },
-    set(v) { v === null || v === undefined ? this.removeAttribute(attr) : this.setAttribute(attr, String(v)); },
-    configurable: true,
-  });
-}
-for (const [prop, attr] of Object.entries(FLAGS)) {
-  Object.defineProperty(SynackViz.prototype, prop, {
-    get() { return this.hasAttribute(attr); },
-    set(v) { this.toggleAttribute(attr, !!v); },
-    configurable: true,
-  });
-}
+reflect(SynackViz, TEXT, FLAGS);
 
 if (!customElements.get("synack-viz")) customElements.define("synack-viz", SynackViz);

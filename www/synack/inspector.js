@@ -8,7 +8,6 @@
 // only draws them.
 
 import { adopt, el } from "./dom.js";
-import { numbering } from "./layout.js";
 
 const FLAG_BITS = ["CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN"];
 
@@ -30,7 +29,7 @@ export async function inspect(panel, s, lose) {
   const close = el("button", { type: "button", class: "close", "aria-label": k.close, title: k.close }, "×");
   close.addEventListener("click", () => box.close());
   head.append(close);
-  box.append(head, figure(seg, send, panel.options.numbers, k), meanings(seg, send, panel, k, from, to));
+  box.append(head, figure(panel, seg, send, k), meanings(seg, send, panel, k, from, to));
   if (lose) {
     const b = el("button", { type: "button", class: "lose", "data-action": "lose" }, k.lose);
     b.addEventListener("click", () => {
@@ -53,10 +52,11 @@ export async function inspect(panel, s, lose) {
 }
 
 /** The header in 32-bit rows: one grid column per bit. */
-function figure(seg, send, mode, k) {
+function figure(panel, seg, send, k) {
+  const mode = panel.options.numbers;
   const f = k.fields;
   const grid = el("div", { class: "header", role: "img" });
-  const shown = numbering(mode === "absolute" ? "relative" : mode)(send);
+  const shown = panel.numbers(send, mode === "absolute" ? "relative" : mode);
   const both = (raw, rel) => (rel === null || rel === String(raw) ? String(raw) : `${raw} (${rel})`);
   const cells = [];
   const cell = (bits, name, value, cls = "") => cells.push([bits, name, value, cls]);
@@ -103,7 +103,7 @@ function meanings(seg, send, panel, k, from, to) {
   const t = panel.t;
   const f = k.fields;
   const w = k.why;
-  const shown = numbering(panel.options.numbers)(send);
+  const shown = panel.numbers(send);
   const has = (flag) => seg.flags.includes(flag);
   const list = el("dl", { class: "meanings" });
   const line = (name, value, why) => {

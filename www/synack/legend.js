@@ -1,9 +1,9 @@
 // The key under a diagram: what each kind of arrow means, and every state the
 // diagrams pass through with its meaning and the name Linux's `ss` prints for it
 // (the badges' hover titles say the same, but phones never hover). A chunk of its
-// own, fetched when a reader first opens the key.
+// own, fetched when a reader first opens the key (it is handed layout.js's
+// stateFamily, so that it shares no module with the element's bundle).
 
-import { stateFamily } from "./layout.js";
 import { adopt } from "./dom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -23,7 +23,7 @@ function node(tag, attrs = {}, text, ns) {
 }
 
 /** The key's contents for `traces`, in the language of `t` (the element's table). */
-export async function legend(t, traces, capture, root) {
+export async function legend(t, traces, capture, root, stateFamily) {
   adopt(root, CSS);
   const { legend: k } = await (t.lang === "zh-CN" ? import("./i18n/legend-zh-CN.js") : import("./i18n/legend-en.js"));
   const arrows = node("ul", { class: "arrows" });

@@ -1,8 +1,8 @@
 // One ladder diagram: a trace, its layout (layout.js), and the SVG showing a
 // prefix of it, with its side badges, narration, outcome and table.
 
-import { labelBox, layout, statesAfter, stateFamily, CHAR_W, LINE_H } from "./layout.js";
-import { narrate, steps } from "./narrate.js";
+import { labelBox, layout, numbering, statesAfter, stateFamily, CHAR_W, LINE_H } from "./layout.js";
+import { describe, narrate, steps } from "./narrate.js";
 import { el, reducedMotion, svg, unbroken, SVG } from "./dom.js";
 
 /** One ladder diagram: a trace, its layout, and the SVG showing a prefix of it. */
@@ -336,6 +336,16 @@ export class Panel {
     const seg = this.geo.segments.find((s) => s.id === e.id && !s.duplicate);
     const words = seg ? seg.lines.join(" ").split(" ").slice(2).join(" ") : "";
     return this.t.ui.segment(e.segment.flags.join(","), e.id, words);
+  }
+
+  /** An event as the table words it: { what, why, rfc } (narrate.js), or null. */
+  describe(e) {
+    return describe(e, (x) => this.segmentWords(x), this.t);
+  }
+
+  /** A segment's numbers as a reader sees them in `mode` (layout.js). */
+  numbers(event, mode = this.options.numbers) {
+    return numbering(mode)(event);
   }
 
   /** The whole trace as a table (table.js, a chunk): filled when the reader opens it. */

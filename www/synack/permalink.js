@@ -3,7 +3,7 @@
 //   #synack=scenario:syn-lost;handshake:three-way;numbers:absolute;step:4
 // Only attributes the element knows are read back; anything else is ignored.
 
-const KEYS = ["scenario", "handshake", "compare", "unexpected-answer", "seed", "isn-client", "isn-server", "numbers"];
+const KEYS = ["scenario", "handshake", "compare", "unexpected-answer", "seed", "isn-client", "isn-server", "numbers", "mode", "actions"];
 const PREFIX = "synack=";
 
 /** The attributes and step stored in the fragment, or null when there are none. */

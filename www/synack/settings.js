@@ -6,6 +6,7 @@
 import { catalogue } from "./engine.js";
 import { el } from "./dom.js";
 import { MAX_U32, MODES } from "./options.js";
+import { stateFamily } from "./layout.js";
 
 function select(label, choices, value, onChange) {
   const l = el("label", {}, label);
@@ -65,7 +66,7 @@ export function legendBox(root, t, traces, capture, onError) {
   box.append(el("summary", {}, t.ui.key));
   box.addEventListener("toggle", () => {
     if (!box.open || box.childElementCount > 1) return;
-    import("./legend.js").then((m) => m.legend(t, traces, capture, root)).then((parts) => {
+    import("./legend.js").then((m) => m.legend(t, traces, capture, root, stateFamily)).then((parts) => {
       if (box.childElementCount === 1) box.append(...parts);
     }, (err) => onError(err?.message ?? String(err)));
   });

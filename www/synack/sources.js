@@ -1,10 +1,8 @@
 // The diagrams that do not come from the catalogue: a recorded connection
 // (capture.js) and a packetdrill script (packetdrill.js). Each is a chunk of its
 // own, fetched only when an element asks for it, and each ends in what the
-// element draws: traces and the options to draw them with.
-
-import { captureStrings } from "./i18n.js";
-import { readCaptureOptions, readDisplay } from "./options.js";
+// element draws: traces and the options to draw them with. What they need of the
+// element's own modules is handed in, so that this chunk shares none with its bundle.
 
 /**
  * A capture, read in a worker behind a progress bar (`show(box)` puts it on
@@ -12,7 +10,7 @@ import { readCaptureOptions, readDisplay } from "./options.js";
  * the language changed, its view is drawn again without reading the file again.
  * Resolves to null when `signal` aborted it.
  */
-export async function loadCapture(host, t, file, signal, last, show) {
+export async function loadCapture(host, t, file, signal, last, show, { captureStrings, readCaptureOptions }) {
   const source = file
     ? { blob: file, name: file.name ?? "" }
     : { url: new URL(host.getAttribute("capture"), document.baseURI).href, name: host.getAttribute("capture") };
@@ -42,9 +40,9 @@ export async function loadCapture(host, t, file, signal, last, show) {
 }
 
 /** A packetdrill script played against the engine. Resolves to null when `signal` aborted it. */
-export async function loadPacketdrill(host, t, signal) {
+export async function loadPacketdrill(host, t, display, signal) {
   const pd = await import("./packetdrill.js");
-  const run = await pd.playScript(host, t, readDisplay(host, t), signal);
+  const run = await pd.playScript(host, t, display, signal);
   if (signal.aborted) return null;
   pd.adoptStyles(host.shadowRoot);
   return run;

@@ -3,7 +3,6 @@
 // opens the table under a diagram.
 
 import { adopt, el } from "./dom.js";
-import { describe } from "./narrate.js";
 
 /** Fills `panel`'s folded table with its whole trace, in its language. */
 export function fillTable(panel) {
@@ -18,7 +17,7 @@ export function fillTable(panel) {
   const body = el("tbody");
   // The sentence names the side; the reason, with its RFC section, follows it.
   for (const e of panel.trace.events) {
-    const row = describe(e, (seg) => panel.segmentWords(seg), t);
+    const row = panel.describe(e);
     if (!row) continue;
     const what = el("td", {}, row.what);
     // A state change says what the new state means (RFC 9293 §3.3.2).

@@ -201,12 +201,16 @@ fn each_segment_carries_its_header_as_captured_for_the_inspector() {
     // unknown option and the end of the list, padded by the builder with NOPs.
     let ts = [8, 10, 0, 0, 0, 7, 0, 0, 0, 0];
     let syn = tcp(40000, 80, 1000, 0, SYN).opts(&[&[2, 4, 5, 0xb4, 4, 2][..], &ts, &[1, 3, 3, 7]].concat());
-    let segs = [syn, tcp(40000, 80, 5000, 1001, SYN | ACK).back(), tcp(40000, 80, 1001, 5001, ACK).opts(&[30, 4, 9, 9, 0])];
+    let segs =
+        [syn, tcp(40000, 80, 5000, 1001, SYN | ACK).back(), tcp(40000, 80, 1001, 5001, ACK).opts(&[30, 4, 9, 9, 0])];
     let c = import(&eth_pcap(&segs)).unwrap().connections.remove(0);
     let j = json(&c.trace(300));
     let sends: Vec<&Value> = j["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "send").collect();
     let header = |i: usize| &sends[i]["segment"];
-    assert_eq!(header(0)["header"], serde_json::json!({ "len": 40, "options": [[2, 4], [4, 2], [8, 10], [1, 1], [3, 3]] }));
+    assert_eq!(
+        header(0)["header"],
+        serde_json::json!({ "len": 40, "options": [[2, 4], [4, 2], [8, 10], [1, 1], [3, 3]] })
+    );
     assert_eq!(header(1)["header"], serde_json::json!({ "len": 20, "options": [] }));
     // Kind 30 by its length, the end of the list, and nothing read after it.
     assert_eq!(header(2)["header"], serde_json::json!({ "len": 28, "options": [[30, 4], [0, 1]] }));
