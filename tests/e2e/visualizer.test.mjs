@@ -130,7 +130,7 @@ function assertSegmentsNumbered(panel) {
 }
 
 describe("pages", () => {
-  test("the gallery shows one element per catalogue entry plus the comparison", { timeout: TIMEOUT }, async () => {
+  test("the gallery shows one element per catalogue entry, two comparisons and the sandbox", { timeout: TIMEOUT }, async () => {
     const ids = catalogueIds();
     assert.equal(ids.length, 15, `catalogue.rs lists ${ids.length} ids`);
     const page = await open("index.html", { width: 1200, height: 900 });
@@ -139,16 +139,18 @@ describe("pages", () => {
       const info = await page.evaluate(() =>
         [...document.querySelectorAll("synack-viz")].map((el) => ({
           scenario: el.getAttribute("scenario"),
-          compare: el.hasAttribute("compare"),
+          compare: el.getAttribute("compare"),
+          sandbox: el.getAttribute("mode") === "sandbox",
           svg: !!el.shadowRoot?.querySelector(".panel svg"),
           alert: el.shadowRoot?.querySelector('[role="alert"]')?.textContent ?? null,
         })),
       );
-      const plain = info.filter((e) => !e.compare);
-      const compared = info.filter((e) => e.compare);
-      assert.equal(compared.length, 1, "exactly one comparison element");
+      const plain = info.filter((e) => e.compare === null && !e.sandbox);
+      const compared = info.filter((e) => e.compare !== null);
+      assert.deepEqual(compared.map((e) => e.compare), ["", "no-time-wait"], "the handshakes' comparison and TIME-WAIT's");
+      assert.equal(info.filter((e) => e.sandbox).length, 1, "one sandbox");
       assert.deepEqual(plain.map((e) => e.scenario ?? "three-way-handshake").sort(), [...ids].sort(), "one element per catalogue entry");
-      assert.equal(info.length, 16);
+      assert.equal(info.length, 18);
       assert.deepEqual(info.filter((e) => e.alert !== null).map((e) => `${e.scenario}: ${e.alert}`), [], "no element shows an error");
       assert.ok(info.every((e) => e.svg), "every element drew its diagram");
       assert.ok(ready.every((r) => r !== false), "every element's ready resolved true");
