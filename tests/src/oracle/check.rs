@@ -488,6 +488,9 @@ impl Checker<'_> {
         let unexpected = self.run.unexpected;
         // A two-way client's "third segment" is what it sends on the SYN,ACK alone.
         self.expects.retain(|w| !(w.1 == x && matches!(w.3, Expect::NoBareAck { .. })));
+        // What this side sends from now on answers this segment, not one delivered
+        // earlier at the same instant (an ignored stale SYN,ACK, then the real one).
+        self.expects.retain(|w| !(w.0 == t && w.1 == x && matches!(w.3, Expect::NoReply)));
         let m = &mut self.sides[x];
         m.last_deliver = Some((t, *seg, id));
         let state = m.state;
