@@ -39,7 +39,8 @@ const RUNS = Number(process.env.BENCH_RUNS) || 10; // fewer only for a smoke run
 const SECONDS = Number(process.env.BENCH_SECONDS) || 3;
 const WINDOW_MS = 250;
 const ARROWS = 11; // segments in full-lifecycle
-const TARGET = { gzipKB: 40, firstDraw: 2, frame: 1.5 };
+// The size budget of issue 16 (56 KiB for an English page; the 40 KB target before it is retired).
+const TARGET = { gzipKB: 56, firstDraw: 2, frame: 1.5 };
 
 for (const f of ["synack/synack.js", "bench/static-svg.html", "bench/bare-raf.html", "bench/element.html"]) {
   if (!existsSync(join(DIST, f))) {
