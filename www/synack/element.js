@@ -5,7 +5,7 @@
 // reveals it step by step. This file is the element: its attributes and
 // properties, its life cycle, and what it draws from them. The bars around the
 // diagram are settings.js and share.js; captures and packetdrill scripts come
-// through sources.js.
+// through sources.js, the reader's own moves through sandbox.js.
 
 import { loadEngine, runScenario } from "./engine.js";
 import { primary } from "./narrate.js";
