@@ -969,6 +969,8 @@ describe("the sandbox", () => {
       let s = await state(page);
       assert.deepEqual(s.badges, ["CLOSED", "CLOSED"], "nothing has happened yet");
       assert.deepEqual(s.segments, []);
+      const note = await page.evaluate(() => document.querySelector("#viz").shadowRoot.querySelector(".title small").textContent);
+      assert.equal(note, "", "no ISN to name before any call");
       await call(page, "server", "listen");
       await call(page, "client", "connect");
       s = await state(page);

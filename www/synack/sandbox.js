@@ -100,7 +100,8 @@ export async function loadSandbox(host, t, display, signal, { loadEngine, runSce
   await loadEngine({ objects: true });
   if (signal.aborted) return null;
   adopt(host.shadowRoot, CSS);
-  const trace = moves.some((m) => m.call) ? runScenario({ scenario: scenarioOf(moves) }) : nothingYet();
+  const ran = moves.some((m) => m.call);
+  const trace = ran ? runScenario({ scenario: scenarioOf(moves) }) : nothingYet();
   const save = (next) => {
     pending.add(host);
     host.setAttribute("actions", format(next));
@@ -133,7 +134,8 @@ export async function loadSandbox(host, t, display, signal, { loadEngine, runSce
     options: {
       ...display,
       sandbox: { drop: (id) => save([...moves, { drop: id }]) },
-      capture: { title: s.title, info: bar },
+      // Before any call there is no ISN to name under the title.
+      capture: { title: s.title, info: bar, ...(ran ? {} : { numbers: "" }) },
     },
     after: () => {
       if (pending.delete(host)) host.step();
