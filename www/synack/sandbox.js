@@ -154,4 +154,8 @@ const CSS = `
 .sandbox button { font-family: var(--synack-mono); font-size: .95em; }
 .sandbox button:disabled { opacity: .5; cursor: default; }
 .sandbox .count { color: var(--synack-muted); }
+@container (max-width: 500px) {
+  .sandbox .calls { gap: .25em; }
+  .sandbox button { padding: .2em .35em; min-height: 1.8em; font-size: .85em; }
+}
 `;
