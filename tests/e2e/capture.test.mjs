@@ -246,6 +246,35 @@ describe("<synack-viz capture> against synack import", () => {
     }
   });
 
+  test("a captured segment's header shows what the capture holds: Linux's SYN options, the checksum as sent", { timeout: TIMEOUT }, async () => {
+    const page = await open("cap/blank.html");
+    try {
+      const res = await place(page, { capture: "/cap/full-lifecycle.pcap" });
+      assert.equal(res.error, undefined);
+      await page.evaluate(() => document.querySelector("#viz").seek(Infinity));
+      await page.locator('#viz g.seglabel[data-for="1"]').click();
+      await page.waitForFunction(() => document.querySelector("#viz").shadowRoot.querySelector("dialog.inspector[open] dl"), null, { timeout: 5_000 });
+      const box = await page.evaluate(() => {
+        const d = document.querySelector("#viz").shadowRoot.querySelector("dialog.inspector");
+        return {
+          cells: [...d.querySelectorAll(".cell:not(.ruler)")].map((c) => [c.querySelector(".name")?.textContent ?? "", c.querySelector(".value").textContent]),
+          lines: [...d.querySelectorAll("dt")].map((dt) => `${dt.textContent}| ${dt.nextElementSibling.textContent}`),
+          lose: !!d.querySelector('[data-action="lose"]'),
+        };
+      });
+      const cell = (name) => box.cells.find(([n]) => n === name)?.[1];
+      assert.equal(cell("Sequence number"), "3619124020 (0)", "the SYN as captured, its relative number beside");
+      assert.equal(cell("Data offset"), "10", "a 40-byte header");
+      assert.deepEqual(box.cells.filter(([n]) => ["MSS", "SACK-perm", "TS", "NOP", "WS"].includes(n)).map(([n, v]) => `${n} ${v}`), ["MSS 1460", "SACK-perm ", "TS 2211643295/0", "NOP ", "WS 10"]);
+      assert.match(cell("Checksum"), /^0x[0-9a-f]{4}$/, "the checksum the capture holds");
+      assert.ok(box.lines.some((l) => l.startsWith("Checksum| 0x") && l.endsWith("as captured.")), box.lines.join("\n"));
+      assert.equal(box.lose, false, "a recording has no what-if");
+      assert.deepEqual(errorsOf(page), []);
+    } finally {
+      await page.closeAll();
+    }
+  });
+
   test("every connection of a capture is counted and any one can be chosen; the list offers the first 1000", { timeout: TIMEOUT }, async () => {
     const page = await open("cap/blank.html");
     try {
