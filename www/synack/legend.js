@@ -4,9 +4,7 @@
 // own, fetched when a reader first opens the key (it is handed layout.js's
 // stateFamily, so that it shares no module with the element's bundle).
 
-import { adopt } from "./dom.js";
-
-const SVG = "http://www.w3.org/2000/svg";
+import { adopt, el, svg } from "./dom.js";
 
 /** Each state as Linux's `ss` prints it (iproute2's names; checked with `ss -tan` here). */
 const SS_NAMES = {
@@ -15,18 +13,11 @@ const SS_NAMES = {
   "CLOSING": "CLOSING", "LAST-ACK": "LAST-ACK", "TIME-WAIT": "TIME-WAIT",
 };
 
-function node(tag, attrs = {}, text, ns) {
-  const n = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v));
-  if (text !== undefined) n.textContent = text;
-  return n;
-}
-
 /** The key's contents for `traces`, in the language of `t` (the element's table). */
 export async function legend(t, traces, capture, root, stateFamily) {
   adopt(root, CSS);
   const { legend: k } = await (t.lang === "zh-CN" ? import("./i18n/legend-zh-CN.js") : import("./i18n/legend-en.js"));
-  const arrows = node("ul", { class: "arrows" });
+  const arrows = el("ul", { class: "arrows" });
   const kinds = [
     [{}, k.segment],
     [{ "data-retransmission": "true" }, k.retransmission],
@@ -35,24 +26,24 @@ export async function legend(t, traces, capture, root, stateFamily) {
     [{ "data-lost": "true" }, k.lost],
   ];
   for (const [attrs, text] of kinds) {
-    const sample = node("svg", { width: 44, height: 10, "aria-hidden": "true" }, undefined, SVG);
+    const sample = svg("svg", { width: 44, height: 10, "aria-hidden": "true" });
     // Not a g.segment: a sample, which nothing counts as a segment sent.
-    const g = node("g", { class: "sample", "data-dir": "c2s", ...attrs }, undefined, SVG);
-    g.append(node("line", { x1: 2, y1: 5, x2: 40, y2: 5 }, undefined, SVG));
+    const g = svg("g", { class: "sample", "data-dir": "c2s", ...attrs });
+    g.append(svg("line", { x1: 2, y1: 5, x2: 40, y2: 5 }));
     sample.append(g);
-    const li = node("li");
+    const li = el("li");
     li.append(sample, document.createTextNode(text));
     arrows.append(li);
   }
-  if (!capture) arrows.append(node("li", { class: "tip" }, k.click));
-  arrows.append(node("li", { class: "tip" }, k.inspect));
+  if (!capture) arrows.append(el("li", { class: "tip" }, k.click));
+  arrows.append(el("li", { class: "tip" }, k.inspect));
   const seen = new Set(traces.flatMap((tr) => tr.events.filter((e) => e.kind === "state").map((e) => e.to)));
-  const states = node("dl", { class: "states" });
+  const states = el("dl", { class: "states" });
   for (const s of Object.keys(SS_NAMES)) {
     if (!seen.has(s)) continue;
-    const dt = node("dt");
-    dt.append(node("span", { class: "badge", "data-family": stateFamily(s) }, s), document.createTextNode(` ${k.ssName(SS_NAMES[s])}`));
-    states.append(dt, node("dd", {}, t.states[s]));
+    const dt = el("dt");
+    dt.append(el("span", { class: "badge", "data-family": stateFamily(s) }, s), document.createTextNode(` ${k.ssName(SS_NAMES[s])}`));
+    states.append(dt, el("dd", {}, t.states[s]));
   }
   return [arrows, states];
 }

@@ -8,7 +8,7 @@
 // child <script type="text/x-packetdrill"> (inline text for a blog post; a
 // <script> element keeps the browser from reading `<mss 1460>` as a tag).
 
-import { adopt } from "./dom.js";
+import { adopt, el } from "./dom.js";
 
 /** The largest script fetched (the runner's own limit). */
 export const MAX_SCRIPT_BYTES = 1 << 20;
@@ -58,13 +58,6 @@ function loadRunner() {
     throw err;
   });
   return runner;
-}
-
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 /** The script's text and the name to show for it. */

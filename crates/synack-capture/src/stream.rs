@@ -456,15 +456,7 @@ impl Lister {
             }
             let number = self.next_number;
             self.next_number += 1;
-            let raw = RawConn {
-                a: src,
-                b: dst,
-                segs: Vec::new(),
-                base: [None; 2],
-                bad_checksums: 0,
-                reused,
-                ended: [false; 3],
-            };
+            let raw = RawConn::new(src, dst, reused);
             if self.want == Some(number) {
                 self.ladder = Some(raw.clone());
             }

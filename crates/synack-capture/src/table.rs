@@ -71,6 +71,11 @@ pub struct RawConn {
 }
 
 impl RawConn {
+    /// A connection first seen from `a` to `b`, with no segment yet.
+    pub fn new(a: SocketAddr, b: SocketAddr, reused: bool) -> RawConn {
+        RawConn { a, b, segs: Vec::new(), base: [None; 2], bad_checksums: 0, reused, ended: [false; 3] }
+    }
+
     pub(crate) fn ended(&self) -> bool {
         self.ended[0] || self.ended[1] && self.ended[2]
     }
@@ -173,15 +178,7 @@ impl Table {
                     }
                     return;
                 }
-                self.conns.push(RawConn {
-                    a: src,
-                    b: dst,
-                    segs: Vec::new(),
-                    base: [None; 2],
-                    bad_checksums: 0,
-                    reused,
-                    ended: [false; 3],
-                });
+                self.conns.push(RawConn::new(src, dst, reused));
                 self.index.insert(k, self.conns.len() - 1);
                 self.conns.len() - 1
             }
