@@ -31,7 +31,10 @@ const chunk = (prefix) => {
 const wasm = readFileSync(join(SYNACK, "pkg", "synack_wasm_bg.wasm"));
 const text = wasm.toString("latin1");
 
-test("an English page with one element downloads at most 56 KiB gzip", () => {
+// The budgets grew with issue 15's listen queues (SYN queue, accept queue, SYN
+// cookies and their three scenarios): +3.9 KiB of wasm and +1.0 KiB of English,
+// measured in BENCHMARKS.md ("2026-12-01, the listen queues").
+test("an English page with one element downloads at most 61 KiB gzip", () => {
   const parts = {
     wasm: gzip(wasm),
     "synack.js": gzip(readFileSync(join(SYNACK, "synack.js"))),
@@ -39,8 +42,8 @@ test("an English page with one element downloads at most 56 KiB gzip", () => {
   };
   const all = Object.values(parts).reduce((a, b) => a + b, 0);
   const shown = Object.entries(parts).map(([k, v]) => `${k} ${(v / KIB).toFixed(1)}`).join(" + ");
-  assert.ok(parts.wasm <= 33 * KIB, `the element's wasm is ${(parts.wasm / KIB).toFixed(1)} KiB gzip, over 33`);
-  assert.ok(all <= 56 * KIB, `${(all / KIB).toFixed(1)} KiB gzip (${shown}), over 56`);
+  assert.ok(parts.wasm <= 37 * KIB, `the element's wasm is ${(parts.wasm / KIB).toFixed(1)} KiB gzip, over 37`);
+  assert.ok(all <= 61 * KIB, `${(all / KIB).toFixed(1)} KiB gzip (${shown}), over 61`);
 });
 
 test("the element's wasm carries no English sentences: the element has them, by key", () => {

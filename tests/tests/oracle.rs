@@ -282,11 +282,15 @@ fn seg(seq: u32, ack: Option<u32>, ctl: &str, len: u32) -> Seg {
 }
 
 fn send(t: u64, side: usize, id: u32, s: Seg) -> Ev {
-    ev(t, side, K::Send { id, seg: s, reason: "test".into(), retransmission: false, stale: false })
+    ev(t, side, K::Send { id, seg: s, reason: "test".into(), retransmission: false, stale: false, cookie: None })
 }
 
 fn resend(t: u64, side: usize, id: u32, s: Seg) -> Ev {
-    ev(t, side, K::Send { id, seg: s, reason: "retransmission".into(), retransmission: true, stale: false })
+    ev(
+        t,
+        side,
+        K::Send { id, seg: s, reason: "retransmission".into(), retransmission: true, stale: false, cookie: None },
+    )
 }
 
 fn deliver(t: u64, side: usize, id: u32, s: Seg) -> Ev {

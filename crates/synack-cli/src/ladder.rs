@@ -84,8 +84,12 @@ pub fn write_with(out: &mut impl Write, trace: &Trace, numbers: Numbers, script:
     for (k, e) in trace.events.iter().enumerate() {
         let side = e.side;
         let (text, why): (String, String) = match &e.kind {
-            EventKind::Send { id, dir, segment, reason, retransmission, stale, relative: r } => {
-                let label = format!("#{id} {}", label(segment, r, numbers, dir.sender()));
+            EventKind::Send { id, dir, segment, reason, retransmission, stale, relative: r, cookie } => {
+                let mut label = format!("#{id} {}", label(segment, r, numbers, dir.sender()));
+                if let Some(c) = cookie {
+                    // What the cookie ISN is made of (Linux secure_tcp_syn_cookie).
+                    label = format!("{label} cookie(count={} mss={})", c.count, c.mss);
+                }
                 let mut why = reason.rfc().to_string();
                 if *retransmission {
                     why = format!("retransmission · {why}");
@@ -99,6 +103,7 @@ pub fn write_with(out: &mut impl Write, trace: &Trace, numbers: Numbers, script:
                 let cause = match cause {
                     DropCause::Loss => "lost (link loss)",
                     DropCause::Scripted => "lost",
+                    DropCause::NoHost => "to a host not drawn",
                 };
                 (arrow(*dir, &format!("#{id} {cause}"), middle, true), String::new())
             }
@@ -130,6 +135,13 @@ pub fn write_with(out: &mut impl Write, trace: &Trace, numbers: Numbers, script:
                 (at_side(side, &format!("gives the peer's FIN {wait} s (tcp_fin_timeout)"), middle), String::new())
             }
             EventKind::Timer { .. } | EventKind::Deliver { .. } => continue,
+            EventKind::Queue { syn_queue, accept_queue, backlog, reason } => {
+                let cap = backlog + 1;
+                (
+                    at_side(side, &format!("SYN queue {syn_queue}/{cap} · accept queue {accept_queue}/{cap}"), middle),
+                    format!("{} · {}", reason.key(), reason.rfc()),
+                )
+            }
             EventKind::App { app } => (at_side(side, &app_text(app), middle), String::new()),
         };
         writeln!(
@@ -205,6 +217,7 @@ fn action_name(a: &Action) -> &'static str {
         Action::Close => "close",
         Action::Abort => "abort",
         Action::Crash => "crash",
+        Action::Accept => "accept",
     }
 }
 

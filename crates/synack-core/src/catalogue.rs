@@ -90,6 +90,15 @@ entries! {
     id: "connect-timeout", figure: None, compare: false,
         title: "Connection timeout",
         summary: "A firewall silently drops every SYN: the client retries with doubling timeouts (1, 2, 4, 8 s) and gives up after 15 s, because this scenario allows only 3 retries. Real stacks try far longer: Linux about 2 minutes, RFC 9293 at least 3.";
+    id: "syn-flood", figure: None, compare: false,
+        title: "A SYN flood",
+        summary: "Forged SYNs from addresses that never answer fill the listener's SYN queue (listen backlog 2, so 3 entries; SYN cookies off). The real client's SYN finds no room and is dropped without a word; it retries until the forged entries expire, after the server has sent each SYN,ACK 5 more times (63 s), and only then connects.";
+    id: "syn-cookies", figure: None, compare: false,
+        title: "SYN cookies",
+        summary: "The same flood with Linux's default tcp_syncookies=1: when the SYN queue is full, the server answers the real client with a SYN cookie, an ISN that encodes what it must remember, and keeps no state. The client's ACK brings the cookie back, and the server rebuilds the connection from it.";
+    id: "accept-queue-full", figure: None, compare: false,
+        title: "The accept queue is full",
+        summary: "The application has not called accept(), and two other clients fill the accept queue (backlog 1, so 2 places). The client completes its handshake and believes it is ESTABLISHED, but the server drops its ACK and sends the SYN,ACK again (Linux tcp_abort_on_overflow=0) until accept() makes room.";
 }
 
 impl Serialize for Entry {
@@ -164,6 +173,7 @@ pub fn untitled(id: &str) -> Option<Scenario> {
                 seq: SeqSpec::offset(-10),
                 ack: None,
                 len: 0,
+                port: None,
             });
         }
         "four-way-handshake" => {
@@ -220,6 +230,43 @@ pub fn untitled(id: &str) -> Option<Scenario> {
             sc.actions.push(Step::new(Client, When::Established, Do::Crash).after(200 * ms));
             sc.actions.push(Step::new(Client, When::Start, Do::Connect).after(500 * ms));
         }
+        "syn-flood" | "syn-cookies" => {
+            sc.client.profile = ProfileName::Linux;
+            sc.server.profile = ProfileName::Linux;
+            sc.server.backlog = Some(2);
+            sc.server.syncookies = Some(id == "syn-cookies");
+            // Three forged SYNs, each from a source that will never answer, fill the
+            // SYN queue (backlog + 1 entries) before the real client's SYN arrives.
+            for k in 0..3u16 {
+                sc.network.faults.inject.push(other_peer(u64::from(k) * 10 * ms, 40001 + k, &["SYN"], 1000, None));
+            }
+            sc.actions =
+                vec![Step::new(Server, When::Start, Do::Listen), Step::new(Client, When::AtUs(100 * ms), Do::Connect)];
+            if id == "syn-cookies" {
+                sc.actions.push(Step::text(Client, When::Established, "GET / HTTP/1.0\r\n\r\n").after(20 * ms));
+            }
+        }
+        "accept-queue-full" => {
+            sc.client.profile = ProfileName::Linux;
+            sc.server.profile = ProfileName::Linux;
+            sc.server.backlog = Some(1);
+            // Two other clients, drawn only as their segments, complete handshakes
+            // that nobody accept()s. Their SYNs reach the server at 50 and 110 ms; the
+            // server's ISN clock ticks every 4 µs from the first, so the second's
+            // SYN,ACK carries ISN + 15000.
+            let inject = &mut sc.network.faults.inject;
+            inject.push(other_peer(0, 40001, &["SYN"], 5000, None));
+            inject.push(other_peer(60 * ms, 40002, &["SYN"], 7000, None));
+            inject.push(other_peer(100 * ms, 40001, &["ACK"], 5001, Some(1)));
+            inject.push(other_peer(160 * ms, 40002, &["ACK"], 7001, Some(15_001)));
+            sc.actions = vec![
+                Step::new(Server, When::Start, Do::Listen),
+                Step::new(Client, When::AtUs(120 * ms), Do::Connect),
+                Step::new(Server, When::AtUs(2 * SECOND), Do::Accept),
+                Step::new(Server, When::Established, Do::Accept).after(100 * ms),
+                Step::new(Server, When::Start, Do::Accept).after(100 * ms),
+            ];
+        }
         "connect-timeout" => {
             sc.client.syn_retries = Some(3);
             sc.actions = connect();
@@ -228,6 +275,20 @@ pub fn untitled(id: &str) -> Option<Scenario> {
         _ => return None,
     }
     Some(sc)
+}
+
+/// A segment from a host that the scenario does not draw (another client, or a
+/// forged source address), sent towards the server from `port`.
+fn other_peer(at_us: u64, port: u16, flags: &[&str], seq: u32, ack_offset: Option<i64>) -> Inject {
+    Inject {
+        at_us,
+        from: Client,
+        flags: flags.iter().map(|f| (*f).into()).collect(),
+        seq: SeqSpec::Absolute(seq),
+        ack: ack_offset.map(SeqSpec::offset),
+        len: 0,
+        port: Some(port),
+    }
 }
 
 fn base(e: &Entry) -> Scenario {

@@ -141,6 +141,10 @@ pub struct Profile {
     /// this long; Linux's `tcp_fin_timeout`. `None`: it waits for the peer's FIN
     /// forever, as the RFC's state machine does.
     pub fin_timeout_us: Option<u64>,
+    /// When a listener's SYN queue is full, answer a SYN with a SYN,ACK whose ISN is a
+    /// cookie and keep no state (Linux's `tcp_syncookies`, 1 by default: cookies only
+    /// on overflow). Without it a SYN that finds the queue full is dropped.
+    pub syncookies: bool,
 }
 
 pub const SECOND: u64 = 1_000_000;
@@ -178,6 +182,7 @@ impl Profile {
             msl_us: 120 * SECOND,
             time_wait_us: 240 * SECOND,
             fin_timeout_us: None,
+            syncookies: false,
         }
     }
 
@@ -208,6 +213,7 @@ impl Profile {
             msl_us: 30 * SECOND,
             time_wait_us: 60 * SECOND,
             fin_timeout_us: Some(60 * SECOND),
+            syncookies: true,
         }
     }
 }

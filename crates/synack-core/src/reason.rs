@@ -164,6 +164,30 @@ reasons! {
     StaleDuplicate => "stale-duplicate", "RFC 9293 §3.5, Fig. 8",
         "An old duplicate from an earlier incarnation of the connection, delayed in the network, is released now.";
 
+    // A listener's queues (Linux's SYN queue and accept queue; RFC 4987 on SYN floods).
+    SynQueued => "syn-queued", "RFC 9293 §3.10.7.2; Linux tcp_conn_request",
+        "A SYN from another peer reached the listening socket: a small SYN-queue entry (a half-open, SYN-RECEIVED connection) remembers it and answers SYN,ACK, while the listening socket itself stays in LISTEN.";
+    SynQueueFull => "syn-queue-full", "Linux tcp_conn_request, inet_csk_reqsk_queue_is_full (tcp_syncookies=0)",
+        "The SYN queue is full (it holds backlog + 1 half-open entries) and SYN cookies are off: the SYN is dropped without any answer, and its sender can only retry.";
+    AcceptQueueFull => "accept-queue-full", "Linux tcp_conn_request, sk_acceptq_is_full",
+        "The accept queue is full (backlog + 1 connections wait for accept()): Linux drops this SYN without any answer, neither SYN,ACK nor RST.";
+    AcceptQueueFullAck => "accept-queue-full-ack", "Linux tcp_check_req, tcp_v4_syn_recv_sock (tcp_abort_on_overflow=0)",
+        "The ACK completes the handshake, but the accept queue is full: with tcp_abort_on_overflow=0 Linux drops the ACK and keeps the SYN-RECEIVED entry, whose timer sends the SYN,ACK again. The client already believes it is ESTABLISHED.";
+    QueuedEstablished => "accept-queued", "RFC 9293 §3.10.7.4; Linux tcp_check_req",
+        "The ACK completes a queued handshake: the connection leaves the SYN queue for the accept queue, where it waits for the application's accept().";
+    AppAccept => "app-accept", "Linux inet_csk_accept (RFC 9293 §3.10.1)",
+        "The application called accept(): it takes the oldest connection from the accept queue, which frees a place in it.";
+    RequestExpired => "syn-queue-expired", "Linux reqsk_timer_handler, tcp_synack_retries",
+        "The SYN,ACK went out tcp_synack_retries times more without an answer: the SYN-queue entry is dropped, and its place is free again.";
+    RequestReset => "syn-queue-reset", "RFC 9293 §3.10.7.4",
+        "A RST for a half-open SYN-queue entry: the entry is removed, and the listening socket goes on listening.";
+    SynCookieSent => "syn-cookie", "RFC 4987 §3.6; Linux tcp_syncookies=1, cookie_v4_init_sequence",
+        "The SYN queue is full, so the server answers with a SYN cookie: its ISN encodes the client's MSS, a minute counter and a keyed hash of the addresses and ports, and the server keeps no record of this SYN at all.";
+    SynCookieAck => "syn-cookie-ack", "RFC 4987 §3.6; Linux cookie_v4_check",
+        "This ACK acknowledges a SYN cookie: ACK − 1 decodes to a recent counter and a valid MSS, so the server rebuilds the connection from the ACK alone, straight from LISTEN to ESTABLISHED.";
+    OtherPeer => "other-peer", "RFC 9293 §3.5; RFC 4987 §2",
+        "A segment from another host, not one of the two endpoints drawn here: another client of the same server, or a forged source address that will never answer.";
+
     // A packetdrill script's remote (crates/synack-packetdrill).
     ScriptSegment => "script-segment", "RFC 9293 §3.1; written in a packetdrill script's `<` line",
         "The script's remote sends this segment exactly as its `<` line writes it; no TCP endpoint computed it.";

@@ -69,6 +69,14 @@ pub struct EndpointSpec {
     pub retries: Option<u32>,
     pub rto_initial_us: Option<u64>,
     pub msl_us: Option<u64>,
+    /// The backlog of `listen()`: bounds the SYN queue and the accept queue (each
+    /// holds backlog + 1 entries, as Linux counts). `None`: unbounded, and every
+    /// connection is taken by the application as soon as it is established.
+    pub backlog: Option<u32>,
+    /// Linux's `tcp_syncookies` (see [`Profile::syncookies`]).
+    pub syncookies: Option<bool>,
+    /// Linux's `tcp_synack_retries`.
+    pub synack_retries: Option<u32>,
 }
 
 impl EndpointSpec {
@@ -105,6 +113,12 @@ impl EndpointSpec {
         if let Some(v) = self.msl_us {
             p.msl_us = v;
             p.time_wait_us = 2 * v;
+        }
+        if let Some(v) = self.syncookies {
+            p.syncookies = v;
+        }
+        if let Some(v) = self.synack_retries {
+            p.synack_retries = v;
         }
         p
     }
@@ -167,6 +181,11 @@ pub struct Inject {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ack: Option<SeqSpec>,
     pub len: u16,
+    /// The source port of a forged segment: a SYN flood's spoofed sources are no
+    /// endpoint of the scenario, only segments put on the wire in `from`'s direction.
+    /// Without it the segment carries `from`'s own port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
 }
 
 /// A sequence number: absolute, or relative to an ISN (the sender's for `seq`, the
@@ -277,6 +296,7 @@ impl Step {
             ActionKind::Close => Action::Close,
             ActionKind::Abort => Action::Abort,
             ActionKind::Crash => Action::Crash,
+            ActionKind::Accept => Action::Accept,
         }
     }
 }
@@ -408,6 +428,7 @@ impl Scenario {
             remote_port: self.port(side.peer()),
             isn: self.isns()[side.index()],
             profile: spec.profile(),
+            backlog: spec.backlog,
             handshake: self.handshake,
             unexpected_answer: self.unexpected_answer.unwrap_or(UnexpectedAnswer::default_for(self.handshake)),
         }
@@ -432,8 +453,11 @@ impl Scenario {
         }
         let isns = self.isns();
         let from = inj.from;
+        if inj.port == Some(0) || inj.port.is_some_and(|p| p == self.port(from.peer())) {
+            bail!("port must be between 1 and 65535 and not the receiver's own");
+        }
         Ok(Segment {
-            src_port: self.port(from),
+            src_port: inj.port.unwrap_or(self.port(from)),
             dst_port: self.port(from.peer()),
             seq: inj.seq.resolve(isns[from.index()]),
             ack: inj.ack.map(|a| a.resolve(isns[from.peer().index()])),
@@ -460,8 +484,11 @@ impl EndpointSpec {
         if p.window_scale.is_some_and(|s| s > 14) {
             bail!(side.name(), ".window_scale must be at most 14 (RFC 7323 §2.3)");
         }
-        if p.syn_retries > 20 || p.retries > 30 {
-            bail!(side.name(), ": syn_retries at most 20 and retries at most 30");
+        if p.syn_retries > 20 || p.retries > 30 || p.synack_retries > 20 {
+            bail!(side.name(), ": syn_retries and synack_retries at most 20, retries at most 30");
+        }
+        if self.backlog.is_some_and(|b| b > 1000) {
+            bail!(side.name(), ".backlog must be at most 1000");
         }
         if !(1_000..=60_000_000).contains(&p.rto_initial_us) {
             bail!(side.name(), ".rto_initial_us must be between 1 ms and 60 s");

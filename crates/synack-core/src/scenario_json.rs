@@ -276,6 +276,9 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
             "retries",
             "rto_initial_us",
             "msl_us",
+            "backlog",
+            "syncookies",
+            "synack_retries",
         ],
     )?;
     o.no_null(&["profile"])?;
@@ -294,6 +297,9 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
         retries: o.uint("retries", u32max)?.map(|n| n as u32),
         rto_initial_us: o.uint("rto_initial_us", u64::MAX)?,
         msl_us: o.uint("msl_us", u64::MAX)?,
+        backlog: o.uint("backlog", u32max)?.map(|n| n as u32),
+        syncookies: o.bool("syncookies")?,
+        synack_retries: o.uint("synack_retries", u32max)?.map(|n| n as u32),
     })
 }
 
@@ -355,7 +361,7 @@ fn faults(v: Option<&Value>) -> R<Faults> {
 }
 
 fn injection(v: &Value, path: &str) -> R<Inject> {
-    let o = Obj::new(v, path, &["at_us", "from", "flags", "seq", "ack", "len"])?;
+    let o = Obj::new(v, path, &["at_us", "from", "flags", "seq", "ack", "len", "port"])?;
     o.no_null(&["len"])?;
     let flags = match o.required("flags")? {
         Value::Array(items) => list(items, &o.path("flags"), |f, path| string(f, path).map(str::to_string))?,
@@ -368,6 +374,7 @@ fn injection(v: &Value, path: &str) -> R<Inject> {
         seq: seq(o.required("seq")?, &o.path("seq"))?,
         ack: o.get("ack").map(|v| seq(v, &o.path("ack"))).transpose()?,
         len: o.uint("len", u16::MAX.into())?.unwrap_or(0) as u16,
+        port: o.port("port")?,
     })
 }
 
@@ -404,6 +411,7 @@ fn step(v: &Value, path: &str) -> R<Step> {
         ("close", ActionKind::Close),
         ("abort", ActionKind::Abort),
         ("crash", ActionKind::Crash),
+        ("accept", ActionKind::Accept),
     ];
     Ok(Step {
         side: o.required_choice("side", &SIDES)?,

@@ -120,5 +120,6 @@ pub fn config(local_port: u16, remote_port: u16, isn: u32, profile: synack_core:
         profile,
         handshake: synack_core::Handshake::ThreeWay,
         unexpected_answer: synack_core::UnexpectedAnswer::Reset,
+        backlog: None,
     }
 }

@@ -106,6 +106,8 @@ struct SideM {
     /// A close or shutdown in a synchronized state that a FIN must follow: (event, time).
     fin_owed: Option<(usize, u64)>,
     gave_up_at: Option<u64>,
+    /// The last SYN cookie this listener sent: (its ISN, the peer's ISN).
+    cookie: Option<(u32, u32)>,
 }
 
 impl SideM {
@@ -125,6 +127,7 @@ impl SideM {
             sent_rst: false,
             fin_owed: None,
             gave_up_at: None,
+            cookie: None,
         }
     }
 
@@ -167,7 +170,7 @@ pub fn check(run: &Run) -> Vec<Violation> {
     for (i, e) in run.events.iter().enumerate() {
         c.flush(e.t);
         match &e.k {
-            K::Send { id, seg, reason, retransmission, stale } => {
+            K::Send { id, seg, reason, retransmission, stale, .. } => {
                 if !*stale {
                     c.send(i, e, *id, seg, reason, *retransmission);
                 }
@@ -177,12 +180,14 @@ pub fn check(run: &Run) -> Vec<Violation> {
             K::Timer { timer, act } => c.timer(i, e, *timer, *act),
             K::Call(call) => c.call(i, e, *call),
             K::Note(note) => c.note(i, e, *note),
-            K::Drop { .. } | K::Duplicate { .. } | K::Discard { .. } | K::Accept { .. } => {}
+            K::Drop { .. } | K::Duplicate { .. } | K::Discard { .. } | K::Accept { .. } | K::Queue { .. } => {}
         }
     }
     c.flush(u64::MAX);
     c.end();
-    c.out
+    let mut out = c.out;
+    out.extend(super::queues::check(run));
+    out
 }
 
 impl Checker<'_> {
@@ -224,6 +229,20 @@ impl Checker<'_> {
     fn send(&mut self, i: usize, e: &Ev, id: u32, seg: &Seg, reason: &str, retransmission: bool) {
         let x = e.side;
         let t = e.t;
+        // A SYN,ACK from a SYN cookie (Linux, RFC 4987 §3.6) leaves the listener with
+        // no connection: it must answer the SYN just delivered, and the ACK that
+        // comes back must acknowledge its ISN + 1.
+        if reason == "syn-cookie" && self.sides[x].state == St::Listen && self.sides[x].conn.is_none() {
+            let m = &mut self.sides[x];
+            match m.last_deliver.filter(|d| d.0 == t && d.1.syn && d.1.ack.is_none()) {
+                Some((_, syn, _)) if seg.syn && seg.ack == Some(syn.seq.wrapping_add(1)) => {
+                    m.cookie = Some((seg.seq, syn.seq));
+                }
+                _ => self.v(Rule::SeqAck, "cookie-answers-syn", i, format!(
+                    "segment {id} {}: a SYN cookie's SYN,ACK answers the SYN delivered at this instant, acknowledging its ISN + 1 (RFC 9293 §3.4; RFC 4987 §3.6)", seg.show())),
+            }
+            return;
+        }
         // Same-instant expectations about what this side may send.
         let mut hits = Vec::new();
         self.expects.retain(|&(et, es, ei, w)| {
@@ -614,6 +633,7 @@ impl Checker<'_> {
                 }
                 true
             }
+            (Listen, Established) if reason == "syn-cookie-ack" => true,
             (Listen, Established) => {
                 if hs != Handshake::TwoWay {
                     vs.push((Rule::HandshakeMode, "only-two-way-skips-syn-received", format!(
@@ -696,7 +716,27 @@ impl Checker<'_> {
         if from == Listen && matches!(to, SynReceived | Established) {
             m.conn = Some(Conn::new(true));
         }
-        if matches!(from, Listen | SynSent) && matches!(to, SynReceived | Established) {
+        if (from, to) == (Listen, Established) && reason == "syn-cookie-ack" {
+            // Linux rebuilds the connection from the cookie that the ACK brings back.
+            let d = m.last_deliver.filter(|d| d.0 == t);
+            match (d, m.cookie) {
+                (Some((_, seg, _)), Some((cookie, peer_isn)))
+                    if seg.ack == Some(cookie.wrapping_add(1)) && seg.seq == peer_isn.wrapping_add(1) =>
+                {
+                    if let Some(c) = m.conn.as_mut() {
+                        c.iss = Some(cookie);
+                        c.snd_una = cookie.wrapping_add(1);
+                        c.snd_nxt = c.snd_una;
+                        c.syn_acked = true;
+                        c.irs = Some(peer_isn);
+                        // Data in the same segment is taken at once.
+                        c.rcv_nxt = seg.seq.wrapping_add(seg.len).wrapping_add(u32::from(seg.fin));
+                    }
+                }
+                _ => vs.push((Rule::SeqAck, "cookie-ack", format!(
+                    "LISTEN→ESTABLISHED (syn-cookie-ack): the segment delivered at t={t} µs must acknowledge the last SYN cookie sent ({:?}) + 1, from the peer's ISN + 1 (RFC 4987 §3.6)", m.cookie))),
+            }
+        } else if matches!(from, Listen | SynSent) && matches!(to, SynReceived | Established) {
             match m.pending_syn.filter(|p| p.0 == t) {
                 Some((_, irs)) => {
                     if let Some(c) = m.conn.as_mut() {

@@ -179,6 +179,17 @@ export const reasons = {
   "client-silent": "The client says nothing about an answer to a SYN it never sent (the rule chosen here, as if it had crashed or its reset were lost; TCP itself would reset it).",
   "duplicate-ack": "This ACK acknowledges nothing new.",
   "stale-duplicate": "An old duplicate from an earlier incarnation of the connection, delayed in the network, is released now.",
+  "syn-queued": "A SYN from another peer reached the listening socket: a small SYN-queue entry (a half-open, SYN-RECEIVED connection) remembers it and answers SYN,ACK, while the listening socket itself stays in LISTEN.",
+  "syn-queue-full": "The SYN queue is full (it holds backlog + 1 half-open entries) and SYN cookies are off: the SYN is dropped without any answer, and its sender can only retry.",
+  "accept-queue-full": "The accept queue is full (backlog + 1 connections wait for accept()): Linux drops this SYN without any answer, neither SYN,ACK nor RST.",
+  "accept-queue-full-ack": "The ACK completes the handshake, but the accept queue is full: with tcp_abort_on_overflow=0 Linux drops the ACK and keeps the SYN-RECEIVED entry, whose timer sends the SYN,ACK again. The client already believes it is ESTABLISHED.",
+  "accept-queued": "The ACK completes a queued handshake: the connection leaves the SYN queue for the accept queue, where it waits for the application's accept().",
+  "app-accept": "The application called accept(): it takes the oldest connection from the accept queue, which frees a place in it.",
+  "syn-queue-expired": "The SYN,ACK went out tcp_synack_retries times more without an answer: the SYN-queue entry is dropped, and its place is free again.",
+  "syn-queue-reset": "A RST for a half-open SYN-queue entry: the entry is removed, and the listening socket goes on listening.",
+  "syn-cookie": "The SYN queue is full, so the server answers with a SYN cookie: its ISN encodes the client's MSS, a minute counter and a keyed hash of the addresses and ports, and the server keeps no record of this SYN at all.",
+  "syn-cookie-ack": "This ACK acknowledges a SYN cookie: ACK − 1 decodes to a recent counter and a valid MSS, so the server rebuilds the connection from the ACK alone, straight from LISTEN to ESTABLISHED.",
+  "other-peer": "A segment from another host, not one of the two endpoints drawn here: another client of the same server, or a forged source address that will never answer.",
   "script-segment": "The script's remote sends this segment exactly as its `<` line writes it; no TCP endpoint computed it.",
 };
 
@@ -197,6 +208,9 @@ export const facts = {
   "reset": "The connection was reset.",
   "client-locked-out": "The diagram stops here, but nothing would change: each SYN the client sends again meets the stale connection, so it retries until it gives up.",
   "truncated": "The run stopped at its time or event limit.",
+  "syn-queue-overflowed": "The listener's SYN queue was full, so SYNs were dropped without any answer (Linux counts them as ListenDrops); their sender could only retry.",
+  "syn-cookie-connection": "The connection was rebuilt from a SYN cookie (RFC 4987 §3.6): between its SYN,ACK and the client's ACK the server kept no state at all.",
+  "accept-queue-overflowed": "The accept queue was full, so the server dropped segments of a finished handshake (Linux ListenOverflows) while the client already believed it was ESTABLISHED.",
 };
 
 /** Each catalogue scenario's title and summary, keyed by its id: word for word the
@@ -217,6 +231,9 @@ export const scenarios = {
   "connection-refused": ["Connection refused", "Nothing listens on the port: the SYN is answered with RST,ACK."],
   "half-open": ["Half-open connection discovery", "The client crashes and reconnects; the server still holds the old connection, challenges the new SYN, and the client's RST clears it."],
   "connect-timeout": ["Connection timeout", "A firewall silently drops every SYN: the client retries with doubling timeouts (1, 2, 4, 8 s) and gives up after 15 s, because this scenario allows only 3 retries. Real stacks try far longer: Linux about 2 minutes, RFC 9293 at least 3."],
+  "syn-flood": ["A SYN flood", "Forged SYNs from addresses that never answer fill the listener's SYN queue (listen backlog 2, so 3 entries; SYN cookies off). The real client's SYN finds no room and is dropped without a word; it retries until the forged entries expire, after the server has sent each SYN,ACK 5 more times (63 s), and only then connects."],
+  "syn-cookies": ["SYN cookies", "The same flood with Linux's default tcp_syncookies=1: when the SYN queue is full, the server answers the real client with a SYN cookie, an ISN that encodes what it must remember, and keeps no state. The client's ACK brings the cookie back, and the server rebuilds the connection from it."],
+  "accept-queue-full": ["The accept queue is full", "The application has not called accept(), and two other clients fill the accept queue (backlog 1, so 2 places). The client completes its handshake and believes it is ESTABLISHED, but the server drops its ACK and sends the SYN,ACK again (Linux tcp_abort_on_overflow=0) until accept() makes room."],
 };
 
 /** A scenario that is not from the catalogue (an inline one) keeps its own title. */

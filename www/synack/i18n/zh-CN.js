@@ -172,6 +172,17 @@ export const reasons = {
   "client-silent": "客户端对这个回应一言不发：它回应的是一个客户端从未发送的 SYN（这是这里选定的规则，好比客户端已经崩溃，或它的复位报文段丢失了；真正的 TCP 会复位它）。",
   "duplicate-ack": "这个 ACK 没有确认任何新数据。",
   "stale-duplicate": "一个已失效的旧报文段：它来自此前的一个连接，在网络中滞留，现在才到达。",
+  "syn-queued": "另一个对端的 SYN 到达监听套接字：一个小小的 SYN 队列条目（半连接，SYN-RECEIVED）记下它并回复 SYN,ACK，而监听套接字本身仍处于 LISTEN。",
+  "syn-queue-full": "SYN 队列（半连接队列）已满（最多容纳 backlog + 1 个半连接），且 SYN cookie 关闭：这个 SYN 被丢弃，没有任何回复，发送方只能重试。",
+  "accept-queue-full": "accept 队列（全连接队列）已满（backlog + 1 个连接在等待 accept()）：Linux 丢弃这个 SYN，既不回 SYN,ACK 也不回 RST。",
+  "accept-queue-full-ack": "这个 ACK 完成了握手，但 accept 队列已满：在 tcp_abort_on_overflow=0 时，Linux 丢弃这个 ACK，保留 SYN-RECEIVED 条目，由其定时器再次发送 SYN,ACK。客户端已经认为自己处于 ESTABLISHED。",
+  "accept-queued": "这个 ACK 完成了一个排队中的握手：连接离开 SYN 队列，进入 accept 队列，等待应用程序调用 accept()。",
+  "app-accept": "应用程序调用了 accept()：它从 accept 队列中取走最早的连接，队列因此空出一个位置。",
+  "syn-queue-expired": "SYN,ACK 又发送了 tcp_synack_retries 次仍没有回应：这个 SYN 队列条目被丢弃，它的位置重新空出。",
+  "syn-queue-reset": "一个针对半连接 SYN 队列条目的 RST：该条目被移除，监听套接字继续监听。",
+  "syn-cookie": "SYN 队列已满，于是服务器用 SYN cookie 回复：它的 ISN 编码了客户端的 MSS、一个按分钟计的计数器，以及对地址和端口的带密钥哈希，服务器对这个 SYN 不保留任何记录。",
+  "syn-cookie-ack": "这个 ACK 确认了一个 SYN cookie：ACK − 1 解码出一个新近的计数器和有效的 MSS，于是服务器仅凭这个 ACK 重建连接，从 LISTEN 直接进入 ESTABLISHED。",
+  "other-peer": "来自另一台主机的报文段，不是图中画出的两个端点之一：同一服务器的另一个客户端，或是一个永远不会回应的伪造源地址。",
   "script-segment": "脚本中的远端按其 `<` 行所写的原样发送这个报文段；它不是由 TCP 端点计算出来的。",
 };
 
@@ -188,6 +199,9 @@ export const facts = {
   "reset": "连接被复位。",
   "client-locked-out": "图到这里为止，但之后也不会有变化：客户端每次重传的 SYN 都撞上那个过期的连接，它只能一直重试，直到放弃。",
   "truncated": "运行达到时间或事件上限而停止。",
+  "syn-queue-overflowed": "监听套接字的 SYN 队列已满，因此 SYN 被丢弃且没有任何回复（Linux 将其计入 ListenDrops）；发送方只能重试。",
+  "syn-cookie-connection": "这个连接是从 SYN cookie 重建的（RFC 4987 §3.6）：在它的 SYN,ACK 与客户端的 ACK 之间，服务器没有保留任何状态。",
+  "accept-queue-overflowed": "accept 队列已满，因此服务器丢弃了一个已完成握手的报文段（Linux ListenOverflows），而客户端已经认为自己处于 ESTABLISHED。",
 };
 
 export const scenarios = {
@@ -206,6 +220,9 @@ export const scenarios = {
   "connection-refused": ["连接被拒绝", "端口上没有进程监听：SYN 得到的回应是 RST,ACK。"],
   "half-open": ["发现半开连接", "客户端崩溃后重新连接；服务器仍保持着旧连接，对新的 SYN 回以挑战 ACK，客户端的 RST 清除了旧连接。"],
   "connect-timeout": ["连接超时", "防火墙默默丢弃每一个 SYN：客户端以加倍的超时时间（1、2、4、8 秒）重试，15 秒后放弃，因为本场景只允许重试 3 次。真实的协议栈会坚持得久得多：Linux 约 2 分钟，RFC 9293 要求至少 3 分钟。"],
+  "syn-flood": ["SYN 洪泛", "来自永不回应的地址的伪造 SYN 填满了监听套接字的 SYN 队列（listen 的 backlog 为 2，即 3 个条目；SYN cookie 关闭）。真实客户端的 SYN 找不到位置，被悄无声息地丢弃；它不断重试，直到伪造的条目过期（服务器把每个 SYN,ACK 又发了 5 次之后，即 63 秒），才得以连接。"],
+  "syn-cookies": ["SYN cookie", "同样的洪泛，但采用 Linux 的默认设置 tcp_syncookies=1：当 SYN 队列已满时，服务器用 SYN cookie 回复真实客户端，这个 ISN 编码了服务器之后需要记住的信息，而服务器不保留任何状态。客户端的 ACK 把 cookie 带回来，服务器据此重建连接。"],
+  "accept-queue-full": ["accept 队列已满", "应用程序没有调用 accept()，另外两个客户端填满了 accept 队列（backlog 为 1，即 2 个位置）。客户端完成了握手并认为自己处于 ESTABLISHED，但服务器丢弃它的 ACK 并再次发送 SYN,ACK（Linux tcp_abort_on_overflow=0），直到 accept() 腾出位置。"],
 };
 
 export const customTitle = "自定义场景";
