@@ -99,6 +99,9 @@ entries! {
     id: "accept-queue-full", figure: None, compare: false,
         title: "The accept queue is full",
         summary: "The application has not called accept(), and two other clients fill the accept queue (backlog 1, so 2 places). The client completes its handshake and believes it is ESTABLISHED, but the server drops its ACK and sends the SYN,ACK again (Linux tcp_abort_on_overflow=0) until accept() makes room.";
+    id: "close-with-unread-data", figure: None, compare: false,
+        title: "Closing with unread data",
+        summary: "The server's application closes its socket without reading the request that arrived. Those bytes would be lost without a word, so instead of a FIN the server sends a RST (RFC 2525 §2.17, as Linux does): the client learns at once that the connection was reset, not closed.";
 }
 
 impl Serialize for Entry {
@@ -266,6 +269,15 @@ pub fn untitled(id: &str) -> Option<Scenario> {
                 Step::new(Server, When::Established, Do::Accept).after(100 * ms),
                 Step::new(Server, When::Start, Do::Accept).after(100 * ms),
             ];
+        }
+        "close-with-unread-data" => {
+            sc.client.profile = ProfileName::Linux;
+            sc.server.profile = ProfileName::Linux;
+            sc.server.reads = Some(false);
+            let request = "GET / HTTP/1.0\r\n\r\n";
+            sc.actions = connect();
+            sc.actions.push(Step::text(Client, When::Established, request));
+            sc.actions.push(close_after(Server, When::Received(request.len() as u64), 100 * ms));
         }
         "connect-timeout" => {
             sc.client.syn_retries = Some(3);

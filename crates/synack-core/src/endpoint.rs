@@ -304,6 +304,8 @@ struct Tcb {
     ever_established: bool,
     received: Vec<u8>,
     received_total: u64,
+    /// Bytes that arrived and that the application has not read.
+    unread: u64,
 }
 
 impl Tcb {
@@ -350,6 +352,7 @@ impl Tcb {
             ever_established: false,
             received: Vec::new(),
             received_total: 0,
+            unread: 0,
         }
     }
 }
@@ -583,6 +586,21 @@ impl Endpoint {
     /// `close()` of a socket: CLOSE as in [`Endpoint::shutdown`], and the application
     /// stops reading, so later data is answered with a reset (as Linux does).
     pub fn close(&mut self, now: u64) -> Result<(), AppError> {
+        self.now = now;
+        let synchronized = matches!(
+            self.state,
+            State::Established | State::CloseWait | State::FinWait1 | State::FinWait2 | State::SynReceived
+        );
+        if synchronized && self.tcb.unread > 0 {
+            // RFC 9293 §3.10.4 lets CLOSE keep receiving, but bytes nobody will read
+            // would be lost silently: RFC 2525 §2.17 asks for a RST, and Linux's
+            // tcp_close sends one (<SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>) instead
+            // of a FIN, and forgets the connection.
+            let seg = self.segment(self.tcb.snd_nxt, Some(self.tcb.rcv_nxt), Flags::RST, Vec::new());
+            self.queue(seg, Reason::RstUnreadData, false);
+            self.enter_closed(Reason::RstUnreadData);
+            return Ok(());
+        }
         self.shutdown(now)?;
         self.tcb.read_closed = true;
         Ok(())
@@ -1192,7 +1210,11 @@ impl Endpoint {
         self.tcb.received_total += data.len() as u64;
         let room = RECEIVED_KEEP.saturating_sub(self.tcb.received.len());
         self.tcb.received.extend_from_slice(&data[..data.len().min(room)]);
-        self.notes.push_back(Note::App(AppNote::Received { len: data.len(), total: self.tcb.received_total }));
+        if self.cfg.profile.app_reads {
+            self.notes.push_back(Note::App(AppNote::Received { len: data.len(), total: self.tcb.received_total }));
+        } else {
+            self.tcb.unread += data.len() as u64;
+        }
         self.schedule_ack(false);
     }
 

@@ -145,6 +145,10 @@ pub struct Profile {
     /// cookie and keep no state (Linux's `tcp_syncookies`, 1 by default: cookies only
     /// on overflow). Without it a SYN that finds the queue full is dropped.
     pub syncookies: bool,
+    /// The application reads what arrives at once. Off, received bytes stay in
+    /// the receive buffer unread, and `close()` then resets the connection
+    /// (RFC 9293 §3.10.4, RFC 2525 §2.17; Linux `tcp_close`).
+    pub app_reads: bool,
 }
 
 pub const SECOND: u64 = 1_000_000;
@@ -183,6 +187,7 @@ impl Profile {
             time_wait_us: 240 * SECOND,
             fin_timeout_us: None,
             syncookies: false,
+            app_reads: true,
         }
     }
 
@@ -214,6 +219,7 @@ impl Profile {
             time_wait_us: 60 * SECOND,
             fin_timeout_us: Some(60 * SECOND),
             syncookies: true,
+            app_reads: true,
         }
     }
 }

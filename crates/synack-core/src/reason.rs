@@ -116,6 +116,9 @@ reasons! {
     BadAckInSynReceived => "bad-ack-syn-received", "RFC 9293 §3.10.7.4",
         "In SYN-RECEIVED this ACK does not acknowledge our SYN: reject it with a reset.";
 
+    RstUnreadData => "rst-unread-data", "RFC 9293 §3.10.4; RFC 2525 §2.17; Linux tcp_close",
+        "The application closed its socket with received bytes still unread: they would be lost without a word, so a RST (with the ACK bit, as Linux sends it) replaces the FIN, and the connection is gone at once.";
+
     // Closing (RFC 9293 §3.6, §3.10.7.4).
     Fin => "fin", "RFC 9293 §3.10.4",
         "FIN: this side has no more data to send. It occupies one sequence number.";

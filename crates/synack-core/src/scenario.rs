@@ -77,6 +77,8 @@ pub struct EndpointSpec {
     pub syncookies: Option<bool>,
     /// Linux's `tcp_synack_retries`.
     pub synack_retries: Option<u32>,
+    /// `false`: the application never reads, so received bytes stay unread.
+    pub reads: Option<bool>,
 }
 
 impl EndpointSpec {
@@ -119,6 +121,9 @@ impl EndpointSpec {
         }
         if let Some(v) = self.synack_retries {
             p.synack_retries = v;
+        }
+        if let Some(v) = self.reads {
+            p.app_reads = v;
         }
         p
     }

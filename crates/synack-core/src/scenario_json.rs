@@ -279,6 +279,7 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
             "backlog",
             "syncookies",
             "synack_retries",
+            "reads",
         ],
     )?;
     o.no_null(&["profile"])?;
@@ -300,6 +301,7 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
         backlog: o.uint("backlog", u32max)?.map(|n| n as u32),
         syncookies: o.bool("syncookies")?,
         synack_retries: o.uint("synack_retries", u32max)?.map(|n| n as u32),
+        reads: o.bool("reads")?,
     })
 }
 

@@ -108,6 +108,9 @@ struct SideM {
     gave_up_at: Option<u64>,
     /// The last SYN cookie this listener sent: (its ISN, the peer's ISN).
     cookie: Option<(u32, u32)>,
+    /// Data bytes taken in order on the current connection (what the application
+    /// could read; `app_received` is what it did read).
+    in_order: u64,
 }
 
 impl SideM {
@@ -128,6 +131,7 @@ impl SideM {
             fin_owed: None,
             gave_up_at: None,
             cookie: None,
+            in_order: 0,
         }
     }
 
@@ -440,7 +444,12 @@ impl Checker<'_> {
         if seg.len > 0 {
             vs.push(("rst-carries-no-data", format!("segment {id} {}: a RST with data", seg.show())));
         }
-        let aborted = m.last_call.is_some_and(|(ct, call, _)| ct == t && call == Call::Abort);
+        // A close() with received bytes unread resets like an abort (RFC 2525 §2.17;
+        // Linux tcp_close), from the connection's SND.NXT and RCV.NXT.
+        let unread = m.in_order > m.app_received;
+        let aborted = m.last_call.is_some_and(|(ct, call, _)| {
+            ct == t && (call == Call::Abort || call == Call::Close && unread && m.conn.is_none())
+        });
         if aborted {
             let before =
                 if m.conn.is_some() { Some(m.state) } else { m.prev.as_ref().filter(|p| p.0 == t).map(|p| p.2) };
@@ -518,6 +527,7 @@ impl Checker<'_> {
             expects.push(Expect::TimeWaitSet { restart: true });
         }
         let mut vs = Vec::new();
+        let mut new_data = 0;
         if let Some(c) = m.conn.as_mut() {
             if let (Some(iss), Some(a), false) = (c.iss, seg.ack, seg.rst) {
                 // Rule 9: the client's answer to a segment it did not ask for, under
@@ -588,6 +598,10 @@ impl Checker<'_> {
                         let start = seg.seq.wrapping_add(u32::from(seg.syn));
                         let end = seg.end();
                         if le(start, c.rcv_nxt) && lt(c.rcv_nxt, end) {
+                            let data_end = end.wrapping_sub(u32::from(seg.fin));
+                            if lt(c.rcv_nxt, data_end) {
+                                new_data += u64::from(data_end.wrapping_sub(c.rcv_nxt));
+                            }
                             c.rcv_nxt = end;
                             c.ctl_end = seg.fin.then_some(end);
                         }
@@ -595,6 +609,7 @@ impl Checker<'_> {
                 }
             }
         }
+        self.sides[x].in_order += new_data;
         for w in expects {
             self.expect(t, x, i, w);
         }

@@ -190,6 +190,7 @@ export const reasons = {
   "syn-cookie": "The SYN queue is full, so the server answers with a SYN cookie: its ISN encodes the client's MSS, a minute counter and a keyed hash of the addresses and ports, and the server keeps no record of this SYN at all.",
   "syn-cookie-ack": "This ACK acknowledges a SYN cookie: ACK − 1 decodes to a recent counter and a valid MSS, so the server rebuilds the connection from the ACK alone, straight from LISTEN to ESTABLISHED.",
   "other-peer": "A segment from another host, not one of the two endpoints drawn here: another client of the same server, or a forged source address that will never answer.",
+  "rst-unread-data": "The application closed its socket with received bytes still unread: they would be lost without a word, so a RST (with the ACK bit, as Linux sends it) replaces the FIN, and the connection is gone at once.",
   "script-segment": "The script's remote sends this segment exactly as its `<` line writes it; no TCP endpoint computed it.",
 };
 
@@ -231,6 +232,7 @@ export const scenarios = {
   "connection-refused": ["Connection refused", "Nothing listens on the port: the SYN is answered with RST,ACK."],
   "half-open": ["Half-open connection discovery", "The client crashes and reconnects; the server still holds the old connection, challenges the new SYN, and the client's RST clears it."],
   "connect-timeout": ["Connection timeout", "A firewall silently drops every SYN: the client retries with doubling timeouts (1, 2, 4, 8 s) and gives up after 15 s, because this scenario allows only 3 retries. Real stacks try far longer: Linux about 2 minutes, RFC 9293 at least 3."],
+  "close-with-unread-data": ["Closing with unread data", "The server's application closes its socket without reading the request that arrived. Those bytes would be lost without a word, so instead of a FIN the server sends a RST (RFC 2525 §2.17, as Linux does): the client learns at once that the connection was reset, not closed."],
   "syn-flood": ["A SYN flood", "Forged SYNs from addresses that never answer fill the listener's SYN queue (listen backlog 2, so 3 entries; SYN cookies off). The real client's SYN finds no room and is dropped without a word; it retries until the forged entries expire, after the server has sent each SYN,ACK 5 more times (63 s), and only then connects."],
   "syn-cookies": ["SYN cookies", "The same flood with Linux's default tcp_syncookies=1: when the SYN queue is full, the server answers the real client with a SYN cookie, an ISN that encodes what it must remember, and keeps no state. The client's ACK brings the cookie back, and the server rebuilds the connection from it."],
   "accept-queue-full": ["The accept queue is full", "The application has not called accept(), and two other clients fill the accept queue (backlog 1, so 2 places). The client completes its handshake and believes it is ESTABLISHED, but the server drops its ACK and sends the SYN,ACK again (Linux tcp_abort_on_overflow=0) until accept() makes room."],

@@ -183,6 +183,7 @@ export const reasons = {
   "syn-cookie": "SYN 队列已满，于是服务器用 SYN cookie 回复：它的 ISN 编码了客户端的 MSS、一个按分钟计的计数器，以及对地址和端口的带密钥哈希，服务器对这个 SYN 不保留任何记录。",
   "syn-cookie-ack": "这个 ACK 确认了一个 SYN cookie：ACK − 1 解码出一个新近的计数器和有效的 MSS，于是服务器仅凭这个 ACK 重建连接，从 LISTEN 直接进入 ESTABLISHED。",
   "other-peer": "来自另一台主机的报文段，不是图中画出的两个端点之一：同一服务器的另一个客户端，或是一个永远不会回应的伪造源地址。",
+  "rst-unread-data": "应用程序在仍有已收到但未读取的字节时关闭了套接字：这些字节会被悄无声息地丢掉，于是用 RST（带 ACK 位，与 Linux 发送的一样）代替 FIN，连接立即消失。",
   "script-segment": "脚本中的远端按其 `<` 行所写的原样发送这个报文段；它不是由 TCP 端点计算出来的。",
 };
 
@@ -220,6 +221,7 @@ export const scenarios = {
   "connection-refused": ["连接被拒绝", "端口上没有进程监听：SYN 得到的回应是 RST,ACK。"],
   "half-open": ["发现半开连接", "客户端崩溃后重新连接；服务器仍保持着旧连接，对新的 SYN 回以挑战 ACK，客户端的 RST 清除了旧连接。"],
   "connect-timeout": ["连接超时", "防火墙默默丢弃每一个 SYN：客户端以加倍的超时时间（1、2、4、8 秒）重试，15 秒后放弃，因为本场景只允许重试 3 次。真实的协议栈会坚持得久得多：Linux 约 2 分钟，RFC 9293 要求至少 3 分钟。"],
+  "close-with-unread-data": ["带着未读数据关闭", "服务器的应用程序没有读取已到达的请求就关闭了套接字。这些字节会被悄无声息地丢掉，所以服务器发送的不是 FIN 而是 RST（RFC 2525 §2.17，Linux 也是这样做的）：客户端立即得知连接被重置，而不是被关闭。"],
   "syn-flood": ["SYN 洪泛", "来自永不回应的地址的伪造 SYN 填满了监听套接字的 SYN 队列（listen 的 backlog 为 2，即 3 个条目；SYN cookie 关闭）。真实客户端的 SYN 找不到位置，被悄无声息地丢弃；它不断重试，直到伪造的条目过期（服务器把每个 SYN,ACK 又发了 5 次之后，即 63 秒），才得以连接。"],
   "syn-cookies": ["SYN cookie", "同样的洪泛，但采用 Linux 的默认设置 tcp_syncookies=1：当 SYN 队列已满时，服务器用 SYN cookie 回复真实客户端，这个 ISN 编码了服务器之后需要记住的信息，而服务器不保留任何状态。客户端的 ACK 把 cookie 带回来，服务器据此重建连接。"],
   "accept-queue-full": ["accept 队列已满", "应用程序没有调用 accept()，另外两个客户端填满了 accept 队列（backlog 为 1，即 2 个位置）。客户端完成了握手并认为自己处于 ESTABLISHED，但服务器丢弃它的 ACK 并再次发送 SYN,ACK（Linux tcp_abort_on_overflow=0），直到 accept() 腾出位置。"],

@@ -1,0 +1,77 @@
+//! Issue 15's endings: what a reader sees when a connection ends other than by
+//! the textbook's FIN exchange — the segments' flags and numbers, both sides'
+//! states, and the facts.
+
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used)]
+
+use synack_core::trace::{EventKind, Trace};
+use synack_core::{catalogue, sim, AppNote, Reason, Scenario, Side, State};
+
+fn run(sc: &Scenario) -> Trace {
+    sim::run(sc).unwrap()
+}
+
+/// `(side, flags, seq, ack, reason key)` of every segment sent.
+fn sends(t: &Trace) -> Vec<(Side, String, u32, Option<u32>, &'static str)> {
+    t.events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Send { segment: s, reason, .. } => {
+                Some((e.side, s.flag_names().join(","), s.seq.0, s.ack.map(|a| a.0), reason.key()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn noted(t: &Trace, side: Side, note: &AppNote) -> bool {
+    t.events.iter().any(|e| {
+        e.side == side && matches!(&e.kind, EventKind::App { app: synack_core::trace::AppEvent::Note(n) } if n == note)
+    })
+}
+
+#[test]
+fn close_with_unread_data_sends_a_rst_instead_of_a_fin() {
+    for isns in [None, Some((u32::MAX - 5, u32::MAX))] {
+        let mut sc = catalogue::scenario("close-with-unread-data").unwrap();
+        if let Some((c, s)) = isns {
+            sc.client.isn = Some(c);
+            sc.server.isn = Some(s);
+        }
+        let t = run(&sc);
+        let s = sends(&t);
+        // No FIN anywhere: the server's last segment is RST,ACK from SND.NXT,
+        // acknowledging the 18 unread bytes (RCV.NXT).
+        assert!(s.iter().all(|x| !x.1.contains("FIN")), "{s:?}");
+        let last = s.last().unwrap();
+        assert_eq!(last.0, Side::Server);
+        assert_eq!((last.1.as_str(), last.4), ("RST,ACK", "rst-unread-data"));
+        assert_eq!(last.2, t.server.isn.wrapping_add(1));
+        assert_eq!(last.3, Some(t.client.isn.wrapping_add(1 + 18)));
+        // The server's application never read them; the client is told "reset".
+        assert!(!noted(&t, Side::Server, &AppNote::Received { len: 18, total: 18 }));
+        assert!(noted(&t, Side::Client, &AppNote::Reset));
+        let server_states: Vec<_> = t
+            .events
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::State { from, to, reason } if e.side == Side::Server => Some((from, to, reason)),
+                _ => None,
+            })
+            .collect();
+        assert!(server_states.contains(&(State::Established, State::Closed, Reason::RstUnreadData)));
+        assert_eq!((t.outcome.client, t.outcome.server), (State::Closed, State::Listen));
+        assert!(t.outcome.facts.iter().any(|f| f.key() == "reset"));
+    }
+}
+
+#[test]
+fn close_after_reading_everything_still_sends_a_fin() {
+    // The same scenario with an application that reads: the usual FIN.
+    let mut sc = catalogue::scenario("close-with-unread-data").unwrap();
+    sc.server.reads = None;
+    let t = run(&sc);
+    assert!(sends(&t).iter().any(|x| x.0 == Side::Server && x.1 == "FIN,ACK"));
+    assert!(sends(&t).iter().all(|x| !x.1.contains("RST")));
+}
