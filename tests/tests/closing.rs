@@ -75,3 +75,27 @@ fn close_after_reading_everything_still_sends_a_fin() {
     assert!(sends(&t).iter().any(|x| x.0 == Side::Server && x.1 == "FIN,ACK"));
     assert!(sends(&t).iter().all(|x| !x.1.contains("RST")));
 }
+
+#[test]
+fn an_orphaned_fin_wait_2_is_dropped_after_tcp_fin_timeout_and_the_late_fin_meets_a_rst() {
+    let t = run(&catalogue::scenario("fin-wait-2-timeout").unwrap());
+    let state_change = |reason: Reason| {
+        t.events.iter().find_map(|e| match e.kind {
+            EventKind::State { from, to, reason: r } if r == reason => Some((e.t_us, e.side, from, to)),
+            _ => None,
+        })
+    };
+    let (entered, ..) = state_change(Reason::FinAcked).unwrap();
+    let (dropped, side, from, to) = state_change(Reason::FinWait2Timeout).unwrap();
+    assert_eq!((side, from, to), (Side::Client, State::FinWait2, State::Closed));
+    assert_eq!(dropped - entered, 60_000_000, "tcp_fin_timeout");
+    // Nothing is sent when it is dropped; the server's late FIN,ACK gets a bare RST
+    // with SEQ = its ACK (RFC 9293 §3.10.7.1), and the server is reset.
+    let s = sends(&t);
+    let fin = s.iter().rposition(|x| x.0 == Side::Server && x.1 == "FIN,ACK").unwrap();
+    let rst = &s[fin + 1];
+    assert_eq!((rst.0, rst.1.as_str(), rst.2, rst.3), (Side::Client, "RST", s[fin].3.unwrap(), None));
+    assert!(noted(&t, Side::Server, &AppNote::Reset));
+    let keys: Vec<_> = t.outcome.facts.iter().map(|f| f.key()).collect();
+    assert!(keys.contains(&"fin-wait-2-dropped"), "{keys:?}");
+}

@@ -102,6 +102,9 @@ entries! {
     id: "close-with-unread-data", figure: None, compare: false,
         title: "Closing with unread data",
         summary: "The server's application closes its socket without reading the request that arrived. Those bytes would be lost without a word, so instead of a FIN the server sends a RST (RFC 2525 §2.17, as Linux does): the client learns at once that the connection was reset, not closed.";
+    id: "fin-wait-2-timeout", figure: None, compare: false,
+        title: "An orphaned FIN-WAIT-2 times out",
+        summary: "The client closes and the server acknowledges its FIN, but the server's application never closes. The RFC would leave the client in FIN-WAIT-2 for ever; Linux drops the orphaned socket after tcp_fin_timeout (60 s). When the server's application closes at last, at 90 s, its FIN finds no connection and is answered with a RST.";
 }
 
 impl Serialize for Entry {
@@ -278,6 +281,13 @@ pub fn untitled(id: &str) -> Option<Scenario> {
             sc.actions = connect();
             sc.actions.push(Step::text(Client, When::Established, request));
             sc.actions.push(close_after(Server, When::Received(request.len() as u64), 100 * ms));
+        }
+        "fin-wait-2-timeout" => {
+            sc.client.profile = ProfileName::Linux;
+            sc.server.profile = ProfileName::Linux;
+            sc.actions = connect();
+            sc.actions.push(close_after(Client, When::Established, 100 * ms));
+            sc.actions.push(close_after(Server, When::AtUs(90 * SECOND), 0));
         }
         "connect-timeout" => {
             sc.client.syn_retries = Some(3);

@@ -428,6 +428,9 @@ fn outcome(eps: &[Endpoint; 2], events: &[Event], truncated: bool, end_us: u64) 
     if discarded(Reason::AcceptQueueFullAck) {
         facts.push(Fact::AcceptQueueOverflow);
     }
+    if saw(Reason::FinWait2Timeout) {
+        facts.push(Fact::FinWait2Dropped);
+    }
     if truncated && client.state() == State::SynSent && facts.contains(&Fact::UnwantedConnection) {
         // Stopped early (a comparison's horizon): the rest is more of the same.
         facts.push(Fact::ClientLockedOut);

@@ -185,10 +185,11 @@ pub enum Fact {
     SynQueueOverflow,
     CookieConnection,
     AcceptQueueOverflow,
+    FinWait2Dropped,
 }
 
 impl Fact {
-    pub const ALL: [Fact; 15] = [
+    pub const ALL: [Fact; 16] = [
         Fact::UnwantedConnection,
         Fact::UnwantedAccepted,
         Fact::HalfOpenHeld,
@@ -204,6 +205,7 @@ impl Fact {
         Fact::SynQueueOverflow,
         Fact::CookieConnection,
         Fact::AcceptQueueOverflow,
+        Fact::FinWait2Dropped,
     ];
 
     pub fn key(self) -> &'static str {
@@ -223,6 +225,7 @@ impl Fact {
             Fact::SynQueueOverflow => "syn-queue-overflowed",
             Fact::CookieConnection => "syn-cookie-connection",
             Fact::AcceptQueueOverflow => "accept-queue-overflowed",
+            Fact::FinWait2Dropped => "fin-wait-2-dropped",
         }
     }
 
@@ -259,6 +262,9 @@ impl Fact {
             }
             Fact::CookieConnection => {
                 "The connection was rebuilt from a SYN cookie (RFC 4987 §3.6): between its SYN,ACK and the client's ACK the server kept no state at all."
+            }
+            Fact::FinWait2Dropped => {
+                "A closed socket waited in FIN-WAIT-2 for the peer's FIN and was dropped after Linux's tcp_fin_timeout (60 s); the RFC's state machine would have waited for ever."
             }
             Fact::AcceptQueueOverflow => {
                 "The accept queue was full, so the server dropped segments of a finished handshake (Linux ListenOverflows) while the client already believed it was ESTABLISHED."
