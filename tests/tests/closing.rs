@@ -99,3 +99,74 @@ fn an_orphaned_fin_wait_2_is_dropped_after_tcp_fin_timeout_and_the_late_fin_meet
     let keys: Vec<_> = t.outcome.facts.iter().map(|f| f.key()).collect();
     assert!(keys.contains(&"fin-wait-2-dropped"), "{keys:?}");
 }
+
+#[test]
+fn keepalive_probes_find_a_silent_peer_dead_and_the_connection_is_reset() {
+    let t = run(&catalogue::scenario("keepalive").unwrap());
+    let s: Vec<_> = t
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Send { segment, reason, .. } if e.side == Side::Server => {
+                Some((e.t_us, segment.flag_names().join(","), segment.seq.0, segment.ack.map(|a| a.0), reason.key()))
+            }
+            _ => None,
+        })
+        .collect();
+    let probes: Vec<_> = s.iter().filter(|x| x.4 == "keepalive-probe").collect();
+    assert_eq!(probes.len(), 9, "tcp_keepalive_probes");
+    // Each probe is a bare ACK one below SND.UNA, so a live peer must answer it.
+    let snd_una = t.server.isn.wrapping_add(1);
+    assert!(probes.iter().all(|p| p.1 == "ACK" && p.2 == snd_una.wrapping_sub(1)));
+    assert!(probes.iter().all(|p| p.3 == Some(t.client.isn.wrapping_add(1 + 5))));
+    // The first after 2 hours of silence (from the last segment received at
+    // 0.15 s), then every 75 s; 75 s after the last, the reset.
+    let times: Vec<u64> = probes.iter().map(|p| p.0).collect();
+    let first = 150_000 + 7200 * 1_000_000;
+    assert_eq!(times, (0..9).map(|k| first + k * 75_000_000).collect::<Vec<_>>());
+    let last = s.last().unwrap();
+    assert_eq!(
+        (last.0, last.1.as_str(), last.2, last.4),
+        (first + 9 * 75_000_000, "RST,ACK", snd_una, "keepalive-timeout")
+    );
+    // The path is cut: nothing gets through, and the server's application hears
+    // that the connection timed out.
+    let cut = t
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Drop { cause: synack_core::net::DropCause::Cut, .. }))
+        .count();
+    assert_eq!(cut, 10);
+    assert!(noted(&t, Side::Server, &AppNote::TimedOut));
+    assert_eq!(t.outcome.server, State::Listen);
+    let keys: Vec<_> = t.outcome.facts.iter().map(|f| f.key()).collect();
+    assert!(keys.contains(&"keepalive-gave-up") && !keys.contains(&"timed-out"), "{keys:?}");
+}
+
+#[test]
+fn a_live_peer_answers_the_probe_and_the_idle_time_starts_again() {
+    let mut sc = catalogue::scenario("keepalive").unwrap();
+    sc.actions.retain(|s| s.action != synack_core::scenario::ActionKind::Crash);
+    sc.network.faults.cut_at_us = None;
+    sc.horizon_us = 7300 * 1_000_000; // past the first probe and its answer
+    let t = run(&sc);
+    let probe = t
+        .events
+        .iter()
+        .position(|e| matches!(&e.kind, EventKind::Send { reason: Reason::KeepaliveProbe, .. }))
+        .unwrap();
+    // The client answers with an ACK of what it expects (RFC 9293 §3.10.7.4: the
+    // probe's SEQ is below RCV.NXT), and the server arms the idle time again.
+    let answer = t.events[probe..].iter().find_map(|e| match &e.kind {
+        EventKind::Send { segment, reason, .. } if e.side == Side::Client => {
+            Some((segment.flag_names().join(","), *reason))
+        }
+        _ => None,
+    });
+    assert_eq!(answer, Some(("ACK".into(), Reason::UnacceptableSegment)));
+    assert_eq!(
+        t.events.iter().filter(|e| matches!(&e.kind, EventKind::Send { reason: Reason::KeepaliveProbe, .. })).count(),
+        1
+    );
+    assert_eq!(t.outcome.server, State::Established);
+}

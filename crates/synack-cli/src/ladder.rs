@@ -104,6 +104,7 @@ pub fn write_with(out: &mut impl Write, trace: &Trace, numbers: Numbers, script:
                     DropCause::Loss => "lost (link loss)",
                     DropCause::Scripted => "lost",
                     DropCause::NoHost => "to a host not drawn",
+                    DropCause::Cut => "lost (path cut)",
                 };
                 (arrow(*dir, &format!("#{id} {cause}"), middle, true), String::new())
             }
@@ -182,6 +183,7 @@ fn timer_name(t: TimerKind) -> &'static str {
         TimerKind::TimeWait => "TIME-WAIT",
         TimerKind::DelayedAck => "delayed-ACK",
         TimerKind::FinWait2 => "FIN-WAIT-2",
+        TimerKind::Keepalive => "keep-alive",
     }
 }
 

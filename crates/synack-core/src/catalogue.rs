@@ -102,6 +102,9 @@ entries! {
     id: "close-with-unread-data", figure: None, compare: false,
         title: "Closing with unread data",
         summary: "The server's application closes its socket without reading the request that arrived. Those bytes would be lost without a word, so instead of a FIN the server sends a RST (RFC 2525 §2.17, as Linux does): the client learns at once that the connection was reset, not closed.";
+    id: "keepalive", figure: None, compare: false,
+        title: "Keep-alive finds a dead peer",
+        summary: "The client's host loses power after sending a request, and nothing more arrives from it. The server has keep-alive on (SO_KEEPALIVE; Linux's times: after 2 hours idle, a probe every 75 s, 9 probes): no probe is answered, so 2 hours and 11 minutes later the server resets the connection and tells its application it timed out.";
     id: "fin-wait-2-timeout", figure: None, compare: false,
         title: "An orphaned FIN-WAIT-2 times out",
         summary: "The client closes and the server acknowledges its FIN, but the server's application never closes. The RFC would leave the client in FIN-WAIT-2 for ever; Linux drops the orphaned socket after tcp_fin_timeout (60 s). When the server's application closes at last, at 90 s, its FIN finds no connection and is answered with a RST.";
@@ -281,6 +284,18 @@ pub fn untitled(id: &str) -> Option<Scenario> {
             sc.actions = connect();
             sc.actions.push(Step::text(Client, When::Established, request));
             sc.actions.push(close_after(Server, When::Received(request.len() as u64), 100 * ms));
+        }
+        "keepalive" => {
+            sc.client.profile = ProfileName::Linux;
+            sc.server.profile = ProfileName::Linux;
+            sc.server.keepalive = Some(true);
+            sc.actions = connect();
+            sc.actions.push(Step::text(Client, When::Established, "ping\n"));
+            // The client's host loses power: it forgets everything, and from then
+            // on nothing reaches it or comes from it.
+            sc.actions.push(Step::new(Client, When::Start, Do::Crash).after(SECOND));
+            sc.network.faults.cut_on_crash = true;
+            sc.horizon_us = 3 * 3600 * SECOND;
         }
         "fin-wait-2-timeout" => {
             sc.client.profile = ProfileName::Linux;

@@ -104,6 +104,8 @@ pub enum TimerKind {
     /// Linux's `tcp_fin_timeout` for a closed socket waiting in FIN-WAIT-2.
     #[serde(rename = "fin-wait-2")]
     FinWait2,
+    /// Keep-alive (RFC 1122 §4.2.3.6): the next probe is due.
+    Keepalive,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
@@ -292,6 +294,9 @@ struct Tcb {
     quick_acks_left: u32,
 
     rtx_at: Option<u64>,
+    keepalive_at: Option<u64>,
+    /// Keep-alive probes sent since the peer last said anything.
+    probes_out: u32,
     time_wait_at: Option<u64>,
     fin_wait_2_at: Option<u64>,
     delack_at: Option<u64>,
@@ -341,6 +346,8 @@ impl Tcb {
             unacked_segments: 0,
             quick_acks_left: cfg.profile.quick_acks,
             rtx_at: None,
+            keepalive_at: None,
+            probes_out: 0,
             time_wait_at: None,
             fin_wait_2_at: None,
             delack_at: None,
@@ -478,10 +485,17 @@ impl Endpoint {
     /// The earliest time [`Endpoint::handle_timeout`] has work to do.
     pub fn poll_timeout(&self) -> Option<u64> {
         let requests = self.requests.iter().map(|r| r.rtx_at).min();
-        [self.tcb.rtx_at, self.tcb.time_wait_at, self.tcb.delack_at, self.tcb.fin_wait_2_at, requests]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.tcb.rtx_at,
+            self.tcb.time_wait_at,
+            self.tcb.delack_at,
+            self.tcb.fin_wait_2_at,
+            requests,
+            self.tcb.keepalive_at,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Half-open connections in the listener's SYN queue (with a backlog): other
@@ -671,7 +685,43 @@ impl Endpoint {
             self.note_timer(TimerKind::Retransmission, TimerAction::Fired);
             self.on_rto();
         }
+        if self.tcb.keepalive_at.is_some_and(|t| t <= now) {
+            self.tcb.keepalive_at = None;
+            self.note_timer(TimerKind::Keepalive, TimerAction::Fired);
+            self.on_keepalive();
+        }
         self.requests_timeout();
+    }
+
+    /// The keep-alive timer (RFC 1122 §4.2.3.6, as Linux's tcp_keepalive_timer):
+    /// while data waits for an acknowledgment the retransmission timer watches
+    /// the peer; otherwise probe, and after the last unanswered probe give up.
+    #[inline(never)]
+    fn on_keepalive(&mut self) {
+        if !matches!(self.state, State::Established | State::CloseWait) {
+            return;
+        }
+        let p = &self.cfg.profile;
+        let (idle, intvl, probes) = (p.keepalive_idle_us, p.keepalive_intvl_us, p.keepalive_probes);
+        if self.tcb.snd_una != self.tcb.snd_nxt {
+            return self.arm_keepalive(idle);
+        }
+        if self.tcb.probes_out >= probes {
+            let rst = self.segment(self.tcb.snd_nxt, Some(self.tcb.rcv_nxt), Flags::RST, Vec::new());
+            self.queue(rst, Reason::KeepaliveTimeout, false);
+            self.notes.push_back(Note::App(AppNote::TimedOut));
+            return self.enter_closed(Reason::KeepaliveTimeout);
+        }
+        self.tcb.probes_out += 1;
+        let probe = self.segment(self.tcb.snd_una - 1, Some(self.tcb.rcv_nxt), Flags::NONE, Vec::new());
+        self.queue(probe, Reason::KeepaliveProbe, false);
+        self.arm_keepalive(intvl);
+    }
+
+    fn arm_keepalive(&mut self, after: u64) {
+        let at = self.now + after;
+        self.tcb.keepalive_at = Some(at);
+        self.note_timer(TimerKind::Keepalive, TimerAction::Set { at_us: at });
     }
 
     /// The SYN queue's own timer (Linux `reqsk_timer_handler`): resend each due
@@ -969,6 +1019,11 @@ impl Endpoint {
     }
 
     fn synchronized_steps(&mut self, seg: &Segment) -> ControlFlow<()> {
+        if self.tcb.keepalive_at.is_some() {
+            // The peer said something: it is alive, and the idle time starts again.
+            self.tcb.probes_out = 0;
+            self.arm_keepalive(self.cfg.profile.keepalive_idle_us);
+        }
         self.answer_repeated_handshake(seg)?;
         // A SYN,ACK in SYN-RECEIVED that acknowledges our SYN: the peer's answer in a
         // simultaneous open (RFC 9293 Fig. 7), whose SYN we already took.
@@ -1785,6 +1840,9 @@ impl Endpoint {
 
     fn on_established(&mut self) {
         self.tcb.ever_established = true;
+        if self.cfg.profile.keepalive {
+            self.arm_keepalive(self.cfg.profile.keepalive_idle_us);
+        }
         // RFC 6298 §5.7: after a SYN timed out, an RTO below 3 s is "re-initialized to
         // 3 seconds when data transmission begins", unless a round trip was measured
         // (with timestamps the SYN,ACK's TSecr gives one even though the SYN was resent).
@@ -1954,6 +2012,9 @@ impl Endpoint {
         }
         if self.tcb.delack_at.take().is_some() {
             self.note_timer(TimerKind::DelayedAck, TimerAction::Cancelled);
+        }
+        if self.tcb.keepalive_at.take().is_some() {
+            self.note_timer(TimerKind::Keepalive, TimerAction::Cancelled);
         }
     }
 

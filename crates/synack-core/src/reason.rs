@@ -119,6 +119,11 @@ reasons! {
     RstUnreadData => "rst-unread-data", "RFC 9293 §3.10.4; RFC 2525 §2.17; Linux tcp_close",
         "The application closed its socket with received bytes still unread: they would be lost without a word, so a RST (with the ACK bit, as Linux sends it) replaces the FIN, and the connection is gone at once.";
 
+    KeepaliveProbe => "keepalive-probe", "RFC 1122 §4.2.3.6; Linux tcp_keepalive_timer, tcp_write_wakeup",
+        "The connection has been idle for the keep-alive time: a probe, <SEQ=SND.UNA-1><ACK=RCV.NXT> with no data, asks the peer for an ACK; a live peer answers it, since the byte before SND.UNA is one it already has.";
+    KeepaliveTimeout => "keepalive-timeout", "RFC 1122 §4.2.3.6; Linux tcp_keepalive_timer (tcp_keepalive_probes)",
+        "No answer to any keep-alive probe: the peer is taken for dead, the connection is reset (Linux sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>) and the application is told it timed out.";
+
     // Closing (RFC 9293 §3.6, §3.10.7.4).
     Fin => "fin", "RFC 9293 §3.10.4",
         "FIN: this side has no more data to send. It occupies one sequence number.";

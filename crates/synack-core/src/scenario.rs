@@ -79,6 +79,11 @@ pub struct EndpointSpec {
     pub synack_retries: Option<u32>,
     /// `false`: the application never reads, so received bytes stay unread.
     pub reads: Option<bool>,
+    /// Keep-alive on (`SO_KEEPALIVE`), with the profile's times unless given.
+    pub keepalive: Option<bool>,
+    pub keepalive_idle_us: Option<u64>,
+    pub keepalive_intvl_us: Option<u64>,
+    pub keepalive_probes: Option<u32>,
 }
 
 impl EndpointSpec {
@@ -125,6 +130,18 @@ impl EndpointSpec {
         if let Some(v) = self.reads {
             p.app_reads = v;
         }
+        if let Some(v) = self.keepalive {
+            p.keepalive = v;
+        }
+        if let Some(v) = self.keepalive_idle_us {
+            p.keepalive_idle_us = v;
+        }
+        if let Some(v) = self.keepalive_intvl_us {
+            p.keepalive_intvl_us = v;
+        }
+        if let Some(v) = self.keepalive_probes {
+            p.keepalive_probes = v;
+        }
         p
     }
 }
@@ -160,11 +177,22 @@ pub struct Faults {
     pub delay: Vec<DelayFault>,
     /// Old duplicates to put on the wire.
     pub inject: Vec<Inject>,
+    /// From this time on the path is cut both ways (a peer powered off, a cable
+    /// pulled): every segment sent is lost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cut_at_us: Option<u64>,
+    /// A host that crashes loses power: from its crash on, the path is cut.
+    #[serde(skip_serializing_if = "core::ops::Not::not")]
+    pub cut_on_crash: bool,
 }
 
 impl Faults {
     pub fn is_empty(&self) -> bool {
-        self.drop.is_empty() && self.delay.is_empty() && self.inject.is_empty()
+        self.drop.is_empty()
+            && self.delay.is_empty()
+            && self.inject.is_empty()
+            && self.cut_at_us.is_none()
+            && !self.cut_on_crash
     }
 }
 
@@ -491,6 +519,12 @@ impl EndpointSpec {
         }
         if p.syn_retries > 20 || p.retries > 30 || p.synack_retries > 20 {
             bail!(side.name(), ": syn_retries and synack_retries at most 20, retries at most 30");
+        }
+        if !(1..=MAX_HORIZON_US).contains(&p.keepalive_idle_us)
+            || !(1..=MAX_HORIZON_US).contains(&p.keepalive_intvl_us)
+            || p.keepalive_probes > 30
+        {
+            bail!(side.name(), ": keep-alive times between 1 µs and 24 hours, at most 30 probes");
         }
         if self.backlog.is_some_and(|b| b > 1000) {
             bail!(side.name(), ".backlog must be at most 1000");

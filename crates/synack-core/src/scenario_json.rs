@@ -280,6 +280,10 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
             "syncookies",
             "synack_retries",
             "reads",
+            "keepalive",
+            "keepalive_idle_us",
+            "keepalive_intvl_us",
+            "keepalive_probes",
         ],
     )?;
     o.no_null(&["profile"])?;
@@ -302,6 +306,10 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
         syncookies: o.bool("syncookies")?,
         synack_retries: o.uint("synack_retries", u32max)?.map(|n| n as u32),
         reads: o.bool("reads")?,
+        keepalive: o.bool("keepalive")?,
+        keepalive_idle_us: o.uint("keepalive_idle_us", u64::MAX)?,
+        keepalive_intvl_us: o.uint("keepalive_intvl_us", u64::MAX)?,
+        keepalive_probes: o.uint("keepalive_probes", u32max)?.map(|n| n as u32),
     })
 }
 
@@ -332,7 +340,7 @@ fn link(v: &Value, path: &str) -> R<Link> {
 
 fn faults(v: Option<&Value>) -> R<Faults> {
     let Some(v) = v else { return Ok(Faults::default()) };
-    let o = Obj::new(v, "network.faults", &["drop", "delay", "inject"])?;
+    let o = Obj::new(v, "network.faults", &["drop", "delay", "inject", "cut_at_us", "cut_on_crash"])?;
     o.no_null(&["drop", "delay", "inject"])?;
     let u32max = u64::from(u32::MAX);
     let drop = o.array("drop")?;
@@ -359,7 +367,9 @@ fn faults(v: Option<&Value>) -> R<Faults> {
         .enumerate()
         .map(|(i, v)| injection(v, &format!("network.faults.inject[{i}]")))
         .collect::<R<_>>()?;
-    Ok(Faults { drop, delay, inject })
+    let cut_at_us = o.uint("cut_at_us", u64::MAX)?;
+    let cut_on_crash = o.bool("cut_on_crash")?.unwrap_or(false);
+    Ok(Faults { drop, delay, inject, cut_at_us, cut_on_crash })
 }
 
 fn injection(v: &Value, path: &str) -> R<Inject> {

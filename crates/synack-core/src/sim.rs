@@ -61,6 +61,9 @@ struct Sim {
     truncated: bool,
     /// Both sides' ports (client, server).
     ports: [u16; 2],
+    /// When the path is cut for good.
+    cut_at: Option<u64>,
+    cut_on_crash: bool,
 }
 
 impl Sim {
@@ -96,6 +99,8 @@ impl Sim {
             horizon: sc.horizon_us,
             truncated: false,
             ports: [sc.port(Side::Client), sc.port(Side::Server)],
+            cut_at: sc.network.faults.cut_at_us,
+            cut_on_crash: sc.network.faults.cut_on_crash,
         })
     }
 
@@ -205,6 +210,9 @@ impl Sim {
             Action::Abort => ep.abort(now),
             Action::Crash => {
                 ep.crash(now);
+                if self.cut_on_crash {
+                    self.cut_at = Some(self.cut_at.map_or(now, |t| t.min(now)));
+                }
                 Ok(())
             }
             Action::Accept => ep.accept(now),
@@ -256,6 +264,9 @@ impl Sim {
         // luck of the segments after it does not change.
         if segment.dst_port != self.ports[from.peer().index()] && !matches!(fate, Fate::Dropped(_)) {
             fate = Fate::Dropped(DropCause::NoHost);
+        }
+        if self.cut_at.is_some_and(|t| self.now >= t) && !matches!(fate, Fate::Dropped(_)) {
+            fate = Fate::Dropped(DropCause::Cut);
         }
         let depart = match &fate {
             Fate::Sent { depart_us, .. } => *depart_us,
@@ -402,7 +413,9 @@ fn outcome(eps: &[Endpoint; 2], events: &[Event], truncated: bool, end_us: u64) 
     }
     let noted =
         |n: AppNote| events.iter().any(|e| matches!(&e.kind, EventKind::App { app: AppEvent::Note(x) } if *x == n));
-    if noted(AppNote::TimedOut) {
+    if saw(Reason::KeepaliveTimeout) {
+        facts.push(Fact::KeepaliveGaveUp);
+    } else if noted(AppNote::TimedOut) {
         facts.push(Fact::TimedOut);
     }
     if noted(AppNote::Refused) {

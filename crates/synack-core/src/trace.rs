@@ -186,10 +186,11 @@ pub enum Fact {
     CookieConnection,
     AcceptQueueOverflow,
     FinWait2Dropped,
+    KeepaliveGaveUp,
 }
 
 impl Fact {
-    pub const ALL: [Fact; 16] = [
+    pub const ALL: [Fact; 17] = [
         Fact::UnwantedConnection,
         Fact::UnwantedAccepted,
         Fact::HalfOpenHeld,
@@ -206,6 +207,7 @@ impl Fact {
         Fact::CookieConnection,
         Fact::AcceptQueueOverflow,
         Fact::FinWait2Dropped,
+        Fact::KeepaliveGaveUp,
     ];
 
     pub fn key(self) -> &'static str {
@@ -226,6 +228,7 @@ impl Fact {
             Fact::CookieConnection => "syn-cookie-connection",
             Fact::AcceptQueueOverflow => "accept-queue-overflowed",
             Fact::FinWait2Dropped => "fin-wait-2-dropped",
+            Fact::KeepaliveGaveUp => "keepalive-gave-up",
         }
     }
 
@@ -262,6 +265,9 @@ impl Fact {
             }
             Fact::CookieConnection => {
                 "The connection was rebuilt from a SYN cookie (RFC 4987 §3.6): between its SYN,ACK and the client's ACK the server kept no state at all."
+            }
+            Fact::KeepaliveGaveUp => {
+                "No keep-alive probe was answered, so the side took its silent peer for dead and gave the connection up (RFC 1122 §4.2.3.6): without keep-alive it would have waited for ever."
             }
             Fact::FinWait2Dropped => {
                 "A closed socket waited in FIN-WAIT-2 for the peer's FIN and was dropped after Linux's tcp_fin_timeout (60 s); the RFC's state machine would have waited for ever."

@@ -177,6 +177,7 @@ fn write_event(j: &mut Json, e: &Event) {
                 DropCause::Loss => "loss",
                 DropCause::Scripted => "scripted",
                 DropCause::NoHost => "no-host",
+                DropCause::Cut => "cut",
             };
             j.str("kind", "drop").num("id", (*id).into()).str("dir", dir_name(*dir)).str("cause", cause);
         }
@@ -198,6 +199,7 @@ fn write_event(j: &mut Json, e: &Event) {
                 TimerKind::TimeWait => "time-wait",
                 TimerKind::DelayedAck => "delayed-ack",
                 TimerKind::FinWait2 => "fin-wait-2",
+                TimerKind::Keepalive => "keepalive",
             };
             j.str("kind", "timer").str("timer", timer);
             match action {

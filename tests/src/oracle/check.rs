@@ -272,7 +272,7 @@ impl Checker<'_> {
             }
         }
         if seg.rst {
-            self.rst(i, e, id, seg);
+            self.rst(i, e, id, seg, reason);
             return;
         }
         let hs = self.run.handshake;
@@ -435,7 +435,7 @@ impl Checker<'_> {
     }
 
     /// Rule 4: the forms of RST.
-    fn rst(&mut self, i: usize, e: &Ev, id: u32, seg: &Seg) {
+    fn rst(&mut self, i: usize, e: &Ev, id: u32, seg: &Seg, reason: &str) {
         let x = e.side;
         let t = e.t;
         let m = &mut self.sides[x];
@@ -447,9 +447,11 @@ impl Checker<'_> {
         // A close() with received bytes unread resets like an abort (RFC 2525 §2.17;
         // Linux tcp_close), from the connection's SND.NXT and RCV.NXT.
         let unread = m.in_order > m.app_received;
-        let aborted = m.last_call.is_some_and(|(ct, call, _)| {
-            ct == t && (call == Call::Abort || call == Call::Close && unread && m.conn.is_none())
-        });
+        // So does a keep-alive timeout (RFC 1122 §4.2.3.6; Linux tcp_keepalive_timer).
+        let aborted = reason == "keepalive-timeout"
+            || m.last_call.is_some_and(|(ct, call, _)| {
+                ct == t && (call == Call::Abort || call == Call::Close && unread && m.conn.is_none())
+            });
         if aborted {
             let before =
                 if m.conn.is_some() { Some(m.state) } else { m.prev.as_ref().filter(|p| p.0 == t).map(|p| p.2) };

@@ -148,6 +148,7 @@ pub enum TimerName {
     TimeWait,
     DelayedAck,
     FinWait2,
+    Keepalive,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -333,6 +334,7 @@ pub fn event(v: &Value) -> Result<Ev, String> {
                 "time-wait" => TimerName::TimeWait,
                 "delayed-ack" => TimerName::DelayedAck,
                 "fin-wait-2" => TimerName::FinWait2,
+                "keepalive" => TimerName::Keepalive,
                 other => return Err(format!("unknown timer {other}")),
             },
             act: match s(v, "action")?.as_str() {

@@ -191,6 +191,8 @@ export const reasons = {
   "syn-cookie-ack": "This ACK acknowledges a SYN cookie: ACK − 1 decodes to a recent counter and a valid MSS, so the server rebuilds the connection from the ACK alone, straight from LISTEN to ESTABLISHED.",
   "other-peer": "A segment from another host, not one of the two endpoints drawn here: another client of the same server, or a forged source address that will never answer.",
   "rst-unread-data": "The application closed its socket with received bytes still unread: they would be lost without a word, so a RST (with the ACK bit, as Linux sends it) replaces the FIN, and the connection is gone at once.",
+  "keepalive-probe": "The connection has been idle for the keep-alive time: a probe, <SEQ=SND.UNA-1><ACK=RCV.NXT> with no data, asks the peer for an ACK; a live peer answers it, since the byte before SND.UNA is one it already has.",
+  "keepalive-timeout": "No answer to any keep-alive probe: the peer is taken for dead, the connection is reset (Linux sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>) and the application is told it timed out.",
   "script-segment": "The script's remote sends this segment exactly as its `<` line writes it; no TCP endpoint computed it.",
 };
 
@@ -209,6 +211,7 @@ export const facts = {
   "reset": "The connection was reset.",
   "client-locked-out": "The diagram stops here, but nothing would change: each SYN the client sends again meets the stale connection, so it retries until it gives up.",
   "truncated": "The run stopped at its time or event limit.",
+  "keepalive-gave-up": "No keep-alive probe was answered, so the side took its silent peer for dead and gave the connection up (RFC 1122 §4.2.3.6): without keep-alive it would have waited for ever.",
   "fin-wait-2-dropped": "A closed socket waited in FIN-WAIT-2 for the peer's FIN and was dropped after Linux's tcp_fin_timeout (60 s); the RFC's state machine would have waited for ever.",
   "syn-queue-overflowed": "The listener's SYN queue was full, so SYNs were dropped without any answer (Linux counts them as ListenDrops); their sender could only retry.",
   "syn-cookie-connection": "The connection was rebuilt from a SYN cookie (RFC 4987 §3.6): between its SYN,ACK and the client's ACK the server kept no state at all.",
@@ -233,6 +236,7 @@ export const scenarios = {
   "connection-refused": ["Connection refused", "Nothing listens on the port: the SYN is answered with RST,ACK."],
   "half-open": ["Half-open connection discovery", "The client crashes and reconnects; the server still holds the old connection, challenges the new SYN, and the client's RST clears it."],
   "connect-timeout": ["Connection timeout", "A firewall silently drops every SYN: the client retries with doubling timeouts (1, 2, 4, 8 s) and gives up after 15 s, because this scenario allows only 3 retries. Real stacks try far longer: Linux about 2 minutes, RFC 9293 at least 3."],
+  "keepalive": ["Keep-alive finds a dead peer", "The client's host loses power after sending a request, and nothing more arrives from it. The server has keep-alive on (SO_KEEPALIVE; Linux's times: after 2 hours idle, a probe every 75 s, 9 probes): no probe is answered, so 2 hours and 11 minutes later the server resets the connection and tells its application it timed out."],
   "fin-wait-2-timeout": ["An orphaned FIN-WAIT-2 times out", "The client closes and the server acknowledges its FIN, but the server's application never closes. The RFC would leave the client in FIN-WAIT-2 for ever; Linux drops the orphaned socket after tcp_fin_timeout (60 s). When the server's application closes at last, at 90 s, its FIN finds no connection and is answered with a RST."],
   "close-with-unread-data": ["Closing with unread data", "The server's application closes its socket without reading the request that arrived. Those bytes would be lost without a word, so instead of a FIN the server sends a RST (RFC 2525 §2.17, as Linux does): the client learns at once that the connection was reset, not closed."],
   "syn-flood": ["A SYN flood", "Forged SYNs from addresses that never answer fill the listener's SYN queue (listen backlog 2, so 3 entries; SYN cookies off). The real client's SYN finds no room and is dropped without a word; it retries until the forged entries expire, after the server has sent each SYN,ACK 5 more times (63 s), and only then connects."],

@@ -184,6 +184,8 @@ export const reasons = {
   "syn-cookie-ack": "这个 ACK 确认了一个 SYN cookie：ACK − 1 解码出一个新近的计数器和有效的 MSS，于是服务器仅凭这个 ACK 重建连接，从 LISTEN 直接进入 ESTABLISHED。",
   "other-peer": "来自另一台主机的报文段，不是图中画出的两个端点之一：同一服务器的另一个客户端，或是一个永远不会回应的伪造源地址。",
   "rst-unread-data": "应用程序在仍有已收到但未读取的字节时关闭了套接字：这些字节会被悄无声息地丢掉，于是用 RST（带 ACK 位，与 Linux 发送的一样）代替 FIN，连接立即消失。",
+  "keepalive-probe": "连接空闲的时间已达到 keep-alive 时间：一个探测报文 <SEQ=SND.UNA-1><ACK=RCV.NXT>（不带数据）请对端回一个 ACK；活着的对端会回答它，因为 SND.UNA 之前的那个字节它早已收到。",
+  "keepalive-timeout": "所有 keep-alive 探测都没有得到回答：对端被认为已经死亡，连接被重置（Linux 发送 <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>），应用程序被告知连接超时。",
   "script-segment": "脚本中的远端按其 `<` 行所写的原样发送这个报文段；它不是由 TCP 端点计算出来的。",
 };
 
@@ -200,6 +202,7 @@ export const facts = {
   "reset": "连接被复位。",
   "client-locked-out": "图到这里为止，但之后也不会有变化：客户端每次重传的 SYN 都撞上那个过期的连接，它只能一直重试，直到放弃。",
   "truncated": "运行达到时间或事件上限而停止。",
+  "keepalive-gave-up": "没有任何 keep-alive 探测得到回答，于是这一端认定沉默的对端已经死亡，放弃了连接（RFC 1122 §4.2.3.6）：没有 keep-alive，它会永远等下去。",
   "fin-wait-2-dropped": "一个已关闭的套接字在 FIN-WAIT-2 中等待对端的 FIN，在 Linux 的 tcp_fin_timeout（60 秒）之后被丢弃；RFC 的状态机会一直等下去。",
   "syn-queue-overflowed": "监听套接字的 SYN 队列已满，因此 SYN 被丢弃且没有任何回复（Linux 将其计入 ListenDrops）；发送方只能重试。",
   "syn-cookie-connection": "这个连接是从 SYN cookie 重建的（RFC 4987 §3.6）：在它的 SYN,ACK 与客户端的 ACK 之间，服务器没有保留任何状态。",
@@ -222,6 +225,7 @@ export const scenarios = {
   "connection-refused": ["连接被拒绝", "端口上没有进程监听：SYN 得到的回应是 RST,ACK。"],
   "half-open": ["发现半开连接", "客户端崩溃后重新连接；服务器仍保持着旧连接，对新的 SYN 回以挑战 ACK，客户端的 RST 清除了旧连接。"],
   "connect-timeout": ["连接超时", "防火墙默默丢弃每一个 SYN：客户端以加倍的超时时间（1、2、4、8 秒）重试，15 秒后放弃，因为本场景只允许重试 3 次。真实的协议栈会坚持得久得多：Linux 约 2 分钟，RFC 9293 要求至少 3 分钟。"],
+  "keepalive": ["keep-alive 发现死去的对端", "客户端的主机在发出一个请求后断电，此后再没有任何东西从它那里到达。服务器开启了 keep-alive（SO_KEEPALIVE；采用 Linux 的时间：空闲 2 小时后开始探测，每 75 秒一次，共 9 次）：没有一次探测得到回答，于是 2 小时 11 分钟后服务器重置连接，并告诉它的应用程序连接超时。"],
   "fin-wait-2-timeout": ["孤儿 FIN-WAIT-2 超时", "客户端关闭，服务器确认了它的 FIN，但服务器的应用程序始终没有关闭。按 RFC，客户端会永远停留在 FIN-WAIT-2；Linux 在 tcp_fin_timeout（60 秒）之后丢弃这个孤儿套接字。当服务器的应用程序终于在 90 秒时关闭，它的 FIN 找不到任何连接，得到的回答是 RST。"],
   "close-with-unread-data": ["带着未读数据关闭", "服务器的应用程序没有读取已到达的请求就关闭了套接字。这些字节会被悄无声息地丢掉，所以服务器发送的不是 FIN 而是 RST（RFC 2525 §2.17，Linux 也是这样做的）：客户端立即得知连接被重置，而不是被关闭。"],
   "syn-flood": ["SYN 洪泛", "来自永不回应的地址的伪造 SYN 填满了监听套接字的 SYN 队列（listen 的 backlog 为 2，即 3 个条目；SYN cookie 关闭）。真实客户端的 SYN 找不到位置，被悄无声息地丢弃；它不断重试，直到伪造的条目过期（服务器把每个 SYN,ACK 又发了 5 次之后，即 63 秒），才得以连接。"],
