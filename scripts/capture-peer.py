@@ -32,6 +32,10 @@ FIN_WAIT_2_LATE_S = 65
 FIN_WAIT_2_LISTEN_S = FIN_WAIT_2_LATE_S + 5
 # linux-synack-timeout: when the client, which believes it is ESTABLISHED, sends.
 LATE_REQUEST_S = 70
+# keepalive: the server's keep-alive times, shortened from Linux's 7200 s, 75 s, 9.
+KEEPALIVE_IDLE_S = 2
+KEEPALIVE_INTVL_S = 1
+KEEPALIVE_PROBES = 3
 
 
 def family(host):
@@ -118,6 +122,27 @@ def server(mode, port, start):
         # the client's ACK comes, as an orphan (no process holds it any more).
         conn.close()
         time.sleep(2)
+    elif mode == "close-unread":
+        # The request arrives and is never read: close() then sends a RST, not a
+        # FIN (tcp_close, RFC 2525 §2.17).
+        time.sleep(0.3)
+        conn.close()
+        time.sleep(0.5)
+    elif mode == "keepalive":
+        # Keep-alive on, with short times (Linux's defaults are 7200 s, 75 s, 9):
+        # the client goes silent after its request, and recv() fails with
+        # ETIMEDOUT once KEEPALIVE_PROBES probes went unanswered.
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, KEEPALIVE_IDLE_S)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, KEEPALIVE_INTVL_S)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, KEEPALIVE_PROBES)
+        conn.settimeout(30)
+        read_request(conn)
+        try:
+            conn.recv(4096)
+        except OSError as e:
+            print(f"server: recv: {e}", file=sys.stderr)
+        conn.close()
     elif mode == "fin-wait-2":
         # Two connections, both closed at once; the client answers each much later.
         conn2, _ = ls.accept()
@@ -337,6 +362,29 @@ def client(mode, host, port, start, local_port):
         time.sleep(0.2)
         s2.close()
         s.close()
+    elif mode == "request-reset":
+        # Send a request and wait for whatever comes: here the server's RST.
+        s.sendall(REQUEST)
+        try:
+            s.recv(4096)
+        except ConnectionResetError:
+            print("client: reset", file=sys.stderr)
+        s.close()
+    elif mode == "power-off":
+        # The host loses power after its request: its socket is gone and nothing
+        # leaves or reaches it any more (every TCP segment dropped both ways).
+        s.sendall(REQUEST)
+        time.sleep(0.3)
+        rule = (
+            "table inet synack_off {\n"
+            "    chain in { type filter hook input priority 0; meta l4proto tcp drop; }\n"
+            "    chain out { type filter hook output priority 0; meta l4proto tcp drop; }\n"
+            "}\n"
+        )
+        subprocess.run(["nft", "-f", "-"], input=rule.encode(), check=True)
+        subprocess.run(["ss", "-K", "dst", host, "dport", "=", f":{port}"], check=False, capture_output=True)
+        time.sleep(KEEPALIVE_IDLE_S + KEEPALIVE_INTVL_S * (KEEPALIVE_PROBES + 1) + 1)
+        subprocess.run(["nft", "delete", "table", "inet", "synack_off"], check=True)
     if sink:
         sink.close()
 

@@ -301,6 +301,22 @@ slow_links() {
     ip netns exec "$S" tc qdisc add dev sa-s root tbf rate 80kbit burst 1600 latency 2s
 }
 
+if want close-with-unread-data; then
+    echo "close-with-unread-data: the server closes without reading the request: a RST, not a FIN"
+    plain close-with-unread-data close-unread request-reset
+fi
+
+if want keepalive; then
+    echo "keepalive: the client loses power after its request; the server's keep-alive (2 s, 1 s, 3 probes) gives up"
+    setup
+    start_capture keepalive
+    server keepalive 80
+    sleep 0.3
+    CLIENT_TIMEOUT=20 client power-off "$S4" 80
+    wait_servers
+    stop_capture
+fi
+
 if want simultaneous-open; then
     echo "simultaneous-open"
     setup

@@ -461,3 +461,25 @@ fn bulk_transfer_both_ways_ends_with_the_close() {
     assert_eq!(path(&c, "server"), PASSIVE_CLOSE);
     assert_eq!(c.last.map(|s| s.to_string()), ["TIME-WAIT", "CLOSED"]);
 }
+
+#[test]
+fn close_with_unread_data_is_a_rst_not_a_fin() {
+    // The server closes without reading the 47-byte request (issue 15).
+    let c = only("close-with-unread-data.pcap");
+    let s = segments(&c);
+    assert_eq!(&s[3..], ["C>S PSH,ACK 1 1 47", "S>C ACK 1 48 0", "S>C RST,ACK 1 48 0"]);
+    assert!(!s.iter().any(|x| x.contains("FIN")), "{s:?}");
+    assert_eq!(path(&c, "client"), ["CLOSED", "SYN-SENT", "ESTABLISHED", "CLOSED"]);
+}
+
+#[test]
+fn keepalive_probes_then_a_reset() {
+    // The client went silent; the server's keep-alive (2 s, 1 s, 3 probes) probes
+    // with SEQ = SND.UNA - 1 and gives up with RST,ACK (issue 15).
+    let c = only("keepalive.pcap");
+    let s = segments(&c);
+    assert_eq!(s.len(), 9, "{s:?}");
+    assert_eq!(&s[6..8], [s[5].clone(), s[5].clone()], "three identical probes");
+    assert!(s[5].starts_with("S>C ACK 0 48 0"), "{s:?}");
+    assert_eq!(s[8], "S>C RST,ACK 1 48 0");
+}
