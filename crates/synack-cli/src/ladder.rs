@@ -86,6 +86,14 @@ pub fn write_with(out: &mut impl Write, trace: &Trace, numbers: Numbers, script:
         let (text, why): (String, String) = match &e.kind {
             EventKind::Send { id, dir, segment, reason, retransmission, stale, relative: r, cookie } => {
                 let mut label = format!("#{id} {}", label(segment, r, numbers, dir.sender()));
+                // A host the ladder does not draw (another client, a forged source):
+                // name its port.
+                let ends = [trace.client.port, trace.server.port];
+                if !ends.contains(&segment.src_port) {
+                    label = format!("{label} from :{}", segment.src_port);
+                } else if !ends.contains(&segment.dst_port) {
+                    label = format!("{label} to :{}", segment.dst_port);
+                }
                 if let Some(c) = cookie {
                     // What the cookie ISN is made of (Linux secure_tcp_syn_cookie).
                     label = format!("{label} cookie(count={} mss={})", c.count, c.mss);
