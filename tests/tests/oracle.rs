@@ -570,3 +570,32 @@ fn rule_9_a_two_way_client_that_answers_an_unexpected_syn_ack_is_reported() {
     run.truncated = true;
     assert!(found(&run, Rule::HandshakeMode, "two-way-ignore"));
 }
+
+#[test]
+fn rule_10_a_queue_longer_than_its_backlog_allows_is_reported() {
+    let sc = catalogue::scenario("syn-flood").unwrap();
+    let trace = sim::run(&sc).unwrap();
+    let mut run = Run::new(&sc, &trace).unwrap();
+    assert!(check(&run).is_empty(), "the real run is clean");
+    // A listener whose SYN queue claims a fourth entry with backlog 2.
+    let q = run.all.iter_mut().find_map(|(e, _)| match &mut e.k {
+        K::Queue { syn, .. } if *syn == 3 => Some(syn),
+        _ => None,
+    });
+    *q.unwrap() = 4;
+    assert!(found(&run, Rule::Queues, "queue-bound"));
+    assert!(found(&run, Rule::Queues, "queue-lengths"));
+}
+
+#[test]
+fn rule_10_a_cookie_whose_parts_do_not_add_up_is_reported() {
+    let sc = catalogue::scenario("syn-cookies").unwrap();
+    let trace = sim::run(&sc).unwrap();
+    let mut run = Run::new(&sc, &trace).unwrap();
+    let c = run.all.iter_mut().find_map(|(e, _)| match &mut e.k {
+        K::Send { cookie: Some(c), .. } => Some(c),
+        _ => None,
+    });
+    c.unwrap().hash2 ^= 1;
+    assert!(found(&run, Rule::Queues, "cookie-parts"));
+}
