@@ -170,3 +170,67 @@ fn a_live_peer_answers_the_probe_and_the_idle_time_starts_again() {
     );
     assert_eq!(t.outcome.server, State::Established);
 }
+
+#[test]
+fn a_new_syn_ends_the_servers_time_wait_and_opens_a_new_connection() {
+    for isns in [None, Some((u32::MAX - 10, u32::MAX - 30))] {
+        let mut sc = catalogue::scenario("time-wait-new-syn").unwrap();
+        if let Some((c, s)) = isns {
+            sc.client.isn = Some(c);
+            sc.server.isn = Some(s);
+        }
+        let t = run(&sc);
+        let server_states: Vec<_> = t
+            .events
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::State { from, to, reason } if e.side == Side::Server => Some((e.t_us, from, to, reason)),
+                _ => None,
+            })
+            .collect();
+        let ended = server_states.iter().position(|s| s.3 == Reason::TimeWaitNewSyn).unwrap();
+        let (at, from, to, _) = server_states[ended];
+        assert_eq!((from, to), (State::TimeWait, State::Closed));
+        assert!(at < 60_000_000, "well before TIME-WAIT's 60 s");
+        let after: Vec<_> = server_states[ended + 1..].iter().map(|s| (s.1, s.2)).collect();
+        assert_eq!(
+            after,
+            [
+                (State::Closed, State::Listen),
+                (State::Listen, State::SynReceived),
+                (State::SynReceived, State::Established)
+            ]
+        );
+        // The new SYN,ACK's ISN is the old SND.NXT + 65537, and it acknowledges the
+        // client's new ISN + 1.
+        let s = sends(&t);
+        let old_fin = s.iter().find(|x| x.0 == Side::Server && x.1 == "FIN,ACK").unwrap();
+        let syn_acks: Vec<_> = s.iter().filter(|x| x.0 == Side::Server && x.1 == "SYN,ACK").collect();
+        assert_eq!(syn_acks.len(), 2);
+        assert_eq!(syn_acks[1].2, old_fin.2.wrapping_add(1).wrapping_add(65537));
+        let new_syn = s.iter().filter(|x| x.0 == Side::Client && x.1 == "SYN").nth(1).unwrap();
+        assert_eq!(syn_acks[1].3, Some(new_syn.2.wrapping_add(1)));
+        assert_eq!((t.outcome.client, t.outcome.server), (State::Established, State::Established));
+    }
+}
+
+#[test]
+fn an_old_duplicate_syn_in_time_wait_does_not_open_a_connection() {
+    // The same TIME-WAIT meets the client's first SYN again (a copy the network
+    // held back): not beyond the old connection, so TIME-WAIT goes on.
+    let mut sc = catalogue::scenario("time-wait-new-syn").unwrap();
+    sc.client.profile = synack_core::ProfileName::Rfc;
+    sc.server.profile = synack_core::ProfileName::Rfc;
+    sc.actions.pop();
+    sc.network.faults.inject.push(synack_core::scenario::Inject {
+        at_us: 1_000_000,
+        from: Side::Client,
+        flags: vec!["SYN".into()],
+        seq: synack_core::scenario::SeqSpec::offset(0),
+        ack: None,
+        len: 0,
+        port: None,
+    });
+    let t = run(&sc);
+    assert!(!t.events.iter().any(|e| matches!(e.kind, EventKind::State { reason: Reason::TimeWaitNewSyn, .. })));
+}

@@ -102,6 +102,9 @@ entries! {
     id: "close-with-unread-data", figure: None, compare: false,
         title: "Closing with unread data",
         summary: "The server's application closes its socket without reading the request that arrived. Those bytes would be lost without a word, so instead of a FIN the server sends a RST (RFC 2525 §2.17, as Linux does): the client learns at once that the connection was reset, not closed.";
+    id: "time-wait-new-syn", figure: None, compare: false,
+        title: "A new SYN meets TIME-WAIT",
+        summary: "The server closes first, so its side waits in TIME-WAIT (60 s on Linux). The client connects again at once, from the same port. Its SYN is beyond anything of the old connection (RFC 6191: a higher sequence number and timestamp), so it cannot be an old duplicate: TIME-WAIT ends early and the listener opens a new connection, with an ISN above the old one's.";
     id: "keepalive", figure: None, compare: false,
         title: "Keep-alive finds a dead peer",
         summary: "The client's host loses power after sending a request, and nothing more arrives from it. The server has keep-alive on (SO_KEEPALIVE; Linux's times: after 2 hours idle, a probe every 75 s, 9 probes): no probe is answered, so 2 hours and 11 minutes later the server resets the connection and tells its application it timed out.";
@@ -284,6 +287,20 @@ pub fn untitled(id: &str) -> Option<Scenario> {
             sc.actions = connect();
             sc.actions.push(Step::text(Client, When::Established, request));
             sc.actions.push(close_after(Server, When::Received(request.len() as u64), 100 * ms));
+        }
+        "time-wait-new-syn" => {
+            sc.client.profile = ProfileName::Linux;
+            sc.server.profile = ProfileName::Linux;
+            let request = "GET / HTTP/1.0\r\n\r\n";
+            sc.actions = connect();
+            sc.actions.push(Step::text(Client, When::Established, request));
+            // An HTTP/1.0 server answers and closes first: its side ends in TIME-WAIT.
+            let response = "HTTP/1.0 200 OK\r\n\r\nhello\n";
+            sc.actions.push(Step::text(Server, When::Received(request.len() as u64), response).after(10 * ms));
+            sc.actions.push(Step::new(Server, When::Start, Do::Close));
+            sc.actions.push(close_after(Client, When::PeerClosed, 10 * ms));
+            // The client connects again soon after, from the same port.
+            sc.actions.push(Step::new(Client, When::Closed, Do::Connect).after(100 * ms));
         }
         "keepalive" => {
             sc.client.profile = ProfileName::Linux;

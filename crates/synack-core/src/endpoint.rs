@@ -379,6 +379,8 @@ pub struct Endpoint {
     ended: u32,
     /// When this endpoint first chose an ISN: the start of its 4 µs ISN clock.
     isn_epoch: Option<u64>,
+    /// The ISN the next connection must take (a SYN that ended TIME-WAIT).
+    next_isn: Option<SeqNum>,
     /// The time of the call being handled, set by every public entry point; the
     /// timers and timestamps read it.
     now: u64,
@@ -404,6 +406,7 @@ impl Endpoint {
             listener: false,
             ended: 0,
             isn_epoch: None,
+            next_isn: None,
             now: 0,
             tcb: Tcb::new(&cfg),
             requests: Vec::new(),
@@ -1051,6 +1054,26 @@ impl Endpoint {
             self.arm_time_wait();
             return ControlFlow::Break(());
         }
+        // TIME-WAIT of a connection accepted from a listener: a new SYN beyond the old
+        // connection (its sequence number after RCV.NXT, or its timestamp newer) is a
+        // new connection, not an old duplicate. TIME-WAIT ends early and the listener
+        // takes the SYN (RFC 9293 §3.10.7.4, RFC 6191; RFC 1122 §4.2.2.13). Linux
+        // (tcp_timewait_state_process) starts the new ISN at the old SND.NXT + 65537,
+        // beyond anything the old connection sent.
+        if self.state == State::TimeWait
+            && self.listener
+            && self.tcb.passive
+            && seg.flags.syn
+            && !seg.flags.rst
+            && seg.ack.is_none()
+            && self.newer_than_time_wait(seg)
+        {
+            let isn = self.tcb.snd_nxt + 65537;
+            self.next_isn = Some(if isn.0 == 0 { isn + 1 } else { isn });
+            self.enter_closed(Reason::TimeWaitNewSyn);
+            self.on_listen(seg);
+            return ControlFlow::Break(());
+        }
         // A peer that lost our SYN,ACK sends its SYN again: repeat the answer at once
         // (Linux tcp_check_req) instead of waiting for our own timer.
         if seg.flags.syn
@@ -1063,6 +1086,16 @@ impl Endpoint {
             return ControlFlow::Break(());
         }
         ControlFlow::Continue(())
+    }
+
+    /// RFC 6191: the SYN's sequence number is after RCV.NXT, or (with timestamps)
+    /// its TSval is newer than the last one the old connection saw.
+    fn newer_than_time_wait(&self, seg: &Segment) -> bool {
+        let ts_newer = match (self.tcb.ts_ok, seg.options.timestamps) {
+            (true, Some((val, _))) => (val.wrapping_sub(self.tcb.ts_recent) as i32) > 0,
+            _ => false,
+        };
+        seg.seq > self.tcb.rcv_nxt || ts_newer
     }
 
     /// First, check the sequence number: an unacceptable segment is answered with an
@@ -1860,6 +1893,9 @@ impl Endpoint {
     }
 
     fn next_iss(&mut self) -> SeqNum {
+        if let Some(isn) = self.next_isn.take() {
+            return isn;
+        }
         let epoch = *self.isn_epoch.get_or_insert(self.now);
         let ticks = (self.now.saturating_sub(epoch) / 4) as u32;
         SeqNum(self.cfg.isn.wrapping_add(ticks))

@@ -143,6 +143,8 @@ reasons! {
         "Our FIN is acknowledged in CLOSING: wait in TIME-WAIT.";
     TimeWaitReack => "time-wait-reack", "RFC 9293 §3.10.7.4; Linux tcp_timewait_state_process",
         "A retransmitted FIN in TIME-WAIT: our last ACK was lost, so acknowledge again and restart the TIME-WAIT timer.";
+    TimeWaitNewSyn => "time-wait-new-syn", "RFC 9293 §3.10.7.4; RFC 6191; Linux tcp_timewait_state_process",
+        "A new SYN reached a connection in TIME-WAIT, its sequence number and timestamp beyond anything of the old connection: it cannot be an old duplicate, so TIME-WAIT ends early and the listener takes the SYN as a new connection (Linux starts its ISN at the old SND.NXT + 65537).";
     TimeWaitExpired => "time-wait-expired", "RFC 9293 §3.10.8; Linux TCP_TIMEWAIT_LEN",
         "TIME-WAIT is over (2×MSL in the RFC, a fixed 60 s on Linux): old segments of this connection have had time to die out.";
     FinWait2Timeout => "fin-wait-2-timeout", "Linux tcp_fin_timeout (60 s)",

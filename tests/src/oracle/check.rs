@@ -521,7 +521,11 @@ impl Checker<'_> {
         let m = &mut self.sides[x];
         m.last_deliver = Some((t, *seg, id));
         let state = m.state;
-        if seg.syn && !seg.rst && matches!(state, St::Listen | St::SynSent) {
+        // A SYN in TIME-WAIT may be a new connection for the listener (RFC 6191).
+        if seg.syn
+            && !seg.rst
+            && (matches!(state, St::Listen | St::SynSent) || state == St::TimeWait && seg.ack.is_none())
+        {
             m.pending_syn = Some((t, seg.seq));
         }
         let mut expects = Vec::new();
@@ -714,8 +718,25 @@ impl Checker<'_> {
             }
         }
         let rst_in = m.last_deliver.is_some_and(|d| d.0 == t && d.1.rst);
-        // A RST in TIME-WAIT closes it early (RFC 9293 §3.10.7.4, TIME-WAIT, RST bit).
-        if from == TimeWait && to == Closed && !rst_in && !matches!(reason, "app-abort" | "crash") {
+        // A RST in TIME-WAIT closes it early (RFC 9293 §3.10.7.4, TIME-WAIT, RST bit),
+        // and so does a new SYN beyond the old connection (RFC 6191), checked here.
+        let new_syn = reason == "time-wait-new-syn";
+        // (The oracle's segments carry no TSval: with timestamps on both sides it
+        // takes RFC 6191's newer-timestamp case on trust.)
+        let both_ts = self.run.profiles.iter().all(|p| p.timestamps);
+        let m = &mut self.sides[x];
+        if new_syn {
+            let syn = m.last_deliver.filter(|d| d.0 == t && d.1.syn && !d.1.rst && d.1.ack.is_none());
+            let beyond = match (syn, m.conn.as_ref()) {
+                (Some((_, s, _)), Some(c)) => lt(c.rcv_nxt, s.seq) || both_ts,
+                _ => false,
+            };
+            if !beyond {
+                vs.push((Rule::TimeWait, "time-wait-ends-on-a-new-syn", format!(
+                    "TIME-WAIT→CLOSED (time-wait-new-syn) at {t} µs: only a SYN beyond the old connection (SEQ after RCV.NXT, or a newer timestamp) ends TIME-WAIT early (RFC 6191)")));
+            }
+        }
+        if from == TimeWait && to == Closed && !rst_in && !new_syn && !matches!(reason, "app-abort" | "crash") {
             if let Some(d) = m.tw_deadline {
                 if d != t {
                     vs.push((

@@ -186,6 +186,7 @@ export const reasons = {
   "rst-unread-data": "应用程序在仍有已收到但未读取的字节时关闭了套接字：这些字节会被悄无声息地丢掉，于是用 RST（带 ACK 位，与 Linux 发送的一样）代替 FIN，连接立即消失。",
   "keepalive-probe": "连接空闲的时间已达到 keep-alive 时间：一个探测报文 <SEQ=SND.UNA-1><ACK=RCV.NXT>（不带数据）请对端回一个 ACK；活着的对端会回答它，因为 SND.UNA 之前的那个字节它早已收到。",
   "keepalive-timeout": "所有 keep-alive 探测都没有得到回答：对端被认为已经死亡，连接被重置（Linux 发送 <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>），应用程序被告知连接超时。",
+  "time-wait-new-syn": "一个新的 SYN 到达处于 TIME-WAIT 的连接，它的序号和时间戳都超出了旧连接的一切：它不可能是旧的重复报文，于是 TIME-WAIT 提前结束，监听套接字把这个 SYN 当作新连接接受（Linux 让新连接的 ISN 从旧的 SND.NXT + 65537 开始）。",
   "script-segment": "脚本中的远端按其 `<` 行所写的原样发送这个报文段；它不是由 TCP 端点计算出来的。",
 };
 
@@ -225,6 +226,7 @@ export const scenarios = {
   "connection-refused": ["连接被拒绝", "端口上没有进程监听：SYN 得到的回应是 RST,ACK。"],
   "half-open": ["发现半开连接", "客户端崩溃后重新连接；服务器仍保持着旧连接，对新的 SYN 回以挑战 ACK，客户端的 RST 清除了旧连接。"],
   "connect-timeout": ["连接超时", "防火墙默默丢弃每一个 SYN：客户端以加倍的超时时间（1、2、4、8 秒）重试，15 秒后放弃，因为本场景只允许重试 3 次。真实的协议栈会坚持得久得多：Linux 约 2 分钟，RFC 9293 要求至少 3 分钟。"],
+  "time-wait-new-syn": ["新的 SYN 遇上 TIME-WAIT", "服务器先关闭，所以它这一端在 TIME-WAIT 中等待（Linux 上为 60 秒）。客户端随即从同一个端口再次连接。它的 SYN 超出了旧连接的一切（RFC 6191：更大的序号和时间戳），不可能是旧的重复报文：TIME-WAIT 提前结束，监听套接字建立新连接，其 ISN 高于旧连接的。"],
   "keepalive": ["keep-alive 发现死去的对端", "客户端的主机在发出一个请求后断电，此后再没有任何东西从它那里到达。服务器开启了 keep-alive（SO_KEEPALIVE；采用 Linux 的时间：空闲 2 小时后开始探测，每 75 秒一次，共 9 次）：没有一次探测得到回答，于是 2 小时 11 分钟后服务器重置连接，并告诉它的应用程序连接超时。"],
   "fin-wait-2-timeout": ["孤儿 FIN-WAIT-2 超时", "客户端关闭，服务器确认了它的 FIN，但服务器的应用程序始终没有关闭。按 RFC，客户端会永远停留在 FIN-WAIT-2；Linux 在 tcp_fin_timeout（60 秒）之后丢弃这个孤儿套接字。当服务器的应用程序终于在 90 秒时关闭，它的 FIN 找不到任何连接，得到的回答是 RST。"],
   "close-with-unread-data": ["带着未读数据关闭", "服务器的应用程序没有读取已到达的请求就关闭了套接字。这些字节会被悄无声息地丢掉，所以服务器发送的不是 FIN 而是 RST（RFC 2525 §2.17，Linux 也是这样做的）：客户端立即得知连接被重置，而不是被关闭。"],
