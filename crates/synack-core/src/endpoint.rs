@@ -804,7 +804,10 @@ impl Endpoint {
                 self.tcb.syn_timed_out = true;
                 self.emit_syn(false, Reason::Retransmission, true);
             }
-            State::SynReceived if self.tcb.snd_una == self.tcb.iss => {
+            // Our SYN is still unacknowledged: in SYN-RECEIVED, or in FIN-WAIT-1
+            // after a close there. It is the earliest unacknowledged segment, so it
+            // is what goes again (RFC 6298 §5.4); FIN-WAIT-1 used to resend nothing.
+            _ if self.tcb.snd_una == self.tcb.iss => {
                 self.tcb.syn_timed_out = true;
                 // Only the four-way server sends its SYN alone; an active opener in
                 // SYN-RECEIVED (a simultaneous open) resends SYN,ACK (RFC 9293 Fig. 7).
@@ -1972,6 +1975,7 @@ impl Endpoint {
 
     /// SND.UNA advances: drop acknowledged bytes, take an RTT sample, manage the timer.
     fn advance_una(&mut self, ack: SeqNum, seg: &Segment) {
+        let syn_newly_acked = self.tcb.snd_una <= self.tcb.iss && ack > self.tcb.iss;
         let acked_data = ack.since(self.tcb.buf_seq).max(0) as usize;
         let drain = acked_data.min(self.tcb.sendq.len());
         self.tcb.sendq.drain(..drain);
@@ -1991,6 +1995,13 @@ impl Endpoint {
         if let Some(r) = timed.or_else(|| self.ts_rtt(seg)) {
             let rto = self.tcb.rtt.sample(r);
             self.tcb.rto = rto.clamp(self.cfg.profile.rto_min_us, self.cfg.profile.rto_max_us);
+        }
+        // RFC 6298 §5.7: our SYN timed out and no round trip was measured, so the
+        // RTO is 3 s from now on. `on_established` says the same; this covers a
+        // connection whose SYN is acknowledged after it left SYN-RECEIVED (closed
+        // in SYN-RECEIVED, FIN-WAIT-1), which never passes ESTABLISHED.
+        if syn_newly_acked && self.tcb.syn_timed_out && self.tcb.rtt.srtt.is_none() {
+            self.tcb.rto = RTO_AFTER_SYN_TIMEOUT.min(self.cfg.profile.rto_max_us);
         }
         // RFC 6298 §5.2–5.3.
         if self.tcb.snd_una == self.tcb.snd_nxt {
@@ -2438,6 +2449,20 @@ mod tests {
             ep.handle_segment(30, &seg(101, Some(999), Flags::NONE));
             assert_eq!(sent(&mut ep), [out("RST", 999, None)]);
             assert_eq!(ep.state(), State::SynReceived);
+        }
+
+        #[test]
+        fn closed_before_its_syn_was_acked_it_resends_the_syn_ack_and_then_takes_3_s() {
+            // Closed in SYN-RECEIVED: FIN-WAIT-1 with the SYN still unacknowledged.
+            let mut ep = syn_received();
+            ep.close(20).unwrap();
+            assert_eq!(sent(&mut ep), [out("FIN,ACK", 301, Some(101))]);
+            ep.handle_timeout(10 + SECOND);
+            assert_eq!(sent(&mut ep), [out("SYN,ACK", 300, Some(101))], "the earliest unacknowledged segment");
+            // The ACK of the SYN: no round trip measured after a timeout, so the
+            // RTO is 3 s (RFC 6298 §5.7), for whatever is sent next.
+            ep.handle_segment(2 * SECOND, &seg(101, Some(301), Flags::NONE));
+            assert_eq!(ep.tcb.rto, RTO_AFTER_SYN_TIMEOUT);
         }
 
         #[test]
