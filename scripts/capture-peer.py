@@ -32,6 +32,8 @@ FIN_WAIT_2_LATE_S = 65
 FIN_WAIT_2_LISTEN_S = FIN_WAIT_2_LATE_S + 5
 # linux-synack-timeout: when the client, which believes it is ESTABLISHED, sends.
 LATE_REQUEST_S = 70
+# accept-queue-full: how long each client holds its connection.
+HOLD_S = 8
 # keepalive: the server's keep-alive times, shortened from Linux's 7200 s, 75 s, 9.
 KEEPALIVE_IDLE_S = 2
 KEEPALIVE_INTVL_S = 1
@@ -106,9 +108,16 @@ def server(mode, port, start):
     ls = socket.socket(fam, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((any_addr, port))
-    ls.listen(8)
+    # accept-queue-full: listen(1), so the accept queue holds 2 (backlog + 1).
+    ls.listen(1 if mode == "no-accept" else 8)
     ls.settimeout(20)
     sink = udp_sink(fam) if mode.startswith("simultaneous") else None
+    if mode == "no-accept":
+        # Listen and never accept(): the accept queue fills; later handshakes'
+        # ACKs are dropped (tcp_abort_on_overflow=0) and their SYN,ACKs resent.
+        time.sleep(HOLD_S + 1)
+        ls.close()
+        return
     if mode == "listen-only":
         # Listen and never accept: the client's connection stays a SYN-RECEIVED entry
         # (its ACK never arrives), which repeats its SYN,ACK until it gives up.
@@ -361,6 +370,10 @@ def client(mode, host, port, start, local_port):
         s2.connect((host, port))
         time.sleep(0.2)
         s2.close()
+        s.close()
+    elif mode == "hold":
+        # Connected (the client believes it, at least): hold the socket, then close.
+        time.sleep(HOLD_S)
         s.close()
     elif mode == "request-reset":
         # Send a request and wait for whatever comes: here the server's RST.

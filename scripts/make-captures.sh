@@ -306,6 +306,24 @@ if want close-with-unread-data; then
     plain close-with-unread-data close-unread request-reset
 fi
 
+if want accept-queue-full; then
+    echo "accept-queue-full: listen(1) and no accept(); the second client's first ACK is lost, and its later ones find the accept queue full"
+    setup
+    # The first pure ACK from port 40002 is lost in the server's namespace: that
+    # client is ESTABLISHED, the server's entry still SYN-RECEIVED.
+    drop_first_in "$S" "tcp sport 40002 tcp flags & (syn | ack) == ack"
+    start_capture accept-queue-full
+    server no-accept 80
+    sleep 0.3
+    client hold "$S4" 80 0 40001 &
+    sleep 0.2
+    client hold "$S4" 80 0 40002 &
+    sleep 0.3
+    client hold "$S4" 80 0 40003 &
+    wait_servers
+    stop_capture
+fi
+
 if want keepalive; then
     echo "keepalive: the client loses power after its request; the server's keep-alive (2 s, 1 s, 3 probes) gives up"
     setup

@@ -483,3 +483,36 @@ fn keepalive_probes_then_a_reset() {
     assert!(s[5].starts_with("S>C ACK 0 48 0"), "{s:?}");
     assert_eq!(s[8], "S>C RST,ACK 1 48 0");
 }
+
+#[test]
+fn accept_queue_full_drops_the_handshakes_ack_and_resends_the_syn_ack() {
+    // listen(1) and no accept(): the accept queue holds 2. The client on port
+    // 40002 lost its first ACK; by the time it answers the resent SYN,ACK the
+    // other two fill the queue, so Linux drops its ACKs (tcp_abort_on_overflow=0)
+    // and resends the SYN,ACK after 1 s and 2 s more, while the client has been
+    // ESTABLISHED since the first SYN,ACK (issue 15).
+    let cap = read("accept-queue-full.pcap");
+    assert_eq!(cap.connections.len(), 3);
+    let c = cap.connections.iter().find(|c| c.client.port() == 40002).unwrap();
+    let s = segments(c);
+    assert_eq!(
+        &s[..6],
+        [
+            "C>S SYN 0 - 0",
+            "S>C SYN,ACK 0 1 0",
+            "C>S ACK 1 1 0 lost",
+            "S>C SYN,ACK 0 1 0 rtx",
+            "C>S ACK 1 1 0 lost",
+            "S>C SYN,ACK 0 1 0 rtx"
+        ]
+    );
+    let syn_acks: Vec<f64> = c
+        .segments
+        .iter()
+        .filter(|x| x.dir.as_str() == "S>C" && x.flags.names() == ["SYN", "ACK"])
+        .map(|x| x.t)
+        .collect();
+    assert!((0.95..1.2).contains(&(syn_acks[1] - syn_acks[0])), "{syn_acks:?}");
+    assert!((1.95..2.4).contains(&(syn_acks[2] - syn_acks[1])), "{syn_acks:?}");
+    assert_eq!(&path(c, "client")[..3], ["CLOSED", "SYN-SENT", "ESTABLISHED"]);
+}

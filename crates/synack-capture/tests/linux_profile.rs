@@ -708,3 +708,27 @@ fn keepalive_engine_probes_and_gives_up_as_linux_does() {
     let gaps_us: Vec<u64> = t.windows(2).map(|w| w[1] - w[0]).collect();
     assert_eq!(gaps_us, [1_000_000; 3], "\n{}", ladder(&tr));
 }
+
+#[test]
+fn accept_queue_full_engine_resends_the_syn_ack_as_linux_does() {
+    // The capture: the client on port 40002 is ESTABLISHED; the server, its ACKs
+    // dropped on a full accept queue, resends its SYN,ACK 1 s and then 2 s later.
+    let name = "accept-queue-full.pcap";
+    let mut cap = synack_capture::import(&bytes(name)).unwrap();
+    let i = cap.connections.iter().position(|c| c.client.port() == 40002).unwrap();
+    let c = cap.connections.remove(i);
+    let synack = |s: &&SegmentRow| s.dir.as_str() == "S>C" && s.flags.has(TcpFlags::SYN);
+    let captured: Vec<f64> = c.segments.iter().filter(synack).map(|s| s.t).collect();
+    let captured_gaps = gaps(&captured[..3]);
+    assert!(
+        fired_as_armed(captured_gaps[0], 1.0, 0.05) && fired_as_armed(captured_gaps[1], 2.0, 0.05),
+        "{captured_gaps:?}"
+    );
+    // The engine's scenario: the same SYN,ACKs at the armed times, the same form.
+    let tr = run(&catalogue::untitled("accept-queue-full").unwrap());
+    let s: Vec<Sent> =
+        sent(&tr).into_iter().filter(|x| x.side == Side::Server && x.seg.dst_port == tr.client.port).collect();
+    assert!(s.iter().all(|x| x.form() == "S>C SYN,ACK"), "\n{}", ladder(&tr));
+    let t: Vec<u64> = s.iter().map(|x| x.t_us).collect();
+    assert_eq!(t.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>(), [1_000_000, 2_000_000], "\n{}", ladder(&tr));
+}
