@@ -32,6 +32,9 @@ FIN_WAIT_2_LATE_S = 65
 FIN_WAIT_2_LISTEN_S = FIN_WAIT_2_LATE_S + 5
 # linux-synack-timeout: when the client, which believes it is ESTABLISHED, sends.
 LATE_REQUEST_S = 70
+# syn-flood: how long the flooded server waits for the real client (its forged
+# SYN-queue entries expire after about 63 s, tcp_synack_retries 5).
+FLOOD_WAIT_S = 90
 # accept-queue-full: how long each client holds its connection.
 HOLD_S = 8
 # keepalive: the server's keep-alive times, shortened from Linux's 7200 s, 75 s, 9.
@@ -108,10 +111,18 @@ def server(mode, port, start):
     ls = socket.socket(fam, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((any_addr, port))
-    # accept-queue-full: listen(1), so the accept queue holds 2 (backlog + 1).
-    ls.listen(1 if mode == "no-accept" else 8)
+    # accept-queue-full: listen(1), so the accept queue holds 2 (backlog + 1);
+    # syn-flood: listen(2), so the SYN queue holds 3.
+    ls.listen({"no-accept": 1, "flooded": 2}.get(mode, 8))
     ls.settimeout(20)
     sink = udp_sink(fam) if mode.startswith("simultaneous") else None
+    if mode == "flooded":
+        ls.settimeout(FLOOD_WAIT_S)
+        conn, _ = ls.accept()
+        read_all(conn)
+        conn.close()
+        ls.close()
+        return
     if mode == "no-accept":
         # Listen and never accept(): the accept queue fills; later handshakes'
         # ACKs are dropped (tcp_abort_on_overflow=0) and their SYN,ACKs resent.
@@ -239,6 +250,36 @@ def crash(host, port):
     subprocess.run(["nft", "delete", "table", "inet", "synack_crash"], check=True)
 
 
+def forge_syns(host, port, sources):
+    """Send one SYN from each forged (address, port) to host:port through a raw
+    socket (IP_HDRINCL): no socket of ours stands behind them, so nothing here
+    will ever answer the SYN,ACKs."""
+
+    def checksum(data):
+        if len(data) % 2:
+            data += b"\0"
+        total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+        while total >> 16:
+            total = (total & 0xFFFF) + (total >> 16)
+        return ~total & 0xFFFF
+
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    dst = socket.inet_aton(host)
+    for i, (src_host, src_port) in enumerate(sources):
+        src = socket.inet_aton(src_host)
+        seq = 1000 + i
+        # MSS 1460, as a real SYN would offer; no other option.
+        options = struct.pack("!BBH", 2, 4, 1460)
+        tcp = struct.pack("!HHLLBBHHH", src_port, port, seq, 0, (5 + 1) << 4, 0x02, 64240, 0, 0) + options
+        pseudo = src + dst + struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(tcp))
+        tcp = tcp[:16] + struct.pack("!H", checksum(pseudo + tcp)) + tcp[18:]
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64, socket.IPPROTO_TCP, 0, src, dst)
+        ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+        raw.sendto(ip + tcp, (host, 0))
+        time.sleep(0.01)
+    raw.close()
+
+
 def client(mode, host, port, start, local_port):
     s = socket.socket(family(host), socket.SOCK_STREAM)
     s.settimeout(20)
@@ -249,6 +290,12 @@ def client(mode, host, port, start, local_port):
     if mode == "simultaneous-open":
         wait_until(start)
         drain_tokens(host)
+    if mode == "after-flood":
+        # Three forged SYNs fill a listen(2) server's SYN queue (3 entries); then
+        # connect() for real, and wait as long as the kernel keeps retrying.
+        forge_syns(host, port, [(f"10.99.0.{50 + i}", 40001 + i) for i in range(3)])
+        time.sleep(0.1)
+        s.settimeout(None)
     if mode == "syn-timeout":
         # Blocking, with no socket timeout of Python's: connect() waits for the
         # kernel to give up (tcp_syn_retries), and says when, for the script.
@@ -370,6 +417,9 @@ def client(mode, host, port, start, local_port):
         s2.connect((host, port))
         time.sleep(0.2)
         s2.close()
+        s.close()
+    elif mode == "after-flood":
+        time.sleep(0.3)
         s.close()
     elif mode == "hold":
         # Connected (the client believes it, at least): hold the socket, then close.

@@ -306,6 +306,33 @@ if want close-with-unread-data; then
     plain close-with-unread-data close-unread request-reset
 fi
 
+if want syn-flood syn-cookies; then
+    for name in syn-flood syn-cookies; do
+        want "$name" || continue
+        echo "$name: three forged SYNs fill a listen(2) server's SYN queue (tcp_syncookies $([ $name = syn-flood ] && echo 0 || echo 1)), then a real client connects"
+        setup
+        ip netns exec "$S" sysctl -qw net.ipv4.tcp_syncookies=$([ $name = syn-flood ] && echo 0 || echo 1)
+        # The forged addresses lead to the client's interface (static neighbours),
+        # so the server's SYN,ACKs to them are on the wire, and nobody answers.
+        cmac=$(ip netns exec "$C" cat /sys/class/net/sa-c/address)
+        for i in 0 1 2; do
+            ip -n "$S" neigh replace "10.99.0.$((50 + i))" lladdr "$cmac" dev sa-s nud permanent
+        done
+        start_capture "$name"
+        server flooded 80
+        sleep 0.3
+        CLIENT_TIMEOUT=100 client after-flood "$S4" 80
+        wait_servers
+        stop_capture
+        # The server's counters: cookies sent and checked, SYNs dropped.
+        {
+            echo "# $name.pcap: the server namespace's counters (nstat) after the capture, Linux $(uname -r)."
+            ip netns exec "$S" nstat -az TcpExtSyncookiesSent TcpExtSyncookiesRecv TcpExtListenDrops |
+                awk '!/^#/ { print $1, $2 }'
+        } > "$OUT/$name.txt"
+    done
+fi
+
 if want accept-queue-full; then
     echo "accept-queue-full: listen(1) and no accept(); the second client's first ACK is lost, and its later ones find the accept queue full"
     setup

@@ -732,3 +732,28 @@ fn accept_queue_full_engine_resends_the_syn_ack_as_linux_does() {
     let t: Vec<u64> = s.iter().map(|x| x.t_us).collect();
     assert_eq!(t.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>(), [1_000_000, 2_000_000], "\n{}", ladder(&tr));
 }
+
+#[test]
+fn syn_flood_engine_resends_and_expires_entries_as_linux_does() {
+    // Each forged entry's SYN,ACK and its resends: 1, 2, 4, 8, 16 s apart
+    // (tcp_synack_retries 5), in the capture as armed and in the engine exactly.
+    let name = "syn-flood.pcap";
+    let cap = synack_capture::import(&bytes(name)).unwrap();
+    let forged = cap.connections.iter().find(|c| c.client.port() == 40001).unwrap();
+    let times: Vec<f64> = forged.segments.iter().filter(|s| s.dir.as_str() == "S>C").map(|s| s.t).collect();
+    let armed_gaps = [1.0, 2.0, 4.0, 8.0, 16.0];
+    for (g, a) in gaps(&times).iter().zip(armed_gaps) {
+        assert!(fired_as_armed(*g, a, 0.05), "{:?}", gaps(&times));
+    }
+    let tr = run(&catalogue::untitled("syn-flood").unwrap());
+    let engine: Vec<u64> =
+        sent(&tr).iter().filter(|x| x.side == Side::Server && x.seg.dst_port == 40001).map(|x| x.t_us).collect();
+    let engine_gaps: Vec<u64> = engine.windows(2).map(|w| w[1] - w[0]).collect();
+    assert_eq!(engine_gaps, [1_000_000, 2_000_000, 4_000_000, 8_000_000, 16_000_000], "\n{}", ladder(&tr));
+    // The real client: answered only after the entries expired, in both.
+    let real = cap.connections.iter().find(|c| !(40001..=40003).contains(&c.client.port())).unwrap();
+    let answered = real.segments.iter().find(|s| s.dir.as_str() == "S>C").unwrap().t;
+    let engine_answer =
+        sent(&tr).iter().find(|x| x.side == Side::Server && x.seg.dst_port == tr.client.port).unwrap().t_us;
+    assert!(answered > 63.0 && engine_answer > 63_000_000, "{answered} {engine_answer}");
+}
