@@ -104,7 +104,8 @@ impl EngineHost {
                 }),
                 Note::App(app) => self.app_notes.push(app),
                 Note::Discard { reason } => self.discards.push(reason.key().to_string()),
-                Note::Timer { .. } | Note::Accept { .. } => {}
+                // The host has no backlog: its queues are never modelled.
+                Note::Timer { .. } | Note::Accept { .. } | Note::Queue { .. } => {}
             }
         }
     }
