@@ -32,6 +32,15 @@ FIN_WAIT_2_LATE_S = 65
 FIN_WAIT_2_LISTEN_S = FIN_WAIT_2_LATE_S + 5
 # linux-synack-timeout: when the client, which believes it is ESTABLISHED, sends.
 LATE_REQUEST_S = 70
+# syn-flood: how long the flooded server waits for the real client (its forged
+# SYN-queue entries expire after about 63 s, tcp_synack_retries 5).
+FLOOD_WAIT_S = 90
+# accept-queue-full: how long each client holds its connection.
+HOLD_S = 8
+# keepalive: the server's keep-alive times, shortened from Linux's 7200 s, 75 s, 9.
+KEEPALIVE_IDLE_S = 2
+KEEPALIVE_INTVL_S = 1
+KEEPALIVE_PROBES = 3
 
 
 def family(host):
@@ -102,9 +111,24 @@ def server(mode, port, start):
     ls = socket.socket(fam, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((any_addr, port))
-    ls.listen(8)
+    # accept-queue-full: listen(1), so the accept queue holds 2 (backlog + 1);
+    # syn-flood: listen(2), so the SYN queue holds 3.
+    ls.listen({"no-accept": 1, "flooded": 2}.get(mode, 8))
     ls.settimeout(20)
     sink = udp_sink(fam) if mode.startswith("simultaneous") else None
+    if mode == "flooded":
+        ls.settimeout(FLOOD_WAIT_S)
+        conn, _ = ls.accept()
+        read_all(conn)
+        conn.close()
+        ls.close()
+        return
+    if mode == "no-accept":
+        # Listen and never accept(): the accept queue fills; later handshakes'
+        # ACKs are dropped (tcp_abort_on_overflow=0) and their SYN,ACKs resent.
+        time.sleep(HOLD_S + 1)
+        ls.close()
+        return
     if mode == "listen-only":
         # Listen and never accept: the client's connection stays a SYN-RECEIVED entry
         # (its ACK never arrives), which repeats its SYN,ACK until it gives up.
@@ -118,6 +142,27 @@ def server(mode, port, start):
         # the client's ACK comes, as an orphan (no process holds it any more).
         conn.close()
         time.sleep(2)
+    elif mode == "close-unread":
+        # The request arrives and is never read: close() then sends a RST, not a
+        # FIN (tcp_close, RFC 2525 §2.17).
+        time.sleep(0.3)
+        conn.close()
+        time.sleep(0.5)
+    elif mode == "keepalive":
+        # Keep-alive on, with short times (Linux's defaults are 7200 s, 75 s, 9):
+        # the client goes silent after its request, and recv() fails with
+        # ETIMEDOUT once KEEPALIVE_PROBES probes went unanswered.
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, KEEPALIVE_IDLE_S)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, KEEPALIVE_INTVL_S)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, KEEPALIVE_PROBES)
+        conn.settimeout(30)
+        read_request(conn)
+        try:
+            conn.recv(4096)
+        except OSError as e:
+            print(f"server: recv: {e}", file=sys.stderr)
+        conn.close()
     elif mode == "fin-wait-2":
         # Two connections, both closed at once; the client answers each much later.
         conn2, _ = ls.accept()
@@ -205,6 +250,36 @@ def crash(host, port):
     subprocess.run(["nft", "delete", "table", "inet", "synack_crash"], check=True)
 
 
+def forge_syns(host, port, sources):
+    """Send one SYN from each forged (address, port) to host:port through a raw
+    socket (IP_HDRINCL): no socket of ours stands behind them, so nothing here
+    will ever answer the SYN,ACKs."""
+
+    def checksum(data):
+        if len(data) % 2:
+            data += b"\0"
+        total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+        while total >> 16:
+            total = (total & 0xFFFF) + (total >> 16)
+        return ~total & 0xFFFF
+
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    dst = socket.inet_aton(host)
+    for i, (src_host, src_port) in enumerate(sources):
+        src = socket.inet_aton(src_host)
+        seq = 1000 + i
+        # MSS 1460, as a real SYN would offer; no other option.
+        options = struct.pack("!BBH", 2, 4, 1460)
+        tcp = struct.pack("!HHLLBBHHH", src_port, port, seq, 0, (5 + 1) << 4, 0x02, 64240, 0, 0) + options
+        pseudo = src + dst + struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(tcp))
+        tcp = tcp[:16] + struct.pack("!H", checksum(pseudo + tcp)) + tcp[18:]
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64, socket.IPPROTO_TCP, 0, src, dst)
+        ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+        raw.sendto(ip + tcp, (host, 0))
+        time.sleep(0.01)
+    raw.close()
+
+
 def client(mode, host, port, start, local_port):
     s = socket.socket(family(host), socket.SOCK_STREAM)
     s.settimeout(20)
@@ -215,6 +290,12 @@ def client(mode, host, port, start, local_port):
     if mode == "simultaneous-open":
         wait_until(start)
         drain_tokens(host)
+    if mode == "after-flood":
+        # Three forged SYNs fill a listen(2) server's SYN queue (3 entries); then
+        # connect() for real, and wait as long as the kernel keeps retrying.
+        forge_syns(host, port, [(f"10.99.0.{50 + i}", 40001 + i) for i in range(3)])
+        time.sleep(0.1)
+        s.settimeout(None)
     if mode == "syn-timeout":
         # Blocking, with no socket timeout of Python's: connect() waits for the
         # kernel to give up (tcp_syn_retries), and says when, for the script.
@@ -337,6 +418,36 @@ def client(mode, host, port, start, local_port):
         time.sleep(0.2)
         s2.close()
         s.close()
+    elif mode == "after-flood":
+        time.sleep(0.3)
+        s.close()
+    elif mode == "hold":
+        # Connected (the client believes it, at least): hold the socket, then close.
+        time.sleep(HOLD_S)
+        s.close()
+    elif mode == "request-reset":
+        # Send a request and wait for whatever comes: here the server's RST.
+        s.sendall(REQUEST)
+        try:
+            s.recv(4096)
+        except ConnectionResetError:
+            print("client: reset", file=sys.stderr)
+        s.close()
+    elif mode == "power-off":
+        # The host loses power after its request: its socket is gone and nothing
+        # leaves or reaches it any more (every TCP segment dropped both ways).
+        s.sendall(REQUEST)
+        time.sleep(0.3)
+        rule = (
+            "table inet synack_off {\n"
+            "    chain in { type filter hook input priority 0; meta l4proto tcp drop; }\n"
+            "    chain out { type filter hook output priority 0; meta l4proto tcp drop; }\n"
+            "}\n"
+        )
+        subprocess.run(["nft", "-f", "-"], input=rule.encode(), check=True)
+        subprocess.run(["ss", "-K", "dst", host, "dport", "=", f":{port}"], check=False, capture_output=True)
+        time.sleep(KEEPALIVE_IDLE_S + KEEPALIVE_INTVL_S * (KEEPALIVE_PROBES + 1) + 1)
+        subprocess.run(["nft", "delete", "table", "inet", "synack_off"], check=True)
     if sink:
         sink.close()
 

@@ -301,6 +301,67 @@ slow_links() {
     ip netns exec "$S" tc qdisc add dev sa-s root tbf rate 80kbit burst 1600 latency 2s
 }
 
+if want close-with-unread-data; then
+    echo "close-with-unread-data: the server closes without reading the request: a RST, not a FIN"
+    plain close-with-unread-data close-unread request-reset
+fi
+
+if want syn-flood syn-cookies; then
+    for name in syn-flood syn-cookies; do
+        want "$name" || continue
+        echo "$name: three forged SYNs fill a listen(2) server's SYN queue (tcp_syncookies $([ $name = syn-flood ] && echo 0 || echo 1)), then a real client connects"
+        setup
+        ip netns exec "$S" sysctl -qw net.ipv4.tcp_syncookies=$([ $name = syn-flood ] && echo 0 || echo 1)
+        # The forged addresses lead to the client's interface (static neighbours),
+        # so the server's SYN,ACKs to them are on the wire, and nobody answers.
+        cmac=$(ip netns exec "$C" cat /sys/class/net/sa-c/address)
+        for i in 0 1 2; do
+            ip -n "$S" neigh replace "10.99.0.$((50 + i))" lladdr "$cmac" dev sa-s nud permanent
+        done
+        start_capture "$name"
+        server flooded 80
+        sleep 0.3
+        CLIENT_TIMEOUT=100 client after-flood "$S4" 80
+        wait_servers
+        stop_capture
+        # The server's counters: cookies sent and checked, SYNs dropped.
+        {
+            echo "# $name.pcap: the server namespace's counters (nstat) after the capture, Linux $(uname -r)."
+            ip netns exec "$S" nstat -az TcpExtSyncookiesSent TcpExtSyncookiesRecv TcpExtListenDrops |
+                awk '!/^#/ { print $1, $2 }'
+        } > "$OUT/$name.txt"
+    done
+fi
+
+if want accept-queue-full; then
+    echo "accept-queue-full: listen(1) and no accept(); the second client's first ACK is lost, and its later ones find the accept queue full"
+    setup
+    # The first pure ACK from port 40002 is lost in the server's namespace: that
+    # client is ESTABLISHED, the server's entry still SYN-RECEIVED.
+    drop_first_in "$S" "tcp sport 40002 tcp flags & (syn | ack) == ack"
+    start_capture accept-queue-full
+    server no-accept 80
+    sleep 0.3
+    client hold "$S4" 80 0 40001 &
+    sleep 0.2
+    client hold "$S4" 80 0 40002 &
+    sleep 0.3
+    client hold "$S4" 80 0 40003 &
+    wait_servers
+    stop_capture
+fi
+
+if want keepalive; then
+    echo "keepalive: the client loses power after its request; the server's keep-alive (2 s, 1 s, 3 probes) gives up"
+    setup
+    start_capture keepalive
+    server keepalive 80
+    sleep 0.3
+    CLIENT_TIMEOUT=20 client power-off "$S4" 80
+    wait_servers
+    stop_capture
+fi
+
 if want simultaneous-open; then
     echo "simultaneous-open"
     setup

@@ -132,7 +132,7 @@ function assertSegmentsNumbered(panel) {
 describe("pages", () => {
   test("the gallery shows one element per catalogue entry, two comparisons and the sandbox", { timeout: TIMEOUT }, async () => {
     const ids = catalogueIds();
-    assert.equal(ids.length, 15, `catalogue.rs lists ${ids.length} ids`);
+    assert.equal(ids.length, 22, `catalogue.rs lists ${ids.length} ids`);
     const page = await open("index.html", { width: 1200, height: 900 });
     try {
       const ready = await whenReady(page);
@@ -150,7 +150,7 @@ describe("pages", () => {
       assert.deepEqual(compared.map((e) => e.compare), ["", "no-time-wait"], "the handshakes' comparison and TIME-WAIT's");
       assert.equal(info.filter((e) => e.sandbox).length, 1, "one sandbox");
       assert.deepEqual(plain.map((e) => e.scenario ?? "three-way-handshake").sort(), [...ids].sort(), "one element per catalogue entry");
-      assert.equal(info.length, 18);
+      assert.equal(info.length, ids.length + 3, "one per catalogue entry, two comparisons and the sandbox");
       assert.deepEqual(info.filter((e) => e.alert !== null).map((e) => `${e.scenario}: ${e.alert}`), [], "no element shows an error");
       assert.ok(info.every((e) => e.svg), "every element drew its diagram");
       assert.ok(ready.every((r) => r !== false), "every element's ready resolved true");

@@ -10,10 +10,10 @@ use synack_core::{catalogue, sim, Scenario, State};
 #[test]
 fn ids_are_unique_and_every_entry_has_a_scenario_title_and_summary() {
     let mut ids: Vec<_> = catalogue::ENTRIES.iter().map(|e| e.id).collect();
-    assert_eq!(ids.len(), 15);
+    assert_eq!(ids.len(), 22);
     ids.sort_unstable();
     ids.dedup();
-    assert_eq!(ids.len(), 15, "duplicate id");
+    assert_eq!(ids.len(), 22, "duplicate id");
     for e in catalogue::ENTRIES {
         let sc = catalogue::scenario(e.id).unwrap_or_else(|| panic!("{} has no scenario", e.id));
         assert_eq!(sc.id, e.id);
@@ -43,6 +43,15 @@ fn every_scenario_ends_where_its_story_says() {
         ("connection-refused", Closed, Closed),
         ("half-open", Established, Established),
         ("connect-timeout", Closed, Listen),
+        // The followed connection's states; the listening socket stays in LISTEN
+        // beside it, with its queues.
+        ("syn-flood", Established, Established),
+        ("syn-cookies", Established, Established),
+        ("accept-queue-full", Established, Established),
+        ("close-with-unread-data", Closed, Listen),
+        ("fin-wait-2-timeout", Closed, Listen),
+        ("keepalive", Closed, Listen),
+        ("time-wait-new-syn", Established, Established),
     ];
     assert_eq!(expected.len(), catalogue::ENTRIES.len());
     for (id, client, server) in expected {

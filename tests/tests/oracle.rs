@@ -294,11 +294,15 @@ fn seg(seq: u32, ack: Option<u32>, ctl: &str, len: u32) -> Seg {
 }
 
 fn send(t: u64, side: usize, id: u32, s: Seg) -> Ev {
-    ev(t, side, K::Send { id, seg: s, reason: "test".into(), retransmission: false, stale: false })
+    ev(t, side, K::Send { id, seg: s, reason: "test".into(), retransmission: false, stale: false, cookie: None })
 }
 
 fn resend(t: u64, side: usize, id: u32, s: Seg) -> Ev {
-    ev(t, side, K::Send { id, seg: s, reason: "retransmission".into(), retransmission: true, stale: false })
+    ev(
+        t,
+        side,
+        K::Send { id, seg: s, reason: "retransmission".into(), retransmission: true, stale: false, cookie: None },
+    )
 }
 
 fn deliver(t: u64, side: usize, id: u32, s: Seg) -> Ev {
@@ -612,4 +616,33 @@ fn an_answer_to_a_later_segment_at_the_same_instant_is_not_an_answer_to_an_ignor
     let mut report = Report::default();
     report.add(&Run::new(&sc, &trace).unwrap());
     assert!(report.is_clean(), "{}", report.grouped());
+}
+
+#[test]
+fn rule_10_a_queue_longer_than_its_backlog_allows_is_reported() {
+    let sc = catalogue::scenario("syn-flood").unwrap();
+    let trace = sim::run(&sc).unwrap();
+    let mut run = Run::new(&sc, &trace).unwrap();
+    assert!(check(&run).is_empty(), "the real run is clean");
+    // A listener whose SYN queue claims a fourth entry with backlog 2.
+    let q = run.all.iter_mut().find_map(|(e, _)| match &mut e.k {
+        K::Queue { syn, .. } if *syn == 3 => Some(syn),
+        _ => None,
+    });
+    *q.unwrap() = 4;
+    assert!(found(&run, Rule::Queues, "queue-bound"));
+    assert!(found(&run, Rule::Queues, "queue-lengths"));
+}
+
+#[test]
+fn rule_10_a_cookie_whose_parts_do_not_add_up_is_reported() {
+    let sc = catalogue::scenario("syn-cookies").unwrap();
+    let trace = sim::run(&sc).unwrap();
+    let mut run = Run::new(&sc, &trace).unwrap();
+    let c = run.all.iter_mut().find_map(|(e, _)| match &mut e.k {
+        K::Send { cookie: Some(c), .. } => Some(c),
+        _ => None,
+    });
+    c.unwrap().hash2 ^= 1;
+    assert!(found(&run, Rule::Queues, "cookie-parts"));
 }

@@ -25,7 +25,9 @@ export function steps(events) {
 function follows(first, e) {
   if (e.t_us !== first.t_us) return false;
   if (e.kind === "drop" || e.kind === "duplicate") return true; // what became of a segment just sent
+  // A listener's queue change (kind "queue") belongs with what caused it at that instant.
   const secondary = e.kind === "state" || e.kind === "discard" || e.kind === "accept" || e.kind === "send"
+    || e.kind === "queue"
     || (e.kind === "timer" && e.action !== "fired") || (e.kind === "app" && e.note);
   return secondary && e.side === first.side;
 }
@@ -80,6 +82,10 @@ function sentence(e, fmtSeg, why, t) {
       return e.cause === "loss" ? say.lost(e.id) : say.lostScripted(e.id);
     case "duplicate":
       return say.duplicate(e.id, e.copy);
+    case "queue":
+      // Its reason says what changed (an entry expired, accept() took one...),
+      // unless the step already told it; the lengths are for the element to draw.
+      return why.trim();
     case "state":
       return say.state(who, e.from, e.to, why);
     case "discard":

@@ -148,6 +148,7 @@ fn config(local: u16, remote: u16, isn: u32) -> EndpointConfig {
         profile: observer_profile(),
         handshake: Handshake::ThreeWay,
         unexpected_answer: UnexpectedAnswer::Reset,
+        backlog: None,
     }
 }
 

@@ -646,3 +646,114 @@ fn engine_scenarios_here_run_on_a_veth_fast_link() {
     assert_eq!(s.iter().map(Sent::form).collect::<Vec<_>>(), ["C>S SYN", "S>C SYN,ACK", "C>S ACK"]);
     assert!(s[2].t_us < 1_000);
 }
+
+// ---------------------------------------------------------------------------
+// Issue 15: close() with unread data, and keep-alive, against this kernel.
+
+#[test]
+fn close_with_unread_data_engine_resets_as_linux_does() {
+    let c = only("close-with-unread-data.pcap");
+    let rst = c.segments.last().unwrap();
+    assert_eq!(form(rst), "S>C RST,ACK");
+    assert!(rst.win > 0 && rst.options.timestamps.is_some(), "a live socket's RST: window and timestamps");
+    let request_len = c.segments.iter().find(|s| s.len > 0).unwrap().len;
+    let mut sc = catalogue::untitled("close-with-unread-data").unwrap();
+    sc.client.isn = Some(1_000_000);
+    sc.server.isn = Some(3_000_000);
+    let tr = run(&sc);
+    let s = sent(&tr);
+    let last = s.last().unwrap();
+    assert_eq!(last.form(), form(rst), "\n{}", ladder(&tr));
+    // SEQ = SND.NXT, ACK = RCV.NXT, relative as in the capture (1, then 1 + the request).
+    assert_eq!(last.seg.seq.0 - 3_000_000, rst.seq_rel);
+    let engine_len = s.iter().find(|x| !x.seg.payload.is_empty()).unwrap().seg.payload.len() as u32;
+    assert_eq!(rst.ack_rel, Some(1 + request_len));
+    assert_eq!(last.seg.ack.map(|a| a.0 - 1_000_000), Some(1 + engine_len));
+    assert!(last.seg.window > 0 && last.seg.options.timestamps.is_some(), "\n{}", ladder(&tr));
+    assert!(!s.iter().any(|x| x.seg.flags.fin), "\n{}", ladder(&tr));
+}
+
+#[test]
+fn keepalive_engine_probes_and_gives_up_as_linux_does() {
+    let name = "keepalive.pcap";
+    let c = only(name);
+    let server: Vec<&SegmentRow> = c.segments.iter().filter(|s| s.dir.as_str() == "S>C").collect();
+    let probes: Vec<&&SegmentRow> =
+        server.iter().filter(|s| s.len == 0 && s.seq_rel == 0 && !s.flags.has(TcpFlags::SYN)).collect();
+    assert_eq!(probes.len(), 3);
+    let rst = server.last().unwrap();
+    assert_eq!((form(rst).as_str(), rst.seq_rel), ("S>C RST,ACK", 1));
+    // Linux's timers as armed: 2 s idle after the last segment received, then 1 s
+    // between probes, and the reset 1 s after the last probe.
+    let last_in = c.segments.iter().filter(|s| s.dir.as_str() == "C>S").map(|s| abs_t(name, s)).fold(0.0, f64::max);
+    assert!(fired_as_armed(abs_t(name, probes[0]) - last_in, 2.0, 0.05));
+    for w in probes.windows(2) {
+        assert!(fired_as_armed(abs_t(name, w[1]) - abs_t(name, w[0]), 1.0, 0.05));
+    }
+    assert!(fired_as_armed(abs_t(name, rst) - abs_t(name, probes[2]), 1.0, 0.05));
+
+    // The engine with the same settings: the same segments, at the armed times.
+    let mut sc = catalogue::untitled("keepalive").unwrap();
+    sc.server.keepalive_idle_us = Some(2_000_000);
+    sc.server.keepalive_intvl_us = Some(1_000_000);
+    sc.server.keepalive_probes = Some(3);
+    let tr = run(&sc);
+    let s: Vec<Sent> = sent(&tr).into_iter().filter(|x| x.side == Side::Server).collect();
+    let tail: Vec<String> = s[s.len() - 4..].iter().map(Sent::form).collect();
+    assert_eq!(tail, ["S>C ACK", "S>C ACK", "S>C ACK", "S>C RST,ACK"], "\n{}", ladder(&tr));
+    let una = tr.server.isn.wrapping_add(1);
+    assert!(s[s.len() - 4..s.len() - 1].iter().all(|p| p.seg.seq.0 == una.wrapping_sub(1) && p.seg.payload.is_empty()));
+    assert_eq!(s.last().unwrap().seg.seq.0, una);
+    let t: Vec<u64> = s[s.len() - 4..].iter().map(|x| x.t_us).collect();
+    let gaps_us: Vec<u64> = t.windows(2).map(|w| w[1] - w[0]).collect();
+    assert_eq!(gaps_us, [1_000_000; 3], "\n{}", ladder(&tr));
+}
+
+#[test]
+fn accept_queue_full_engine_resends_the_syn_ack_as_linux_does() {
+    // The capture: the client on port 40002 is ESTABLISHED; the server, its ACKs
+    // dropped on a full accept queue, resends its SYN,ACK 1 s and then 2 s later.
+    let name = "accept-queue-full.pcap";
+    let mut cap = synack_capture::import(&bytes(name)).unwrap();
+    let i = cap.connections.iter().position(|c| c.client.port() == 40002).unwrap();
+    let c = cap.connections.remove(i);
+    let synack = |s: &&SegmentRow| s.dir.as_str() == "S>C" && s.flags.has(TcpFlags::SYN);
+    let captured: Vec<f64> = c.segments.iter().filter(synack).map(|s| s.t).collect();
+    let captured_gaps = gaps(&captured[..3]);
+    assert!(
+        fired_as_armed(captured_gaps[0], 1.0, 0.05) && fired_as_armed(captured_gaps[1], 2.0, 0.05),
+        "{captured_gaps:?}"
+    );
+    // The engine's scenario: the same SYN,ACKs at the armed times, the same form.
+    let tr = run(&catalogue::untitled("accept-queue-full").unwrap());
+    let s: Vec<Sent> =
+        sent(&tr).into_iter().filter(|x| x.side == Side::Server && x.seg.dst_port == tr.client.port).collect();
+    assert!(s.iter().all(|x| x.form() == "S>C SYN,ACK"), "\n{}", ladder(&tr));
+    let t: Vec<u64> = s.iter().map(|x| x.t_us).collect();
+    assert_eq!(t.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>(), [1_000_000, 2_000_000], "\n{}", ladder(&tr));
+}
+
+#[test]
+fn syn_flood_engine_resends_and_expires_entries_as_linux_does() {
+    // Each forged entry's SYN,ACK and its resends: 1, 2, 4, 8, 16 s apart
+    // (tcp_synack_retries 5), in the capture as armed and in the engine exactly.
+    let name = "syn-flood.pcap";
+    let cap = synack_capture::import(&bytes(name)).unwrap();
+    let forged = cap.connections.iter().find(|c| c.client.port() == 40001).unwrap();
+    let times: Vec<f64> = forged.segments.iter().filter(|s| s.dir.as_str() == "S>C").map(|s| s.t).collect();
+    let armed_gaps = [1.0, 2.0, 4.0, 8.0, 16.0];
+    for (g, a) in gaps(&times).iter().zip(armed_gaps) {
+        assert!(fired_as_armed(*g, a, 0.05), "{:?}", gaps(&times));
+    }
+    let tr = run(&catalogue::untitled("syn-flood").unwrap());
+    let engine: Vec<u64> =
+        sent(&tr).iter().filter(|x| x.side == Side::Server && x.seg.dst_port == 40001).map(|x| x.t_us).collect();
+    let engine_gaps: Vec<u64> = engine.windows(2).map(|w| w[1] - w[0]).collect();
+    assert_eq!(engine_gaps, [1_000_000, 2_000_000, 4_000_000, 8_000_000, 16_000_000], "\n{}", ladder(&tr));
+    // The real client: answered only after the entries expired, in both.
+    let real = cap.connections.iter().find(|c| !(40001..=40003).contains(&c.client.port())).unwrap();
+    let answered = real.segments.iter().find(|s| s.dir.as_str() == "S>C").unwrap().t;
+    let engine_answer =
+        sent(&tr).iter().find(|x| x.side == Side::Server && x.seg.dst_port == tr.client.port).unwrap().t_us;
+    assert!(answered > 63.0 && engine_answer > 63_000_000, "{answered} {engine_answer}");
+}

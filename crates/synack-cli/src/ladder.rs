@@ -84,8 +84,20 @@ pub fn write_with(out: &mut impl Write, trace: &Trace, numbers: Numbers, script:
     for (k, e) in trace.events.iter().enumerate() {
         let side = e.side;
         let (text, why): (String, String) = match &e.kind {
-            EventKind::Send { id, dir, segment, reason, retransmission, stale, relative: r } => {
-                let label = format!("#{id} {}", label(segment, r, numbers, dir.sender()));
+            EventKind::Send { id, dir, segment, reason, retransmission, stale, relative: r, cookie } => {
+                let mut label = format!("#{id} {}", label(segment, r, numbers, dir.sender()));
+                // A host the ladder does not draw (another client, a forged source):
+                // name its port.
+                let ends = [trace.client.port, trace.server.port];
+                if !ends.contains(&segment.src_port) {
+                    label = format!("{label} from :{}", segment.src_port);
+                } else if !ends.contains(&segment.dst_port) {
+                    label = format!("{label} to :{}", segment.dst_port);
+                }
+                if let Some(c) = cookie {
+                    // What the cookie ISN is made of (Linux secure_tcp_syn_cookie).
+                    label = format!("{label} cookie(count={} mss={})", c.count, c.mss);
+                }
                 let mut why = reason.rfc().to_string();
                 if *retransmission {
                     why = format!("retransmission · {why}");
@@ -99,6 +111,8 @@ pub fn write_with(out: &mut impl Write, trace: &Trace, numbers: Numbers, script:
                 let cause = match cause {
                     DropCause::Loss => "lost (link loss)",
                     DropCause::Scripted => "lost",
+                    DropCause::NoHost => "to a host not drawn",
+                    DropCause::Cut => "lost (path cut)",
                 };
                 (arrow(*dir, &format!("#{id} {cause}"), middle, true), String::new())
             }
@@ -131,6 +145,13 @@ pub fn write_with(out: &mut impl Write, trace: &Trace, numbers: Numbers, script:
                 (at_side(side, &format!("gives the peer's FIN {wait} s (tcp_fin_timeout)"), middle), String::new())
             }
             EventKind::Timer { .. } | EventKind::Deliver { .. } => continue,
+            EventKind::Queue { syn_queue, accept_queue, backlog, reason } => {
+                let cap = backlog + 1;
+                (
+                    at_side(side, &format!("SYN queue {syn_queue}/{cap} · accept queue {accept_queue}/{cap}"), middle),
+                    format!("{} · {}", reason.key(), reason.rfc()),
+                )
+            }
             EventKind::App { app } => (at_side(side, &app_text(app), middle), String::new()),
         };
         writeln!(
@@ -171,6 +192,7 @@ fn timer_name(t: TimerKind) -> &'static str {
         TimerKind::TimeWait => "TIME-WAIT",
         TimerKind::DelayedAck => "delayed-ACK",
         TimerKind::FinWait2 => "FIN-WAIT-2",
+        TimerKind::Keepalive => "keep-alive",
     }
 }
 
@@ -206,6 +228,7 @@ fn action_name(a: &Action) -> &'static str {
         Action::Close => "close",
         Action::Abort => "abort",
         Action::Crash => "crash",
+        Action::Accept => "accept",
     }
 }
 

@@ -19,6 +19,8 @@ pub enum ActionKind {
     Abort,
     /// The host crashes and forgets the connection.
     Crash,
+    /// Take the oldest connection from the listener's accept queue (`accept()`).
+    Accept,
 }
 
 /// A validated action, as the trace records it: `{"do":"send","len":37,"text":"…"}`.
@@ -38,4 +40,5 @@ pub enum Action {
     Close,
     Abort,
     Crash,
+    Accept,
 }

@@ -90,6 +90,27 @@ entries! {
     id: "connect-timeout", figure: None, compare: false,
         title: "Connection timeout",
         summary: "A firewall silently drops every SYN: the client retries with doubling timeouts (1, 2, 4, 8 s) and gives up after 15 s, because this scenario allows only 3 retries. Real stacks try far longer: Linux about 2 minutes, RFC 9293 at least 3.";
+    id: "syn-flood", figure: None, compare: false,
+        title: "A SYN flood",
+        summary: "Forged SYNs from addresses that never answer fill the listener's SYN queue (listen backlog 2, so 3 entries; SYN cookies off). The real client's SYN finds no room and is dropped without a word; it retries until the forged entries expire, after the server has sent each SYN,ACK 5 more times (63 s), and only then connects.";
+    id: "syn-cookies", figure: None, compare: false,
+        title: "SYN cookies",
+        summary: "The same flood with Linux's default tcp_syncookies=1: when the SYN queue is full, the server answers the real client with a SYN cookie, an ISN that encodes what it must remember, and keeps no state. The client's ACK brings the cookie back, and the server rebuilds the connection from it.";
+    id: "accept-queue-full", figure: None, compare: false,
+        title: "The accept queue is full",
+        summary: "The application has not called accept(), and two other clients fill the accept queue (backlog 1, so 2 places). The client completes its handshake and believes it is ESTABLISHED, but the server drops its ACK and sends the SYN,ACK again (Linux tcp_abort_on_overflow=0) until accept() makes room.";
+    id: "close-with-unread-data", figure: None, compare: false,
+        title: "Closing with unread data",
+        summary: "The server's application closes its socket without reading the request that arrived. Those bytes would be lost without a word, so instead of a FIN the server sends a RST (RFC 2525 §2.17, as Linux does): the client learns at once that the connection was reset, not closed.";
+    id: "time-wait-new-syn", figure: None, compare: false,
+        title: "A new SYN meets TIME-WAIT",
+        summary: "The server closes first, so its side waits in TIME-WAIT (60 s on Linux). The client connects again at once, from the same port. Its SYN is beyond anything of the old connection (RFC 6191: a higher sequence number and timestamp), so it cannot be an old duplicate: TIME-WAIT ends early and the listener opens a new connection, with an ISN above the old one's.";
+    id: "keepalive", figure: None, compare: false,
+        title: "Keep-alive finds a dead peer",
+        summary: "The client's host loses power after sending a request, and nothing more arrives from it. The server has keep-alive on (SO_KEEPALIVE; Linux's times: after 2 hours idle, a probe every 75 s, 9 probes): no probe is answered, so 2 hours and 11 minutes later the server resets the connection and tells its application it timed out.";
+    id: "fin-wait-2-timeout", figure: None, compare: false,
+        title: "An orphaned FIN-WAIT-2 times out",
+        summary: "The client closes and the server acknowledges its FIN, but the server's application never closes. The RFC would leave the client in FIN-WAIT-2 for ever; Linux drops the orphaned socket after tcp_fin_timeout (60 s). When the server's application closes at last, at 90 s, its FIN finds no connection and is answered with a RST.";
 }
 
 impl Serialize for Entry {
@@ -164,6 +185,7 @@ pub fn untitled(id: &str) -> Option<Scenario> {
                 seq: SeqSpec::offset(-10),
                 ack: None,
                 len: 0,
+                port: None,
             });
         }
         "four-way-handshake" => {
@@ -220,6 +242,85 @@ pub fn untitled(id: &str) -> Option<Scenario> {
             sc.actions.push(Step::new(Client, When::Established, Do::Crash).after(200 * ms));
             sc.actions.push(Step::new(Client, When::Start, Do::Connect).after(500 * ms));
         }
+        "syn-flood" | "syn-cookies" => {
+            sc.client.profile = ProfileName::Linux;
+            sc.server.profile = ProfileName::Linux;
+            sc.server.backlog = Some(2);
+            sc.server.syncookies = Some(id == "syn-cookies");
+            // Three forged SYNs, each from a source that will never answer, fill the
+            // SYN queue (backlog + 1 entries) before the real client's SYN arrives.
+            for k in 0..3u16 {
+                sc.network.faults.inject.push(other_peer(u64::from(k) * 10 * ms, 40001 + k, &["SYN"], 1000, None));
+            }
+            sc.actions =
+                vec![Step::new(Server, When::Start, Do::Listen), Step::new(Client, When::AtUs(100 * ms), Do::Connect)];
+            if id == "syn-cookies" {
+                sc.actions.push(Step::text(Client, When::Established, "GET / HTTP/1.0\r\n\r\n").after(20 * ms));
+            }
+        }
+        "accept-queue-full" => {
+            sc.client.profile = ProfileName::Linux;
+            sc.server.profile = ProfileName::Linux;
+            sc.server.backlog = Some(1);
+            // Two other clients, drawn only as their segments, complete handshakes
+            // that nobody accept()s. Their SYNs reach the server at 50 and 110 ms; the
+            // server's ISN clock ticks every 4 µs from the first, so the second's
+            // SYN,ACK carries ISN + 15000.
+            let inject = &mut sc.network.faults.inject;
+            inject.push(other_peer(0, 40001, &["SYN"], 5000, None));
+            inject.push(other_peer(60 * ms, 40002, &["SYN"], 7000, None));
+            inject.push(other_peer(100 * ms, 40001, &["ACK"], 5001, Some(1)));
+            inject.push(other_peer(160 * ms, 40002, &["ACK"], 7001, Some(15_001)));
+            sc.actions = vec![
+                Step::new(Server, When::Start, Do::Listen),
+                Step::new(Client, When::AtUs(120 * ms), Do::Connect),
+                Step::new(Server, When::AtUs(2 * SECOND), Do::Accept),
+                Step::new(Server, When::Established, Do::Accept).after(100 * ms),
+                Step::new(Server, When::Start, Do::Accept).after(100 * ms),
+            ];
+        }
+        "close-with-unread-data" => {
+            sc.client.profile = ProfileName::Linux;
+            sc.server.profile = ProfileName::Linux;
+            sc.server.reads = Some(false);
+            let request = "GET / HTTP/1.0\r\n\r\n";
+            sc.actions = connect();
+            sc.actions.push(Step::text(Client, When::Established, request));
+            sc.actions.push(close_after(Server, When::Received(request.len() as u64), 100 * ms));
+        }
+        "time-wait-new-syn" => {
+            sc.client.profile = ProfileName::Linux;
+            sc.server.profile = ProfileName::Linux;
+            let request = "GET / HTTP/1.0\r\n\r\n";
+            sc.actions = connect();
+            sc.actions.push(Step::text(Client, When::Established, request));
+            // An HTTP/1.0 server answers and closes first: its side ends in TIME-WAIT.
+            let response = "HTTP/1.0 200 OK\r\n\r\nhello\n";
+            sc.actions.push(Step::text(Server, When::Received(request.len() as u64), response).after(10 * ms));
+            sc.actions.push(Step::new(Server, When::Start, Do::Close));
+            sc.actions.push(close_after(Client, When::PeerClosed, 10 * ms));
+            // The client connects again soon after, from the same port.
+            sc.actions.push(Step::new(Client, When::Closed, Do::Connect).after(100 * ms));
+        }
+        "keepalive" => {
+            sc.client.profile = ProfileName::Linux;
+            sc.server.profile = ProfileName::Linux;
+            sc.server.keepalive = Some(true);
+            sc.actions = connect();
+            sc.actions.push(Step::text(Client, When::Established, "ping\n"));
+            // The client's host loses power: it forgets everything, and from then
+            // on nothing reaches it or comes from it.
+            sc.actions.push(Step::new(Client, When::Start, Do::Crash).after(SECOND));
+            sc.network.faults.cut_on_crash = true;
+            sc.horizon_us = 3 * 3600 * SECOND;
+        }
+        "fin-wait-2-timeout" => {
+            sc.client.profile = ProfileName::Linux;
+            sc.server.profile = ProfileName::Linux;
+            sc.actions = connect();
+            sc.actions.push(close_after(Client, When::Established, 100 * ms));
+            sc.actions.push(close_after(Server, When::AtUs(90 * SECOND), 0));
+        }
         "connect-timeout" => {
             sc.client.syn_retries = Some(3);
             sc.actions = connect();
@@ -228,6 +329,20 @@ pub fn untitled(id: &str) -> Option<Scenario> {
         _ => return None,
     }
     Some(sc)
+}
+
+/// A segment from a host that the scenario does not draw (another client, or a
+/// forged source address), sent towards the server from `port`.
+fn other_peer(at_us: u64, port: u16, flags: &[&str], seq: u32, ack_offset: Option<i64>) -> Inject {
+    Inject {
+        at_us,
+        from: Client,
+        flags: flags.iter().map(|f| (*f).into()).collect(),
+        seq: SeqSpec::Absolute(seq),
+        ack: ack_offset.map(SeqSpec::offset),
+        len: 0,
+        port: Some(port),
+    }
 }
 
 fn base(e: &Entry) -> Scenario {

@@ -45,6 +45,13 @@ pub struct EndpointConfig {
     pub profile: Profile,
     pub handshake: Handshake,
     pub unexpected_answer: UnexpectedAnswer,
+    /// The backlog of `listen()`. `None`: no queues are modelled, and a connection
+    /// is the application's as soon as it is established (every scenario before the
+    /// listen queues). `Some(n)`: the SYN queue and the accept queue each hold n + 1
+    /// entries, as Linux counts (`inet_csk_reqsk_queue_is_full`, `sk_acceptq_is_full`
+    /// compare with `>`), and SYNs from peers other than `remote_port` get entries of
+    /// their own beside the connection this endpoint follows.
+    pub backlog: Option<u32>,
 }
 
 /// A segment the endpoint wants sent, and why.
@@ -53,7 +60,40 @@ pub struct Transmit {
     pub segment: Segment,
     pub reason: Reason,
     pub retransmission: bool,
+    /// What the ISN of a SYN,ACK sent from a SYN cookie encodes.
+    pub cookie: Option<SynCookie>,
 }
+
+/// The parts of a SYN cookie, the ISN a listener with a full SYN queue answers with
+/// (RFC 4987 §3.6), laid out as Linux's `secure_tcp_syn_cookie` adds them:
+/// `ISN = hash1 + peer_isn + (count << 24) + ((hash2 + mss_index) mod 2^24)`.
+/// The two hashes here are a stand-in for Linux's keyed siphash of the addresses,
+/// ports and counter (keyed with a secret drawn at boot): deterministic, not secret.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+pub struct SynCookie {
+    /// The ISN it makes.
+    pub isn: u32,
+    /// The client's ISN, from its SYN.
+    pub peer_isn: u32,
+    /// The first hash, of the addresses and ports only.
+    pub hash1: u32,
+    /// The minute counter (Linux `tcp_cookie_time`); a cookie is good for 2 minutes.
+    pub count: u32,
+    /// The second hash, of the addresses, ports and counter (24 bits).
+    pub hash2: u32,
+    /// Index into Linux's table of MSS values 536, 1300, 1440, 1460.
+    pub mss_index: u8,
+    pub mss: u16,
+    /// With timestamps: the low 6 bits of our TSval carry the peer's window scale
+    /// (15 for none) and, in bit 4, SACK-permitted (Linux `cookie_init_timestamp`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ts_options: Option<u8>,
+}
+
+/// Linux's `msstab`: the MSS values a SYN cookie can carry, by index.
+const COOKIE_MSS: [u16; 4] = [536, 1300, 1440, 1460];
+/// A minute of microseconds: the SYN cookie counter's tick.
+const COOKIE_TICK_US: u64 = 60 * SECOND;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -64,6 +104,8 @@ pub enum TimerKind {
     /// Linux's `tcp_fin_timeout` for a closed socket waiting in FIN-WAIT-2.
     #[serde(rename = "fin-wait-2")]
     FinWait2,
+    /// Keep-alive (RFC 1122 §4.2.3.6): the next probe is due.
+    Keepalive,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
@@ -125,6 +167,35 @@ pub enum Note {
         reason: Reason,
     },
     App(AppNote),
+    /// The listener's queues changed length (only with a backlog).
+    Queue {
+        syn_queue: u32,
+        accept_queue: u32,
+        backlog: u32,
+        reason: Reason,
+    },
+}
+
+/// What a listener does with a SYN that would start a connection.
+enum Admit {
+    Queue,
+    Cookie,
+    Drop,
+}
+
+/// A half-open connection of a peer other than the one this endpoint follows, in
+/// the listener's SYN queue: Linux's `request_sock`, which holds just enough to
+/// resend the SYN,ACK and to recognise the ACK that completes it.
+#[derive(Clone, Debug)]
+struct Request {
+    remote_port: u16,
+    irs: SeqNum,
+    iss: SeqNum,
+    /// The SYN,ACK, resent as it is (its timestamp renewed).
+    syn_ack: Segment,
+    retries: u32,
+    rto: u64,
+    rtx_at: u64,
 }
 
 /// An application call that the current state does not allow (RFC 9293 §3.10).
@@ -223,6 +294,9 @@ struct Tcb {
     quick_acks_left: u32,
 
     rtx_at: Option<u64>,
+    keepalive_at: Option<u64>,
+    /// Keep-alive probes sent since the peer last said anything.
+    probes_out: u32,
     time_wait_at: Option<u64>,
     fin_wait_2_at: Option<u64>,
     delack_at: Option<u64>,
@@ -235,6 +309,8 @@ struct Tcb {
     ever_established: bool,
     received: Vec<u8>,
     received_total: u64,
+    /// Bytes that arrived and that the application has not read.
+    unread: u64,
 }
 
 impl Tcb {
@@ -270,6 +346,8 @@ impl Tcb {
             unacked_segments: 0,
             quick_acks_left: cfg.profile.quick_acks,
             rtx_at: None,
+            keepalive_at: None,
+            probes_out: 0,
             time_wait_at: None,
             fin_wait_2_at: None,
             delack_at: None,
@@ -281,6 +359,7 @@ impl Tcb {
             ever_established: false,
             received: Vec::new(),
             received_total: 0,
+            unread: 0,
         }
     }
 }
@@ -300,11 +379,21 @@ pub struct Endpoint {
     ended: u32,
     /// When this endpoint first chose an ISN: the start of its 4 µs ISN clock.
     isn_epoch: Option<u64>,
+    /// The ISN the next connection must take (a SYN that ended TIME-WAIT).
+    next_isn: Option<SeqNum>,
     /// The time of the call being handled, set by every public entry point; the
     /// timers and timestamps read it.
     now: u64,
     /// The current (or last) connection.
     tcb: Tcb,
+    /// The listener's SYN queue: other peers' half-open connections (with a backlog).
+    requests: Vec<Request>,
+    /// The listener's accept queue: established connections, by the peer's port,
+    /// that the application has not yet taken with accept().
+    accept_queue: VecDeque<u16>,
+    /// The last time a SYN found the SYN queue full: cookies are checked for two
+    /// minutes after it (Linux `tcp_synq_no_recent_overflow`).
+    last_overflow: Option<u64>,
 
     out: VecDeque<Transmit>,
     notes: VecDeque<Note>,
@@ -317,8 +406,12 @@ impl Endpoint {
             listener: false,
             ended: 0,
             isn_epoch: None,
+            next_isn: None,
             now: 0,
             tcb: Tcb::new(&cfg),
+            requests: Vec::new(),
+            accept_queue: VecDeque::new(),
+            last_overflow: None,
             out: VecDeque::new(),
             notes: VecDeque::new(),
             cfg,
@@ -394,7 +487,30 @@ impl Endpoint {
 
     /// The earliest time [`Endpoint::handle_timeout`] has work to do.
     pub fn poll_timeout(&self) -> Option<u64> {
-        [self.tcb.rtx_at, self.tcb.time_wait_at, self.tcb.delack_at, self.tcb.fin_wait_2_at].into_iter().flatten().min()
+        let requests = self.requests.iter().map(|r| r.rtx_at).min();
+        [
+            self.tcb.rtx_at,
+            self.tcb.time_wait_at,
+            self.tcb.delack_at,
+            self.tcb.fin_wait_2_at,
+            requests,
+            self.tcb.keepalive_at,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// Half-open connections in the listener's SYN queue (with a backlog): other
+    /// peers' entries, and the followed connection while it is in SYN-RECEIVED.
+    pub fn syn_queue_len(&self) -> u32 {
+        let own = self.state == State::SynReceived && self.tcb.passive;
+        self.requests.len() as u32 + u32::from(own)
+    }
+
+    /// Established connections waiting for accept() (with a backlog).
+    pub fn accept_queue_len(&self) -> u32 {
+        self.accept_queue.len() as u32
     }
 
     // ----- Application calls (RFC 9293 §3.10) --------------------------------------
@@ -463,7 +579,7 @@ impl Endpoint {
             State::Closed => Err(AppError::ConnectionDoesNotExist),
             State::Listen | State::SynSent => {
                 // In LISTEN the call closes the listening socket itself.
-                self.listener = false;
+                self.close_listener();
                 self.enter_closed(Reason::AppCloseBeforeSynchronized);
                 Ok(())
             }
@@ -487,6 +603,21 @@ impl Endpoint {
     /// `close()` of a socket: CLOSE as in [`Endpoint::shutdown`], and the application
     /// stops reading, so later data is answered with a reset (as Linux does).
     pub fn close(&mut self, now: u64) -> Result<(), AppError> {
+        self.now = now;
+        let synchronized = matches!(
+            self.state,
+            State::Established | State::CloseWait | State::FinWait1 | State::FinWait2 | State::SynReceived
+        );
+        if synchronized && self.tcb.unread > 0 {
+            // RFC 9293 §3.10.4 lets CLOSE keep receiving, but bytes nobody will read
+            // would be lost silently: RFC 2525 §2.17 asks for a RST, and Linux's
+            // tcp_close sends one (<SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>) instead
+            // of a FIN, and forgets the connection.
+            let seg = self.segment(self.tcb.snd_nxt, Some(self.tcb.rcv_nxt), Flags::RST, Vec::new());
+            self.queue(seg, Reason::RstUnreadData, false);
+            self.enter_closed(Reason::RstUnreadData);
+            return Ok(());
+        }
         self.shutdown(now)?;
         self.tcb.read_closed = true;
         Ok(())
@@ -503,17 +634,29 @@ impl Endpoint {
                 self.queue(seg, Reason::AppAbort, false);
             }
             // Aborting in LISTEN closes the listening socket itself.
-            State::Listen => self.listener = false,
+            State::Listen => self.close_listener(),
             _ => {}
         }
         self.enter_closed(Reason::AppAbort);
         Ok(())
     }
 
+    /// `accept()`: take the oldest established connection from the listener's accept
+    /// queue (with a backlog). With nothing waiting there is nothing to take (a real
+    /// accept() would block; a scenario calls it when a connection waits).
+    pub fn accept(&mut self, now: u64) -> Result<(), AppError> {
+        self.now = now;
+        if !self.listener || self.accept_queue.pop_front().is_none() {
+            return Err(AppError::ConnectionDoesNotExist);
+        }
+        self.note_queue(Reason::AppAccept);
+        Ok(())
+    }
+
     /// The host crashes: every record of the connection is gone and nothing is sent.
     pub fn crash(&mut self, now: u64) {
         self.now = now;
-        self.listener = false; // The whole host is gone, its listening sockets too.
+        self.close_listener(); // The whole host is gone, its listening sockets too.
         self.enter_closed(Reason::Crash);
     }
 
@@ -547,6 +690,81 @@ impl Endpoint {
             self.tcb.rtx_at = None;
             self.note_timer(TimerKind::Retransmission, TimerAction::Fired);
             self.on_rto();
+        }
+        if self.tcb.keepalive_at.is_some_and(|t| t <= now) {
+            self.tcb.keepalive_at = None;
+            self.note_timer(TimerKind::Keepalive, TimerAction::Fired);
+            self.on_keepalive();
+        }
+        self.requests_timeout();
+    }
+
+    /// The keep-alive timer (RFC 1122 §4.2.3.6, as Linux's tcp_keepalive_timer):
+    /// while data waits for an acknowledgment the retransmission timer watches
+    /// the peer; otherwise probe, and after the last unanswered probe give up.
+    #[inline(never)]
+    fn on_keepalive(&mut self) {
+        if !matches!(self.state, State::Established | State::CloseWait) {
+            return;
+        }
+        let p = &self.cfg.profile;
+        let (idle, intvl, probes) = (p.keepalive_idle_us, p.keepalive_intvl_us, p.keepalive_probes);
+        if self.tcb.snd_una != self.tcb.snd_nxt {
+            return self.arm_keepalive(idle);
+        }
+        if self.tcb.probes_out >= probes {
+            let rst = self.segment(self.tcb.snd_nxt, Some(self.tcb.rcv_nxt), Flags::RST, Vec::new());
+            self.queue(rst, Reason::KeepaliveTimeout, false);
+            self.notes.push_back(Note::App(AppNote::TimedOut));
+            return self.enter_closed(Reason::KeepaliveTimeout);
+        }
+        self.tcb.probes_out += 1;
+        let probe = self.segment(self.tcb.snd_una - 1, Some(self.tcb.rcv_nxt), Flags::NONE, Vec::new());
+        self.queue(probe, Reason::KeepaliveProbe, false);
+        self.arm_keepalive(intvl);
+    }
+
+    fn arm_keepalive(&mut self, after: u64) {
+        let at = self.now + after;
+        self.tcb.keepalive_at = Some(at);
+        self.note_timer(TimerKind::Keepalive, TimerAction::Set { at_us: at });
+    }
+
+    /// The SYN queue's own timer (Linux `reqsk_timer_handler`): resend each due
+    /// entry's SYN,ACK with a doubled timeout, or drop the entry once it has been
+    /// resent `tcp_synack_retries` times. (Entries keep no timer events in the
+    /// trace: their SYN,ACKs and the queue's lengths show what happens.)
+    #[inline(never)]
+    fn requests_timeout(&mut self) {
+        let now = self.now;
+        let mut i = 0;
+        while i < self.requests.len() {
+            if self.requests[i].rtx_at > now {
+                i += 1;
+                continue;
+            }
+            if self.requests[i].retries >= self.cfg.profile.synack_retries {
+                self.requests.remove(i);
+                self.note_queue(Reason::RequestExpired);
+                continue;
+            }
+            let ts = self.ts_val();
+            let max = self.cfg.profile.rto_max_us;
+            let r = &mut self.requests[i];
+            r.retries += 1;
+            r.rto = (r.rto * 2).min(max);
+            r.rtx_at = now + r.rto;
+            if let Some((_, ecr)) = r.syn_ack.options.timestamps {
+                r.syn_ack.options.timestamps = Some((ts, ecr));
+            }
+            let seg = r.syn_ack.clone();
+            self.out.push_back(Transmit {
+                segment: seg,
+                reason: Reason::Retransmission,
+                retransmission: true,
+                cookie: None,
+            });
+            i += 1;
         }
     }
 
@@ -641,6 +859,11 @@ impl Endpoint {
 
     pub fn handle_segment(&mut self, now: u64, seg: &Segment) {
         self.now = now;
+        if self.queues_on() && seg.dst_port == self.cfg.local_port && seg.src_port != self.cfg.remote_port {
+            // Another peer: the listener's queues deal with it, beside the connection
+            // followed here.
+            return self.on_other_peer(seg);
+        }
         let ours = seg.dst_port == self.cfg.local_port
             && (matches!(self.state, State::Listen | State::Closed) || seg.src_port == self.tcb.remote_port);
         match self.state {
@@ -673,14 +896,23 @@ impl Endpoint {
         if seg.flags.rst {
             return self.discard(Reason::IgnoredRst);
         }
-        // Second, any acknowledgment is bad in LISTEN: <SEQ=SEG.ACK><CTL=RST>.
+        // Second, any acknowledgment is bad in LISTEN: <SEQ=SEG.ACK><CTL=RST>. Unless
+        // it acknowledges a SYN cookie this listener sent (Linux cookie_v4_check).
         if let Some(ack) = seg.ack {
+            if let Some((mss, ts_options)) = self.check_cookie(seg) {
+                return self.establish_from_cookie(seg, mss, ts_options);
+            }
             let rst = self.reply(seg, ack, None);
             return self.queue(rst, Reason::RstAckInListen, false);
         }
         // Third, a SYN: record the peer's ISN, choose ours, answer.
         if !seg.flags.syn {
             return self.discard(Reason::IgnoredInState);
+        }
+        match self.admit_syn() {
+            Admit::Drop => return,
+            Admit::Cookie => return self.send_cookie(seg),
+            Admit::Queue => {}
         }
         self.fresh_connection();
         self.tcb.passive = true;
@@ -796,6 +1028,11 @@ impl Endpoint {
     }
 
     fn synchronized_steps(&mut self, seg: &Segment) -> ControlFlow<()> {
+        if self.tcb.keepalive_at.is_some() {
+            // The peer said something: it is alive, and the idle time starts again.
+            self.tcb.probes_out = 0;
+            self.arm_keepalive(self.cfg.profile.keepalive_idle_us);
+        }
         self.answer_repeated_handshake(seg)?;
         // A SYN,ACK in SYN-RECEIVED that acknowledges our SYN: the peer's answer in a
         // simultaneous open (RFC 9293 Fig. 7), whose SYN we already took.
@@ -823,6 +1060,26 @@ impl Endpoint {
             self.arm_time_wait();
             return ControlFlow::Break(());
         }
+        // TIME-WAIT of a connection accepted from a listener: a new SYN beyond the old
+        // connection (its sequence number after RCV.NXT, or its timestamp newer) is a
+        // new connection, not an old duplicate. TIME-WAIT ends early and the listener
+        // takes the SYN (RFC 9293 §3.10.7.4, RFC 6191; RFC 1122 §4.2.2.13). Linux
+        // (tcp_timewait_state_process) starts the new ISN at the old SND.NXT + 65537,
+        // beyond anything the old connection sent.
+        if self.state == State::TimeWait
+            && self.listener
+            && self.tcb.passive
+            && seg.flags.syn
+            && !seg.flags.rst
+            && seg.ack.is_none()
+            && self.newer_than_time_wait(seg)
+        {
+            let isn = self.tcb.snd_nxt + 65537;
+            self.next_isn = Some(if isn.0 == 0 { isn + 1 } else { isn });
+            self.enter_closed(Reason::TimeWaitNewSyn);
+            self.on_listen(seg);
+            return ControlFlow::Break(());
+        }
         // A peer that lost our SYN,ACK sends its SYN again: repeat the answer at once
         // (Linux tcp_check_req) instead of waiting for our own timer.
         if seg.flags.syn
@@ -835,6 +1092,16 @@ impl Endpoint {
             return ControlFlow::Break(());
         }
         ControlFlow::Continue(())
+    }
+
+    /// RFC 6191: the SYN's sequence number is after RCV.NXT, or (with timestamps)
+    /// its TSval is newer than the last one the old connection saw.
+    fn newer_than_time_wait(&self, seg: &Segment) -> bool {
+        let ts_newer = match (self.tcb.ts_ok, seg.options.timestamps) {
+            (true, Some((val, _))) => (val.wrapping_sub(self.tcb.ts_recent) as i32) > 0,
+            _ => false,
+        };
+        seg.seq > self.tcb.rcv_nxt || ts_newer
     }
 
     /// First, check the sequence number: an unacceptable segment is answered with an
@@ -900,6 +1167,12 @@ impl Endpoint {
             if !ack.in_open_closed(self.tcb.snd_una, self.tcb.snd_nxt) {
                 let rst = self.reply(seg, ack, None);
                 self.queue(rst, Reason::BadAckInSynReceived, false);
+                return ControlFlow::Break(());
+            }
+            if self.queues_on() && self.tcb.passive && self.accept_queue_full() {
+                // tcp_abort_on_overflow=0: drop the ACK, keep the entry; its timer
+                // resends the SYN,ACK, and a later ACK may find room.
+                self.discard(Reason::AcceptQueueFullAck);
                 return ControlFlow::Break(());
             }
             let reason = if simultaneous_syn_ack { Reason::SimultaneousSynAck } else { Reason::HandshakeAcked };
@@ -1031,7 +1304,11 @@ impl Endpoint {
         self.tcb.received_total += data.len() as u64;
         let room = RECEIVED_KEEP.saturating_sub(self.tcb.received.len());
         self.tcb.received.extend_from_slice(&data[..data.len().min(room)]);
-        self.notes.push_back(Note::App(AppNote::Received { len: data.len(), total: self.tcb.received_total }));
+        if self.cfg.profile.app_reads {
+            self.notes.push_back(Note::App(AppNote::Received { len: data.len(), total: self.tcb.received_total }));
+        } else {
+            self.tcb.unread += data.len() as u64;
+        }
         self.schedule_ack(false);
     }
 
@@ -1238,7 +1515,311 @@ impl Endpoint {
                 self.note_timer(TimerKind::DelayedAck, TimerAction::Cancelled);
             }
         }
-        self.out.push_back(Transmit { segment, reason, retransmission });
+        self.out.push_back(Transmit { segment, reason, retransmission, cookie: None });
+    }
+
+    // ----- The listener's queues (with a backlog) ----------------------------------
+
+    fn accept_queue_full(&self) -> bool {
+        self.cfg.backlog.is_some_and(|b| self.accept_queue_len() > b)
+    }
+
+    /// What a SYN that would start a new connection meets (Linux tcp_conn_request):
+    /// a full SYN queue drops it or, with cookies, answers it statelessly; a full
+    /// accept queue drops it either way.
+    #[inline(never)]
+    fn admit_syn(&mut self) -> Admit {
+        let Some(backlog) = self.cfg.backlog.filter(|_| self.listener) else { return Admit::Queue };
+        let mut cookie = false;
+        if self.syn_queue_len() > backlog {
+            self.last_overflow = Some(self.now);
+            if !self.cfg.profile.syncookies {
+                self.discard(Reason::SynQueueFull);
+                return Admit::Drop;
+            }
+            cookie = true;
+        }
+        if self.accept_queue_full() {
+            self.discard(Reason::AcceptQueueFull);
+            return Admit::Drop;
+        }
+        if cookie {
+            Admit::Cookie
+        } else {
+            Admit::Queue
+        }
+    }
+
+    /// A segment from a peer other than the followed one reached the listener.
+    #[inline(never)]
+    fn on_other_peer(&mut self, seg: &Segment) {
+        let found = self.requests.iter().position(|r| r.remote_port == seg.src_port);
+        if seg.flags.rst {
+            match found {
+                Some(i) if seg.seq == self.requests[i].irs + 1 => {
+                    self.requests.remove(i);
+                    self.note_queue(Reason::RequestReset);
+                }
+                _ => self.discard(Reason::IgnoredRst),
+            }
+            return;
+        }
+        if seg.flags.syn && seg.ack.is_none() {
+            if let Some(i) = found {
+                if seg.seq == self.requests[i].irs {
+                    // Its SYN again: our SYN,ACK may be lost; answer at once (tcp_check_req).
+                    let mut again = self.requests[i].syn_ack.clone();
+                    if let Some((_, ecr)) = again.options.timestamps {
+                        again.options.timestamps = Some((self.ts_val(), ecr));
+                    }
+                    self.out.push_back(Transmit {
+                        segment: again,
+                        reason: Reason::SynAckResent,
+                        retransmission: true,
+                        cookie: None,
+                    });
+                } else {
+                    self.discard(Reason::IgnoredInState);
+                }
+                return;
+            }
+            if self.accept_queue.contains(&seg.src_port) {
+                // Its connection is established and waiting: not modelled further.
+                return self.discard(Reason::IgnoredInState);
+            }
+            match self.admit_syn() {
+                Admit::Drop => {}
+                Admit::Cookie => self.send_cookie(seg),
+                Admit::Queue => self.queue_request(seg),
+            }
+            return;
+        }
+        let Some(ack) = seg.ack else { return self.discard(Reason::IgnoredInState) };
+        if let Some(i) = found {
+            if seg.flags.syn || ack != self.requests[i].iss + 1 {
+                let rst = self.reply(seg, ack, None);
+                return self.queue(rst, Reason::BadAckInSynReceived, false);
+            }
+            if self.accept_queue_full() {
+                // The entry stays (Linux marks it acked) and its timer goes on.
+                return self.discard(Reason::AcceptQueueFullAck);
+            }
+            self.requests.remove(i);
+            self.accept_queue.push_back(seg.src_port);
+            self.notes.push_back(Note::Accept { reason: Reason::QueuedEstablished });
+            return self.note_queue(Reason::QueuedEstablished);
+        }
+        if self.accept_queue.contains(&seg.src_port) {
+            return self.discard(Reason::IgnoredInState);
+        }
+        if self.check_cookie(seg).is_some() {
+            if self.accept_queue_full() {
+                return self.discard(Reason::AcceptQueueFull);
+            }
+            self.accept_queue.push_back(seg.src_port);
+            self.notes.push_back(Note::Accept { reason: Reason::SynCookieAck });
+            return self.note_queue(Reason::SynCookieAck);
+        }
+        let rst = self.reply(seg, ack, None);
+        self.queue(rst, Reason::RstAckInListen, false);
+    }
+
+    /// The SYN,ACK answering `seg` from a listener: our options as far as the SYN
+    /// offered them (RFC 7323 §1.3, RFC 2018), and the window that goes with them.
+    #[inline(never)]
+    fn answer_syn(&self, seg: &Segment, iss: SeqNum, tsval: Option<u32>, keep_options: bool) -> Segment {
+        let p = &self.cfg.profile;
+        let ts = p.timestamps && seg.options.timestamps.is_some();
+        let options = TcpOptions {
+            mss: Some(p.mss),
+            window_scale: p.window_scale.filter(|_| keep_options && seg.options.window_scale.is_some()),
+            sack_permitted: keep_options && p.sack_permitted && seg.options.sack_permitted,
+            timestamps: seg.options.timestamps.filter(|_| ts).map(|(val, _)| (tsval.unwrap_or(self.ts_val()), val)),
+        };
+        let mut window = p.window;
+        if p.window_whole_segments {
+            let unit = u32::from(p.mss).saturating_sub(if ts { 12 } else { 0 }).max(1);
+            window = (p.window.min(65535) / unit * unit).max(1);
+        }
+        Segment {
+            src_port: self.cfg.local_port,
+            dst_port: seg.src_port,
+            seq: iss,
+            ack: Some(seg.seq + 1),
+            flags: Flags::SYN,
+            window: window.min(65535) as u16,
+            options,
+            payload: Vec::new(),
+        }
+    }
+
+    /// A new SYN-queue entry for another peer, and its SYN,ACK. (A two-way listener
+    /// commits at once: the connection goes straight to the accept queue.)
+    #[inline(never)]
+    fn queue_request(&mut self, seg: &Segment) {
+        let iss = self.next_iss();
+        let syn_ack = self.answer_syn(seg, iss, None, true);
+        if self.cfg.handshake == Handshake::TwoWay {
+            self.queue(syn_ack, Reason::TwoWayCommit, false);
+            self.accept_queue.push_back(seg.src_port);
+            return self.note_queue(Reason::TwoWayCommit);
+        }
+        let rto = self.cfg.profile.rto_initial_us;
+        self.requests.push(Request {
+            remote_port: seg.src_port,
+            irs: seg.seq,
+            iss,
+            syn_ack: syn_ack.clone(),
+            retries: 0,
+            rto,
+            rtx_at: self.now + rto,
+        });
+        self.out.push_back(Transmit {
+            segment: syn_ack,
+            reason: Reason::SynQueued,
+            retransmission: false,
+            cookie: None,
+        });
+        self.note_queue(Reason::SynQueued);
+    }
+
+    /// The two hashes of a SYN cookie for a peer's port and a counter value: a
+    /// stand-in for Linux's keyed siphash (the key here is derived from the
+    /// configured ISN, so runs repeat).
+    #[inline(never)]
+    fn cookie_hashes(&self, port: u16, count: u32) -> (u32, u32) {
+        let mix = |x: u64| {
+            let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            (z ^ (z >> 31)) as u32
+        };
+        let key = u64::from(self.cfg.isn) << 32 | u64::from(self.cfg.local_port) << 16 | u64::from(port);
+        (mix(key), mix(key ^ (u64::from(count) + 1) << 40) & 0xFF_FFFF)
+    }
+
+    /// Answer a SYN from a cookie (RFC 4987 §3.6, Linux `cookie_v4_init_sequence`):
+    /// nothing is remembered, everything needed later is in the ISN (and, with
+    /// timestamps, in the low bits of our TSval).
+    #[inline(never)]
+    fn send_cookie(&mut self, seg: &Segment) {
+        let count = (self.now / COOKIE_TICK_US) as u32;
+        let (hash1, hash2) = self.cookie_hashes(seg.src_port, count);
+        let peer_mss = seg.options.mss.unwrap_or(DEFAULT_MSS);
+        let mss_index = COOKIE_MSS.iter().rposition(|&m| m <= peer_mss).unwrap_or(0);
+        let isn = hash1
+            .wrapping_add(seg.seq.0)
+            .wrapping_add(count << 24)
+            .wrapping_add(hash2.wrapping_add(mss_index as u32) & 0xFF_FFFF);
+        let p = &self.cfg.profile;
+        // Without timestamps there is nowhere to keep the window scale and SACK:
+        // Linux offers neither (tcp_clear_options).
+        let ts = p.timestamps && seg.options.timestamps.is_some();
+        let ts_options = ts.then(|| {
+            let ws = match (seg.options.window_scale, p.window_scale) {
+                (Some(w), Some(_)) => w.min(MAX_WINDOW_SCALE),
+                _ => 0xF,
+            };
+            ws | if p.sack_permitted && seg.options.sack_permitted { 0x10 } else { 0 }
+        });
+        let tsval = ts_options.map(|o| {
+            let now = self.ts_val();
+            let t = (now & !0x3F) | u32::from(o);
+            // Never ahead of the clock (cookie_init_timestamp).
+            if (t.wrapping_sub(now) as i32) > 0 {
+                t.wrapping_sub(64)
+            } else {
+                t
+            }
+        });
+        let segment = self.answer_syn(seg, SeqNum(isn), tsval, ts);
+        let cookie = SynCookie {
+            isn,
+            peer_isn: seg.seq.0,
+            hash1,
+            count,
+            hash2,
+            mss_index: mss_index as u8,
+            mss: COOKIE_MSS[mss_index],
+            ts_options,
+        };
+        self.out.push_back(Transmit {
+            segment,
+            reason: Reason::SynCookieSent,
+            retransmission: false,
+            cookie: Some(cookie),
+        });
+    }
+
+    /// Does this ACK acknowledge a SYN cookie of ours (Linux `cookie_v4_check`,
+    /// `__cookie_v4_check`)? Only within two minutes of a SYN-queue overflow. Gives
+    /// the MSS it encodes and the options kept in the echoed timestamp.
+    #[inline(never)]
+    fn check_cookie(&self, seg: &Segment) -> Option<(u16, Option<u8>)> {
+        let recent = self.last_overflow.is_some_and(|t| self.now.saturating_sub(t) <= 2 * COOKIE_TICK_US);
+        if !self.queues_on() || !self.cfg.profile.syncookies || !recent || seg.flags.syn || seg.flags.rst {
+            return None;
+        }
+        let cookie = seg.ack?.0.wrapping_sub(1);
+        let peer_isn = seg.seq.0.wrapping_sub(1);
+        let count = (self.now / COOKIE_TICK_US) as u32;
+        let (hash1, _) = self.cookie_hashes(seg.src_port, count);
+        let v = cookie.wrapping_sub(hash1).wrapping_sub(peer_isn);
+        let age = count.wrapping_sub(v >> 24) & 0xFF;
+        if age >= 2 {
+            return None;
+        }
+        let (_, hash2) = self.cookie_hashes(seg.src_port, count.wrapping_sub(age));
+        let index = (v.wrapping_sub(hash2) & 0xFF_FFFF) as usize;
+        let mss = *COOKIE_MSS.get(index)?;
+        let ts_options =
+            seg.options.timestamps.filter(|_| self.cfg.profile.timestamps).map(|(_, ecr)| (ecr & 0x3F) as u8);
+        Some((mss, ts_options))
+    }
+
+    /// The followed peer's ACK carried a good cookie: build the connection from it,
+    /// straight into ESTABLISHED, then take the rest of the segment as usual.
+    #[inline(never)]
+    fn establish_from_cookie(&mut self, seg: &Segment, mss: u16, ts_options: Option<u8>) {
+        if self.accept_queue_full() {
+            return self.discard(Reason::AcceptQueueFull);
+        }
+        self.fresh_connection();
+        let Some(ack) = seg.ack else { return };
+        let p = &self.cfg.profile;
+        let t = &mut self.tcb;
+        t.passive = true;
+        t.remote_port = seg.src_port;
+        t.irs = seg.seq - 1;
+        t.rcv_nxt = seg.seq;
+        t.iss = ack - 1;
+        t.snd_una = ack;
+        t.snd_nxt = ack;
+        t.buf_seq = ack;
+        t.peer_mss = mss;
+        if let Some(o) = ts_options {
+            t.ts_ok = true;
+            if let Some((val, _)) = seg.options.timestamps {
+                t.ts_recent = val;
+            }
+            let ws = o & 0xF;
+            if ws != 0xF {
+                if let Some(ours) = p.window_scale {
+                    t.peer_ws = true;
+                    t.snd_shift = ws.min(MAX_WINDOW_SCALE);
+                    t.rcv_shift = ours.min(MAX_WINDOW_SCALE);
+                }
+            }
+            t.sack_ok = o & 0x10 != 0 && p.sack_permitted;
+        }
+        self.choose_rcv_wnd();
+        self.take_window(seg);
+        self.set_state(State::Established, Reason::SynCookieAck);
+        self.on_established();
+        // Data or a FIN in the same segment is taken as in any synchronized state.
+        if seg.seg_len() > 0 {
+            self.on_synchronized(seg);
+        }
     }
 
     // ----- Helpers -----------------------------------------------------------------
@@ -1251,6 +1832,45 @@ impl Endpoint {
         }
         self.state = to;
         self.notes.push_back(Note::State { from, to, reason });
+        if self.queues_on() && self.tcb.passive {
+            self.queues_follow(from, to, reason);
+        }
+    }
+
+    /// The followed connection moves through the listener's queues like any other:
+    /// counted in the SYN queue while SYN-RECEIVED, then waiting in the accept queue
+    /// once established. (Kept out of line: `set_state` is inlined everywhere, and
+    /// the element's wasm has a size budget.)
+    #[inline(never)]
+    fn queues_follow(&mut self, from: State, to: State, reason: Reason) {
+        let established = to == State::Established && matches!(from, State::SynReceived | State::Listen);
+        if established {
+            self.accept_queue.push_back(self.tcb.remote_port);
+        }
+        if established || from == State::SynReceived || to == State::SynReceived {
+            self.note_queue(reason);
+        }
+    }
+
+    /// The listener models its queues: it has a backlog and is still listening.
+    fn queues_on(&self) -> bool {
+        self.listener && self.cfg.backlog.is_some()
+    }
+
+    #[inline(never)]
+    fn note_queue(&mut self, reason: Reason) {
+        if let Some(backlog) = self.cfg.backlog {
+            let (syn_queue, accept_queue) = (self.syn_queue_len(), self.accept_queue_len());
+            self.notes.push_back(Note::Queue { syn_queue, accept_queue, backlog, reason });
+        }
+    }
+
+    /// The listening socket is closed: its queues go with it.
+    #[inline(never)]
+    fn close_listener(&mut self) {
+        self.listener = false;
+        self.requests.clear();
+        self.accept_queue.clear();
     }
 
     fn discard(&mut self, reason: Reason) {
@@ -1259,6 +1879,9 @@ impl Endpoint {
 
     fn on_established(&mut self) {
         self.tcb.ever_established = true;
+        if self.cfg.profile.keepalive {
+            self.arm_keepalive(self.cfg.profile.keepalive_idle_us);
+        }
         // RFC 6298 §5.7: after a SYN timed out, an RTO below 3 s is "re-initialized to
         // 3 seconds when data transmission begins", unless a round trip was measured
         // (with timestamps the SYN,ACK's TSecr gives one even though the SYN was resent).
@@ -1271,10 +1894,17 @@ impl Endpoint {
     /// RFC 9293 §3.4.1 (RFC 6528): the first connection uses the configured ISN; later
     /// ones add a clock ticking every 4 µs, so a new incarnation never reuses the old one.
     fn choose_iss(&mut self) {
+        self.tcb.iss = self.next_iss();
+        self.tcb.buf_seq = self.tcb.iss + 1;
+    }
+
+    fn next_iss(&mut self) -> SeqNum {
+        if let Some(isn) = self.next_isn.take() {
+            return isn;
+        }
         let epoch = *self.isn_epoch.get_or_insert(self.now);
         let ticks = (self.now.saturating_sub(epoch) / 4) as u32;
-        self.tcb.iss = SeqNum(self.cfg.isn.wrapping_add(ticks));
-        self.tcb.buf_seq = self.tcb.iss + 1;
+        SeqNum(self.cfg.isn.wrapping_add(ticks))
     }
 
     /// The round trip that an echoed timestamp measures, in whole milliseconds (at
@@ -1433,6 +2063,9 @@ impl Endpoint {
         if self.tcb.delack_at.take().is_some() {
             self.note_timer(TimerKind::DelayedAck, TimerAction::Cancelled);
         }
+        if self.tcb.keepalive_at.take().is_some() {
+            self.note_timer(TimerKind::Keepalive, TimerAction::Cancelled);
+        }
     }
 
     fn enter_closed(&mut self, reason: Reason) {
@@ -1482,6 +2115,7 @@ mod tests {
             profile: Profile::rfc(),
             handshake,
             unexpected_answer: UnexpectedAnswer::default_for(handshake),
+            backlog: None,
         }
     }
 
@@ -1662,6 +2296,76 @@ mod tests {
             ep.handle_segment(10, &seg(100, None, Flags::SYN));
             assert_eq!(sent(&mut ep), [out("ACK", 300, Some(101)), out("SYN", 300, None)]);
             assert_eq!(ep.state(), State::SynReceived);
+        }
+    }
+
+    mod listen_queues {
+        //! A listener with a backlog: other peers' SYNs get SYN-queue entries of their
+        //! own while the socket stays in LISTEN; full queues drop or cookie.
+        use super::*;
+
+        fn queued(backlog: u32, cookies: bool) -> Endpoint {
+            let mut cfg = config(Handshake::ThreeWay);
+            cfg.backlog = Some(backlog);
+            cfg.profile.syncookies = cookies;
+            let mut ep = Endpoint::new(cfg);
+            ep.listen(0).unwrap();
+            reasons(&mut ep);
+            ep
+        }
+
+        fn from(port: u16, seq: u32, ack: Option<u32>, flags: Flags) -> Segment {
+            Segment { src_port: port, ..seg(seq, ack, flags) }
+        }
+
+        #[test]
+        fn another_peers_syn_gets_an_entry_and_the_socket_stays_in_listen() {
+            let mut ep = queued(1, false);
+            ep.handle_segment(10, &from(40001, 7000, None, Flags::SYN));
+            assert_eq!(ep.state(), State::Listen);
+            assert_eq!(ep.syn_queue_len(), 1);
+            let tx = ep.poll_transmit().unwrap();
+            assert_eq!((tx.segment.dst_port, tx.segment.ack), (40001, Some(SeqNum(7001))));
+            assert_eq!(tx.reason, Reason::SynQueued);
+            // Its ACK moves it to the accept queue; accept() takes it.
+            ep.handle_segment(20, &from(40001, 7001, Some(tx.segment.seq.0 + 1), Flags::NONE));
+            assert_eq!((ep.syn_queue_len(), ep.accept_queue_len()), (0, 1));
+            ep.accept(30).unwrap();
+            assert_eq!(ep.accept_queue_len(), 0);
+            assert_eq!(ep.accept(40), Err(AppError::ConnectionDoesNotExist));
+        }
+
+        #[test]
+        fn a_full_syn_queue_drops_a_syn_without_an_answer() {
+            let mut ep = queued(0, false);
+            ep.handle_segment(10, &from(40001, 7000, None, Flags::SYN));
+            sent(&mut ep);
+            reasons(&mut ep);
+            ep.handle_segment(20, &seg(100, None, Flags::SYN));
+            assert!(sent(&mut ep).is_empty());
+            assert_eq!(reasons(&mut ep), [Reason::SynQueueFull]);
+            assert_eq!(ep.state(), State::Listen);
+        }
+
+        #[test]
+        fn a_cookie_comes_back_and_the_connection_is_rebuilt_from_it() {
+            let mut ep = queued(0, true);
+            ep.handle_segment(10, &from(40001, 7000, None, Flags::SYN));
+            sent(&mut ep);
+            ep.handle_segment(20, &seg(100, None, Flags::SYN));
+            let tx = ep.poll_transmit().unwrap();
+            assert_eq!(tx.reason, Reason::SynCookieSent);
+            let cookie = tx.cookie.unwrap();
+            assert_eq!((tx.segment.seq.0, tx.segment.ack), (cookie.isn, Some(SeqNum(101))));
+            assert_eq!(ep.state(), State::Listen, "no state kept");
+            // An ACK whose number decodes to no MSS in the table is reset, as in any
+            // LISTEN. (Like Linux's, the check only bounds the MSS index: an ACK a few
+            // numbers off would decode to another table entry.)
+            ep.handle_segment(30, &seg(101, Some(cookie.isn.wrapping_add(1000)), Flags::NONE));
+            assert_eq!(sent(&mut ep), [out("RST", cookie.isn.wrapping_add(1000), None)]);
+            ep.handle_segment(40, &seg(101, Some(cookie.isn.wrapping_add(1)), Flags::NONE));
+            assert_eq!(ep.state(), State::Established);
+            assert_eq!((ep.iss().0, ep.irs().0, ep.accept_queue_len()), (cookie.isn, 100, 1));
         }
     }
 

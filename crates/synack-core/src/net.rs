@@ -50,6 +50,11 @@ pub enum DropCause {
     Loss,
     /// The scenario (or a reader's click) asked for this segment to be lost.
     Scripted,
+    /// The path was cut (`network.faults.cut_at_us`): nothing gets through.
+    Cut,
+    /// It is addressed to a host that does not exist: a SYN flood's forged source
+    /// address. Nothing receives it, and nothing answers.
+    NoHost,
 }
 
 /// What became of a segment handed to the network.

@@ -141,6 +141,24 @@ pub struct Profile {
     /// this long; Linux's `tcp_fin_timeout`. `None`: it waits for the peer's FIN
     /// forever, as the RFC's state machine does.
     pub fin_timeout_us: Option<u64>,
+    /// When a listener's SYN queue is full, answer a SYN with a SYN,ACK whose ISN is a
+    /// cookie and keep no state (Linux's `tcp_syncookies`, 1 by default: cookies only
+    /// on overflow). Without it a SYN that finds the queue full is dropped.
+    pub syncookies: bool,
+    /// The application reads what arrives at once. Off, received bytes stay in
+    /// the receive buffer unread, and `close()` then resets the connection
+    /// (RFC 9293 §3.10.4, RFC 2525 §2.17; Linux `tcp_close`).
+    pub app_reads: bool,
+    /// The application turned keep-alive on (`SO_KEEPALIVE`; RFC 1122 §4.2.3.6:
+    /// off by default).
+    pub keepalive: bool,
+    /// Idle time before the first keep-alive probe: at least two hours by default
+    /// (RFC 1122 §4.2.3.6; Linux `tcp_keepalive_time` 7200 s).
+    pub keepalive_idle_us: u64,
+    /// Between unanswered probes (Linux `tcp_keepalive_intvl`, 75 s).
+    pub keepalive_intvl_us: u64,
+    /// Unanswered probes before the connection is given up (Linux `tcp_keepalive_probes`, 9).
+    pub keepalive_probes: u32,
 }
 
 pub const SECOND: u64 = 1_000_000;
@@ -178,6 +196,12 @@ impl Profile {
             msl_us: 120 * SECOND,
             time_wait_us: 240 * SECOND,
             fin_timeout_us: None,
+            syncookies: false,
+            app_reads: true,
+            keepalive: false,
+            keepalive_idle_us: 7200 * SECOND,
+            keepalive_intvl_us: 75 * SECOND,
+            keepalive_probes: 9,
         }
     }
 
@@ -208,6 +232,12 @@ impl Profile {
             msl_us: 30 * SECOND,
             time_wait_us: 60 * SECOND,
             fin_timeout_us: Some(60 * SECOND),
+            syncookies: true,
+            app_reads: true,
+            keepalive: false,
+            keepalive_idle_us: 7200 * SECOND,
+            keepalive_intvl_us: 75 * SECOND,
+            keepalive_probes: 9,
         }
     }
 }

@@ -116,6 +116,14 @@ reasons! {
     BadAckInSynReceived => "bad-ack-syn-received", "RFC 9293 §3.10.7.4",
         "In SYN-RECEIVED this ACK does not acknowledge our SYN: reject it with a reset.";
 
+    RstUnreadData => "rst-unread-data", "RFC 9293 §3.10.4; RFC 2525 §2.17; Linux tcp_close",
+        "The application closed its socket with received bytes still unread: they would be lost without a word, so a RST (with the ACK bit, as Linux sends it) replaces the FIN, and the connection is gone at once.";
+
+    KeepaliveProbe => "keepalive-probe", "RFC 1122 §4.2.3.6; Linux tcp_keepalive_timer, tcp_write_wakeup",
+        "The connection has been idle for the keep-alive time: a probe, <SEQ=SND.UNA-1><ACK=RCV.NXT> with no data, asks the peer for an ACK; a live peer answers it, since the byte before SND.UNA is one it already has.";
+    KeepaliveTimeout => "keepalive-timeout", "RFC 1122 §4.2.3.6; Linux tcp_keepalive_timer (tcp_keepalive_probes)",
+        "No answer to any keep-alive probe: the peer is taken for dead, the connection is reset (Linux sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>) and the application is told it timed out.";
+
     // Closing (RFC 9293 §3.6, §3.10.7.4).
     Fin => "fin", "RFC 9293 §3.10.4",
         "FIN: this side has no more data to send. It occupies one sequence number.";
@@ -135,6 +143,8 @@ reasons! {
         "Our FIN is acknowledged in CLOSING: wait in TIME-WAIT.";
     TimeWaitReack => "time-wait-reack", "RFC 9293 §3.10.7.4; Linux tcp_timewait_state_process",
         "A retransmitted FIN in TIME-WAIT: our last ACK was lost, so acknowledge again and restart the TIME-WAIT timer.";
+    TimeWaitNewSyn => "time-wait-new-syn", "RFC 9293 §3.10.7.4; RFC 6191; Linux tcp_timewait_state_process",
+        "A new SYN reached a connection in TIME-WAIT, its sequence number and timestamp beyond anything of the old connection: it cannot be an old duplicate, so TIME-WAIT ends early and the listener takes the SYN as a new connection (Linux starts its ISN at the old SND.NXT + 65537).";
     TimeWaitExpired => "time-wait-expired", "RFC 9293 §3.10.8; Linux TCP_TIMEWAIT_LEN",
         "TIME-WAIT is over (2×MSL in the RFC, a fixed 60 s on Linux): old segments of this connection have had time to die out.";
     TimeWaitSkipped => "time-wait-skipped", "RFC 9293 §3.10.8 (skipped here: a counterfactual)",
@@ -165,6 +175,30 @@ reasons! {
         "This ACK acknowledges nothing new.";
     StaleDuplicate => "stale-duplicate", "RFC 9293 §3.5, Fig. 8",
         "An old duplicate from an earlier incarnation of the connection, delayed in the network, is released now.";
+
+    // A listener's queues (Linux's SYN queue and accept queue; RFC 4987 on SYN floods).
+    SynQueued => "syn-queued", "RFC 9293 §3.10.7.2; Linux tcp_conn_request",
+        "A SYN from another peer reached the listening socket: a small SYN-queue entry (a half-open, SYN-RECEIVED connection) remembers it and answers SYN,ACK, while the listening socket itself stays in LISTEN.";
+    SynQueueFull => "syn-queue-full", "Linux tcp_conn_request, inet_csk_reqsk_queue_is_full (tcp_syncookies=0)",
+        "The SYN queue is full (it holds backlog + 1 half-open entries) and SYN cookies are off: the SYN is dropped without any answer, and its sender can only retry.";
+    AcceptQueueFull => "accept-queue-full", "Linux tcp_conn_request, sk_acceptq_is_full",
+        "The accept queue is full (backlog + 1 connections wait for accept()): Linux drops this SYN without any answer, neither SYN,ACK nor RST.";
+    AcceptQueueFullAck => "accept-queue-full-ack", "Linux tcp_check_req, tcp_v4_syn_recv_sock (tcp_abort_on_overflow=0)",
+        "The ACK completes the handshake, but the accept queue is full: with tcp_abort_on_overflow=0 Linux drops the ACK and keeps the SYN-RECEIVED entry, whose timer sends the SYN,ACK again. The client already believes it is ESTABLISHED.";
+    QueuedEstablished => "accept-queued", "RFC 9293 §3.10.7.4; Linux tcp_check_req",
+        "The ACK completes a queued handshake: the connection leaves the SYN queue for the accept queue, where it waits for the application's accept().";
+    AppAccept => "app-accept", "Linux inet_csk_accept (RFC 9293 §3.10.1)",
+        "The application called accept(): it takes the oldest connection from the accept queue, which frees a place in it.";
+    RequestExpired => "syn-queue-expired", "Linux reqsk_timer_handler, tcp_synack_retries",
+        "The SYN,ACK went out tcp_synack_retries times more without an answer: the SYN-queue entry is dropped, and its place is free again.";
+    RequestReset => "syn-queue-reset", "RFC 9293 §3.10.7.4",
+        "A RST for a half-open SYN-queue entry: the entry is removed, and the listening socket goes on listening.";
+    SynCookieSent => "syn-cookie", "RFC 4987 §3.6; Linux tcp_syncookies=1, cookie_v4_init_sequence",
+        "The SYN queue is full, so the server answers with a SYN cookie: its ISN encodes the client's MSS, a minute counter and a keyed hash of the addresses and ports, and the server keeps no record of this SYN at all.";
+    SynCookieAck => "syn-cookie-ack", "RFC 4987 §3.6; Linux cookie_v4_check",
+        "This ACK acknowledges a SYN cookie: ACK − 1 decodes to a recent counter and a valid MSS, so the server rebuilds the connection from the ACK alone, straight from LISTEN to ESTABLISHED.";
+    OtherPeer => "other-peer", "RFC 9293 §3.5; RFC 4987 §2",
+        "A segment from another host, not one of the two endpoints drawn here: another client of the same server, or a forged source address that will never answer.";
 
     // A packetdrill script's remote (crates/synack-packetdrill).
     ScriptSegment => "script-segment", "RFC 9293 §3.1; written in a packetdrill script's `<` line",

@@ -72,6 +72,21 @@ pub struct EndpointSpec {
     /// How long TIME-WAIT lasts, overriding 2×MSL; 0 is the counterfactual of no
     /// TIME-WAIT at all (the comparison `no-time-wait`).
     pub time_wait_us: Option<u64>,
+    /// The backlog of `listen()`: bounds the SYN queue and the accept queue (each
+    /// holds backlog + 1 entries, as Linux counts). `None`: unbounded, and every
+    /// connection is taken by the application as soon as it is established.
+    pub backlog: Option<u32>,
+    /// Linux's `tcp_syncookies` (see [`Profile::syncookies`]).
+    pub syncookies: Option<bool>,
+    /// Linux's `tcp_synack_retries`.
+    pub synack_retries: Option<u32>,
+    /// `false`: the application never reads, so received bytes stay unread.
+    pub reads: Option<bool>,
+    /// Keep-alive on (`SO_KEEPALIVE`), with the profile's times unless given.
+    pub keepalive: Option<bool>,
+    pub keepalive_idle_us: Option<u64>,
+    pub keepalive_intvl_us: Option<u64>,
+    pub keepalive_probes: Option<u32>,
 }
 
 impl EndpointSpec {
@@ -112,6 +127,27 @@ impl EndpointSpec {
         if let Some(v) = self.time_wait_us {
             p.time_wait_us = v;
         }
+        if let Some(v) = self.syncookies {
+            p.syncookies = v;
+        }
+        if let Some(v) = self.synack_retries {
+            p.synack_retries = v;
+        }
+        if let Some(v) = self.reads {
+            p.app_reads = v;
+        }
+        if let Some(v) = self.keepalive {
+            p.keepalive = v;
+        }
+        if let Some(v) = self.keepalive_idle_us {
+            p.keepalive_idle_us = v;
+        }
+        if let Some(v) = self.keepalive_intvl_us {
+            p.keepalive_intvl_us = v;
+        }
+        if let Some(v) = self.keepalive_probes {
+            p.keepalive_probes = v;
+        }
         p
     }
 }
@@ -147,11 +183,22 @@ pub struct Faults {
     pub delay: Vec<DelayFault>,
     /// Old duplicates to put on the wire.
     pub inject: Vec<Inject>,
+    /// From this time on the path is cut both ways (a peer powered off, a cable
+    /// pulled): every segment sent is lost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cut_at_us: Option<u64>,
+    /// A host that crashes loses power: from its crash on, the path is cut.
+    #[serde(skip_serializing_if = "core::ops::Not::not")]
+    pub cut_on_crash: bool,
 }
 
 impl Faults {
     pub fn is_empty(&self) -> bool {
-        self.drop.is_empty() && self.delay.is_empty() && self.inject.is_empty()
+        self.drop.is_empty()
+            && self.delay.is_empty()
+            && self.inject.is_empty()
+            && self.cut_at_us.is_none()
+            && !self.cut_on_crash
     }
 }
 
@@ -173,6 +220,11 @@ pub struct Inject {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ack: Option<SeqSpec>,
     pub len: u16,
+    /// The source port of a forged segment: a SYN flood's spoofed sources are no
+    /// endpoint of the scenario, only segments put on the wire in `from`'s direction.
+    /// Without it the segment carries `from`'s own port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
 }
 
 /// A sequence number: absolute, or relative to an ISN (the sender's for `seq`, the
@@ -283,6 +335,7 @@ impl Step {
             ActionKind::Close => Action::Close,
             ActionKind::Abort => Action::Abort,
             ActionKind::Crash => Action::Crash,
+            ActionKind::Accept => Action::Accept,
         }
     }
 }
@@ -414,6 +467,7 @@ impl Scenario {
             remote_port: self.port(side.peer()),
             isn: self.isns()[side.index()],
             profile: spec.profile(),
+            backlog: spec.backlog,
             handshake: self.handshake,
             unexpected_answer: self.unexpected_answer.unwrap_or(UnexpectedAnswer::default_for(self.handshake)),
         }
@@ -438,8 +492,11 @@ impl Scenario {
         }
         let isns = self.isns();
         let from = inj.from;
+        if inj.port == Some(0) || inj.port.is_some_and(|p| p == self.port(from.peer())) {
+            bail!("port must be between 1 and 65535 and not the receiver's own");
+        }
         Ok(Segment {
-            src_port: self.port(from),
+            src_port: inj.port.unwrap_or(self.port(from)),
             dst_port: self.port(from.peer()),
             seq: inj.seq.resolve(isns[from.index()]),
             ack: inj.ack.map(|a| a.resolve(isns[from.peer().index()])),
@@ -466,8 +523,17 @@ impl EndpointSpec {
         if p.window_scale.is_some_and(|s| s > 14) {
             bail!(side.name(), ".window_scale must be at most 14 (RFC 7323 §2.3)");
         }
-        if p.syn_retries > 20 || p.retries > 30 {
-            bail!(side.name(), ": syn_retries at most 20 and retries at most 30");
+        if p.syn_retries > 20 || p.retries > 30 || p.synack_retries > 20 {
+            bail!(side.name(), ": syn_retries and synack_retries at most 20, retries at most 30");
+        }
+        if !(1..=MAX_HORIZON_US).contains(&p.keepalive_idle_us)
+            || !(1..=MAX_HORIZON_US).contains(&p.keepalive_intvl_us)
+            || p.keepalive_probes > 30
+        {
+            bail!(side.name(), ": keep-alive times between 1 µs and 24 hours, at most 30 probes");
+        }
+        if self.backlog.is_some_and(|b| b > 1000) {
+            bail!(side.name(), ".backlog must be at most 1000");
         }
         if !(1_000..=60_000_000).contains(&p.rto_initial_us) {
             bail!(side.name(), ".rto_initial_us must be between 1 ms and 60 s");

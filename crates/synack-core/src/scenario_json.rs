@@ -277,6 +277,14 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
             "rto_initial_us",
             "msl_us",
             "time_wait_us",
+            "backlog",
+            "syncookies",
+            "synack_retries",
+            "reads",
+            "keepalive",
+            "keepalive_idle_us",
+            "keepalive_intvl_us",
+            "keepalive_probes",
         ],
     )?;
     o.no_null(&["profile"])?;
@@ -296,6 +304,14 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
         rto_initial_us: o.uint("rto_initial_us", u64::MAX)?,
         msl_us: o.uint("msl_us", u64::MAX)?,
         time_wait_us: o.uint("time_wait_us", u64::MAX)?,
+        backlog: o.uint("backlog", u32max)?.map(|n| n as u32),
+        syncookies: o.bool("syncookies")?,
+        synack_retries: o.uint("synack_retries", u32max)?.map(|n| n as u32),
+        reads: o.bool("reads")?,
+        keepalive: o.bool("keepalive")?,
+        keepalive_idle_us: o.uint("keepalive_idle_us", u64::MAX)?,
+        keepalive_intvl_us: o.uint("keepalive_intvl_us", u64::MAX)?,
+        keepalive_probes: o.uint("keepalive_probes", u32max)?.map(|n| n as u32),
     })
 }
 
@@ -326,7 +342,7 @@ fn link(v: &Value, path: &str) -> R<Link> {
 
 fn faults(v: Option<&Value>) -> R<Faults> {
     let Some(v) = v else { return Ok(Faults::default()) };
-    let o = Obj::new(v, "network.faults", &["drop", "delay", "inject"])?;
+    let o = Obj::new(v, "network.faults", &["drop", "delay", "inject", "cut_at_us", "cut_on_crash"])?;
     o.no_null(&["drop", "delay", "inject"])?;
     let u32max = u64::from(u32::MAX);
     let drop = o.array("drop")?;
@@ -353,11 +369,13 @@ fn faults(v: Option<&Value>) -> R<Faults> {
         .enumerate()
         .map(|(i, v)| injection(v, &format!("network.faults.inject[{i}]")))
         .collect::<R<_>>()?;
-    Ok(Faults { drop, delay, inject })
+    let cut_at_us = o.uint("cut_at_us", u64::MAX)?;
+    let cut_on_crash = o.bool("cut_on_crash")?.unwrap_or(false);
+    Ok(Faults { drop, delay, inject, cut_at_us, cut_on_crash })
 }
 
 fn injection(v: &Value, path: &str) -> R<Inject> {
-    let o = Obj::new(v, path, &["at_us", "from", "flags", "seq", "ack", "len"])?;
+    let o = Obj::new(v, path, &["at_us", "from", "flags", "seq", "ack", "len", "port"])?;
     o.no_null(&["len"])?;
     let flags = match o.required("flags")? {
         Value::Array(items) => list(items, &o.path("flags"), |f, path| string(f, path).map(str::to_string))?,
@@ -370,6 +388,7 @@ fn injection(v: &Value, path: &str) -> R<Inject> {
         seq: seq(o.required("seq")?, &o.path("seq"))?,
         ack: o.get("ack").map(|v| seq(v, &o.path("ack"))).transpose()?,
         len: o.uint("len", u16::MAX.into())?.unwrap_or(0) as u16,
+        port: o.port("port")?,
     })
 }
 
@@ -406,6 +425,7 @@ fn step(v: &Value, path: &str) -> R<Step> {
         ("close", ActionKind::Close),
         ("abort", ActionKind::Abort),
         ("crash", ActionKind::Crash),
+        ("accept", ActionKind::Accept),
     ];
     Ok(Step {
         side: o.required_choice("side", &SIDES)?,

@@ -8,8 +8,8 @@
 //! application steps in the scenario's order — so every run of the same scenario
 //! gives the same trace.
 
-use crate::endpoint::{AppNote, Endpoint, Note};
-use crate::net::{Fate, Network};
+use crate::endpoint::{AppNote, Endpoint, Note, SynCookie};
+use crate::net::{DropCause, Fate, Network};
 use crate::prelude::*;
 use crate::reason::Reason;
 use crate::scenario::{Action, Scenario, ScenarioError, Step, When, MAX_EVENTS};
@@ -59,6 +59,11 @@ struct Sim {
     numbering: Numbering,
     horizon: u64,
     truncated: bool,
+    /// Both sides' ports (client, server).
+    ports: [u16; 2],
+    /// When the path is cut for good.
+    cut_at: Option<u64>,
+    cut_on_crash: bool,
 }
 
 impl Sim {
@@ -93,6 +98,9 @@ impl Sim {
             numbering: Numbering::new(),
             horizon: sc.horizon_us,
             truncated: false,
+            ports: [sc.port(Side::Client), sc.port(Side::Server)],
+            cut_at: sc.network.faults.cut_at_us,
+            cut_on_crash: sc.network.faults.cut_on_crash,
         })
     }
 
@@ -124,7 +132,11 @@ impl Sim {
                     break;
                 }
                 self.next_injection += 1;
-                self.send(from, seg, Reason::StaleDuplicate, false, true);
+                // A segment with another port than `from`'s comes from a host not drawn.
+                let reason =
+                    if seg.src_port == self.ports[from.index()] { Reason::StaleDuplicate } else { Reason::OtherPeer };
+                let stale = reason == Reason::StaleDuplicate;
+                self.send(from, seg, reason, false, stale, None);
             }
             // Steps due now run in the scenario's order (a server listens before a
             // client connects if the scenario says so).
@@ -198,8 +210,12 @@ impl Sim {
             Action::Abort => ep.abort(now),
             Action::Crash => {
                 ep.crash(now);
+                if self.cut_on_crash {
+                    self.cut_at = Some(self.cut_at.map_or(now, |t| t.min(now)));
+                }
                 Ok(())
             }
+            Action::Accept => ep.accept(now),
         };
         if let Err(e) = result {
             self.push(side, EventKind::App { app: AppEvent::Note(AppNote::Error { message: e.message().into() }) });
@@ -217,27 +233,48 @@ impl Sim {
                 Note::Discard { reason } => EventKind::Discard { id: delivered.unwrap_or(0), reason },
                 Note::Accept { reason } => EventKind::Accept { id: delivered.unwrap_or(0), reason },
                 Note::App(n) => EventKind::App { app: AppEvent::Note(n) },
+                Note::Queue { syn_queue, accept_queue, backlog, reason } => {
+                    EventKind::Queue { syn_queue, accept_queue, backlog, reason }
+                }
             };
             self.push(side, kind);
         }
         while let Some(tx) = self.endpoints[side.index()].poll_transmit() {
-            self.send(side, tx.segment, tx.reason, tx.retransmission, false);
+            self.send(side, tx.segment, tx.reason, tx.retransmission, false, tx.cookie);
         }
     }
 
-    fn send(&mut self, from: Side, segment: Segment, reason: Reason, retransmission: bool, stale: bool) {
+    fn send(
+        &mut self,
+        from: Side,
+        segment: Segment,
+        reason: Reason,
+        retransmission: bool,
+        stale: bool,
+        cookie: Option<SynCookie>,
+    ) {
         let id = self.next_id;
         self.next_id += 1;
         let dir = Dir::from(from);
         let scripted = self.drops.contains(&id);
         let extra = self.delays.iter().rev().find(|(s, _)| *s == id).map_or(0, |(_, us)| *us);
-        let fate = self.net.transmit(self.now, dir, scripted, extra);
+        let mut fate = self.net.transmit(self.now, dir, scripted, extra);
+        // Addressed to a host that is not drawn (another client, or a forged source
+        // address): it leaves the picture. It took its draws like any segment, so the
+        // luck of the segments after it does not change.
+        if segment.dst_port != self.ports[from.peer().index()] && !matches!(fate, Fate::Dropped(_)) {
+            fate = Fate::Dropped(DropCause::NoHost);
+        }
+        if self.cut_at.is_some_and(|t| self.now >= t) && !matches!(fate, Fate::Dropped(_)) {
+            fate = Fate::Dropped(DropCause::Cut);
+        }
         let depart = match &fate {
             Fate::Sent { depart_us, .. } => *depart_us,
             Fate::Dropped(_) => self.now,
         };
         let relative = self.numbering.number(from, &segment);
-        let send = EventKind::Send { id, dir, segment: segment.clone(), reason, retransmission, stale, relative };
+        let send =
+            EventKind::Send { id, dir, segment: segment.clone(), reason, retransmission, stale, relative, cookie };
         self.events.push(Event { t_us: depart, side: from, kind: send });
         match fate {
             Fate::Dropped(cause) => self.push(from, EventKind::Drop { id, dir, cause }),
@@ -376,7 +413,9 @@ fn outcome(eps: &[Endpoint; 2], events: &[Event], truncated: bool, end_us: u64) 
     }
     let noted =
         |n: AppNote| events.iter().any(|e| matches!(&e.kind, EventKind::App { app: AppEvent::Note(x) } if *x == n));
-    if noted(AppNote::TimedOut) {
+    if saw(Reason::KeepaliveTimeout) {
+        facts.push(Fact::KeepaliveGaveUp);
+    } else if noted(AppNote::TimedOut) {
         facts.push(Fact::TimedOut);
     }
     if noted(AppNote::Refused) {
@@ -389,6 +428,21 @@ fn outcome(eps: &[Endpoint; 2], events: &[Event], truncated: bool, end_us: u64) 
         |e: &Endpoint| e.state() == State::Closed || (e.state() == State::Listen && e.connections_ended() > 0);
     if closed_normally(client) && closed_normally(server) && noted(AppNote::Closed) && facts.is_empty() {
         facts.push(Fact::Closed);
+    }
+    // What the listener's queues did (only a listener with a backlog has them).
+    let discarded =
+        |r: Reason| events.iter().any(|e| matches!(e.kind, EventKind::Discard { reason, .. } if reason == r));
+    if discarded(Reason::SynQueueFull) {
+        facts.push(Fact::SynQueueOverflow);
+    }
+    if saw(Reason::SynCookieAck) {
+        facts.push(Fact::CookieConnection);
+    }
+    if discarded(Reason::AcceptQueueFullAck) {
+        facts.push(Fact::AcceptQueueOverflow);
+    }
+    if saw(Reason::FinWait2Timeout) {
+        facts.push(Fact::FinWait2Dropped);
     }
     if truncated && client.state() == State::SynSent && facts.contains(&Fact::UnwantedConnection) {
         // Stopped early (a comparison's horizon): the rest is more of the same.

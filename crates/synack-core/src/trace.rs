@@ -5,7 +5,7 @@ use crate::prelude::*;
 use serde::Serialize;
 
 use crate::action::Action;
-use crate::endpoint::{AppNote, TimerAction, TimerKind};
+use crate::endpoint::{AppNote, SynCookie, TimerAction, TimerKind};
 use crate::profile::{Handshake, ProfileName};
 use crate::reason::Reason;
 use crate::segment::Segment;
@@ -52,6 +52,9 @@ pub enum EventKind {
         /// The numbers a reader sees in relative mode (see [`Relative`]).
         #[serde(flatten)]
         relative: Relative,
+        /// A SYN,ACK answering from a SYN cookie: what its ISN encodes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cookie: Option<SynCookie>,
     },
     /// A segment reached `side`.
     Deliver { id: u32, dir: Dir, segment: Segment },
@@ -85,6 +88,14 @@ pub enum EventKind {
     App {
         #[serde(flatten)]
         app: AppEvent,
+    },
+    /// A listener with a backlog: its queues' lengths after a change, and why.
+    Queue {
+        syn_queue: u32,
+        accept_queue: u32,
+        backlog: u32,
+        #[serde(flatten)]
+        reason: Reason,
     },
 }
 
@@ -171,10 +182,15 @@ pub enum Fact {
     Reset,
     ClientLockedOut,
     Truncated,
+    SynQueueOverflow,
+    CookieConnection,
+    AcceptQueueOverflow,
+    FinWait2Dropped,
+    KeepaliveGaveUp,
 }
 
 impl Fact {
-    pub const ALL: [Fact; 12] = [
+    pub const ALL: [Fact; 17] = [
         Fact::UnwantedConnection,
         Fact::UnwantedAccepted,
         Fact::HalfOpenHeld,
@@ -187,6 +203,11 @@ impl Fact {
         Fact::Reset,
         Fact::ClientLockedOut,
         Fact::Truncated,
+        Fact::SynQueueOverflow,
+        Fact::CookieConnection,
+        Fact::AcceptQueueOverflow,
+        Fact::FinWait2Dropped,
+        Fact::KeepaliveGaveUp,
     ];
 
     pub fn key(self) -> &'static str {
@@ -203,6 +224,11 @@ impl Fact {
             Fact::Reset => "reset",
             Fact::ClientLockedOut => "client-locked-out",
             Fact::Truncated => "truncated",
+            Fact::SynQueueOverflow => "syn-queue-overflowed",
+            Fact::CookieConnection => "syn-cookie-connection",
+            Fact::AcceptQueueOverflow => "accept-queue-overflowed",
+            Fact::FinWait2Dropped => "fin-wait-2-dropped",
+            Fact::KeepaliveGaveUp => "keepalive-gave-up",
         }
     }
 
@@ -234,6 +260,21 @@ impl Fact {
                 "The diagram stops here, but nothing would change: each SYN the client sends again meets the stale connection, so it retries until it gives up."
             }
             Fact::Truncated => "The run stopped at its time or event limit.",
+            Fact::SynQueueOverflow => {
+                "The listener's SYN queue was full, so SYNs were dropped without any answer (Linux counts them as ListenDrops); their sender could only retry."
+            }
+            Fact::CookieConnection => {
+                "The connection was rebuilt from a SYN cookie (RFC 4987 §3.6): between its SYN,ACK and the client's ACK the server kept no state at all."
+            }
+            Fact::KeepaliveGaveUp => {
+                "No keep-alive probe was answered, so the side took its silent peer for dead and gave the connection up (RFC 1122 §4.2.3.6): without keep-alive it would have waited for ever."
+            }
+            Fact::FinWait2Dropped => {
+                "A closed socket waited in FIN-WAIT-2 for the peer's FIN and was dropped after Linux's tcp_fin_timeout (60 s); the RFC's state machine would have waited for ever."
+            }
+            Fact::AcceptQueueOverflow => {
+                "The accept queue was full, so the server dropped segments of a finished handshake (Linux ListenOverflows) while the client already believed it was ESTABLISHED."
+            }
         }
     }
 }

@@ -104,7 +104,8 @@ impl EngineHost {
                 }),
                 Note::App(app) => self.app_notes.push(app),
                 Note::Discard { reason } => self.discards.push(reason.key().to_string()),
-                Note::Timer { .. } | Note::Accept { .. } => {}
+                // The host has no backlog: its queues are never modelled.
+                Note::Timer { .. } | Note::Accept { .. } | Note::Queue { .. } => {}
             }
         }
     }
@@ -120,5 +121,6 @@ pub fn config(local_port: u16, remote_port: u16, isn: u32, profile: synack_core:
         profile,
         handshake: synack_core::Handshake::ThreeWay,
         unexpected_answer: synack_core::UnexpectedAnswer::Reset,
+        backlog: None,
     }
 }

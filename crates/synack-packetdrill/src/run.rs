@@ -373,6 +373,10 @@ impl<'s> Runner<'s> {
                 Note::Timer { timer, action } => EventKind::Timer { timer, action },
                 Note::Discard { reason } => EventKind::Discard { id: delivered.unwrap_or(0), reason },
                 Note::Accept { reason } => EventKind::Accept { id: delivered.unwrap_or(0), reason },
+                // The script's socket has no backlog: its queues are never modelled.
+                Note::Queue { syn_queue, accept_queue, backlog, reason } => {
+                    EventKind::Queue { syn_queue, accept_queue, backlog, reason }
+                }
                 Note::App(a) => {
                     match &a {
                         AppNote::Received { len, .. } => self.unread += *len as u64,
@@ -424,6 +428,7 @@ impl<'s> Runner<'s> {
                     retransmission: tx.retransmission,
                     stale: false,
                     relative,
+                    cookie: tx.cookie,
                 },
             );
             self.record(self.now, side.peer(), EventKind::Deliver { id, dir, segment: seg.clone() });
@@ -552,6 +557,7 @@ impl<'s> Runner<'s> {
                 retransmission: false,
                 stale: false,
                 relative,
+                cookie: None,
             },
         );
         self.record(self.now, side, EventKind::Deliver { id, dir, segment: seg.clone() });
@@ -796,6 +802,7 @@ impl<'s> Runner<'s> {
             profile: self.profile.clone(),
             handshake: Handshake::ThreeWay,
             unexpected_answer: UnexpectedAnswer::Reset,
+            backlog: None,
         }));
         self.engine = Some(side);
         Ok(())

@@ -161,7 +161,7 @@ fn write_event(j: &mut Json, e: &Event) {
     j.open();
     j.num("t_us", e.t_us).str("side", e.side.name());
     match &e.kind {
-        EventKind::Send { id, dir, segment, reason, retransmission, stale, relative } => {
+        EventKind::Send { id, dir, segment, reason, retransmission, stale, relative, cookie } => {
             j.str("kind", "send").num("id", (*id).into()).str("dir", dir_name(*dir));
             write_segment(j.key("segment"), segment);
             why(j, *reason).bool("retransmission", *retransmission).bool("stale", *stale);
@@ -177,6 +177,16 @@ fn write_event(j: &mut Json, e: &Event) {
                     None => j.key(k).raw("null"),
                 };
             }
+            if let Some(c) = cookie {
+                j.key("cookie").open();
+                j.num("isn", c.isn.into()).num("peer_isn", c.peer_isn.into()).num("hash1", c.hash1.into());
+                j.num("count", c.count.into()).num("hash2", c.hash2.into());
+                j.num("mss_index", c.mss_index.into()).num("mss", c.mss.into());
+                if let Some(o) = c.ts_options {
+                    j.num("ts_options", o.into());
+                }
+                j.close();
+            }
         }
         EventKind::Deliver { id, dir, segment } => {
             j.str("kind", "deliver").num("id", (*id).into()).str("dir", dir_name(*dir));
@@ -186,6 +196,8 @@ fn write_event(j: &mut Json, e: &Event) {
             let cause = match cause {
                 DropCause::Loss => "loss",
                 DropCause::Scripted => "scripted",
+                DropCause::NoHost => "no-host",
+                DropCause::Cut => "cut",
             };
             j.str("kind", "drop").num("id", (*id).into()).str("dir", dir_name(*dir)).str("cause", cause);
         }
@@ -207,6 +219,7 @@ fn write_event(j: &mut Json, e: &Event) {
                 TimerKind::TimeWait => "time-wait",
                 TimerKind::DelayedAck => "delayed-ack",
                 TimerKind::FinWait2 => "fin-wait-2",
+                TimerKind::Keepalive => "keepalive",
             };
             j.str("kind", "timer").str("timer", timer);
             match action {
@@ -214,6 +227,11 @@ fn write_event(j: &mut Json, e: &Event) {
                 TimerAction::Fired => j.str("action", "fired"),
                 TimerAction::Cancelled => j.str("action", "cancelled"),
             };
+        }
+        EventKind::Queue { syn_queue, accept_queue, backlog, reason } => {
+            j.str("kind", "queue").num("syn_queue", (*syn_queue).into());
+            j.num("accept_queue", (*accept_queue).into()).num("backlog", (*backlog).into());
+            why(j, *reason);
         }
         EventKind::App { app } => {
             j.str("kind", "app");
@@ -252,6 +270,7 @@ fn write_call(j: &mut Json, call: &Action) {
         Action::Close => j.str("do", "close"),
         Action::Abort => j.str("do", "abort"),
         Action::Crash => j.str("do", "crash"),
+        Action::Accept => j.str("do", "accept"),
     };
 }
 

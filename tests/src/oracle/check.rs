@@ -106,6 +106,11 @@ struct SideM {
     /// A close or shutdown in a synchronized state that a FIN must follow: (event, time).
     fin_owed: Option<(usize, u64)>,
     gave_up_at: Option<u64>,
+    /// The last SYN cookie this listener sent: (its ISN, the peer's ISN).
+    cookie: Option<(u32, u32)>,
+    /// Data bytes taken in order on the current connection (what the application
+    /// could read; `app_received` is what it did read).
+    in_order: u64,
 }
 
 impl SideM {
@@ -125,6 +130,8 @@ impl SideM {
             sent_rst: false,
             fin_owed: None,
             gave_up_at: None,
+            cookie: None,
+            in_order: 0,
         }
     }
 
@@ -167,7 +174,7 @@ pub fn check(run: &Run) -> Vec<Violation> {
     for (i, e) in run.events.iter().enumerate() {
         c.flush(e.t);
         match &e.k {
-            K::Send { id, seg, reason, retransmission, stale } => {
+            K::Send { id, seg, reason, retransmission, stale, .. } => {
                 if !*stale {
                     c.send(i, e, *id, seg, reason, *retransmission);
                 }
@@ -177,12 +184,14 @@ pub fn check(run: &Run) -> Vec<Violation> {
             K::Timer { timer, act } => c.timer(i, e, *timer, *act),
             K::Call(call) => c.call(i, e, *call),
             K::Note(note) => c.note(i, e, *note),
-            K::Drop { .. } | K::Duplicate { .. } | K::Discard { .. } | K::Accept { .. } => {}
+            K::Drop { .. } | K::Duplicate { .. } | K::Discard { .. } | K::Accept { .. } | K::Queue { .. } => {}
         }
     }
     c.flush(u64::MAX);
     c.end();
-    c.out
+    let mut out = c.out;
+    out.extend(super::queues::check(run));
+    out
 }
 
 impl Checker<'_> {
@@ -224,6 +233,20 @@ impl Checker<'_> {
     fn send(&mut self, i: usize, e: &Ev, id: u32, seg: &Seg, reason: &str, retransmission: bool) {
         let x = e.side;
         let t = e.t;
+        // A SYN,ACK from a SYN cookie (Linux, RFC 4987 §3.6) leaves the listener with
+        // no connection: it must answer the SYN just delivered, and the ACK that
+        // comes back must acknowledge its ISN + 1.
+        if reason == "syn-cookie" && self.sides[x].state == St::Listen && self.sides[x].conn.is_none() {
+            let m = &mut self.sides[x];
+            match m.last_deliver.filter(|d| d.0 == t && d.1.syn && d.1.ack.is_none()) {
+                Some((_, syn, _)) if seg.syn && seg.ack == Some(syn.seq.wrapping_add(1)) => {
+                    m.cookie = Some((seg.seq, syn.seq));
+                }
+                _ => self.v(Rule::SeqAck, "cookie-answers-syn", i, format!(
+                    "segment {id} {}: a SYN cookie's SYN,ACK answers the SYN delivered at this instant, acknowledging its ISN + 1 (RFC 9293 §3.4; RFC 4987 §3.6)", seg.show())),
+            }
+            return;
+        }
         // Same-instant expectations about what this side may send.
         let mut hits = Vec::new();
         self.expects.retain(|&(et, es, ei, w)| {
@@ -249,7 +272,7 @@ impl Checker<'_> {
             }
         }
         if seg.rst {
-            self.rst(i, e, id, seg);
+            self.rst(i, e, id, seg, reason);
             return;
         }
         let hs = self.run.handshake;
@@ -412,7 +435,7 @@ impl Checker<'_> {
     }
 
     /// Rule 4: the forms of RST.
-    fn rst(&mut self, i: usize, e: &Ev, id: u32, seg: &Seg) {
+    fn rst(&mut self, i: usize, e: &Ev, id: u32, seg: &Seg, reason: &str) {
         let x = e.side;
         let t = e.t;
         let m = &mut self.sides[x];
@@ -421,7 +444,14 @@ impl Checker<'_> {
         if seg.len > 0 {
             vs.push(("rst-carries-no-data", format!("segment {id} {}: a RST with data", seg.show())));
         }
-        let aborted = m.last_call.is_some_and(|(ct, call, _)| ct == t && call == Call::Abort);
+        // A close() with received bytes unread resets like an abort (RFC 2525 §2.17;
+        // Linux tcp_close), from the connection's SND.NXT and RCV.NXT.
+        let unread = m.in_order > m.app_received;
+        // So does a keep-alive timeout (RFC 1122 §4.2.3.6; Linux tcp_keepalive_timer).
+        let aborted = reason == "keepalive-timeout"
+            || m.last_call.is_some_and(|(ct, call, _)| {
+                ct == t && (call == Call::Abort || call == Call::Close && unread && m.conn.is_none())
+            });
         if aborted {
             let before =
                 if m.conn.is_some() { Some(m.state) } else { m.prev.as_ref().filter(|p| p.0 == t).map(|p| p.2) };
@@ -494,7 +524,11 @@ impl Checker<'_> {
         let m = &mut self.sides[x];
         m.last_deliver = Some((t, *seg, id));
         let state = m.state;
-        if seg.syn && !seg.rst && matches!(state, St::Listen | St::SynSent) {
+        // A SYN in TIME-WAIT may be a new connection for the listener (RFC 6191).
+        if seg.syn
+            && !seg.rst
+            && (matches!(state, St::Listen | St::SynSent) || state == St::TimeWait && seg.ack.is_none())
+        {
             m.pending_syn = Some((t, seg.seq));
         }
         let mut expects = Vec::new();
@@ -502,6 +536,7 @@ impl Checker<'_> {
             expects.push(Expect::TimeWaitSet { restart: true });
         }
         let mut vs = Vec::new();
+        let mut new_data = 0;
         if let Some(c) = m.conn.as_mut() {
             if let (Some(iss), Some(a), false) = (c.iss, seg.ack, seg.rst) {
                 // Rule 9: the client's answer to a segment it did not ask for, under
@@ -572,6 +607,10 @@ impl Checker<'_> {
                         let start = seg.seq.wrapping_add(u32::from(seg.syn));
                         let end = seg.end();
                         if le(start, c.rcv_nxt) && lt(c.rcv_nxt, end) {
+                            let data_end = end.wrapping_sub(u32::from(seg.fin));
+                            if lt(c.rcv_nxt, data_end) {
+                                new_data += u64::from(data_end.wrapping_sub(c.rcv_nxt));
+                            }
                             c.rcv_nxt = end;
                             c.ctl_end = seg.fin.then_some(end);
                         }
@@ -579,6 +618,7 @@ impl Checker<'_> {
                 }
             }
         }
+        self.sides[x].in_order += new_data;
         for w in expects {
             self.expect(t, x, i, w);
         }
@@ -617,6 +657,7 @@ impl Checker<'_> {
                 }
                 true
             }
+            (Listen, Established) if reason == "syn-cookie-ack" => true,
             (Listen, Established) => {
                 if hs != Handshake::TwoWay {
                     vs.push((Rule::HandshakeMode, "only-two-way-skips-syn-received", format!(
@@ -680,8 +721,25 @@ impl Checker<'_> {
             }
         }
         let rst_in = m.last_deliver.is_some_and(|d| d.0 == t && d.1.rst);
-        // A RST in TIME-WAIT closes it early (RFC 9293 §3.10.7.4, TIME-WAIT, RST bit).
-        if from == TimeWait && to == Closed && !rst_in && !matches!(reason, "app-abort" | "crash") {
+        // A RST in TIME-WAIT closes it early (RFC 9293 §3.10.7.4, TIME-WAIT, RST bit),
+        // and so does a new SYN beyond the old connection (RFC 6191), checked here.
+        let new_syn = reason == "time-wait-new-syn";
+        // (The oracle's segments carry no TSval: with timestamps on both sides it
+        // takes RFC 6191's newer-timestamp case on trust.)
+        let both_ts = self.run.profiles.iter().all(|p| p.timestamps);
+        let m = &mut self.sides[x];
+        if new_syn {
+            let syn = m.last_deliver.filter(|d| d.0 == t && d.1.syn && !d.1.rst && d.1.ack.is_none());
+            let beyond = match (syn, m.conn.as_ref()) {
+                (Some((_, s, _)), Some(c)) => lt(c.rcv_nxt, s.seq) || both_ts,
+                _ => false,
+            };
+            if !beyond {
+                vs.push((Rule::TimeWait, "time-wait-ends-on-a-new-syn", format!(
+                    "TIME-WAIT→CLOSED (time-wait-new-syn) at {t} µs: only a SYN beyond the old connection (SEQ after RCV.NXT, or a newer timestamp) ends TIME-WAIT early (RFC 6191)")));
+            }
+        }
+        if from == TimeWait && to == Closed && !rst_in && !new_syn && !matches!(reason, "app-abort" | "crash") {
             if let Some(d) = m.tw_deadline {
                 if d != t {
                     vs.push((
@@ -699,7 +757,27 @@ impl Checker<'_> {
         if from == Listen && matches!(to, SynReceived | Established) {
             m.conn = Some(Conn::new(true));
         }
-        if matches!(from, Listen | SynSent) && matches!(to, SynReceived | Established) {
+        if (from, to) == (Listen, Established) && reason == "syn-cookie-ack" {
+            // Linux rebuilds the connection from the cookie that the ACK brings back.
+            let d = m.last_deliver.filter(|d| d.0 == t);
+            match (d, m.cookie) {
+                (Some((_, seg, _)), Some((cookie, peer_isn)))
+                    if seg.ack == Some(cookie.wrapping_add(1)) && seg.seq == peer_isn.wrapping_add(1) =>
+                {
+                    if let Some(c) = m.conn.as_mut() {
+                        c.iss = Some(cookie);
+                        c.snd_una = cookie.wrapping_add(1);
+                        c.snd_nxt = c.snd_una;
+                        c.syn_acked = true;
+                        c.irs = Some(peer_isn);
+                        // Data in the same segment is taken at once.
+                        c.rcv_nxt = seg.seq.wrapping_add(seg.len).wrapping_add(u32::from(seg.fin));
+                    }
+                }
+                _ => vs.push((Rule::SeqAck, "cookie-ack", format!(
+                    "LISTEN→ESTABLISHED (syn-cookie-ack): the segment delivered at t={t} µs must acknowledge the last SYN cookie sent ({:?}) + 1, from the peer's ISN + 1 (RFC 4987 §3.6)", m.cookie))),
+            }
+        } else if matches!(from, Listen | SynSent) && matches!(to, SynReceived | Established) {
             match m.pending_syn.filter(|p| p.0 == t) {
                 Some((_, irs)) => {
                     if let Some(c) = m.conn.as_mut() {

@@ -8,9 +8,10 @@
 
 mod check;
 mod model;
+mod queues;
 
 pub use check::check;
-pub use model::{diff, event, le, lt, within, Call, Ev, Note, Run, Seg, St, TimerAct, TimerName, K};
+pub use model::{diff, event, le, lt, within, Call, Cookie, Ev, Note, Run, Seg, St, TimerAct, TimerName, K};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -36,6 +37,8 @@ pub enum Rule {
     NoStall,
     /// 9. The two-way and four-way modes follow their documented rules.
     HandshakeMode,
+    /// 10. A listener's SYN and accept queues, and SYN cookies (Linux; RFC 4987).
+    Queues,
 }
 
 impl Rule {
@@ -50,6 +53,7 @@ impl Rule {
             Rule::TimeWait => "rule 7: TIME-WAIT (RFC 9293 §3.10.7.4, §3.10.8)",
             Rule::NoStall => "rule 8: no stall (RFC 9293 §3.8.1, §3.10.4)",
             Rule::HandshakeMode => "rule 9: handshake modes (docs/architecture.md, Handshake modes)",
+            Rule::Queues => "rule 10: listener queues and SYN cookies (Linux tcp_conn_request; RFC 4987)",
         }
     }
 }

@@ -127,6 +127,7 @@ pub enum Call {
     Close,
     Abort,
     Crash,
+    Accept,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -147,6 +148,7 @@ pub enum TimerName {
     TimeWait,
     DelayedAck,
     FinWait2,
+    Keepalive,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -156,18 +158,65 @@ pub enum TimerAct {
     Cancelled,
 }
 
+/// What a SYN cookie's ISN is made of, as the trace says (`cookie` of a send).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Cookie {
+    pub isn: u32,
+    pub peer_isn: u32,
+    pub hash1: u32,
+    pub count: u32,
+    pub hash2: u32,
+    pub mss_index: u32,
+    pub mss: u32,
+}
+
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum K {
-    Send { id: u32, seg: Seg, reason: String, retransmission: bool, stale: bool },
-    Deliver { id: u32, seg: Seg },
-    Drop { id: u32 },
-    Duplicate { id: u32, copy: u32 },
-    Discard { id: u32, reason: String },
-    Accept { id: u32, reason: String },
-    State { from: St, to: St, reason: String },
-    Timer { timer: TimerName, act: TimerAct },
+    Send {
+        id: u32,
+        seg: Seg,
+        reason: String,
+        retransmission: bool,
+        stale: bool,
+        cookie: Option<Cookie>,
+    },
+    Deliver {
+        id: u32,
+        seg: Seg,
+    },
+    Drop {
+        id: u32,
+    },
+    Duplicate {
+        id: u32,
+        copy: u32,
+    },
+    Discard {
+        id: u32,
+        reason: String,
+    },
+    Accept {
+        id: u32,
+        reason: String,
+    },
+    State {
+        from: St,
+        to: St,
+        reason: String,
+    },
+    Timer {
+        timer: TimerName,
+        act: TimerAct,
+    },
     Call(Call),
     Note(Note),
+    /// A listener's queue lengths after a change.
+    Queue {
+        syn: u32,
+        accept: u32,
+        backlog: u32,
+        reason: String,
+    },
 }
 
 /// One event: `side` is 0 for the client, 1 for the server.
@@ -198,7 +247,17 @@ pub struct Run {
     pub exact_timing: bool,
     pub truncated: bool,
     pub final_states: [St; 2],
+    /// The events of the connection the two sides follow: everything but the
+    /// segments of other hosts (another client, a forged source) and the
+    /// listener's queue events.
     pub events: Vec<Ev>,
+    /// Every event in order, each segment event with the port of the other host
+    /// it belongs to, if it belongs to one (for the listener-queue rule).
+    pub all: Vec<(Ev, Option<u16>)>,
+    /// The scenario's client and server ports.
+    pub ports: [u16; 2],
+    /// The server's listen backlog, if the scenario models the queues.
+    pub backlog: Option<u32>,
 }
 
 fn s(v: &Value, k: &str) -> Result<String, String> {
@@ -252,6 +311,18 @@ pub fn event(v: &Value) -> Result<Ev, String> {
             reason: s(v, "reason_key")?,
             retransmission: v.get("retransmission").and_then(Value::as_bool).unwrap_or(false),
             stale: v.get("stale").and_then(Value::as_bool).unwrap_or(false),
+            cookie: match v.get("cookie") {
+                Some(c) => Some(Cookie {
+                    isn: n(c, "isn")? as u32,
+                    peer_isn: n(c, "peer_isn")? as u32,
+                    hash1: n(c, "hash1")? as u32,
+                    count: n(c, "count")? as u32,
+                    hash2: n(c, "hash2")? as u32,
+                    mss_index: n(c, "mss_index")? as u32,
+                    mss: n(c, "mss")? as u32,
+                }),
+                None => None,
+            },
         },
         "deliver" => K::Deliver { id: id()?, seg: seg(v.get("segment").ok_or("deliver without segment")?)? },
         "drop" => K::Drop { id: id()? },
@@ -265,6 +336,7 @@ pub fn event(v: &Value) -> Result<Ev, String> {
                 "time-wait" => TimerName::TimeWait,
                 "delayed-ack" => TimerName::DelayedAck,
                 "fin-wait-2" => TimerName::FinWait2,
+                "keepalive" => TimerName::Keepalive,
                 other => return Err(format!("unknown timer {other}")),
             },
             act: match s(v, "action")?.as_str() {
@@ -284,6 +356,7 @@ pub fn event(v: &Value) -> Result<Ev, String> {
                     "close" => Call::Close,
                     "abort" => Call::Abort,
                     "crash" => Call::Crash,
+                    "accept" => Call::Accept,
                     other => return Err(format!("unknown call {other}")),
                 })
             } else {
@@ -300,6 +373,12 @@ pub fn event(v: &Value) -> Result<Ev, String> {
                 })
             }
         }
+        "queue" => K::Queue {
+            syn: n(v, "syn_queue")? as u32,
+            accept: n(v, "accept_queue")? as u32,
+            backlog: n(v, "backlog")? as u32,
+            reason: s(v, "reason_key")?,
+        },
         other => return Err(format!("unknown event kind {other}")),
     };
     Ok(Ev { t, side, k })
@@ -308,11 +387,45 @@ pub fn event(v: &Value) -> Result<Ev, String> {
 impl Run {
     /// The oracle's view of `trace`, the run of `sc`.
     pub fn new(sc: &Scenario, trace: &Trace) -> Result<Run, String> {
-        let events = trace
-            .events
+        let ports = [trace.client.port, trace.server.port];
+        // Which host each segment id belongs to: the other end of a segment whose
+        // ports are not the scenario's two.
+        let mut other_of = std::collections::HashMap::new();
+        let mut all = Vec::new();
+        for e in &trace.events {
+            let v = serde_json::to_value(e).map_err(|e| e.to_string())?;
+            let ev = event(&v)?;
+            let port_of = |seg: &Value| -> Option<u16> {
+                let src = seg.get("src_port").and_then(Value::as_u64)? as u16;
+                let dst = seg.get("dst_port").and_then(Value::as_u64)? as u16;
+                let other = if ports.contains(&src) { dst } else { src };
+                (!(ports.contains(&src) && ports.contains(&dst))).then_some(other)
+            };
+            let other = match &ev.k {
+                K::Send { id, .. } | K::Deliver { id, .. } => {
+                    let p = v.get("segment").and_then(port_of);
+                    if let Some(p) = p {
+                        other_of.insert(*id, p);
+                    }
+                    p
+                }
+                K::Drop { id } | K::Discard { id, .. } | K::Accept { id, .. } => other_of.get(id).copied(),
+                K::Duplicate { id, copy } => {
+                    let p = other_of.get(id).copied();
+                    if let Some(p) = p {
+                        other_of.insert(*copy, p);
+                    }
+                    p
+                }
+                _ => None,
+            };
+            all.push((ev, other));
+        }
+        let events = all
             .iter()
-            .map(|e| serde_json::to_value(e).map_err(|e| e.to_string()).and_then(|v| event(&v)))
-            .collect::<Result<Vec<_>, _>>()?;
+            .filter(|(e, o)| o.is_none() && !matches!(e.k, K::Queue { .. }))
+            .map(|(e, _)| e.clone())
+            .collect();
         let final_state = |st: synack_core::State| St::parse(st.name()).ok_or("unknown final state");
         let links = [synack_core::Side::Client, synack_core::Side::Server].map(|s| sc.network.link(s));
         Ok(Run {
@@ -347,6 +460,9 @@ impl Run {
             truncated: trace.outcome.truncated,
             final_states: [final_state(trace.outcome.client)?, final_state(trace.outcome.server)?],
             events,
+            all,
+            ports,
+            backlog: sc.server.backlog,
         })
     }
 }

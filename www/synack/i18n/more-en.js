@@ -47,6 +47,21 @@ export const reasons = {
   "duplicate-ack": "This ACK acknowledges nothing new.",
   "stale-duplicate": "An old duplicate from an earlier incarnation of the connection, delayed in the network, is released now.",
   "script-segment": "The script's remote sends this segment exactly as its `<` line writes it; no TCP endpoint computed it.",
+  "syn-queued": "A SYN from another peer reached the listening socket: a small SYN-queue entry (a half-open, SYN-RECEIVED connection) remembers it and answers SYN,ACK, while the listening socket itself stays in LISTEN.",
+  "syn-queue-full": "The SYN queue is full (it holds backlog + 1 half-open entries) and SYN cookies are off: the SYN is dropped without any answer, and its sender can only retry.",
+  "accept-queue-full": "The accept queue is full (backlog + 1 connections wait for accept()): Linux drops this SYN without any answer, neither SYN,ACK nor RST.",
+  "accept-queue-full-ack": "The ACK completes the handshake, but the accept queue is full: with tcp_abort_on_overflow=0 Linux drops the ACK and keeps the SYN-RECEIVED entry, whose timer sends the SYN,ACK again. The client already believes it is ESTABLISHED.",
+  "accept-queued": "The ACK completes a queued handshake: the connection leaves the SYN queue for the accept queue, where it waits for the application's accept().",
+  "app-accept": "The application called accept(): it takes the oldest connection from the accept queue, which frees a place in it.",
+  "syn-queue-expired": "The SYN,ACK went out tcp_synack_retries times more without an answer: the SYN-queue entry is dropped, and its place is free again.",
+  "syn-queue-reset": "A RST for a half-open SYN-queue entry: the entry is removed, and the listening socket goes on listening.",
+  "syn-cookie": "The SYN queue is full, so the server answers with a SYN cookie: its ISN encodes the client's MSS, a minute counter and a keyed hash of the addresses and ports, and the server keeps no record of this SYN at all.",
+  "syn-cookie-ack": "This ACK acknowledges a SYN cookie: ACK − 1 decodes to a recent counter and a valid MSS, so the server rebuilds the connection from the ACK alone, straight from LISTEN to ESTABLISHED.",
+  "other-peer": "A segment from another host, not one of the two endpoints drawn here: another client of the same server, or a forged source address that will never answer.",
+  "rst-unread-data": "The application closed its socket with received bytes still unread: they would be lost without a word, so a RST (with the ACK bit, as Linux sends it) replaces the FIN, and the connection is gone at once.",
+  "keepalive-probe": "The connection has been idle for the keep-alive time: a probe, <SEQ=SND.UNA-1><ACK=RCV.NXT> with no data, asks the peer for an ACK; a live peer answers it, since the byte before SND.UNA is one it already has.",
+  "keepalive-timeout": "No answer to any keep-alive probe: the peer is taken for dead, the connection is reset (Linux sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>) and the application is told it timed out.",
+  "time-wait-new-syn": "A new SYN reached a connection in TIME-WAIT, its sequence number and timestamp beyond anything of the old connection: it cannot be an old duplicate, so TIME-WAIT ends early and the listener takes the SYN as a new connection (Linux starts its ISN at the old SND.NXT + 65537).",
 };
 
 export const facts = {
@@ -60,6 +75,11 @@ export const facts = {
   "reset": "The connection was reset.",
   "client-locked-out": "The diagram stops here, but nothing would change: each SYN the client sends again meets the stale connection, so it retries until it gives up.",
   "truncated": "The run stopped at its time or event limit.",
+  "keepalive-gave-up": "No keep-alive probe was answered, so the side took its silent peer for dead and gave the connection up (RFC 1122 §4.2.3.6): without keep-alive it would have waited for ever.",
+  "fin-wait-2-dropped": "A closed socket waited in FIN-WAIT-2 for the peer's FIN and was dropped after Linux's tcp_fin_timeout (60 s); the RFC's state machine would have waited for ever.",
+  "syn-queue-overflowed": "The listener's SYN queue was full, so SYNs were dropped without any answer (Linux counts them as ListenDrops); their sender could only retry.",
+  "syn-cookie-connection": "The connection was rebuilt from a SYN cookie (RFC 4987 §3.6): between its SYN,ACK and the client's ACK the server kept no state at all.",
+  "accept-queue-overflowed": "The accept queue was full, so the server dropped segments of a finished handshake (Linux ListenOverflows) while the client already believed it was ESTABLISHED.",
 };
 
 // A comparison's words (compare.js).

@@ -46,6 +46,21 @@ export const reasons = {
   "duplicate-ack": "这个 ACK 没有确认任何新数据。",
   "stale-duplicate": "一个已失效的旧报文段：它来自此前的一个连接，在网络中滞留，现在才到达。",
   "script-segment": "脚本中的远端按其 `<` 行所写的原样发送这个报文段；它不是由 TCP 端点计算出来的。",
+  "syn-queued": "另一个对端的 SYN 到达监听套接字：一个小小的 SYN 队列条目（半连接，SYN-RECEIVED）记下它并回复 SYN,ACK，而监听套接字本身仍处于 LISTEN。",
+  "syn-queue-full": "SYN 队列（半连接队列）已满（最多容纳 backlog + 1 个半连接），且 SYN cookie 关闭：这个 SYN 被丢弃，没有任何回复，发送方只能重试。",
+  "accept-queue-full": "accept 队列（全连接队列）已满（backlog + 1 个连接在等待 accept()）：Linux 丢弃这个 SYN，既不回 SYN,ACK 也不回 RST。",
+  "accept-queue-full-ack": "这个 ACK 完成了握手，但 accept 队列已满：在 tcp_abort_on_overflow=0 时，Linux 丢弃这个 ACK，保留 SYN-RECEIVED 条目，由其定时器再次发送 SYN,ACK。客户端已经认为自己处于 ESTABLISHED。",
+  "accept-queued": "这个 ACK 完成了一个排队中的握手：连接离开 SYN 队列，进入 accept 队列，等待应用程序调用 accept()。",
+  "app-accept": "应用程序调用了 accept()：它从 accept 队列中取走最早的连接，队列因此空出一个位置。",
+  "syn-queue-expired": "SYN,ACK 又发送了 tcp_synack_retries 次仍没有回应：这个 SYN 队列条目被丢弃，它的位置重新空出。",
+  "syn-queue-reset": "一个针对半连接 SYN 队列条目的 RST：该条目被移除，监听套接字继续监听。",
+  "syn-cookie": "SYN 队列已满，于是服务器用 SYN cookie 回复：它的 ISN 编码了客户端的 MSS、一个按分钟计的计数器，以及对地址和端口的带密钥哈希，服务器对这个 SYN 不保留任何记录。",
+  "syn-cookie-ack": "这个 ACK 确认了一个 SYN cookie：ACK − 1 解码出一个新近的计数器和有效的 MSS，于是服务器仅凭这个 ACK 重建连接，从 LISTEN 直接进入 ESTABLISHED。",
+  "other-peer": "来自另一台主机的报文段，不是图中画出的两个端点之一：同一服务器的另一个客户端，或是一个永远不会回应的伪造源地址。",
+  "rst-unread-data": "应用程序在仍有已收到但未读取的字节时关闭了套接字：这些字节会被悄无声息地丢掉，于是用 RST（带 ACK 位，与 Linux 发送的一样）代替 FIN，连接立即消失。",
+  "keepalive-probe": "连接空闲的时间已达到 keep-alive 时间：一个探测报文 <SEQ=SND.UNA-1><ACK=RCV.NXT>（不带数据）请对端回一个 ACK；活着的对端会回答它，因为 SND.UNA 之前的那个字节它早已收到。",
+  "keepalive-timeout": "所有 keep-alive 探测都没有得到回答：对端被认为已经死亡，连接被重置（Linux 发送 <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>），应用程序被告知连接超时。",
+  "time-wait-new-syn": "一个新的 SYN 到达处于 TIME-WAIT 的连接，它的序号和时间戳都超出了旧连接的一切：它不可能是旧的重复报文，于是 TIME-WAIT 提前结束，监听套接字把这个 SYN 当作新连接接受（Linux 让新连接的 ISN 从旧的 SND.NXT + 65537 开始）。",
 };
 
 export const facts = {
@@ -59,6 +74,11 @@ export const facts = {
   "reset": "连接被复位。",
   "client-locked-out": "图到这里为止，但之后也不会有变化：客户端每次重传的 SYN 都撞上那个过期的连接，它只能一直重试，直到放弃。",
   "truncated": "运行达到时间或事件上限而停止。",
+  "keepalive-gave-up": "没有任何 keep-alive 探测得到回答，于是这一端认定沉默的对端已经死亡，放弃了连接（RFC 1122 §4.2.3.6）：没有 keep-alive，它会永远等下去。",
+  "fin-wait-2-dropped": "一个已关闭的套接字在 FIN-WAIT-2 中等待对端的 FIN，在 Linux 的 tcp_fin_timeout（60 秒）之后被丢弃；RFC 的状态机会一直等下去。",
+  "syn-queue-overflowed": "监听套接字的 SYN 队列已满，因此 SYN 被丢弃且没有任何回复（Linux 将其计入 ListenDrops）；发送方只能重试。",
+  "syn-cookie-connection": "这个连接是从 SYN cookie 重建的（RFC 4987 §3.6）：在它的 SYN,ACK 与客户端的 ACK 之间，服务器没有保留任何状态。",
+  "accept-queue-overflowed": "accept 队列已满，因此服务器丢弃了一个已完成握手的报文段（Linux ListenOverflows），而客户端已经认为自己处于 ESTABLISHED。",
 };
 
 // A comparison's words (compare.js).
