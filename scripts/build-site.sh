@@ -69,12 +69,10 @@ step "bundling the element: synack.js plus lazily loaded chunks"
 # pkg/). The bundle is split: what an English page needs is in synack.js; the
 # Chinese strings, the analogy texts and the export code are chunks beside it,
 # fetched by dynamic import() only when used. Chunks sit in the same folder, so
-# each one's import.meta.url finds pkg/. --charset=utf8: module scripts are always
-# decoded as UTF-8, so Chinese ships as itself, not as \uXXXX escapes (a third smaller).
+# each one's import.meta.url finds pkg/. scripts/bundle.mjs says how it differs
+# from plain `esbuild --bundle --splitting` (dom.js stays in synack.js).
 bundle=$(mktemp -d)
-node_modules/.bin/esbuild dist/synack/synack.js --bundle --splitting --format=esm --minify \
-    --target=es2022 --legal-comments=none --log-level=warning --charset=utf8 \
-    --outdir="$bundle" --chunk-names='[name]-[hash]'
+node scripts/bundle.mjs dist/synack/synack.js "$bundle"
 
 step "building the one-file embed: dist/synack-embed.js (wasm inlined)"
 # Everything in one file for a blog that can host only one: the lazy modules are

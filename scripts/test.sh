@@ -29,6 +29,16 @@ cargo clippy --target wasm32-unknown-unknown -p synack-wasm --no-default-feature
 
 step "Rust tests"
 cargo test --workspace --locked 2>&1 | tee -a "$log"
+# The engine as the element's lean module builds it: without the listen queues.
+cargo test -p synack-core --no-default-features --lib --locked 2>&1 | tee -a "$log"
+# Leaving them out changes no trace of the scenarios the lean module runs.
+if diff <(cargo run -q -p synack-core --locked --example lean_traces) \
+        <(cargo run -q -p synack-core --locked --no-default-features --example lean_traces) >/dev/null; then
+    echo "test result: ok. 1 passed; 0 failed (the lean build's traces)" | tee -a "$log"
+else
+    echo "FAILED: a catalogue trace differs without synack-core's queues feature (cargo run -p synack-core --example lean_traces)" >&2
+    exit 1
+fi
 
 step "wasm binding tests (headless Chromium)"
 (cd crates/synack-wasm && CHROMEDRIVER=/usr/bin/chromedriver \

@@ -52,10 +52,12 @@ test("an English page with one element downloads at most 56 KiB gzip", () => {
     js: modules.reduce((sum, m) => sum + gzip(readFileSync(join(SYNACK, m))), 0),
     en: gzip(chunk("en-")),
   };
-  assert.ok(modules.length > 1 || !readdirSync(SYNACK).some((f) => f.startsWith("chunk-")), "the shared chunks are counted");
+  assert.deepEqual(modules, ["synack.js"], "synack.js imports no shared chunk: dom.js stays inside it (scripts/bundle.mjs)");
   const all = Object.values(parts).reduce((a, b) => a + b, 0);
   const shown = Object.entries(parts).map(([k, v]) => `${k} ${(v / KIB).toFixed(1)}`).join(" + ");
-  assert.ok(parts.wasm <= 33 * KIB, `the element's wasm is ${(parts.wasm / KIB).toFixed(1)} KiB gzip, over 33`);
+  // The lean wasm runs every catalogue entry but those marked `full` (crates/synack-core's
+  // `queues` feature); what the listen queues still add to it is in BENCHMARKS.md.
+  assert.ok(parts.wasm <= 33.5 * KIB, `the element's wasm is ${(parts.wasm / KIB).toFixed(1)} KiB gzip, over 33.5`);
   assert.ok(all <= 56 * KIB, `${(all / KIB).toFixed(1)} KiB gzip (${shown}), over 56`);
 });
 

@@ -7,7 +7,7 @@
 // diagram are settings.js and share.js; captures and packetdrill scripts come
 // through sources.js, the reader's own moves through sandbox.js.
 
-import { loadEngine, runScenario } from "./engine.js";
+import { fullReady, loadEngine, needsFull, runScenario } from "./engine.js";
 import { primary } from "./narrate.js";
 import { css } from "./style.js";
 import { analogyFor, captureStrings, languageOf, strings, withMore } from "./i18n.js";
@@ -173,6 +173,8 @@ export class SynackViz extends HTMLElement {
       }
       // A comparison's code (compare.js) is a chunk: fetch it, then draw.
       if (options.compare && !compare) return this.#fetch(import("./compare.js"), (m) => (compare = m));
+      // The listen queues' lessons run in the full engine, fetched on first use.
+      if (needsFull(options.scenario) && !fullReady()) return this.#fetch(loadEngine({ objects: true }), () => {});
       this.#runs = new Runs(this.#t, compare);
       const traces = this.#runs.all(options, options.runs.map(() => []));
       this.#build(traces, options);

@@ -3,8 +3,9 @@
 // Two builds of crates/synack-wasm ship side by side. pkg/ is the element's:
 // it runs catalogue ids and reads no scenario objects, which keeps what every
 // reader downloads small. pkg-full/ also reads scenario objects
-// (docs/scenario-format.md) and is fetched only by a page that asks for it with
-// loadEngine({ objects: true }).
+// (docs/scenario-format.md), models a listener's queues, keep-alive and the
+// other lessons the catalogue marks `full`, and is fetched only by a page that
+// asks for it: loadEngine({ objects: true }), or a `full` scenario's element.
 import init, { Simulation, catalogue as wasmCatalogue } from "./pkg/synack_wasm.js";
 
 let loading = null;
@@ -37,7 +38,7 @@ export function loadEngine({ objects = false } = {}) {
 
 async function loadFull() {
   if (inlined) {
-    throw new Error("the one-file synack-embed.js runs catalogue ids only; load synack/synack.js to pass scenario objects");
+    throw new Error("synack-embed.js has only the lean engine: scenario objects, the sandbox and the scenarios marked full need synack/synack.js");
   }
   // A URL computed at run time, so that the bundler leaves this module out of
   // synack.js: it is fetched as it is, from beside the element's module.
@@ -51,7 +52,9 @@ async function loadFull() {
 export function runScenario(options) {
   const scenario = options?.scenario;
   const object = scenario !== null && typeof scenario === "object";
-  const sim = new (object && Full ? Full : Simulation)(options);
+  const full = object || needsFull(scenario);
+  if (full && !object && !Full) throw new Error(`${scenario} needs loadEngine({ objects: true }) first`);
+  const sim = new (full && Full ? Full : Simulation)(options);
   try {
     return sim.trace();
   } finally {
@@ -59,9 +62,25 @@ export function runScenario(options) {
   }
 }
 
-/** [{ id, figure?, compare }] */
+/** Whether the full build has loaded (runScenario then uses it where needed). */
+export function fullReady() {
+  return Full !== null;
+}
+
+let entries = null;
+
+/** [{ id, figure?, compare, full? }] */
 export function catalogue() {
-  return wasmCatalogue();
+  entries ??= wasmCatalogue();
+  return entries;
+}
+
+/**
+ * Whether catalogue scenario `id` runs only in the full build: the lean one
+ * leaves out the listen queues, keep-alive and the rest (`full` in the catalogue).
+ */
+export function needsFull(id) {
+  return typeof id === "string" && catalogue().some((e) => e.id === id && e.full);
 }
 
 // Start fetching the engine as soon as the page's modules have run (a microtask

@@ -20,15 +20,19 @@ pub struct Entry {
     pub figure: Option<&'static str>,
     /// Worth showing under more than one handshake mode side by side.
     pub compare: bool,
+    /// Needs what only the `queues` feature models (see [`Scenario::needs_queues`]):
+    /// the browser's lean module lists it but runs it in its full build.
+    pub full: bool,
 }
 
 /// Writes each entry once, id, figure and English together, and makes of them
 /// [`ENTRIES`] and the [`Entry::title`] and [`Entry::summary`] that look up by id.
 macro_rules! entries {
-    ($( id: $id:literal, figure: $figure:expr, compare: $compare:literal,
+    ($( id: $id:literal, figure: $figure:expr, compare: $compare:literal, $(full: $full:literal,)?
         title: $title:literal,
         summary: $summary:literal; )*) => {
-        pub const ENTRIES: &[Entry] = &[$( Entry { id: $id, figure: $figure, compare: $compare } ),*];
+        pub const ENTRIES: &[Entry] =
+            &[$( Entry { id: $id, figure: $figure, compare: $compare, full: false $(|| $full)? } ),*];
 
         impl Entry {
             /// The English title (the reference rendering; front ends translate by id).
@@ -90,25 +94,25 @@ entries! {
     id: "connect-timeout", figure: None, compare: false,
         title: "Connection timeout",
         summary: "A firewall silently drops every SYN: the client retries with doubling timeouts (1, 2, 4, 8 s) and gives up after 15 s, because this scenario allows only 3 retries. Real stacks try far longer: Linux about 2 minutes, RFC 9293 at least 3.";
-    id: "syn-flood", figure: None, compare: false,
+    id: "syn-flood", figure: None, compare: false, full: true,
         title: "A SYN flood",
         summary: "Forged SYNs from addresses that never answer fill the listener's SYN queue (listen backlog 2, so 3 entries; SYN cookies off). The real client's SYN finds no room and is dropped without a word; it retries until the forged entries expire, after the server has sent each SYN,ACK 5 more times (63 s), and only then connects.";
-    id: "syn-cookies", figure: None, compare: false,
+    id: "syn-cookies", figure: None, compare: false, full: true,
         title: "SYN cookies",
         summary: "The same flood with Linux's default tcp_syncookies=1: when the SYN queue is full, the server answers the real client with a SYN cookie, an ISN that encodes what it must remember, and keeps no state. The client's ACK brings the cookie back, and the server rebuilds the connection from it.";
-    id: "accept-queue-full", figure: None, compare: false,
+    id: "accept-queue-full", figure: None, compare: false, full: true,
         title: "The accept queue is full",
         summary: "The application has not called accept(), and two other clients fill the accept queue (backlog 1, so 2 places). The client completes its handshake and believes it is ESTABLISHED, but the server drops its ACK and sends the SYN,ACK again (Linux tcp_abort_on_overflow=0) until accept() makes room.";
-    id: "close-with-unread-data", figure: None, compare: false,
+    id: "close-with-unread-data", figure: None, compare: false, full: true,
         title: "Closing with unread data",
         summary: "The server's application closes its socket without reading the request that arrived. Those bytes would be lost without a word, so instead of a FIN the server sends a RST (RFC 2525 §2.17, as Linux does): the client learns at once that the connection was reset, not closed.";
-    id: "time-wait-new-syn", figure: None, compare: false,
+    id: "time-wait-new-syn", figure: None, compare: false, full: true,
         title: "A new SYN meets TIME-WAIT",
         summary: "The server closes first, so its side waits in TIME-WAIT (60 s on Linux). The client connects again at once, from the same port. Its SYN is beyond anything of the old connection (RFC 6191: a higher sequence number and timestamp), so it cannot be an old duplicate: TIME-WAIT ends early and the listener opens a new connection, with an ISN above the old one's.";
-    id: "keepalive", figure: None, compare: false,
+    id: "keepalive", figure: None, compare: false, full: true,
         title: "Keep-alive finds a dead peer",
         summary: "The client's host loses power after sending a request, and nothing more arrives from it. The server has keep-alive on (SO_KEEPALIVE; Linux's times: after 2 hours idle, a probe every 75 s, 9 probes): no probe is answered, so 2 hours and 11 minutes later the server resets the connection and tells its application it timed out.";
-    id: "fin-wait-2-timeout", figure: None, compare: false,
+    id: "fin-wait-2-timeout", figure: None, compare: false, full: true,
         title: "An orphaned FIN-WAIT-2 times out",
         summary: "The client closes and the server acknowledges its FIN, but the server's application never closes. The RFC would leave the client in FIN-WAIT-2 for ever; Linux drops the orphaned socket after tcp_fin_timeout (60 s). When the server's application closes at last, at 90 s, its FIN finds no connection and is answered with a RST.";
 }
@@ -242,6 +246,7 @@ pub fn untitled(id: &str) -> Option<Scenario> {
             sc.actions.push(Step::new(Client, When::Established, Do::Crash).after(200 * ms));
             sc.actions.push(Step::new(Client, When::Start, Do::Connect).after(500 * ms));
         }
+        #[cfg(feature = "queues")]
         "syn-flood" | "syn-cookies" => {
             sc.client.profile = ProfileName::Linux;
             sc.server.profile = ProfileName::Linux;
@@ -258,6 +263,7 @@ pub fn untitled(id: &str) -> Option<Scenario> {
                 sc.actions.push(Step::text(Client, When::Established, "GET / HTTP/1.0\r\n\r\n").after(20 * ms));
             }
         }
+        #[cfg(feature = "queues")]
         "accept-queue-full" => {
             sc.client.profile = ProfileName::Linux;
             sc.server.profile = ProfileName::Linux;
@@ -279,6 +285,7 @@ pub fn untitled(id: &str) -> Option<Scenario> {
                 Step::new(Server, When::Start, Do::Accept).after(100 * ms),
             ];
         }
+        #[cfg(feature = "queues")]
         "close-with-unread-data" => {
             sc.client.profile = ProfileName::Linux;
             sc.server.profile = ProfileName::Linux;
@@ -288,6 +295,7 @@ pub fn untitled(id: &str) -> Option<Scenario> {
             sc.actions.push(Step::text(Client, When::Established, request));
             sc.actions.push(close_after(Server, When::Received(request.len() as u64), 100 * ms));
         }
+        #[cfg(feature = "queues")]
         "time-wait-new-syn" => {
             sc.client.profile = ProfileName::Linux;
             sc.server.profile = ProfileName::Linux;
@@ -302,6 +310,7 @@ pub fn untitled(id: &str) -> Option<Scenario> {
             // The client connects again soon after, from the same port.
             sc.actions.push(Step::new(Client, When::Closed, Do::Connect).after(100 * ms));
         }
+        #[cfg(feature = "queues")]
         "keepalive" => {
             sc.client.profile = ProfileName::Linux;
             sc.server.profile = ProfileName::Linux;
@@ -314,6 +323,7 @@ pub fn untitled(id: &str) -> Option<Scenario> {
             sc.network.faults.cut_on_crash = true;
             sc.horizon_us = 3 * 3600 * SECOND;
         }
+        #[cfg(feature = "queues")]
         "fin-wait-2-timeout" => {
             sc.client.profile = ProfileName::Linux;
             sc.server.profile = ProfileName::Linux;
@@ -333,6 +343,7 @@ pub fn untitled(id: &str) -> Option<Scenario> {
 
 /// A segment from a host that the scenario does not draw (another client, or a
 /// forged source address), sent towards the server from `port`.
+#[cfg(feature = "queues")]
 fn other_peer(at_us: u64, port: u16, flags: &[&str], seq: u32, ack_offset: Option<i64>) -> Inject {
     Inject {
         at_us,
@@ -357,5 +368,25 @@ fn base(e: &Entry) -> Scenario {
         network: NetworkSpec::default(),
         actions: Vec::new(),
         horizon_us: 3600 * SECOND,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Without the `queues` feature (the browser's lean module) exactly the entries
+    /// not marked `full` run; with it, `full` marks every scenario that needs it.
+    #[test]
+    fn full_marks_what_the_lean_build_cannot_run() {
+        for e in ENTRIES {
+            let sc = untitled(e.id);
+            if crate::QUEUES {
+                let sc = sc.unwrap_or_else(|| panic!("{} has no scenario", e.id));
+                assert!(e.full || !sc.needs_queues(), "{} needs the queues but is not marked full", e.id);
+            } else {
+                assert_eq!(sc.is_some(), !e.full, "{}", e.id);
+            }
+        }
     }
 }

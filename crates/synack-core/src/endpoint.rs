@@ -23,6 +23,7 @@ use crate::reason::Reason;
 use crate::segment::{Flags, Segment, TcpOptions};
 use crate::seq::SeqNum;
 use crate::state::State;
+use crate::QUEUES;
 
 /// RFC 9293 §3.7.1: the MSS assumed when the peer sends no MSS option.
 const DEFAULT_MSS: u16 = 536;
@@ -487,14 +488,14 @@ impl Endpoint {
 
     /// The earliest time [`Endpoint::handle_timeout`] has work to do.
     pub fn poll_timeout(&self) -> Option<u64> {
-        let requests = self.requests.iter().map(|r| r.rtx_at).min();
+        let requests = if QUEUES { self.requests.iter().map(|r| r.rtx_at).min() } else { None };
         [
             self.tcb.rtx_at,
             self.tcb.time_wait_at,
             self.tcb.delack_at,
             self.tcb.fin_wait_2_at,
             requests,
-            self.tcb.keepalive_at,
+            self.tcb.keepalive_at.filter(|_| QUEUES),
         ]
         .into_iter()
         .flatten()
@@ -608,7 +609,7 @@ impl Endpoint {
             self.state,
             State::Established | State::CloseWait | State::FinWait1 | State::FinWait2 | State::SynReceived
         );
-        if synchronized && self.tcb.unread > 0 {
+        if QUEUES && synchronized && self.tcb.unread > 0 {
             // RFC 9293 §3.10.4 lets CLOSE keep receiving, but bytes nobody will read
             // would be lost silently: RFC 2525 §2.17 asks for a RST, and Linux's
             // tcp_close sends one (<SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>) instead
@@ -646,7 +647,7 @@ impl Endpoint {
     /// accept() would block; a scenario calls it when a connection waits).
     pub fn accept(&mut self, now: u64) -> Result<(), AppError> {
         self.now = now;
-        if !self.listener || self.accept_queue.pop_front().is_none() {
+        if !QUEUES || !self.listener || self.accept_queue.pop_front().is_none() {
             return Err(AppError::ConnectionDoesNotExist);
         }
         self.note_queue(Reason::AppAccept);
@@ -691,12 +692,14 @@ impl Endpoint {
             self.note_timer(TimerKind::Retransmission, TimerAction::Fired);
             self.on_rto();
         }
-        if self.tcb.keepalive_at.is_some_and(|t| t <= now) {
+        if QUEUES && self.tcb.keepalive_at.is_some_and(|t| t <= now) {
             self.tcb.keepalive_at = None;
             self.note_timer(TimerKind::Keepalive, TimerAction::Fired);
             self.on_keepalive();
         }
-        self.requests_timeout();
+        if self.backlog().is_some() {
+            self.requests_timeout();
+        }
     }
 
     /// The keep-alive timer (RFC 1122 §4.2.3.6, as Linux's tcp_keepalive_timer):
@@ -899,7 +902,8 @@ impl Endpoint {
         // Second, any acknowledgment is bad in LISTEN: <SEQ=SEG.ACK><CTL=RST>. Unless
         // it acknowledges a SYN cookie this listener sent (Linux cookie_v4_check).
         if let Some(ack) = seg.ack {
-            if let Some((mss, ts_options)) = self.check_cookie(seg) {
+            let cookie = if QUEUES { self.check_cookie(seg) } else { None };
+            if let Some((mss, ts_options)) = cookie {
                 return self.establish_from_cookie(seg, mss, ts_options);
             }
             let rst = self.reply(seg, ack, None);
@@ -909,7 +913,7 @@ impl Endpoint {
         if !seg.flags.syn {
             return self.discard(Reason::IgnoredInState);
         }
-        match self.admit_syn() {
+        match if QUEUES { self.admit_syn() } else { Admit::Queue } {
             Admit::Drop => return,
             Admit::Cookie => return self.send_cookie(seg),
             Admit::Queue => {}
@@ -1028,7 +1032,7 @@ impl Endpoint {
     }
 
     fn synchronized_steps(&mut self, seg: &Segment) -> ControlFlow<()> {
-        if self.tcb.keepalive_at.is_some() {
+        if QUEUES && self.tcb.keepalive_at.is_some() {
             // The peer said something: it is alive, and the idle time starts again.
             self.tcb.probes_out = 0;
             self.arm_keepalive(self.cfg.profile.keepalive_idle_us);
@@ -1304,7 +1308,7 @@ impl Endpoint {
         self.tcb.received_total += data.len() as u64;
         let room = RECEIVED_KEEP.saturating_sub(self.tcb.received.len());
         self.tcb.received.extend_from_slice(&data[..data.len().min(room)]);
-        if self.cfg.profile.app_reads {
+        if !QUEUES || self.cfg.profile.app_reads {
             self.notes.push_back(Note::App(AppNote::Received { len: data.len(), total: self.tcb.received_total }));
         } else {
             self.tcb.unread += data.len() as u64;
@@ -1521,7 +1525,7 @@ impl Endpoint {
     // ----- The listener's queues (with a backlog) ----------------------------------
 
     fn accept_queue_full(&self) -> bool {
-        self.cfg.backlog.is_some_and(|b| self.accept_queue_len() > b)
+        self.backlog().is_some_and(|b| self.accept_queue_len() > b)
     }
 
     /// What a SYN that would start a new connection meets (Linux tcp_conn_request):
@@ -1529,7 +1533,7 @@ impl Endpoint {
     /// accept queue drops it either way.
     #[inline(never)]
     fn admit_syn(&mut self) -> Admit {
-        let Some(backlog) = self.cfg.backlog.filter(|_| self.listener) else { return Admit::Queue };
+        let Some(backlog) = self.backlog().filter(|_| self.listener) else { return Admit::Queue };
         let mut cookie = false;
         if self.syn_queue_len() > backlog {
             self.last_overflow = Some(self.now);
@@ -1854,12 +1858,18 @@ impl Endpoint {
 
     /// The listener models its queues: it has a backlog and is still listening.
     fn queues_on(&self) -> bool {
-        self.listener && self.cfg.backlog.is_some()
+        self.listener && self.backlog().is_some()
+    }
+
+    /// The backlog, when this build models the queues (synack-core's `queues`
+    /// feature): without it the optimiser drops every queue's code.
+    fn backlog(&self) -> Option<u32> {
+        self.cfg.backlog.filter(|_| QUEUES)
     }
 
     #[inline(never)]
     fn note_queue(&mut self, reason: Reason) {
-        if let Some(backlog) = self.cfg.backlog {
+        if let Some(backlog) = self.backlog() {
             let (syn_queue, accept_queue) = (self.syn_queue_len(), self.accept_queue_len());
             self.notes.push_back(Note::Queue { syn_queue, accept_queue, backlog, reason });
         }
@@ -1869,8 +1879,10 @@ impl Endpoint {
     #[inline(never)]
     fn close_listener(&mut self) {
         self.listener = false;
-        self.requests.clear();
-        self.accept_queue.clear();
+        if QUEUES {
+            self.requests.clear();
+            self.accept_queue.clear();
+        }
     }
 
     fn discard(&mut self, reason: Reason) {
@@ -1879,7 +1891,7 @@ impl Endpoint {
 
     fn on_established(&mut self) {
         self.tcb.ever_established = true;
-        if self.cfg.profile.keepalive {
+        if QUEUES && self.cfg.profile.keepalive {
             self.arm_keepalive(self.cfg.profile.keepalive_idle_us);
         }
         // RFC 6298 §5.7: after a SYN timed out, an RTO below 3 s is "re-initialized to
@@ -2299,6 +2311,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "queues")]
     mod listen_queues {
         //! A listener with a backlog: other peers' SYNs get SYN-queue entries of their
         //! own while the socket stays in LISTEN; full queues drop or cookie.

@@ -30,6 +30,13 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
+/// This build models a listener's queues and the lessons beside them (keep-alive,
+/// an application that does not read, a cut path, hosts the diagram does not
+/// draw): the `queues` feature, on by default. The browser's lean module leaves
+/// it out, and these constant-false tests let the optimiser drop their code; its
+/// catalogue still lists their scenarios, marked [`catalogue::Entry::full`].
+pub(crate) const QUEUES: bool = cfg!(feature = "queues");
+
 /// What std's prelude would bring: the collections and macros of `alloc`.
 mod prelude {
     pub(crate) use alloc::format;

@@ -7,8 +7,23 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+/// A reason marked `[queues]` happens only with synack-core's `queues` feature;
+/// without it, its key and source are left out of the build (it cannot occur).
+macro_rules! gated {
+    (queues, $s:literal) => {
+        if crate::QUEUES {
+            $s
+        } else {
+            ""
+        }
+    };
+    (, $s:literal) => {
+        $s
+    };
+}
+
 macro_rules! reasons {
-    ($( $(#[$doc:meta])* $variant:ident => $key:literal, $rfc:literal, $text:literal; )*) => {
+    ($( $(#[$doc:meta])* $variant:ident $([$q:ident])? => $key:literal, $rfc:literal, $text:literal; )*) => {
         #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
         pub enum Reason {
             $( $(#[$doc])* $variant, )*
@@ -19,12 +34,14 @@ macro_rules! reasons {
 
             /// A stable identifier, for translation tables.
             pub fn key(self) -> &'static str {
-                match self { $( Reason::$variant => $key, )* }
+                const KEYS: &[&str] = &[$( gated!($($q)?, $key) ),*];
+                KEYS[self as usize]
             }
 
             /// The rule's source: an RFC section, or the Linux behaviour it models.
             pub fn rfc(self) -> &'static str {
-                match self { $( Reason::$variant => $rfc, )* }
+                const SOURCES: &[&str] = &[$( gated!($($q)?, $rfc) ),*];
+                SOURCES[self as usize]
             }
 
             /// One English sentence.
@@ -116,12 +133,12 @@ reasons! {
     BadAckInSynReceived => "bad-ack-syn-received", "RFC 9293 §3.10.7.4",
         "In SYN-RECEIVED this ACK does not acknowledge our SYN: reject it with a reset.";
 
-    RstUnreadData => "rst-unread-data", "RFC 9293 §3.10.4; RFC 2525 §2.17; Linux tcp_close",
+    RstUnreadData [queues] => "rst-unread-data", "RFC 9293 §3.10.4; RFC 2525 §2.17; Linux tcp_close",
         "The application closed its socket with received bytes still unread: they would be lost without a word, so a RST (with the ACK bit, as Linux sends it) replaces the FIN, and the connection is gone at once.";
 
-    KeepaliveProbe => "keepalive-probe", "RFC 1122 §4.2.3.6; Linux tcp_keepalive_timer, tcp_write_wakeup",
+    KeepaliveProbe [queues] => "keepalive-probe", "RFC 1122 §4.2.3.6; Linux tcp_keepalive_timer, tcp_write_wakeup",
         "The connection has been idle for the keep-alive time: a probe, <SEQ=SND.UNA-1><ACK=RCV.NXT> with no data, asks the peer for an ACK; a live peer answers it, since the byte before SND.UNA is one it already has.";
-    KeepaliveTimeout => "keepalive-timeout", "RFC 1122 §4.2.3.6; Linux tcp_keepalive_timer (tcp_keepalive_probes)",
+    KeepaliveTimeout [queues] => "keepalive-timeout", "RFC 1122 §4.2.3.6; Linux tcp_keepalive_timer (tcp_keepalive_probes)",
         "No answer to any keep-alive probe: the peer is taken for dead, the connection is reset (Linux sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>) and the application is told it timed out.";
 
     // Closing (RFC 9293 §3.6, §3.10.7.4).
@@ -177,27 +194,27 @@ reasons! {
         "An old duplicate from an earlier incarnation of the connection, delayed in the network, is released now.";
 
     // A listener's queues (Linux's SYN queue and accept queue; RFC 4987 on SYN floods).
-    SynQueued => "syn-queued", "RFC 9293 §3.10.7.2; Linux tcp_conn_request",
+    SynQueued [queues] => "syn-queued", "RFC 9293 §3.10.7.2; Linux tcp_conn_request",
         "A SYN from another peer reached the listening socket: a small SYN-queue entry (a half-open, SYN-RECEIVED connection) remembers it and answers SYN,ACK, while the listening socket itself stays in LISTEN.";
-    SynQueueFull => "syn-queue-full", "Linux tcp_conn_request, inet_csk_reqsk_queue_is_full (tcp_syncookies=0)",
+    SynQueueFull [queues] => "syn-queue-full", "Linux tcp_conn_request, inet_csk_reqsk_queue_is_full (tcp_syncookies=0)",
         "The SYN queue is full (it holds backlog + 1 half-open entries) and SYN cookies are off: the SYN is dropped without any answer, and its sender can only retry.";
-    AcceptQueueFull => "accept-queue-full", "Linux tcp_conn_request, sk_acceptq_is_full",
+    AcceptQueueFull [queues] => "accept-queue-full", "Linux tcp_conn_request, sk_acceptq_is_full",
         "The accept queue is full (backlog + 1 connections wait for accept()): Linux drops this SYN without any answer, neither SYN,ACK nor RST.";
-    AcceptQueueFullAck => "accept-queue-full-ack", "Linux tcp_check_req, tcp_v4_syn_recv_sock (tcp_abort_on_overflow=0)",
+    AcceptQueueFullAck [queues] => "accept-queue-full-ack", "Linux tcp_check_req, tcp_v4_syn_recv_sock (tcp_abort_on_overflow=0)",
         "The ACK completes the handshake, but the accept queue is full: with tcp_abort_on_overflow=0 Linux drops the ACK and keeps the SYN-RECEIVED entry, whose timer sends the SYN,ACK again. The client already believes it is ESTABLISHED.";
-    QueuedEstablished => "accept-queued", "RFC 9293 §3.10.7.4; Linux tcp_check_req",
+    QueuedEstablished [queues] => "accept-queued", "RFC 9293 §3.10.7.4; Linux tcp_check_req",
         "The ACK completes a queued handshake: the connection leaves the SYN queue for the accept queue, where it waits for the application's accept().";
-    AppAccept => "app-accept", "Linux inet_csk_accept (RFC 9293 §3.10.1)",
+    AppAccept [queues] => "app-accept", "Linux inet_csk_accept (RFC 9293 §3.10.1)",
         "The application called accept(): it takes the oldest connection from the accept queue, which frees a place in it.";
-    RequestExpired => "syn-queue-expired", "Linux reqsk_timer_handler, tcp_synack_retries",
+    RequestExpired [queues] => "syn-queue-expired", "Linux reqsk_timer_handler, tcp_synack_retries",
         "The SYN,ACK went out tcp_synack_retries times more without an answer: the SYN-queue entry is dropped, and its place is free again.";
-    RequestReset => "syn-queue-reset", "RFC 9293 §3.10.7.4",
+    RequestReset [queues] => "syn-queue-reset", "RFC 9293 §3.10.7.4",
         "A RST for a half-open SYN-queue entry: the entry is removed, and the listening socket goes on listening.";
-    SynCookieSent => "syn-cookie", "RFC 4987 §3.6; Linux tcp_syncookies=1, cookie_v4_init_sequence",
+    SynCookieSent [queues] => "syn-cookie", "RFC 4987 §3.6; Linux tcp_syncookies=1, cookie_v4_init_sequence",
         "The SYN queue is full, so the server answers with a SYN cookie: its ISN encodes the client's MSS, a minute counter and a keyed hash of the addresses and ports, and the server keeps no record of this SYN at all.";
-    SynCookieAck => "syn-cookie-ack", "RFC 4987 §3.6; Linux cookie_v4_check",
+    SynCookieAck [queues] => "syn-cookie-ack", "RFC 4987 §3.6; Linux cookie_v4_check",
         "This ACK acknowledges a SYN cookie: ACK − 1 decodes to a recent counter and a valid MSS, so the server rebuilds the connection from the ACK alone, straight from LISTEN to ESTABLISHED.";
-    OtherPeer => "other-peer", "RFC 9293 §3.5; RFC 4987 §2",
+    OtherPeer [queues] => "other-peer", "RFC 9293 §3.5; RFC 4987 §2",
         "A segment from another host, not one of the two endpoints drawn here: another client of the same server, or a forged source address that will never answer.";
 
     // A packetdrill script's remote (crates/synack-packetdrill).
@@ -224,12 +241,15 @@ mod tests {
 
     #[test]
     fn keys_are_unique_and_every_reason_cites_a_source() {
-        let mut keys: Vec<_> = Reason::ALL.iter().map(|r| r.key()).collect();
+        // Without the `queues` feature its 14 reasons have neither key nor source.
+        let here: Vec<_> = Reason::ALL.iter().filter(|r| crate::QUEUES || !r.key().is_empty()).collect();
+        assert_eq!(here.len(), Reason::ALL.len() - if crate::QUEUES { 0 } else { 14 });
+        let mut keys: Vec<_> = here.iter().map(|r| r.key()).collect();
         keys.sort_unstable();
         let n = keys.len();
         keys.dedup();
         assert_eq!(keys.len(), n, "duplicate reason key");
-        for r in Reason::ALL {
+        for r in here {
             assert!(r.rfc().starts_with("RFC") || r.rfc().starts_with("Linux"), "{r:?}");
             assert!(r.text().ends_with('.'), "{r:?} text is a sentence");
         }

@@ -127,26 +127,28 @@ impl EndpointSpec {
         if let Some(v) = self.time_wait_us {
             p.time_wait_us = v;
         }
-        if let Some(v) = self.syncookies {
-            p.syncookies = v;
-        }
-        if let Some(v) = self.synack_retries {
-            p.synack_retries = v;
-        }
-        if let Some(v) = self.reads {
-            p.app_reads = v;
-        }
-        if let Some(v) = self.keepalive {
-            p.keepalive = v;
-        }
-        if let Some(v) = self.keepalive_idle_us {
-            p.keepalive_idle_us = v;
-        }
-        if let Some(v) = self.keepalive_intvl_us {
-            p.keepalive_intvl_us = v;
-        }
-        if let Some(v) = self.keepalive_probes {
-            p.keepalive_probes = v;
+        if crate::QUEUES {
+            if let Some(v) = self.syncookies {
+                p.syncookies = v;
+            }
+            if let Some(v) = self.synack_retries {
+                p.synack_retries = v;
+            }
+            if let Some(v) = self.reads {
+                p.app_reads = v;
+            }
+            if let Some(v) = self.keepalive {
+                p.keepalive = v;
+            }
+            if let Some(v) = self.keepalive_idle_us {
+                p.keepalive_idle_us = v;
+            }
+            if let Some(v) = self.keepalive_intvl_us {
+                p.keepalive_intvl_us = v;
+            }
+            if let Some(v) = self.keepalive_probes {
+                p.keepalive_probes = v;
+            }
         }
         p
     }
@@ -359,6 +361,19 @@ macro_rules! bail {
 }
 
 impl Scenario {
+    /// Whether the run uses what only synack-core's `queues` feature models: a
+    /// listener's backlog, an application that does not read, keep-alive, a cut
+    /// path, or a segment from a host the diagram does not draw.
+    pub fn needs_queues(&self) -> bool {
+        let side = |e: &EndpointSpec| e.backlog.is_some() || e.reads == Some(false) || e.keepalive == Some(true);
+        let f = &self.network.faults;
+        side(&self.client)
+            || side(&self.server)
+            || f.cut_at_us.is_some()
+            || f.cut_on_crash
+            || f.inject.iter().any(|i| i.port.is_some())
+    }
+
     /// Check everything a run relies on; the error names the field and the limit.
     pub fn validate(&self) -> Result<(), ScenarioError> {
         if self.id.is_empty() || self.id.len() > 64 {
@@ -367,6 +382,9 @@ impl Scenario {
         for (side, spec) in [(Side::Client, &self.client), (Side::Server, &self.server)] {
             spec.validate(side)?;
         }
+        // Without the feature those fields would be ignored; no catalogue entry of such
+        // a build sets them (their entries are compiled out), and it reads no objects.
+        debug_assert!(crate::QUEUES || !self.needs_queues(), "this scenario needs synack-core's queues feature");
         if self.port(Side::Client) == self.port(Side::Server) {
             bail!("client and server need different ports (both are ", self.port(Side::Client), ")");
         }
@@ -492,11 +510,11 @@ impl Scenario {
         }
         let isns = self.isns();
         let from = inj.from;
-        if inj.port == Some(0) || inj.port.is_some_and(|p| p == self.port(from.peer())) {
+        if crate::QUEUES && (inj.port == Some(0) || inj.port.is_some_and(|p| p == self.port(from.peer()))) {
             bail!("port must be between 1 and 65535 and not the receiver's own");
         }
         Ok(Segment {
-            src_port: inj.port.unwrap_or(self.port(from)),
+            src_port: inj.port.filter(|_| crate::QUEUES).unwrap_or(self.port(from)),
             dst_port: self.port(from.peer()),
             seq: inj.seq.resolve(isns[from.index()]),
             ack: inj.ack.map(|a| a.resolve(isns[from.peer().index()])),
@@ -526,14 +544,16 @@ impl EndpointSpec {
         if p.syn_retries > 20 || p.retries > 30 || p.synack_retries > 20 {
             bail!(side.name(), ": syn_retries and synack_retries at most 20, retries at most 30");
         }
-        if !(1..=MAX_HORIZON_US).contains(&p.keepalive_idle_us)
-            || !(1..=MAX_HORIZON_US).contains(&p.keepalive_intvl_us)
-            || p.keepalive_probes > 30
-        {
-            bail!(side.name(), ": keep-alive times between 1 µs and 24 hours, at most 30 probes");
-        }
-        if self.backlog.is_some_and(|b| b > 1000) {
-            bail!(side.name(), ".backlog must be at most 1000");
+        if crate::QUEUES {
+            if !(1..=MAX_HORIZON_US).contains(&p.keepalive_idle_us)
+                || !(1..=MAX_HORIZON_US).contains(&p.keepalive_intvl_us)
+                || p.keepalive_probes > 30
+            {
+                bail!(side.name(), ": keep-alive times between 1 µs and 24 hours, at most 30 probes");
+            }
+            if self.backlog.is_some_and(|b| b > 1000) {
+                bail!(side.name(), ".backlog must be at most 1000");
+            }
         }
         if !(1_000..=60_000_000).contains(&p.rto_initial_us) {
             bail!(side.name(), ".rto_initial_us must be between 1 ms and 60 s");

@@ -17,6 +17,7 @@ use crate::segment::Segment;
 use crate::side::{Dir, Side};
 use crate::state::State;
 use crate::trace::{AppEvent, Event, EventKind, Fact, Numbering, Outcome, PeerInfo, Trace};
+use crate::QUEUES;
 
 /// Validate and run a scenario.
 pub fn run(scenario: &Scenario) -> Result<Trace, ScenarioError> {
@@ -210,7 +211,7 @@ impl Sim {
             Action::Abort => ep.abort(now),
             Action::Crash => {
                 ep.crash(now);
-                if self.cut_on_crash {
+                if QUEUES && self.cut_on_crash {
                     self.cut_at = Some(self.cut_at.map_or(now, |t| t.min(now)));
                 }
                 Ok(())
@@ -262,10 +263,10 @@ impl Sim {
         // Addressed to a host that is not drawn (another client, or a forged source
         // address): it leaves the picture. It took its draws like any segment, so the
         // luck of the segments after it does not change.
-        if segment.dst_port != self.ports[from.peer().index()] && !matches!(fate, Fate::Dropped(_)) {
+        if QUEUES && segment.dst_port != self.ports[from.peer().index()] && !matches!(fate, Fate::Dropped(_)) {
             fate = Fate::Dropped(DropCause::NoHost);
         }
-        if self.cut_at.is_some_and(|t| self.now >= t) && !matches!(fate, Fate::Dropped(_)) {
+        if QUEUES && self.cut_at.is_some_and(|t| self.now >= t) && !matches!(fate, Fate::Dropped(_)) {
             fate = Fate::Dropped(DropCause::Cut);
         }
         let depart = match &fate {
@@ -273,8 +274,16 @@ impl Sim {
             Fate::Dropped(_) => self.now,
         };
         let relative = self.numbering.number(from, &segment);
-        let send =
-            EventKind::Send { id, dir, segment: segment.clone(), reason, retransmission, stale, relative, cookie };
+        let send = EventKind::Send {
+            id,
+            dir,
+            segment: segment.clone(),
+            reason,
+            retransmission,
+            stale,
+            relative,
+            cookie: cookie.filter(|_| QUEUES),
+        };
         self.events.push(Event { t_us: depart, side: from, kind: send });
         match fate {
             Fate::Dropped(cause) => self.push(from, EventKind::Drop { id, dir, cause }),
@@ -413,7 +422,7 @@ fn outcome(eps: &[Endpoint; 2], events: &[Event], truncated: bool, end_us: u64) 
     }
     let noted =
         |n: AppNote| events.iter().any(|e| matches!(&e.kind, EventKind::App { app: AppEvent::Note(x) } if *x == n));
-    if saw(Reason::KeepaliveTimeout) {
+    if QUEUES && saw(Reason::KeepaliveTimeout) {
         facts.push(Fact::KeepaliveGaveUp);
     } else if noted(AppNote::TimedOut) {
         facts.push(Fact::TimedOut);
@@ -432,13 +441,13 @@ fn outcome(eps: &[Endpoint; 2], events: &[Event], truncated: bool, end_us: u64) 
     // What the listener's queues did (only a listener with a backlog has them).
     let discarded =
         |r: Reason| events.iter().any(|e| matches!(e.kind, EventKind::Discard { reason, .. } if reason == r));
-    if discarded(Reason::SynQueueFull) {
+    if QUEUES && discarded(Reason::SynQueueFull) {
         facts.push(Fact::SynQueueOverflow);
     }
-    if saw(Reason::SynCookieAck) {
+    if QUEUES && saw(Reason::SynCookieAck) {
         facts.push(Fact::CookieConnection);
     }
-    if discarded(Reason::AcceptQueueFullAck) {
+    if QUEUES && discarded(Reason::AcceptQueueFullAck) {
         facts.push(Fact::AcceptQueueOverflow);
     }
     if saw(Reason::FinWait2Timeout) {

@@ -157,13 +157,13 @@ export const scenarios = {
   "connection-refused": ["Connection refused", "Nothing listens on the port: the SYN is answered with RST,ACK."],
   "half-open": ["Half-open connection discovery", "The client crashes and reconnects; the server still holds the old connection, challenges the new SYN, and the client's RST clears it."],
   "connect-timeout": ["Connection timeout", "A firewall silently drops every SYN: the client retries with doubling timeouts (1, 2, 4, 8 s) and gives up after 15 s, because this scenario allows only 3 retries. Real stacks try far longer: Linux about 2 minutes, RFC 9293 at least 3."],
-  "time-wait-new-syn": ["A new SYN meets TIME-WAIT", "The server closes first, so its side waits in TIME-WAIT (60 s on Linux). The client connects again at once, from the same port. Its SYN is beyond anything of the old connection (RFC 6191: a higher sequence number and timestamp), so it cannot be an old duplicate: TIME-WAIT ends early and the listener opens a new connection, with an ISN above the old one's."],
-  "keepalive": ["Keep-alive finds a dead peer", "The client's host loses power after sending a request, and nothing more arrives from it. The server has keep-alive on (SO_KEEPALIVE; Linux's times: after 2 hours idle, a probe every 75 s, 9 probes): no probe is answered, so 2 hours and 11 minutes later the server resets the connection and tells its application it timed out."],
-  "fin-wait-2-timeout": ["An orphaned FIN-WAIT-2 times out", "The client closes and the server acknowledges its FIN, but the server's application never closes. The RFC would leave the client in FIN-WAIT-2 for ever; Linux drops the orphaned socket after tcp_fin_timeout (60 s). When the server's application closes at last, at 90 s, its FIN finds no connection and is answered with a RST."],
-  "close-with-unread-data": ["Closing with unread data", "The server's application closes its socket without reading the request that arrived. Those bytes would be lost without a word, so instead of a FIN the server sends a RST (RFC 2525 §2.17, as Linux does): the client learns at once that the connection was reset, not closed."],
-  "syn-flood": ["A SYN flood", "Forged SYNs from addresses that never answer fill the listener's SYN queue (listen backlog 2, so 3 entries; SYN cookies off). The real client's SYN finds no room and is dropped without a word; it retries until the forged entries expire, after the server has sent each SYN,ACK 5 more times (63 s), and only then connects."],
-  "syn-cookies": ["SYN cookies", "The same flood with Linux's default tcp_syncookies=1: when the SYN queue is full, the server answers the real client with a SYN cookie, an ISN that encodes what it must remember, and keeps no state. The client's ACK brings the cookie back, and the server rebuilds the connection from it."],
-  "accept-queue-full": ["The accept queue is full", "The application has not called accept(), and two other clients fill the accept queue (backlog 1, so 2 places). The client completes its handshake and believes it is ESTABLISHED, but the server drops its ACK and sends the SYN,ACK again (Linux tcp_abort_on_overflow=0) until accept() makes room."],
+  "time-wait-new-syn": ["A new SYN meets TIME-WAIT"],
+  "keepalive": ["Keep-alive finds a dead peer"],
+  "fin-wait-2-timeout": ["An orphaned FIN-WAIT-2 times out"],
+  "close-with-unread-data": ["Closing with unread data"],
+  "syn-flood": ["A SYN flood"],
+  "syn-cookies": ["SYN cookies"],
+  "accept-queue-full": ["The accept queue is full"],
 };
 
 /** A scenario that is not from the catalogue (an inline one) keeps its own title. */

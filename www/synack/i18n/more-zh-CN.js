@@ -103,3 +103,14 @@ export const ui = {
   ruleLabel: "客户端的规则",
   rule: { ignore: "一言不发", reset: "复位（TCP）" },
 };
+
+/** 在完整引擎中运行的场景的简介（标题在 zh-CN.js 中，供场景菜单使用）。 */
+export const summaries = {
+  "syn-flood": "来自永不回应的地址的伪造 SYN 填满了监听套接字的 SYN 队列（listen 的 backlog 为 2，即 3 个条目；SYN cookie 关闭）。真实客户端的 SYN 找不到位置，被悄无声息地丢弃；它不断重试，直到伪造的条目过期（服务器把每个 SYN,ACK 又发了 5 次之后，即 63 秒），才得以连接。",
+  "syn-cookies": "同样的洪泛，但采用 Linux 的默认设置 tcp_syncookies=1：当 SYN 队列已满时，服务器用 SYN cookie 回复真实客户端，这个 ISN 编码了服务器之后需要记住的信息，而服务器不保留任何状态。客户端的 ACK 把 cookie 带回来，服务器据此重建连接。",
+  "accept-queue-full": "应用程序没有调用 accept()，另外两个客户端填满了 accept 队列（backlog 为 1，即 2 个位置）。客户端完成了握手并认为自己处于 ESTABLISHED，但服务器丢弃它的 ACK 并再次发送 SYN,ACK（Linux tcp_abort_on_overflow=0），直到 accept() 腾出位置。",
+  "close-with-unread-data": "服务器的应用程序没有读取已到达的请求就关闭了套接字。这些字节会被悄无声息地丢掉，所以服务器发送的不是 FIN 而是 RST（RFC 2525 §2.17，Linux 也是这样做的）：客户端立即得知连接被重置，而不是被关闭。",
+  "time-wait-new-syn": "服务器先关闭，所以它这一端在 TIME-WAIT 中等待（Linux 上为 60 秒）。客户端随即从同一个端口再次连接。它的 SYN 超出了旧连接的一切（RFC 6191：更大的序号和时间戳），不可能是旧的重复报文：TIME-WAIT 提前结束，监听套接字建立新连接，其 ISN 高于旧连接的。",
+  "keepalive": "客户端的主机在发出一个请求后断电，此后再没有任何东西从它那里到达。服务器开启了 keep-alive（SO_KEEPALIVE；采用 Linux 的时间：空闲 2 小时后开始探测，每 75 秒一次，共 9 次）：没有一次探测得到回答，于是 2 小时 11 分钟后服务器重置连接，并告诉它的应用程序连接超时。",
+  "fin-wait-2-timeout": "客户端关闭，服务器确认了它的 FIN，但服务器的应用程序始终没有关闭。按 RFC，客户端会永远停留在 FIN-WAIT-2；Linux 在 tcp_fin_timeout（60 秒）之后丢弃这个孤儿套接字。当服务器的应用程序终于在 90 秒时关闭，它的 FIN 找不到任何连接，得到的回答是 RST。",
+};
