@@ -1024,6 +1024,50 @@ describe("the sandbox", () => {
     }
   });
 
+  test("the reader's server takes the connection with accept(), and its close() with a request unread is a RST", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/sandbox.html", { width: 1000, height: 1000 });
+    const marks = () => page.evaluate(() => [...document.querySelector("#viz").shadowRoot.querySelectorAll("g.mark text")].map((t) => t.textContent));
+    try {
+      await whenReady(page, "#viz");
+      await call(page, "server", "listen");
+      await call(page, "client", "connect");
+      await stepTo(page, 6);
+      assert.deepEqual((await state(page)).badges, ["ESTABLISHED", "ESTABLISHED"]);
+      // The listener's queues, backlog 1 (2 places each): the connection waits in the accept queue.
+      assert.deepEqual((await marks()).filter((m) => /queue/.test(m)), ["SYN queue 1/2", "SYN queue 0/2", "accept queue 1/2"]);
+      await call(page, "server", "accept");
+      assert.ok((await marks()).includes("accept queue 0/2"), `accept() takes it: ${await marks()}`);
+      // The server's application stops reading; the client's request arrives unread.
+      await page.locator('#viz .sandbox input[data-reads="server"]').uncheck();
+      await page.waitForFunction(() => /s\.noread/.test(document.querySelector("#viz").getAttribute("actions")), null, { timeout: 5_000 });
+      await page.waitForTimeout(100);
+      await call(page, "client", "send");
+      await stepTo(page, 3);
+      await call(page, "server", "close");
+      await page.evaluate(() => document.querySelector("#viz").seek(Infinity));
+      const s = await state(page);
+      assert.deepEqual(s.segments, ["SYN", "SYN,ACK", "ACK", "PSH,ACK", "ACK", "RST,ACK"], "a RST, not a FIN");
+      assert.deepEqual(s.badges, ["CLOSED", "LISTEN"], "the connection is gone; the listening socket it came from still listens");
+      assert.match(s.actions, /^s\.listen\.0-c\.connect\.0-s\.accept\.\d+-s\.noread-c\.send\.\d+-s\.close\.\d+$/);
+      const told = await page.evaluate(async () => {
+        const el = document.querySelector("#viz");
+        const lines = [];
+        for (let k = 1; k <= el.length; k++) { await el.seek(k); lines.push(el.shadowRoot.querySelector(".narration").textContent); }
+        return lines.join("\n");
+      });
+      assert.match(told, /closed its socket with received bytes still unread/, "the narration says why");
+      // Ticked again, the application reads: close() sends a FIN.
+      await page.locator('#viz .sandbox input[data-reads="server"]').check();
+      await page.waitForFunction(() => !/noread/.test(document.querySelector("#viz").getAttribute("actions")), null, { timeout: 5_000 });
+      await page.waitForTimeout(100);
+      await page.evaluate(() => document.querySelector("#viz").seek(Infinity));
+      assert.ok((await state(page)).segments.includes("FIN,ACK"), "a FIN once the request was read");
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
+
   test("a made-up list of moves is refused with a readable message", { timeout: TIMEOUT }, async () => {
     const page = await open("test-pages/blank.html", { width: 800, height: 600 });
     try {

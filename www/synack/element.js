@@ -10,9 +10,9 @@
 import { fullReady, loadEngine, needsFull, runScenario } from "./engine.js";
 import { primary } from "./narrate.js";
 import { css } from "./style.js";
-import { analogyFor, captureStrings, languageOf, strings, withMore } from "./i18n.js";
+import { analogyFor, captureStrings, languageOf, strings, withAll, withMore } from "./i18n.js";
 import { adopt, el, reducedMotion, reflect } from "./dom.js";
-import { readCaptureOptions, readDisplay, readOptions } from "./options.js";
+import { problem, readCaptureOptions, readDisplay, readOptions } from "./options.js";
 import { Panel } from "./panel.js";
 import { Player } from "./player.js";
 import { Runs, titleLine } from "./runs.js";
@@ -37,6 +37,7 @@ export class SynackViz extends HTMLElement {
   #runs = null; // the engine's runs behind the panels
   #built = false;
   #pendingRebuild = false;
+  #rebuilds = 0; // a failure told after a fetch is dropped if the element drew again meanwhile
   #firstDraw = false;
   #t = null; // the strings of the element's language (i18n/*.js), once loaded
   #lang = "en";
@@ -99,7 +100,7 @@ export class SynackViz extends HTMLElement {
         this.#rebuild();
       },
       // Without its strings the element can only say so in English.
-      (err) => this.#fail(this.#t ? this.#t.errors.engine(err?.message ?? String(err)) : `could not load: ${err?.message ?? err}`),
+      (err) => this.#fail(this.#t ? problem("engine", err?.message ?? String(err)) : `could not load: ${err?.message ?? err}`),
     );
     this.#resize = new ResizeObserver(() => this.#player.relayout());
     this.#resize.observe(this);
@@ -152,6 +153,7 @@ export class SynackViz extends HTMLElement {
   }
 
   #rebuild() {
+    this.#rebuilds++;
     this.pause();
     // A new language (lang set on the element or above it): fetch its tables, then draw in it.
     const lang = languageOf(this);
@@ -175,11 +177,11 @@ export class SynackViz extends HTMLElement {
       if (options.compare && !compare) return this.#fetch(import("./compare.js"), (m) => (compare = m));
       // The listen queues' lessons run in the full engine, fetched on first use.
       if (needsFull(options.scenario) && !fullReady()) return this.#fetch(loadEngine({ objects: true }), () => {});
-      this.#runs = new Runs(this.#t, compare);
+      this.#runs = new Runs(compare);
       const traces = this.#runs.all(options, options.runs.map(() => []));
       this.#build(traces, options);
     } catch (err) {
-      this.#fail(err?.message ?? String(err));
+      this.#fail(err);
     }
   }
 
@@ -188,7 +190,7 @@ export class SynackViz extends HTMLElement {
     promise.then((got) => {
       keep(got);
       this.#rebuild();
-    }, (err) => this.#fail(err?.message ?? String(err)));
+    }, (err) => this.#fail(err));
   }
 
   /** Reads a source that a newer one cancels (`read(signal)`), then draws it. */
@@ -198,7 +200,7 @@ export class SynackViz extends HTMLElement {
     read(abort.signal).then((got) => {
       if (got && !abort.signal.aborted) return draw(got);
     }).catch((err) => {
-      if (err?.name !== "AbortError" && !abort.signal.aborted) this.#fail(err?.message ?? String(err));
+      if (err?.name !== "AbortError" && !abort.signal.aborted) this.#fail(err);
     });
   }
 
@@ -237,7 +239,19 @@ export class SynackViz extends HTMLElement {
     this.#player.load(panels);
   }
 
-  #fail(message) {
+  /** Shows what went wrong: a message, an Error, or a problem (options.js) told from the `errors` table, fetched first. */
+  #fail(reason) {
+    if (reason?.problem) {
+      const told = this.#t?.errors?.[reason.problem]?.(...reason.args);
+      if (told !== undefined) return this.#fail(told);
+      const rebuilds = this.#rebuilds;
+      return void withAll(this.#t).then((t) => {
+        if (rebuilds !== this.#rebuilds) return; // drawn again since: nothing to tell
+        this.#t = t;
+        this.#fail(t.errors[reason.problem](...reason.args));
+      }, () => this.#fail(`${reason.problem}: ${reason.args.join(" ")}`));
+    }
+    const message = typeof reason === "string" ? reason : reason?.message ?? String(reason);
     this.pause();
     this.#player.load([]);
     const box = el("div", { class: "error", role: "alert" });
@@ -253,7 +267,7 @@ export class SynackViz extends HTMLElement {
     if (more) return void more.then((t) => {
       this.#t = t;
       this.#build(traces, options);
-    }, (err) => this.#fail(err?.message ?? String(err)));
+    }, (err) => this.#fail(err));
     const t = this.#t;
     this.#options = options;
     const frame = el("div", { class: "frame", lang: t.lang });

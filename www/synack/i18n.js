@@ -52,16 +52,21 @@ const more = {};
 /**
  * The strings `t` with what only some diagrams need (i18n/more-*.js): the rarer
  * reasons and facts, when one of `traces` names a key `t` lacks, the summary of
- * a scenario whose title alone the base table holds, and a
- * comparison's words, when `compare`. Null when nothing is missing: the base
- * tables hold what the handshake and the teardown say, and any other story, a
- * loss the reader causes or a comparison fetches the rest once.
+ * a scenario whose title alone the base table holds, a queue, a cut path or a
+ * host not drawn, and a comparison's words, when `compare`. Null when nothing is
+ * missing: the base tables hold what the handshake and the teardown say, and
+ * any other story, a loss the reader causes or a comparison fetches the rest once.
  */
 export function withMore(t, traces, compare) {
   const lacks = (tr) => t.scenarios[tr.scenario]?.length === 1
-    || tr.events.some((e) => e.reason_key && !(e.reason_key in t.reasons))
+    || tr.events.some((e) => (e.reason_key && !(e.reason_key in t.reasons)) || e.cause === "cut" || e.cause === "no-host" || e.kind === "queue")
     || (tr.outcome?.facts ?? []).some((f) => !(f.key in t.facts));
-  if (t.more || !(compare || traces.some(lacks))) return null;
+  return t.more || !(compare || traces.some(lacks)) ? null : withAll(t);
+}
+
+/** The strings `t` with all of i18n/more-*.js, such as the `errors` a failure is told with. */
+export function withAll(t) {
+  if (t.more) return Promise.resolve(t);
   more[t.lang] ??= t.lang === "zh-CN" ? import("./i18n/more-zh-CN.js") : import("./i18n/more-en.js");
   return more[t.lang].then((m) => ({
     ...t,
@@ -69,6 +74,9 @@ export function withMore(t, traces, compare) {
     ui: { ...t.ui, ...m.ui },
     reasons: { ...t.reasons, ...m.reasons },
     facts: { ...t.facts, ...m.facts },
+    say: { ...t.say, ...m.say },
+    marks: { ...t.marks, ...m.marks },
+    errors: m.errors,
     scenarios: { ...t.scenarios, ...Object.fromEntries(Object.entries(m.summaries).map(([id, s]) => [id, [t.scenarios[id][0], s]])) },
   }));
 }

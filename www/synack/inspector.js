@@ -30,6 +30,7 @@ export async function inspect(panel, s, lose) {
   close.addEventListener("click", () => box.close());
   head.append(close);
   box.append(head, figure(panel, seg, send, k), meanings(seg, send, panel, k, from, to));
+  if (send.cookie) box.append(cookie(send.cookie, k.cookie));
   if (lose) {
     const b = el("button", { type: "button", class: "lose", "data-action": "lose" }, k.lose);
     b.addEventListener("click", () => {
@@ -130,6 +131,26 @@ function meanings(seg, send, panel, k, from, to) {
   return list;
 }
 
+/**
+ * A SYN cookie's parts (the trace's `cookie`, RFC 4987 §3.6): how its ISN adds
+ * up, laid out as Linux's secure_tcp_syn_cookie adds them, and what each part is.
+ */
+function cookie(c, k) {
+  const box = el("section", { class: "cookie" });
+  box.append(el("h3", {}, k.title));
+  const low = (c.hash2 + c.mss_index) % 2 ** 24;
+  box.append(el("p", { class: "sum" }, `${c.isn} = ${c.hash1} + ${c.peer_isn} + ${c.count}·2^24 + ${low} (mod 2^32)`));
+  const list = el("dl", { class: "meanings" });
+  const line = (name, value, why) => list.append(el("dt", {}, name), el("dd", {}, `${value}: ${why}`));
+  line(k.hash1, c.hash1, k.hash1Why);
+  line(k.peerIsn, c.peer_isn, k.peerIsnWhy);
+  line(k.count, c.count, k.countWhy);
+  line(k.low, `${c.hash2} + ${c.mss_index}`, k.lowWhy(c.mss_index, c.mss));
+  if (c.ts_options !== undefined) line(k.ts, c.ts_options, k.tsWhy(c.ts_options & 15, (c.ts_options >> 4) & 1));
+  box.append(list, el("p", {}, k.check));
+  return box;
+}
+
 function optionText(kind, k) {
   return k.options[kind] ?? k.options.other(kind);
 }
@@ -163,5 +184,7 @@ dialog.inspector::backdrop { background: rgb(0 0 0 / .35); }
 .inspector dt { font-weight: 600; }
 .inspector dd { margin: 0; }
 .inspector .lose { margin-top: .8em; }
+.inspector .cookie h3 { margin: 1em 0 .3em; font-size: 1em; }
+.inspector .cookie .sum { font-family: var(--synack-mono); overflow-wrap: anywhere; margin: 0; }
 @media (max-width: 480px) { .inspector dl { grid-template-columns: 1fr; } .inspector dd { margin-bottom: .3em; } .inspector .cell.bit .name { font-size: .6em; } }
 `;

@@ -132,6 +132,7 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
   const xServer = width - margin;
   const span = xServer - xClient;
   const labelMax = span * 0.5 - 16;
+  const xOther = xClient + Math.round(span * 0.3);
   const wide = margin >= 72; // room for words beside the lifelines
   const nums = numbering(numbers);
 
@@ -144,6 +145,8 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
   // The last segment delivered each way: a later one arrives at least as far
   // below it as it left, so same-way arrows never converge onto each other's labels.
   const lastDelivered = { c2s: null, s2c: null };
+  // A listener's last queue lengths, to name the queue that changed.
+  const queues = {};
 
   let y = 18;
   // A capture may begin with a side already past CLOSED (a listening server, a
@@ -170,14 +173,19 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
         const tokens = [`#${e.id}`, seg.flags.join(","), `seq=${n.seq}`];
         if (n.ack !== null) tokens.push(`ack=${n.ack}`);
         if (seg.len > 0) tokens.push(`len=${seg.len}`);
+        // From (or to) a host the diagram does not draw: another client, a forged
+        // source. Its end is a point between the lifelines, named by its port.
+        const port = e.dir === "c2s" ? seg.src_port : seg.dst_port;
+        const other = trace.client?.port != null && port !== trace.client.port;
         const lines = wrap(tokens, labelMax);
+        if (other) lines.push((e.dir === "c2s" ? t.ui.fromPort : t.ui.toPort)?.(port) ?? `:${port}`);
         y += lines.length * LINE_H + 8;
         rows[i] = y;
         const s = {
           id: e.id, index: i, dir: e.dir, segment: seg, lines,
           retransmission: e.retransmission, stale: e.stale, lost: false, duplicate: false,
-          x1: e.dir === "c2s" ? xClient : xServer, x2: e.dir === "c2s" ? xServer : xClient,
-          y1: y, y2: null, end: null,
+          x1: e.dir === "c2s" ? (other ? xOther : xClient) : xServer, x2: e.dir === "c2s" ? xServer : other ? xOther : xClient,
+          y1: y, y2: null, end: null, other,
         };
         segments.push(s);
         byId.set(e.id, s);
@@ -212,7 +220,10 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
         rows[i] = y;
         const s = byId.get(e.id);
         if (s) {
-          s.lost = true;
+          // Sent to a host not drawn: it reaches that host's point, and what
+          // happens there is outside the diagram (a forged source never answers,
+          // another client does).
+          s.lost = e.cause !== "no-host";
           s.end = i;
           // A lost segment stops half-way, on the slope a delivery would have had.
           s.y2 = s.y1 + 26;
@@ -226,13 +237,13 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
         y += PILL_H / 2 + 2;
         break;
       }
-      case "discard": case "accept": case "app": case "timer": {
-        const text = markText(e, t.marks);
+      case "discard": case "accept": case "app": case "timer": case "queue": {
+        const text = markText(e, t.marks, queues);
         if (text === null) { rows[i] = y; break; }
         y += 14;
         rows[i] = y;
         marks.push({ index: i, side: e.side, kind: e.kind, text, y, words: wide });
-        y += 4;
+        y += 4 + (wide ? 13 * (text.split("\n").length - 1) : 0); // a mark of two lines: both queues changed
         break;
       }
       default:
@@ -241,6 +252,7 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
   });
   for (const s of segments) {
     if (s.y2 === null) s.y2 = y + 12; // still in flight when the run stopped
+    // Lost on the way: it stops half-way.
     if (s.lost) {
       s.x2 = (s.x1 + s.x2) / 2;
     }
@@ -249,9 +261,21 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
   return { width, height, xClient, xServer, margin, rows, segments, states, marks, breaks, wide };
 }
 
-/** The words beside a lifeline for events that are not segments or states (`m`: an i18n `marks` table). */
-function markText(e, m) {
+/**
+ * The words beside a lifeline for events that are not segments or states (`m`:
+ * an i18n `marks` table; `queues`: each side's last queue event, updated here).
+ */
+function markText(e, m, queues) {
   switch (e.kind) {
+    case "queue": {
+      // The queue whose length changed, out of its backlog + 1 places.
+      const last = queues[e.side];
+      queues[e.side] = e;
+      const places = e.backlog + 1;
+      const syn = !last || last.syn_queue !== e.syn_queue;
+      const accept = last && last.accept_queue !== e.accept_queue;
+      return [syn && m.synQueue(e.syn_queue, places), accept && m.acceptQueue(e.accept_queue, places)].filter(Boolean).join("\n");
+    }
     case "app":
       if (e.do === "crash") return m.crash;
       if (e.do) return m.call(e.do);

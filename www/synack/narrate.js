@@ -79,6 +79,8 @@ function sentence(e, fmtSeg, why, t) {
     case "deliver":
       return say.deliver(e.segment.flags.join(","), e.id, e.side === "client" ? t.ui.clientWord : t.ui.serverWord);
     case "drop":
+      if (e.cause === "no-host") return say.noHost(e.id);
+      if (e.cause === "cut") return say.cut(e.id);
       return e.cause === "loss" ? say.lost(e.id) : say.lostScripted(e.id);
     case "duplicate":
       return say.duplicate(e.id, e.copy);

@@ -1,6 +1,6 @@
 // The element's attributes, read and checked: a bad value becomes a readable
-// message in the reader's language, not a blank box; and what the engine is
-// asked to run.
+// message in the reader's language (a `problem`), not a blank box; and what the
+// engine is asked to run.
 
 export const MAX_U32 = 4294967295;
 const MAX_U64 = 2n ** 64n - 1n;
@@ -15,24 +15,24 @@ export function readOptions(host, t) {
   const whole = (name, max) => {
     const v = get(name);
     if (v === null) return undefined;
-    if (!/^\s*\d+\s*$/.test(v) || Number(v) > max) throw new Error(t.errors.whole(name, v, max));
+    if (!/^\s*\d+\s*$/.test(v) || Number(v) > max) throw problem("whole", name, v, max);
     return Number(v);
   };
   // The seed takes the engine's whole range, 0 to 2^64 − 1: past 2^53 a JS number
   // cannot hold it exactly, so it crosses to the engine as a decimal string.
   const seed = get("seed");
-  if (seed !== null && (!/^\s*\d+\s*$/.test(seed) || BigInt(seed.trim()) > MAX_U64)) throw new Error(t.errors.whole("seed", seed, MAX_U64));
+  if (seed !== null && (!/^\s*\d+\s*$/.test(seed) || BigInt(seed.trim()) > MAX_U64)) throw problem("whole", "seed", seed, MAX_U64);
   const { numbers, speed } = readDisplay(host, t);
   const compare = host.hasAttribute("compare");
   const against = compare ? get("compare") || "two-way" : null;
   const variant = VARIANTS.includes(against);
-  if (against !== null && !variant && (against === "three-way" || !MODES.includes(against))) throw new Error(t.errors.compare(against));
+  if (against !== null && !variant && (against === "three-way" || !MODES.includes(against))) throw problem("compare", against);
   const handshake = get("handshake") ?? undefined;
-  if (handshake !== undefined && !MODES.includes(handshake)) throw new Error(t.errors.handshake(handshake));
+  if (handshake !== undefined && !MODES.includes(handshake)) throw problem("handshake", handshake);
   const scenario = get("scenario") ?? (compare ? COMPARED[against] ?? "old-duplicate-syn" : "three-way-handshake");
   // The tables name every catalogue id (tests/tests/i18n_keys.rs), so an id they
   // lack is not in the catalogue: say so in the reader's language.
-  if (!(scenario in t.scenarios)) throw new Error(t.errors.scenario(scenario));
+  if (!(scenario in t.scenarios)) throw problem("scenario", scenario);
   return {
     scenario,
     handshake,
@@ -48,10 +48,10 @@ export function readOptions(host, t) {
       : [{ handshake: against }, { handshake: handshake && handshake !== against ? handshake : "three-way" }],
     // The client's rule for an answer to a SYN it never sent. A comparison sets one
     // rule for both diagrams (silent unless told; the line above them says so).
-    unexpectedAnswer: oneOf(get("unexpected-answer"), ["ignore", "reset"], t.errors.unexpectedAnswer) ?? (compare && !variant ? "ignore" : undefined),
-    theme: oneOf(get("theme"), ["light", "dark", "auto"], t.errors.theme),
+    unexpectedAnswer: oneOf(get("unexpected-answer"), ["ignore", "reset"], "unexpectedAnswer") ?? (compare && !variant ? "ignore" : undefined),
+    theme: oneOf(get("theme"), ["light", "dark", "auto"], "theme"),
     start: readStart(host, t),
-    analogy: oneOf(get("narration"), ["analogy"], t.errors.narration) === "analogy",
+    analogy: oneOf(get("narration"), ["analogy"], "narration") === "analogy",
   };
 }
 
@@ -69,17 +69,17 @@ function readStart(host, t) {
     return host.hasAttribute("controls") || host.hasAttribute("autoplay") ? 0 : "end";
   }
   if (v.trim() === "end") return "end";
-  if (!/^\s*\d{1,6}\s*$/.test(v)) throw new Error(t.errors.start(v));
+  if (!/^\s*\d{1,6}\s*$/.test(v)) throw problem("start", v);
   return Number(v);
 }
 
 /** The attributes a scenario and a capture share: how numbers are shown, and the speed. */
 export function readDisplay(host, t) {
   const numbers = host.getAttribute("numbers") ?? "relative";
-  if (!["relative", "absolute", "symbolic"].includes(numbers)) throw new Error(t.errors.numbers(numbers));
+  if (!["relative", "absolute", "symbolic"].includes(numbers)) throw problem("numbers", numbers);
   const speedText = host.getAttribute("speed") ?? "1";
   const speed = Number(speedText);
-  if (!Number.isFinite(speed) || speed <= 0 || speed > 16) throw new Error(t.errors.speed(speedText));
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 16) throw problem("speed", speedText);
   return { numbers, speed };
 }
 
@@ -93,11 +93,19 @@ export function readCaptureOptions(host, t) {
   return { numbers, speed, start: readStart(host, t), connection: conn === null ? null : Number(conn), maxBytes: Number(limit ?? 1024) * 2 ** 20 };
 }
 
-/** An optional attribute with a few allowed values. */
-function oneOf(value, allowed, message) {
+/** An optional attribute with a few allowed values (`key`: its message in `errors`). */
+function oneOf(value, allowed, key) {
   if (value === null || value === "") return null;
-  if (!allowed.includes(value)) throw new Error(message(value));
+  if (!allowed.includes(value)) throw problem(key, value);
   return value;
+}
+
+/**
+ * A bad value or a failure, to be told with the `errors` table's message `key`
+ * (i18n/more-*.js, which the element fetches only when it has one to show).
+ */
+export function problem(key, ...args) {
+  return Object.assign(new Error(key), { problem: key, args });
 }
 
 /** What the engine is asked to run: the checked attributes, one diagram's handshake and variant, the losses. */

@@ -175,6 +175,7 @@ export class Panel {
     if (s.retransmission) attrs["data-retransmission"] = "true";
     if (s.stale) attrs["data-stale"] = "true";
     if (s.duplicate) attrs["data-duplicate"] = "true";
+    if (s.other) attrs["data-other"] = "true";
     // Every arrow opens its header (inspector.js); one in flight is lost instead,
     // and its header offers the same.
     attrs.tabindex = "0";
@@ -203,6 +204,8 @@ export class Panel {
     });
     this.labels.append(label);
     if (s.lost) g.append(svg("path", { class: "cross", d: `M${s.x2 - 6},${s.y2 - 6} l12,12 m0,-12 l-12,12` }));
+    // Where a host the diagram does not draw sent it from.
+    if (s.other && s.dir === "c2s") g.append(svg("circle", { class: "host", cx: s.x1, cy: s.y1, r: 3.5 }));
     const lose = clickable ? () => this.host.dropSegment(s.id, this) : null;
     const inspect = () => import("./inspector.js").then((m) => m.inspect(this, s, lose));
     const act = (ev) => {
@@ -233,11 +236,11 @@ export class Panel {
     const client = m.side === "client";
     const x = client ? geo.xClient : geo.xServer;
     const g = svg("g", { class: "mark" });
-    g.append(svg("title", {}, `${this.t.ui[m.side]}: ${m.text}`));
+    g.append(svg("title", {}, `${this.t.ui[m.side]}: ${m.text.replace("\n", ", ")}`));
     g.append(svg("circle", { cx: x, cy: m.y, r: 3.5 }));
     if (m.words) {
       const tx = client ? x - 9 : x + 9;
-      g.append(svg("text", { x: tx, y: m.y + 4, "text-anchor": client ? "end" : "start" }, m.text));
+      m.text.split("\n").forEach((line, k) => g.append(svg("text", { x: tx, y: m.y + 4 + 13 * k, "text-anchor": client ? "end" : "start" }, line)));
     }
     return g;
   }

@@ -4,17 +4,15 @@
 
 import { runScenario } from "./engine.js";
 import { isTrap } from "./failure.js";
-import { engineOptions } from "./options.js";
+import { engineOptions, problem } from "./options.js";
 
 export class Runs {
-  #t;
   #numbers = null; // a comparison's shared segment numbers
 
   #compare;
 
   /** `compare` is compare.js (loaded by a comparison), else null. */
-  constructor(t, compare) {
-    this.#t = t;
+  constructor(compare) {
     this.#compare = compare;
   }
 
@@ -34,14 +32,14 @@ export class Runs {
     return this.#numbers?.traces ?? traces;
   }
 
-  /** Runs the engine; its (English) message is wrapped in the reader's language. */
+  /** Runs the engine; its (English) message becomes a problem told in the reader's language. */
   #run(options) {
     try {
       return runScenario(options);
     } catch (err) {
-      if (!isTrap(err)) throw new Error(this.#t.errors.run(err?.message ?? String(err)));
+      if (!isTrap(err)) throw problem("run", err?.message ?? String(err));
       console.error(err);
-      throw new Error(this.#t.errors.crashed);
+      throw problem("crashed");
     }
   }
 

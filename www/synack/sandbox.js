@@ -1,7 +1,10 @@
 // <synack-viz mode="sandbox">: the reader drives. There is no script: the reader
-// presses listen, connect, send, close, abort or crash on either side at the
-// moment the diagram shows, or clicks a segment in flight to lose it, and the
-// engine plays on from there. Undo takes the last of these back.
+// presses listen, accept, connect, send, close, abort or crash on either side at
+// the moment the diagram shows, or clicks a segment in flight to lose it, and the
+// engine plays on from there. Undo takes the last of these back. Each side's
+// application reads what arrives unless the reader unticks it: then close() with
+// bytes unread resets the connection (RFC 2525 §2.17, as Linux does). A listener
+// has a backlog of 1, so its SYN and accept queues (2 places each) are drawn.
 //
 // What the reader did is the `actions` attribute (so a permalink replays it): each
 // call with its side and virtual time, each loss with its segment's number. The
@@ -13,7 +16,9 @@
 import { adopt, el } from "./dom.js";
 
 /** The calls a reader can make, as docs/scenario-format.md names them. */
-export const CALLS = ["listen", "connect", "send", "close", "abort", "crash"];
+export const CALLS = ["listen", "accept", "connect", "send", "close", "abort", "crash"];
+/** The backlog each side's listen() is given. */
+const BACKLOG = 1;
 /** At most this many calls and losses. */
 export const MAX_STEPS = 64;
 /** A call's time is at most this (µs): the engine's longest run. */
@@ -27,6 +32,8 @@ const STRINGS = {
     undo: "Undo",
     clear: "Start over",
     moves: (n) => `${n} of your moves`,
+    reads: "reads what arrives",
+    readsTitle: "Unticked, this side's application never reads: close() with bytes unread then sends a RST, not a FIN (for the whole run).",
     bad: (text) => `actions="${text}" is not a list of moves such as s.listen.0-c.connect.0-d.2`,
     many: `more than ${MAX_STEPS} moves`,
     sides: { client: "Client", server: "Server" },
@@ -38,6 +45,8 @@ const STRINGS = {
     undo: "撤销",
     clear: "重新开始",
     moves: (n) => `你的 ${n} 步操作`,
+    reads: "读取收到的数据",
+    readsTitle: "取消勾选后，这一方的应用程序从不读取：有未读数据时 close() 发送 RST 而不是 FIN（对整个运行有效）。",
     bad: (text) => `actions="${text}" 不是形如 s.listen.0-c.connect.0-d.2 的操作列表`,
     many: `超过 ${MAX_STEPS} 步操作`,
     sides: { client: "客户端", server: "服务器" },
@@ -46,7 +55,8 @@ const STRINGS = {
 
 /**
  * The moves in `text`: "s.listen.0" is the server's listen() at 0 µs, "c.send.650000"
- * the client's send() at 0.65 s, "d.3" the loss of segment #3; joined by "-".
+ * the client's send() at 0.65 s, "d.3" the loss of segment #3, "s.noread" the
+ * server's application not reading (the whole run); joined by "-".
  */
 export function parse(text, s) {
   if (text === "") return [];
@@ -57,6 +67,8 @@ export function parse(text, s) {
     }
     const drop = /^d\.([1-9]\d{0,5})$/.exec(m);
     if (drop) return { drop: Number(drop[1]) };
+    const noread = /^([cs])\.noread$/.exec(m);
+    if (noread) return { side: noread[1] === "c" ? "client" : "server", noread: true };
     throw new Error(s.bad(text));
   });
   if (moves.length > MAX_STEPS) throw new Error(`${s.bad(text)}: ${s.many}`);
@@ -64,13 +76,16 @@ export function parse(text, s) {
 }
 
 export function format(moves) {
-  return moves.map((m) => (m.drop ? `d.${m.drop}` : `${m.side[0]}.${m.call}.${m.at}`)).join("-");
+  return moves.map((m) => (m.drop ? `d.${m.drop}` : m.noread ? `${m.side[0]}.noread` : `${m.side[0]}.${m.call}.${m.at}`)).join("-");
 }
 
 /** The run the moves make: a scenario object for the engine (docs/scenario-format.md). */
 function scenarioOf(moves) {
+  const side = (name) => ({ backlog: BACKLOG, ...(moves.some((m) => m.noread && m.side === name) ? { reads: false } : {}) });
   return {
     id: "sandbox",
+    client: side("client"),
+    server: side("server"),
     actions: moves.filter((m) => m.call).map((m) => ({
       side: m.side,
       do: m.call,
@@ -113,11 +128,17 @@ export async function loadSandbox(host, t, display, signal, { loadEngine, runSce
   for (const side of ["client", "server"]) {
     const row = el("div", { class: "calls", "data-side": side });
     row.append(el("b", {}, s.sides[side]));
+    const reads = el("input", { type: "checkbox", "data-reads": side });
+    reads.checked = !moves.some((m) => m.noread && m.side === side);
+    reads.addEventListener("change", () => save(reads.checked ? moves.filter((m) => !(m.noread && m.side === side)) : [...moves, { side, noread: true }]));
+    const label = el("label", { class: "reads", title: s.readsTitle });
+    label.append(reads, ` ${s.reads}`);
     for (const call of CALLS) {
       const b = el("button", { type: "button", "data-call": call, "data-side": side }, `${call}()`);
       b.addEventListener("click", () => save([...moves, { side, call, at: now() }]));
       row.append(b);
     }
+    row.append(label);
     bar.append(row);
   }
   const edit = el("div", { class: "calls" });
@@ -153,7 +174,8 @@ const CSS = `
 .sandbox .calls b { min-width: 4.5em; font-weight: 600; }
 .sandbox button { font-family: var(--synack-mono); font-size: .95em; }
 .sandbox button:disabled { opacity: .5; cursor: default; }
-.sandbox .count { color: var(--synack-muted); }
+.sandbox .count, .sandbox .reads { color: var(--synack-muted); }
+.sandbox .reads { white-space: nowrap; }
 @container (max-width: 500px) {
   .sandbox .calls { gap: .25em; }
   .sandbox button { padding: .2em .35em; min-height: 1.8em; font-size: .85em; }

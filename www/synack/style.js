@@ -104,7 +104,9 @@ svg .segment line { stroke: var(--c); }
 svg .segment .head { fill: var(--c); }
 svg .segment[data-lost="true"] line, svg .segment[data-retransmission="true"] line,
 svg .segment[data-stale="true"] line { stroke-dasharray: 5 4; }
-svg .segment[data-lost="true"] line { stroke: var(--synack-lost); }
+svg .segment[data-other="true"] line { stroke-dasharray: 2 3; }
+svg .segment .host { fill: var(--synack-bg); stroke: var(--c); stroke-width: 1.5; }
+svg .segment[data-lost="true"] line:not(.hit) { stroke: var(--synack-lost); }
 svg .segment .cross { stroke: var(--synack-rst); stroke-width: 2.2; stroke-linecap: round; }
 svg .seglabel .label-bg { fill: var(--synack-bg); }
 svg .seglabel .flags { font-weight: 700; fill: var(--c); }

@@ -73,23 +73,6 @@ export const ui = {
   analogy: "As a conversation",
 };
 
-/** Messages for bad attributes and failures, shown in the element (role="alert"). */
-export const errors = {
-  whole: (name, v, max) => `${name}="${v}" is not a whole number from 0 to ${max}`,
-  numbers: (v) => `numbers="${v}" must be relative, symbolic or absolute`,
-  speed: (v) => `speed="${v}" must be a number above 0 and at most 16`,
-  compare: (v) => `compare="${v}" must be empty, two-way or four-way (set beside three-way), or linux, no-time-wait or abort (set beside the scenario as written)`,
-  handshake: (v) => `handshake="${v}" must be two-way, three-way or four-way`,
-  scenario: (v) => `scenario="${v}" is not in the catalogue`,
-  theme: (v) => `theme="${v}" must be light, dark or auto`,
-  narration: (v) => `narration="${v}" must be analogy or left out`,
-  unexpectedAnswer: (v) => `unexpected-answer="${v}" must be ignore or reset`,
-  start: (v) => `start="${v}" must be end or a step number`,
-  engine: (message) => `could not load the engine: ${message}`,
-  run: (message) => message,
-  crashed: "The engine stopped on an internal error: a bug in synack (the browser console has the details).",
-};
-
 export const modes = {
   "two-way": "Two-way handshake",
   "three-way": "Three-way handshake",
@@ -210,7 +193,7 @@ export const say = {
   discard: (w, id, why) => `${w} drops #${id}.${why}`,
   accept: (w, id, why) => `${w} takes #${id}.${why}`,
   timer: (w, timer) => `${poss(w)} ${timer} timer fires.`,
-  timerName: { retransmission: "retransmission", "time-wait": "time wait", "delayed-ack": "delayed ack", "fin-wait-2": "FIN-WAIT-2" },
+  timerName: { retransmission: "retransmission", "time-wait": "time wait", "delayed-ack": "delayed ack", "fin-wait-2": "FIN-WAIT-2", keepalive: "keep-alive" },
   appSend: (w, len, text) => `${poss(w)} application sends ${len} bytes${text ? `: “${text}”` : ""}.`,
   appCall: (w, name) => `${poss(w)} application calls ${name}().`,
   crash: (w) => `${poss(w)} host crashes (no call, no segment: the machine just stops).`,

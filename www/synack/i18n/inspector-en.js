@@ -40,6 +40,21 @@ export const inspector = {
     noData: "No data.",
     text: (s) => `The data as text: ${s}`,
   },
+  /** A SYN,ACK sent from a SYN cookie: the parts its ISN adds up to. */
+  cookie: {
+    title: "What this SYN cookie encodes (RFC 4987 §3.6, as Linux adds it up)",
+    hash1: "First hash",
+    hash1Why: "a keyed hash of the two addresses and ports (synack's stand-in for Linux's siphash with a secret drawn at boot).",
+    peerIsn: "Client's ISN",
+    peerIsnWhy: "from the client's SYN; its ACK will carry it again, as its sequence number minus 1.",
+    count: "Minute counter",
+    countWhy: "the minutes since a fixed moment, in the top 8 bits; a cookie is good for 2 minutes.",
+    low: "Low 24 bits",
+    lowWhy: (index, mss) => `a second hash, which also covers the counter, plus the index ${index} of the client's MSS in Linux's table 536, 1300, 1440, 1460 (${mss} here).`,
+    ts: "TSval's low 6 bits",
+    tsWhy: (ws, sack) => `the options the SYN asked for, which no SYN-queue entry keeps: window scale ${ws === 15 ? "none" : ws}, SACK ${sack ? "permitted" : "not permitted"}.`,
+    check: "The server keeps nothing. When the ACK comes, ACK − 1 minus the first hash and the client's ISN gives the counter and the low bits; a recent counter and a matching second hash prove the cookie is the server's own, and the MSS index is read back.",
+  },
   /** Each option kind: its short name and a line on what it says (v: its value). */
   options: {
     0: ["EOL", () => "End of the option list."],

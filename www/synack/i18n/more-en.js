@@ -84,6 +84,9 @@ export const facts = {
 
 // A comparison's words (compare.js).
 export const ui = {
+  // A segment from or to a host the diagram does not draw, by its port.
+  fromPort: (port) => `from port ${port}`,
+  toPort: (port) => `to port ${port}`,
   diagrams: "The two diagrams",
   sameNetwork: "same network",
   unchanged: "Nothing new in this diagram at this step; as before:",
@@ -107,6 +110,19 @@ export const ui = {
   rule: { ignore: "says nothing", reset: "resets (TCP)" },
 };
 
+/** Marks beside a lifeline that only some stories have (layout.js). */
+export const marks = {
+  // A listener's queue that changed: its length out of backlog + 1 places.
+  synQueue: (n, places) => `SYN queue ${n}/${places}`,
+  acceptQueue: (n, places) => `accept queue ${n}/${places}`,
+};
+
+/** Narration of what only some stories have (narrate.js). */
+export const say = {
+  noHost: (id) => `#${id} goes to a host not drawn here, and nothing in this diagram receives it.`,
+  cut: (id) => `#${id} is lost: the path is cut, and nothing gets through any more.`,
+};
+
 /** The summaries of the scenarios that run in the full engine (en.js has their
  * titles, for the scenario menu): word for word the catalogue's (tests/tests/english.rs). */
 export const summaries = {
@@ -117,4 +133,22 @@ export const summaries = {
   "time-wait-new-syn": "The server closes first, so its side waits in TIME-WAIT (60 s on Linux). The client connects again at once, from the same port. Its SYN is beyond anything of the old connection (RFC 6191: a higher sequence number and timestamp), so it cannot be an old duplicate: TIME-WAIT ends early and the listener opens a new connection, with an ISN above the old one's.",
   "keepalive": "The client's host loses power after sending a request, and nothing more arrives from it. The server has keep-alive on (SO_KEEPALIVE; Linux's times: after 2 hours idle, a probe every 75 s, 9 probes): no probe is answered, so 2 hours and 11 minutes later the server resets the connection and tells its application it timed out.",
   "fin-wait-2-timeout": "The client closes and the server acknowledges its FIN, but the server's application never closes. The RFC would leave the client in FIN-WAIT-2 for ever; Linux drops the orphaned socket after tcp_fin_timeout (60 s). When the server's application closes at last, at 90 s, its FIN finds no connection and is answered with a RST.",
+};
+
+/** A bad attribute's message, and the engine's failures: fetched only when the
+ * element has one to show (element.js, options.js `problem`). */
+export const errors = {
+  whole: (name, v, max) => `${name}="${v}" is not a whole number from 0 to ${max}`,
+  numbers: (v) => `numbers="${v}" must be relative, symbolic or absolute`,
+  speed: (v) => `speed="${v}" must be a number above 0 and at most 16`,
+  compare: (v) => `compare="${v}" must be empty, two-way or four-way (set beside three-way), or linux, no-time-wait or abort (set beside the scenario as written)`,
+  handshake: (v) => `handshake="${v}" must be two-way, three-way or four-way`,
+  scenario: (v) => `scenario="${v}" is not in the catalogue`,
+  theme: (v) => `theme="${v}" must be light, dark or auto`,
+  narration: (v) => `narration="${v}" must be analogy or left out`,
+  unexpectedAnswer: (v) => `unexpected-answer="${v}" must be ignore or reset`,
+  start: (v) => `start="${v}" must be end or a step number`,
+  engine: (message) => `could not load the engine: ${message}`,
+  run: (message) => message,
+  crashed: "The engine stopped on an internal error: a bug in synack (the browser console has the details).",
 };

@@ -83,6 +83,8 @@ export const facts = {
 
 // A comparison's words (compare.js).
 export const ui = {
+  fromPort: (port) => `来自端口 ${port}`,
+  toPort: (port) => `发往端口 ${port}`,
   diagrams: "两张图",
   sameNetwork: "同一网络条件",
   unchanged: "这一步此图没有变化，仍是：",
@@ -104,6 +106,18 @@ export const ui = {
   rule: { ignore: "一言不发", reset: "复位（TCP）" },
 };
 
+/** 只有部分场景才有的生命线旁标注（layout.js）。 */
+export const marks = {
+  synQueue: (n, places) => `半连接队列 ${n}/${places}`,
+  acceptQueue: (n, places) => `全连接队列 ${n}/${places}`,
+};
+
+/** 只有部分场景才有的叙述（narrate.js）。 */
+export const say = {
+  noHost: (id) => `#${id} 发往图中没有画出的主机，图中没有谁接收它。`,
+  cut: (id) => `#${id} 丢失：路径已断开，再也没有任何报文段能通过。`,
+};
+
 /** 在完整引擎中运行的场景的简介（标题在 zh-CN.js 中，供场景菜单使用）。 */
 export const summaries = {
   "syn-flood": "来自永不回应的地址的伪造 SYN 填满了监听套接字的 SYN 队列（listen 的 backlog 为 2，即 3 个条目；SYN cookie 关闭）。真实客户端的 SYN 找不到位置，被悄无声息地丢弃；它不断重试，直到伪造的条目过期（服务器把每个 SYN,ACK 又发了 5 次之后，即 63 秒），才得以连接。",
@@ -113,4 +127,21 @@ export const summaries = {
   "time-wait-new-syn": "服务器先关闭，所以它这一端在 TIME-WAIT 中等待（Linux 上为 60 秒）。客户端随即从同一个端口再次连接。它的 SYN 超出了旧连接的一切（RFC 6191：更大的序号和时间戳），不可能是旧的重复报文：TIME-WAIT 提前结束，监听套接字建立新连接，其 ISN 高于旧连接的。",
   "keepalive": "客户端的主机在发出一个请求后断电，此后再没有任何东西从它那里到达。服务器开启了 keep-alive（SO_KEEPALIVE；采用 Linux 的时间：空闲 2 小时后开始探测，每 75 秒一次，共 9 次）：没有一次探测得到回答，于是 2 小时 11 分钟后服务器重置连接，并告诉它的应用程序连接超时。",
   "fin-wait-2-timeout": "客户端关闭，服务器确认了它的 FIN，但服务器的应用程序始终没有关闭。按 RFC，客户端会永远停留在 FIN-WAIT-2；Linux 在 tcp_fin_timeout（60 秒）之后丢弃这个孤儿套接字。当服务器的应用程序终于在 90 秒时关闭，它的 FIN 找不到任何连接，得到的回答是 RST。",
+};
+
+/** 属性值有误时的提示，以及引擎的失败：只在元素需要显示时才获取（element.js，options.js 的 `problem`）。 */
+export const errors = {
+  whole: (name, v, max) => `${name}="${v}" 不是 0 到 ${max} 之间的整数`,
+  numbers: (v) => `numbers="${v}" 只能是 relative、symbolic 或 absolute`,
+  speed: (v) => `speed="${v}" 必须是大于 0、不超过 16 的数`,
+  compare: (v) => `compare="${v}" 只能留空，或取 two-way、four-way（与三次握手并排对比），或取 linux、no-time-wait、abort（与原样的场景并排对比）`,
+  handshake: (v) => `handshake="${v}" 只能是 two-way、three-way 或 four-way`,
+  scenario: (v) => `scenario="${v}" 不在场景目录中`,
+  theme: (v) => `theme="${v}" 只能是 light、dark 或 auto`,
+  narration: (v) => `narration="${v}" 只能是 analogy，或不写`,
+  unexpectedAnswer: (v) => `unexpected-answer="${v}" 只能是 ignore 或 reset`,
+  start: (v) => `start="${v}" 只能是 end 或步骤编号`,
+  engine: (message) => `无法加载 TCP 引擎：${message}`,
+  run: (message) => `无法运行该场景：${message}`,
+  crashed: "TCP 引擎因内部错误而停止：这是 synack 的缺陷（详情见浏览器控制台）。",
 };

@@ -70,22 +70,6 @@ export const ui = {
   analogy: "打个比方",
 };
 
-export const errors = {
-  whole: (name, v, max) => `${name}="${v}" 不是 0 到 ${max} 之间的整数`,
-  numbers: (v) => `numbers="${v}" 只能是 relative、symbolic 或 absolute`,
-  speed: (v) => `speed="${v}" 必须是大于 0、不超过 16 的数`,
-  compare: (v) => `compare="${v}" 只能留空，或取 two-way、four-way（与三次握手并排对比），或取 linux、no-time-wait、abort（与原样的场景并排对比）`,
-  handshake: (v) => `handshake="${v}" 只能是 two-way、three-way 或 four-way`,
-  scenario: (v) => `scenario="${v}" 不在场景目录中`,
-  theme: (v) => `theme="${v}" 只能是 light、dark 或 auto`,
-  narration: (v) => `narration="${v}" 只能是 analogy，或不写`,
-  unexpectedAnswer: (v) => `unexpected-answer="${v}" 只能是 ignore 或 reset`,
-  start: (v) => `start="${v}" 只能是 end 或步骤编号`,
-  engine: (message) => `无法加载 TCP 引擎：${message}`,
-  run: (message) => `无法运行该场景：${message}`,
-  crashed: "TCP 引擎因内部错误而停止：这是 synack 的缺陷（详情见浏览器控制台）。",
-};
-
 export const modes = {
   "two-way": "两次握手",
   "three-way": "三次握手",
@@ -195,7 +179,7 @@ export const say = {
   discard: (w, id, why) => `${w}丢弃 #${id}。${why}`,
   accept: (w, id, why) => `${w}接收 #${id}。${why}`,
   timer: (w, timer) => `${w}的${timer}计时器超时。`,
-  timerName: { retransmission: "重传", "time-wait": "TIME-WAIT ", "delayed-ack": "延迟确认", "fin-wait-2": "FIN-WAIT-2 " },
+  timerName: { retransmission: "重传", "time-wait": "TIME-WAIT ", "delayed-ack": "延迟确认", "fin-wait-2": "FIN-WAIT-2 ", keepalive: "保活" },
   appSend: (w, len, text) => `${w}的应用程序发送 ${len} 字节${text ? `：“${text}”` : ""}。`,
   appCall: (w, name) => `${w}的应用程序调用 ${name}()。`,
   crash: (w) => `${w}主机崩溃（不是应用程序的调用，也不发任何报文段：机器就这样停了）。`,
