@@ -164,7 +164,7 @@ export function runScenario(options: {
 }): SynackTrace;
 /** The element's language for a node: "en" or "zh-CN". */
 export function languageOf(node: Node): "en" | "zh-CN";
-/** The strings of a language. */
+/** Every string of a language (fetches the rarer ones too: a page that lists the whole catalogue). */
 export function strings(lang: "en" | "zh-CN"): Promise<Record<string, unknown>>;
 
 declare global {
