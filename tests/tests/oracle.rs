@@ -646,3 +646,18 @@ fn rule_10_a_cookie_whose_parts_do_not_add_up_is_reported() {
     c.unwrap().hash2 ^= 1;
     assert!(found(&run, Rule::Queues, "cookie-parts"));
 }
+
+/// The crowded-listener property (properties.rs) found this: the ACK that rebuilds
+/// a connection from a SYN cookie carried a byte of data (the client's data segment
+/// overtook its bare ACK), which the server never read, so its close() was a RST.
+/// The oracle counted the byte only on segments delivered to a connection.
+#[test]
+fn data_on_the_ack_that_brings_a_cookie_back_is_unread_data() {
+    let sc = Scenario::from_json(r#"{"id":"crowd2","seed":14660156145122853274,"client":{"isn":3800772342},"server":{"isn":3641967150,"backlog":0,"syncookies":true,"reads":false},  "network":{"c2s":{"latency_us":132839,"jitter_us":18678,"reorder":0.209960678212231},"s2c":{"latency_us":185684,"jitter_us":18964},  "faults":{"inject":[   {"at_us":0,"from":"client","flags":["ACK"],"seq":0,"ack":{"isn_offset":1},"len":0,"port":40000},   {"at_us":158939,"from":"client","flags":["SYN"],"seq":0,"len":0,"port":40001},   {"at_us":1142289,"from":"client","flags":["ACK"],"seq":0,"ack":{"isn_offset":1},"len":0,"port":40000},   {"at_us":0,"from":"client","flags":["ACK"],"seq":0,"ack":{"isn_offset":1},"len":0,"port":40000},   {"at_us":0,"from":"client","flags":["ACK"],"seq":0,"ack":{"isn_offset":1},"len":0,"port":40000},   {"at_us":150173,"from":"client","flags":["SYN"],"seq":0,"len":0,"port":40000}]}},  "actions":[{"side":"server","do":"listen"},{"side":"client","do":"connect","when":{"at_us":150173}},  {"side":"client","do":"send","when":"established","bytes":1},{"side":"server","do":"close","when":{"received":1},"delay_us":50000}]}"#).unwrap();
+    let trace = sim::run(&sc).unwrap();
+    let rst = trace.sends().find(|(_, s)| s.flags.rst && s.dst_port == 49152).map(|(_, s)| s.flag_names().join(","));
+    assert_eq!(rst.as_deref(), Some("RST,ACK"), "the server's close() with the byte unread resets");
+    let mut report = Report::default();
+    report.add(&Run::new(&sc, &trace).unwrap());
+    assert!(report.is_clean(), "{}", report.grouped());
+}

@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use synack_core::endpoint::AppNote;
 use synack_core::scenario::{ActionKind as Do, Step, When};
 use synack_core::trace::{AppEvent, EventKind, Trace};
-use synack_core::{catalogue, sim, Handshake, ProfileName, Scenario, Side, State};
+use synack_core::{catalogue, sim, Handshake, ProfileName, Reason, Scenario, Side, State};
 
 #[path = "common/strategies.rs"]
 mod strategies;
@@ -108,5 +108,98 @@ proptest! {
         // The same inputs give the same trace.
         let again = sim::run(&sc).unwrap();
         prop_assert_eq!(serde_json::to_string(&t).unwrap(), serde_json::to_string(&again).unwrap());
+    }
+}
+
+/// A crowd at a listener: other hosts' SYNs (and ACKs that may or may not answer a
+/// SYN,ACK), the real client among them, accept() calls, an application that may
+/// not read, keep-alive, and a path that may be cut, on a lossy network.
+fn crowded_listener() -> impl Strategy<Value = Scenario> {
+    let other = (0u64..3_000_000, 40_000u16..40_006, any::<bool>(), any::<u32>(), proptest::option::of(0i64..200_000));
+    (
+        (any::<u64>(), link(), link(), 0u32..4, any::<bool>(), any::<bool>()),
+        (proptest::collection::vec(other, 0..10), 0u64..2_000_000, proptest::collection::vec(0u64..5_000_000, 0..4)),
+        (any::<bool>(), any::<bool>(), proptest::option::of(0u64..10_000_000), 0u32..2_000),
+    )
+        .prop_map(
+            |(
+                (seed, c2s, s2c, backlog, cookies, linux),
+                (others, connect_at, accepts),
+                (reads, keepalive, cut, bytes),
+            )| {
+                let mut sc = catalogue::scenario("three-way-handshake").unwrap();
+                sc.seed = seed;
+                sc.network.c2s = Some(c2s);
+                sc.network.s2c = Some(s2c);
+                if linux {
+                    sc.client.profile = ProfileName::Linux;
+                    sc.server.profile = ProfileName::Linux;
+                }
+                sc.server.backlog = Some(backlog);
+                sc.server.syncookies = Some(cookies);
+                sc.server.reads = Some(reads);
+                sc.server.keepalive = Some(keepalive);
+                sc.server.keepalive_idle_us = Some(2_000_000);
+                sc.server.keepalive_intvl_us = Some(500_000);
+                sc.server.keepalive_probes = Some(3);
+                sc.network.faults.cut_at_us = cut;
+                // At least 60 ms apart, beyond the links' jitter, so that no two of them
+                // reach the server at the same microsecond (the oracle matches a reply
+                // to what was delivered at its instant).
+                for (k, (at_us, port, syn, seq, ack)) in others.into_iter().enumerate() {
+                    let at_us = k as u64 * 100_000 + at_us % 40_000;
+                    sc.network.faults.inject.push(synack_core::scenario::Inject {
+                        at_us,
+                        from: Side::Client,
+                        flags: vec![if syn { "SYN" } else { "ACK" }.into()],
+                        seq: synack_core::scenario::SeqSpec::Absolute(seq),
+                        ack: (!syn).then(|| synack_core::scenario::SeqSpec::offset(ack.unwrap_or(1))),
+                        len: 0,
+                        port: Some(port),
+                    });
+                }
+                sc.actions = vec![
+                    Step::new(Side::Server, When::Start, Do::Listen),
+                    Step::new(Side::Client, When::AtUs(connect_at), Do::Connect),
+                ];
+                sc.actions.extend(accepts.into_iter().map(|at| Step::new(Side::Server, When::AtUs(at), Do::Accept)));
+                sc.actions.push(Step::bytes(Side::Client, When::Established, bytes));
+                sc.actions.push(Step::new(Side::Server, When::Received(u64::from(bytes)), Do::Close).after(50_000));
+                sc.horizon_us = 300 * 1_000_000;
+                sc
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 30000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_crowded_listener_keeps_its_queues_within_the_backlog(sc in crowded_listener()) {
+        let t = sim::run(&sc).expect("a valid scenario runs");
+        prop_assert!(t.events.windows(2).all(|w| w[0].t_us <= w[1].t_us));
+        let backlog = sc.server.backlog.unwrap();
+        for e in &t.events {
+            if let EventKind::Queue { syn_queue, accept_queue, backlog: b, .. } = e.kind {
+                prop_assert_eq!(b, backlog);
+                prop_assert!(syn_queue <= backlog + 1 && accept_queue <= backlog + 1, "{} / {} past {}", syn_queue, accept_queue, backlog + 1);
+            }
+        }
+        // Only the server's own application closes its listening socket, never what
+        // other hosts send.
+        let closed_by_others = t.events.iter().any(|e| {
+            e.side == Side::Server
+                && matches!(e.kind, EventKind::State { from: State::Listen, to: State::Closed, reason }
+                    if !matches!(reason, Reason::AppCloseBeforeSynchronized | Reason::AppAbort | Reason::Crash))
+        });
+        prop_assert!(!closed_by_others, "the listening socket closed on another host's segment");
+        // The independent oracle (tests/src/oracle) finds nothing wrong either.
+        let run = synack_tests::oracle::Run::new(&sc, &t).map_err(TestCaseError::fail)?;
+        // (A run stopped at its horizon is this test's choice: keep-alive with a live
+        // peer never ends.)
+        let violations: Vec<_> = synack_tests::oracle::check(&run).into_iter().filter(|v| v.check != "run-not-truncated").collect();
+        prop_assert!(violations.is_empty(), "{:?}", violations);
+        // Same inputs, same trace.
+        prop_assert_eq!(serde_json::to_string(&t).unwrap(), serde_json::to_string(&sim::run(&sc).unwrap()).unwrap());
     }
 }

@@ -773,6 +773,8 @@ impl Checker<'_> {
                         // Data in the same segment is taken at once.
                         c.rcv_nxt = seg.seq.wrapping_add(seg.len).wrapping_add(u32::from(seg.fin));
                     }
+                    // ... and counts as received, read or not (a close() then resets).
+                    m.in_order += u64::from(seg.len);
                 }
                 _ => vs.push((Rule::SeqAck, "cookie-ack", format!(
                     "LISTEN→ESTABLISHED (syn-cookie-ack): the segment delivered at t={t} µs must acknowledge the last SYN cookie sent ({:?}) + 1, from the peer's ISN + 1 (RFC 4987 §3.6)", m.cookie))),

@@ -174,11 +174,11 @@ impl Q<'_> {
                 }
                 if *retransmission && reason == "retransmission" {
                     entry.resends += 1;
-                    let due = entry.first_t + p.rto_initial_us * ((1u64 << entry.resends) - 1);
+                    let due = backed_off(entry.first_t, p.rto_initial_us, p.rto_max_us, entry.resends);
                     if entry.resends > p.synack_retries {
                         vs.push(("synack-retries", format!(
                             "resend {} of the SYN,ACK to port {port}: at most tcp_synack_retries = {} (Linux reqsk_timer_handler)", entry.resends, p.synack_retries)));
-                    } else if self.run.exact_timing && e.t != due && due < p.rto_max_us {
+                    } else if self.run.exact_timing && e.t != due {
                         vs.push(("synack-backoff", format!(
                             "resend {} of the SYN,ACK to port {port} at {} µs: with the timeout doubling from {} µs it is due at {due} µs (RFC 6298 §5.5; Linux reqsk_timeout)", entry.resends, e.t, p.rto_initial_us)));
                     }
@@ -292,7 +292,7 @@ impl Q<'_> {
     fn expire(&mut self, i: usize, t: u64) {
         let p = &self.run.profiles[1];
         let n = p.synack_retries;
-        let due = |e: &Entry| e.first_t + p.rto_initial_us * ((1u64 << (n + 1)) - 1);
+        let due = |e: &Entry| backed_off(e.first_t, p.rto_initial_us, p.rto_max_us, n + 1);
         let exact = self.run.exact_timing;
         let found = self.entries.iter().find(|(_, e)| e.resends == n && (!exact || due(e) == t)).map(|(port, _)| *port);
         match found {
@@ -303,4 +303,11 @@ impl Q<'_> {
                 "a SYN-queue entry expired at {t} µs, but none had been resent tcp_synack_retries = {n} times and reached its last timeout (Linux reqsk_timer_handler)")),
         }
     }
+}
+
+/// When the `k`-th timeout after `first` ends: each timeout doubles the one before,
+/// from `initial`, up to `max` (RFC 6298 §5.5, §2.5; Linux reqsk_timeout caps at
+/// TCP_RTO_MAX).
+fn backed_off(first: u64, initial: u64, max: u64, k: u32) -> u64 {
+    first + (0..k).map(|j| initial.saturating_mul(1u64 << j.min(40)).min(max)).sum::<u64>()
 }
