@@ -145,6 +145,7 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
   // The last segment delivered each way: a later one arrives at least as far
   // below it as it left, so same-way arrows never converge onto each other's labels.
   const lastDelivered = { c2s: null, s2c: null };
+  let lostEnd = 0;
   // A listener's last queue lengths, to name the queue that changed.
   const queues = {};
 
@@ -162,7 +163,8 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
     const dt = e.t_us - prevT;
     if (dt > 0) {
       const gap = timeGap(dt);
-      if (dt > 2_000_000) breaks.push({ y: y + gap / 2, text: t.ui.later(formatGap(dt, t)) });
+      // A break's words sit below where any lost segment's arrow stops.
+      if (dt > 2_000_000) breaks.push({ y: (y = Math.max(y, lostEnd)) + gap / 2, text: t.ui.later(formatGap(dt, t)) });
       y += gap;
       prevT = e.t_us;
     }
@@ -173,6 +175,7 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
         const tokens = [`#${e.id}`, seg.flags.join(","), `seq=${n.seq}`];
         if (n.ack !== null) tokens.push(`ack=${n.ack}`);
         if (seg.len > 0) tokens.push(`len=${seg.len}`);
+        if (e.cookie) tokens.push("cookie"); // a SYN cookie's ISN (the inspector shows its parts)
         // From (or to) a host the diagram does not draw: another client, a forged
         // source. Its end is a point between the lifelines, named by its port.
         const port = e.dir === "c2s" ? seg.src_port : seg.dst_port;
@@ -227,6 +230,7 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
           s.end = i;
           // A lost segment stops half-way, on the slope a delivery would have had.
           s.y2 = s.y1 + 26;
+          lostEnd = Math.max(lostEnd, s.y2);
         }
         break;
       }
