@@ -47,6 +47,16 @@ def family(host):
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
+def request_then_close(s):
+    """Sends the request, reads what comes back (a RST is reported), and closes."""
+    s.sendall(REQUEST)
+    try:
+        s.recv(4096)
+    except ConnectionResetError:
+        print("client: reset", file=sys.stderr)
+    s.close()
+
+
 def read_all(conn, limit=1 << 16):
     """Read until the peer's FIN (bounded by the socket timeout)."""
     data = b""
@@ -373,12 +383,7 @@ def client(mode, host, port, start, local_port):
         # gives up. Then let segments out and send: the server knows nothing of us.
         time.sleep(LATE_REQUEST_S)
         subprocess.run(["nft", "delete", "table", "inet", "synack"], check=True)
-        s.sendall(REQUEST)
-        try:
-            s.recv(4096)
-        except ConnectionResetError:
-            print("client: reset", file=sys.stderr)
-        s.close()
+        request_then_close(s)
     elif mode == "data-after-close":
         # The server closes at once; we read its FIN (CLOSE-WAIT) and send anyway.
         read_all(s)
@@ -427,12 +432,7 @@ def client(mode, host, port, start, local_port):
         s.close()
     elif mode == "request-reset":
         # Send a request and wait for whatever comes: here the server's RST.
-        s.sendall(REQUEST)
-        try:
-            s.recv(4096)
-        except ConnectionResetError:
-            print("client: reset", file=sys.stderr)
-        s.close()
+        request_then_close(s)
     elif mode == "power-off":
         # The host loses power after its request: its socket is gone and nothing
         # leaves or reaches it any more (every TCP segment dropped both ways).
