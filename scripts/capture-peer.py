@@ -173,6 +173,17 @@ def server(mode, port, start):
         except OSError as e:
             print(f"server: recv: {e}", file=sys.stderr)
         conn.close()
+    elif mode == "time-wait-new-syn":
+        # HTTP/1.0: answer and close first, so this side waits in TIME-WAIT; the
+        # client connects again from the same port, and its SYN reopens it.
+        for k in range(2):
+            if k:
+                conn, _ = ls.accept()
+                conn.settimeout(10)
+            read_request(conn)
+            conn.sendall(RESPONSE)
+            conn.close()
+        time.sleep(0.5)
     elif mode == "fin-wait-2":
         # Two connections, both closed at once; the client answers each much later.
         conn2, _ = ls.accept()
@@ -426,6 +437,21 @@ def client(mode, host, port, start, local_port):
     elif mode == "after-flood":
         time.sleep(0.3)
         s.close()
+    elif mode == "reconnect":
+        # A request, the response until the server's FIN, close; then the same
+        # again at once from the same port (the server's side is in TIME-WAIT).
+        for k in range(2):
+            if k:
+                time.sleep(0.1)
+                s = socket.socket(family(host), socket.SOCK_STREAM)
+                s.settimeout(20)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind(("", local_port))
+                s.connect((host, port))
+            s.sendall(REQUEST)
+            read_all(s)
+            time.sleep(0.01)
+            s.close()
     elif mode == "hold":
         # Connected (the client believes it, at least): hold the socket, then close.
         time.sleep(HOLD_S)

@@ -351,6 +351,17 @@ if want accept-queue-full; then
     stop_capture
 fi
 
+if want time-wait-new-syn; then
+    echo "time-wait-new-syn: the server answers and closes first (TIME-WAIT); the client connects again from the same port"
+    setup
+    start_capture time-wait-new-syn
+    server time-wait-new-syn 80
+    sleep 0.3
+    client reconnect "$S4" 80 0 40000
+    wait_servers
+    stop_capture
+fi
+
 if want keepalive; then
     echo "keepalive: the client loses power after its request; the server's keep-alive (2 s, 1 s, 3 probes) gives up"
     setup

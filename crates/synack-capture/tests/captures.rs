@@ -565,3 +565,17 @@ fn syn_flood_drops_the_real_clients_syns_until_the_forged_entries_expire() {
     let txt = std::fs::read_to_string(format!("{}/tests/captures/syn-flood.txt", env!("CARGO_MANIFEST_DIR"))).unwrap();
     assert!(txt.contains("TcpExtSyncookiesSent 0"), "{txt}");
 }
+
+#[test]
+fn time_wait_new_syn_opens_a_new_connection_on_the_same_ports() {
+    // The server answered and closed first (TIME-WAIT); the client's new SYN from
+    // the same port, 0.1 s later, opened a second connection (linux_profile.rs
+    // checks the new ISN: the old SND.NXT + 65537).
+    let cap = read("time-wait-new-syn.pcap");
+    assert_eq!(cap.connections.len(), 2);
+    let (old, new) = (&cap.connections[0], &cap.connections[1]);
+    assert_eq!(new.client, old.client);
+    assert_eq!(path(old, "server"), ["LISTEN", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1", "TIME-WAIT"]);
+    assert_eq!(&segments(new)[..3], HANDSHAKE);
+    assert_eq!(path(new, "server")[..3], ["LISTEN", "SYN-RECEIVED", "ESTABLISHED"]);
+}

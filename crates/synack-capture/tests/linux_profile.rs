@@ -757,3 +757,41 @@ fn syn_flood_engine_resends_and_expires_entries_as_linux_does() {
         sent(&tr).iter().find(|x| x.side == Side::Server && x.seg.dst_port == tr.client.port).unwrap().t_us;
     assert!(answered > 63.0 && engine_answer > 63_000_000, "{answered} {engine_answer}");
 }
+
+#[test]
+fn time_wait_new_syn_engine_takes_the_isn_linux_takes() {
+    // The capture: the server answered and closed first, so its side was in
+    // TIME-WAIT when the client's new SYN came from the same port. Linux
+    // (tcp_timewait_state_process) took it as a new connection, with its ISN at
+    // the old connection's SND.NXT + 65537 (tw_snd_nxt + 65535 + 2).
+    let c = connections("time-wait-new-syn.pcap");
+    assert_eq!(c.len(), 2, "two incarnations of one address and port pair");
+    assert_eq!((c[0].client.port(), c[1].client.port()), (40000, 40000));
+    let fin = |conn: &Connection, dir: &str| {
+        conn.segments.iter().position(|s| s.dir.as_str() == dir && s.flags.has(TcpFlags::FIN)).unwrap()
+    };
+    assert!(fin(&c[0], "S>C") < fin(&c[0], "C>S"), "the server closed first");
+    let old_snd_nxt = c[0].segments[fin(&c[0], "S>C")].seq.wrapping_add(1);
+    let syn_ack = |conn: &Connection| {
+        conn.segments.iter().find(|s| s.dir.as_str() == "S>C" && s.flags.has(TcpFlags::SYN)).unwrap().seq
+    };
+    assert_eq!(syn_ack(&c[1]), old_snd_nxt.wrapping_add(65537));
+
+    // The engine, near 2^32 so that the sum wraps: the same rule, and the same turn.
+    let mut sc = catalogue::untitled("time-wait-new-syn").unwrap();
+    sc.client.isn = Some(1_000_000);
+    sc.server.isn = Some(u32::MAX - 40);
+    sc.network.link = Some(Link { latency_us: LATENCY_US, ..Link::default() });
+    let tr = run(&sc);
+    let s: Vec<Sent> = sent(&tr).into_iter().filter(|x| x.side == Side::Server).collect();
+    let synacks: Vec<u32> = s.iter().filter(|x| x.seg.flags.syn).map(|x| x.seg.seq.0).collect();
+    let first_fin = s.iter().find(|x| x.seg.flags.fin).unwrap();
+    assert_eq!(synacks.len(), 2, "\n{}", ladder(&tr));
+    assert_eq!(synacks[1], first_fin.seg.seq.0.wrapping_add(1).wrapping_add(65537), "\n{}", ladder(&tr));
+    let server = state_changes(&tr, Side::Server);
+    assert!(
+        server.iter().any(|&(_, from, to)| (from, to) == (State::TimeWait, State::Closed)),
+        "TIME-WAIT ends early\n{}",
+        ladder(&tr)
+    );
+}
