@@ -290,6 +290,8 @@ fn seg(seq: u32, ack: Option<u32>, ctl: &str, len: u32) -> Seg {
         rst: ctl.contains("RST"),
         len,
         echoes_ts: false,
+        window: 65535,
+        ws: None,
     }
 }
 
@@ -660,4 +662,38 @@ fn data_on_the_ack_that_brings_a_cookie_back_is_unread_data() {
     let mut report = Report::default();
     report.add(&Run::new(&sc, &trace).unwrap());
     assert!(report.is_clean(), "{}", report.grouped());
+}
+
+#[test]
+fn rule_11_data_past_the_window_and_a_probe_too_soon_are_reported() {
+    let sc = catalogue::scenario("zero-window").unwrap();
+    let trace = sim::run(&sc).unwrap();
+    let run = Run::new(&sc, &trace).unwrap();
+    assert!(check(&run).is_empty(), "the real run is clean");
+    // The client's first zero-window probe made into a whole segment of new data.
+    let mut bad = run.clone();
+    let probe = bad.events.iter_mut().find_map(|e| match &mut e.k {
+        K::Send { seg, reason, .. } if reason == "zero-window-probe" => Some((seg, reason)),
+        _ => None,
+    });
+    let (seg, reason) = probe.unwrap();
+    (seg.len, *reason) = (1000, "data".into());
+    assert!(found(&bad, Rule::Flow, "data-within-window"));
+    // The second probe sent as soon as the first: no doubling.
+    let mut bad = run.clone();
+    let times: Vec<u64> = bad
+        .events
+        .iter()
+        .filter(|e| matches!(&e.k, K::Send { reason, .. } if reason == "zero-window-probe"))
+        .map(|e| e.t)
+        .collect();
+    assert!(times.len() >= 3, "the story has at least three probes: {times:?}");
+    let third = bad
+        .events
+        .iter_mut()
+        .filter(|e| matches!(&e.k, K::Send { reason, .. } if reason == "zero-window-probe"))
+        .nth(2)
+        .unwrap();
+    third.t = times[1] + (times[1] - times[0]);
+    assert!(found(&bad, Rule::Flow, "probe-backoff"));
 }

@@ -12,7 +12,7 @@ import { primary } from "./narrate.js";
 import { css } from "./style.js";
 import { analogyFor, captureStrings, languageOf, strings, withAll, withMore } from "./i18n.js";
 import { adopt, el, reducedMotion, reflect } from "./dom.js";
-import { problem, readCaptureOptions, readDisplay, readOptions } from "./options.js";
+import { problem, readDisplay, readOptions, readStart } from "./options.js";
 import { Panel } from "./panel.js";
 import { Player } from "./player.js";
 import { Runs, titleLine } from "./runs.js";
@@ -208,7 +208,7 @@ export class SynackViz extends HTMLElement {
     this.#player.load([]);
     this.#player.k = 0;
     this.shadowRoot.replaceChildren(progress);
-  }, { captureStrings, readCaptureOptions });
+  }, { captureStrings, readDisplay, readStart });
 
   #drawCapture = async (got) => {
     // Its sentences first, so that the event below follows the drawing.

@@ -38,7 +38,7 @@ export function loadEngine({ objects = false } = {}) {
 
 async function loadFull() {
   if (inlined) {
-    throw new Error("synack-embed.js has only the lean engine: scenario objects, the sandbox and the scenarios marked full need synack/synack.js");
+    throw new Error("synack-embed.js has only the lean engine (docs/embedding.md)");
   }
   // A URL computed at run time, so that the bundler leaves this module out of
   // synack.js: it is fetched as it is, from beside the element's module.
@@ -53,7 +53,7 @@ export function runScenario(options) {
   const scenario = options?.scenario;
   const object = scenario !== null && typeof scenario === "object";
   const full = object || needsFull(scenario);
-  if (full && !object && !Full) throw new Error(`${scenario} needs loadEngine({ objects: true }) first`);
+  if (full && !object && !Full) throw new Error(`${scenario}: loadEngine({ objects: true }) first`);
   const sim = new (full && Full ? Full : Simulation)(options);
   try {
     return sim.trace();

@@ -176,12 +176,14 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
         if (n.ack !== null) tokens.push(`ack=${n.ack}`);
         if (seg.len > 0) tokens.push(`len=${seg.len}`);
         if (e.cookie) tokens.push("cookie"); // a SYN cookie's ISN (the inspector shows its parts)
+        // A closed window, and the update that opens it (flow control, RFC 9293 §3.8.6).
+        if ((seg.window === 0 && !seg.flags.includes("RST")) || e.reason_key === "window-update") tokens.push(`win=${seg.window}`);
         // From (or to) a host the diagram does not draw: another client, a forged
         // source. Its end is a point between the lifelines, named by its port.
         const port = e.dir === "c2s" ? seg.src_port : seg.dst_port;
         const other = trace.client?.port != null && port !== trace.client.port;
         const lines = wrap(tokens, labelMax);
-        if (other) lines.push((e.dir === "c2s" ? t.ui.fromPort : t.ui.toPort)?.(port) ?? `:${port}`);
+        if (other) lines.push((t.ui[e.dir === "c2s" ? "fromPort" : "toPort"] ?? String)(port));
         y += lines.length * LINE_H + 8;
         rows[i] = y;
         const s = {

@@ -60,7 +60,7 @@ export function readOptions(host, t) {
  * Unset, a figure without controls shows the end and one with controls starts at 0
  * (its ghost lines preview the lesson); autoplay starts at 0 and plays once seen.
  */
-function readStart(host, t) {
+export function readStart(host, t) {
   const v = host.getAttribute("start");
   if (v === null || v === "") {
     // A figure prerendered inside the element (the Hexo and markdown-it plugins,
@@ -81,16 +81,6 @@ export function readDisplay(host, t) {
   const speed = Number(speedText);
   if (!Number.isFinite(speed) || speed <= 0 || speed > 16) throw problem("speed", speedText);
   return { numbers, speed };
-}
-
-/** The attributes a capture uses; the scenario's own (handshake, seed, ISNs, compare) are ignored. */
-export function readCaptureOptions(host, t) {
-  const { numbers, speed } = readDisplay(host, t);
-  const conn = host.getAttribute("connection");
-  if (conn !== null && !/^\s*[1-9]\d{0,8}\s*$/.test(conn)) throw new Error(t.capture.errors.connection(conn));
-  const limit = host.getAttribute("capture-limit");
-  if (limit !== null && (!/^\s*[1-9]\d{0,4}\s*$/.test(limit) || Number(limit) > 4096)) throw new Error(t.capture.errors.limit(limit));
-  return { numbers, speed, start: readStart(host, t), connection: conn === null ? null : Number(conn), maxBytes: Number(limit ?? 1024) * 2 ** 20 };
 }
 
 /** An optional attribute with a few allowed values (`key`: its message in `errors`). */

@@ -10,14 +10,14 @@
  * the language changed, its view is drawn again without reading the file again.
  * Resolves to null when `signal` aborted it.
  */
-export async function loadCapture(host, t, file, signal, last, show, { captureStrings, readCaptureOptions }) {
+export async function loadCapture(host, t, file, signal, last, show, { captureStrings, readDisplay, readStart }) {
   const source = file
     ? { blob: file, name: file.name ?? "" }
     : { url: new URL(host.getAttribute("capture"), document.baseURI).href, name: host.getAttribute("capture") };
   const [cap, { capture }] = await Promise.all([import("./capture.js"), captureStrings(t.lang)]);
   if (signal.aborted) return null;
   if (t.capture !== capture) t = { ...t, capture };
-  const options = readCaptureOptions(host, t);
+  const options = readCaptureOptions(host, t, readDisplay, readStart);
   cap.adoptStyles(host.shadowRoot);
   const key = [file ?? source.url, options.connection, options.maxBytes];
   let view = last && last.key.every((v, i) => v === key[i]) ? last.view : null;
@@ -46,4 +46,14 @@ export async function loadPacketdrill(host, t, display, signal) {
   if (signal.aborted) return null;
   pd.adoptStyles(host.shadowRoot);
   return run;
+}
+
+/** The attributes a capture uses; the scenario's own (handshake, seed, ISNs, compare) are ignored. */
+function readCaptureOptions(host, t, readDisplay, readStart) {
+  const { numbers, speed } = readDisplay(host, t);
+  const conn = host.getAttribute("connection");
+  if (conn !== null && !/^\s*[1-9]\d{0,8}\s*$/.test(conn)) throw new Error(t.capture.errors.connection(conn));
+  const limit = host.getAttribute("capture-limit");
+  if (limit !== null && (!/^\s*[1-9]\d{0,4}\s*$/.test(limit) || Number(limit) > 4096)) throw new Error(t.capture.errors.limit(limit));
+  return { numbers, speed, start: readStart(host, t), connection: conn === null ? null : Number(conn), maxBytes: Number(limit ?? 1024) * 2 ** 20 };
 }

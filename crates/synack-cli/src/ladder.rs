@@ -193,6 +193,7 @@ fn timer_name(t: TimerKind) -> &'static str {
         TimerKind::DelayedAck => "delayed-ACK",
         TimerKind::FinWait2 => "FIN-WAIT-2",
         TimerKind::Keepalive => "keep-alive",
+        TimerKind::Persist => "persist",
     }
 }
 
@@ -229,6 +230,7 @@ fn action_name(a: &Action) -> &'static str {
         Action::Abort => "abort",
         Action::Crash => "crash",
         Action::Accept => "accept",
+        Action::Read => "read",
     }
 }
 

@@ -21,6 +21,9 @@ pub enum ActionKind {
     Crash,
     /// Take the oldest connection from the listener's accept queue (`accept()`).
     Accept,
+    /// Read what waits in the receive buffer (an application that does not read
+    /// as data arrives: `reads` false).
+    Read,
 }
 
 /// A validated action, as the trace records it: `{"do":"send","len":37,"text":"…"}`.
@@ -41,4 +44,5 @@ pub enum Action {
     Abort,
     Crash,
     Accept,
+    Read,
 }

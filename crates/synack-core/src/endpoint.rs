@@ -107,6 +107,9 @@ pub enum TimerKind {
     FinWait2,
     /// Keep-alive (RFC 1122 §4.2.3.6): the next probe is due.
     Keepalive,
+    /// The persist timer (RFC 9293 §3.8.6.1): the peer's window is zero and data
+    /// waits; the next zero-window probe is due.
+    Persist,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
@@ -298,6 +301,16 @@ struct Tcb {
     keepalive_at: Option<u64>,
     /// Keep-alive probes sent since the peer last said anything.
     probes_out: u32,
+    persist_at: Option<u64>,
+    /// The right edge of the last window offered, RCV.NXT + RCV.WND as sent.
+    rcv_adv: Option<SeqNum>,
+    /// Zero-window probes sent since the window closed (their timeout doubles).
+    persist_probes: u32,
+    /// The RFC's probe, one octet beyond a zero window, is out unacknowledged.
+    probe_octet: bool,
+    /// Sent again from SND.UNA after a probe octet the peer did not take: what
+    /// goes below this was sent before (a retransmission, for Karn's rule).
+    resend_below: Option<SeqNum>,
     time_wait_at: Option<u64>,
     fin_wait_2_at: Option<u64>,
     delack_at: Option<u64>,
@@ -349,6 +362,11 @@ impl Tcb {
             rtx_at: None,
             keepalive_at: None,
             probes_out: 0,
+            persist_at: None,
+            rcv_adv: None,
+            persist_probes: 0,
+            probe_octet: false,
+            resend_below: None,
             time_wait_at: None,
             fin_wait_2_at: None,
             delack_at: None,
@@ -496,6 +514,7 @@ impl Endpoint {
             self.tcb.fin_wait_2_at,
             requests,
             self.tcb.keepalive_at.filter(|_| QUEUES),
+            self.tcb.persist_at.filter(|_| QUEUES),
         ]
         .into_iter()
         .flatten()
@@ -654,6 +673,32 @@ impl Endpoint {
         Ok(())
     }
 
+    /// `read()` by an application that does not read as data arrives (`reads`
+    /// false): it takes everything waiting in the receive buffer, so the window
+    /// opens again. A window that opens by at least min(buffer / 2, MSS), or from
+    /// zero, is told to the peer at once (RFC 9293 §3.8.6.2.2; Linux
+    /// tcp_cleanup_rbuf).
+    pub fn read(&mut self, now: u64) -> Result<(), AppError> {
+        self.now = now;
+        if !QUEUES || self.state == State::Closed && !self.listener {
+            return Err(AppError::ConnectionDoesNotExist);
+        }
+        let taken = self.tcb.unread;
+        if taken == 0 {
+            return Ok(());
+        }
+        let before = self.rcv_space();
+        self.tcb.unread = 0;
+        self.notes.push_back(Note::App(AppNote::Received { len: taken as usize, total: self.tcb.received_total }));
+        let opened = self.rcv_space() - before;
+        let worth = (self.tcb.rcv_wnd / 2).min(self.eff_mss() as u32).max(1);
+        if self.state.is_synchronized() && (before == 0 || opened >= worth) {
+            self.tcb.ack_now = true;
+            self.send_ack_if_due(Reason::WindowUpdate);
+        }
+        Ok(())
+    }
+
     /// The host crashes: every record of the connection is gone and nothing is sent.
     pub fn crash(&mut self, now: u64) {
         self.now = now;
@@ -691,6 +736,11 @@ impl Endpoint {
             self.tcb.rtx_at = None;
             self.note_timer(TimerKind::Retransmission, TimerAction::Fired);
             self.on_rto();
+        }
+        if QUEUES && self.tcb.persist_at.is_some_and(|t| t <= now) {
+            self.tcb.persist_at = None;
+            self.note_timer(TimerKind::Persist, TimerAction::Fired);
+            self.on_persist();
         }
         if QUEUES && self.tcb.keepalive_at.is_some_and(|t| t <= now) {
             self.tcb.keepalive_at = None;
@@ -731,6 +781,61 @@ impl Endpoint {
         let at = self.now + after;
         self.tcb.keepalive_at = Some(at);
         self.note_timer(TimerKind::Keepalive, TimerAction::Set { at_us: at });
+    }
+
+    /// The persist timer fired (RFC 9293 §3.8.6.1, RFC 1122 §4.2.2.17): probe the
+    /// zero window, and wait twice as long for the next probe. Probing never gives
+    /// up while the peer answers (MUST-36/RFC 1122: the connection stays open).
+    #[inline(never)]
+    fn on_persist(&mut self) {
+        if !matches!(self.state, State::Established | State::CloseWait | State::FinWait1 | State::LastAck) {
+            return;
+        }
+        let probe = if self.cfg.profile.zero_window_probe_octet {
+            // The RFC: "at least one octet of new data", sent beyond the window.
+            let offset = self.tcb.snd_una.since(self.tcb.buf_seq).max(0) as usize;
+            let octet = self.queued(offset, 1);
+            if octet.is_empty() {
+                return;
+            }
+            self.tcb.probe_octet = true;
+            if self.tcb.snd_nxt == self.tcb.snd_una {
+                self.tcb.snd_nxt = self.tcb.snd_una + 1;
+            }
+            self.segment(self.tcb.snd_una, Some(self.tcb.rcv_nxt), Flags::NONE, octet)
+        } else {
+            // Linux (tcp_write_wakeup, tcp_xmit_probe_skb): no data, a sequence number
+            // the peer has already seen, so it answers with an ACK and its window.
+            self.segment(self.tcb.snd_una - 1, Some(self.tcb.rcv_nxt), Flags::NONE, Vec::new())
+        };
+        let again = self.tcb.persist_probes > 0;
+        self.tcb.persist_probes += 1;
+        self.queue(probe, Reason::ZeroWindowProbe, again);
+        self.arm_persist();
+    }
+
+    /// The next zero-window probe: after the RTO, doubled for each probe already
+    /// sent, at most the profile's maximum RTO.
+    fn arm_persist(&mut self) {
+        let wait =
+            self.tcb.rto.saturating_mul(1u64 << self.tcb.persist_probes.min(30)).min(self.cfg.profile.rto_max_us);
+        let at = self.now + wait;
+        self.tcb.persist_at = Some(at);
+        self.note_timer(TimerKind::Persist, TimerAction::Set { at_us: at });
+    }
+
+    /// The peer's window opened: stop probing. An octet probe it did not take is
+    /// sent again, in its place, with what follows.
+    fn stop_persist(&mut self) {
+        if self.tcb.persist_at.take().is_some() {
+            self.note_timer(TimerKind::Persist, TimerAction::Cancelled);
+        }
+        self.tcb.persist_probes = 0;
+        if self.tcb.probe_octet && self.tcb.snd_nxt > self.tcb.snd_una && self.tcb.rtx_at.is_none() {
+            self.tcb.resend_below = Some(self.tcb.snd_nxt);
+            self.tcb.snd_nxt = self.tcb.snd_una;
+        }
+        self.tcb.probe_octet = false;
     }
 
     /// The SYN queue's own timer (Linux `reqsk_timer_handler`): resend each due
@@ -1201,8 +1306,17 @@ impl Endpoint {
         } else if ack > self.tcb.snd_una {
             self.advance_una(ack, seg);
         } else if seg.seg_len() == 0 && self.tcb.snd_una != self.tcb.snd_nxt {
-            // An ACK that moves nothing while we wait for one: a duplicate ACK.
-            self.discard(Reason::DuplicateAck);
+            // An ACK that moves nothing while we wait for one: a duplicate ACK, unless
+            // it changes the window (RFC 5681 §2) or answers a zero-window probe.
+            let window = u32::from(seg.window) << self.tcb.snd_shift;
+            if QUEUES && self.tcb.persist_at.is_some() && window == 0 {
+                self.discard(Reason::WindowStillZero);
+            } else if !QUEUES || window == self.tcb.snd_wnd {
+                self.discard(Reason::DuplicateAck);
+            }
+        } else if QUEUES && seg.seg_len() == 0 && self.tcb.persist_at.is_some() && seg.window == 0 {
+            // Linux's probe leaves nothing outstanding: its answer moves nothing either.
+            self.discard(Reason::WindowStillZero);
         }
         if ack >= self.tcb.snd_una {
             self.update_window(seg);
@@ -1231,7 +1345,15 @@ impl Endpoint {
     fn process_text(&mut self, seg: &Segment, ack: SeqNum) -> ControlFlow<()> {
         let in_order = seg.seq <= self.tcb.rcv_nxt;
         let skip = self.tcb.rcv_nxt.since(seg.seq).max(0) as usize;
-        let new_data = if in_order && skip < seg.payload.len() { &seg.payload[skip..] } else { &[][..] };
+        let mut new_data = if in_order && skip < seg.payload.len() { &seg.payload[skip..] } else { &[][..] };
+        // Only what fits in the window advertised is taken (RFC 9293 §3.10.7.4: text
+        // beyond it is trimmed); the ACK tells the sender where the window ends. (The
+        // advertised window, scaled, may round up past the buffer's room: it is kept.)
+        let space = (u32::from(self.advertised_window()) << self.tcb.rcv_shift) as usize;
+        if QUEUES && new_data.len() > space {
+            new_data = &new_data[..space];
+            self.tcb.ack_now = true;
+        }
         if !in_order && seg.seg_len() > 0 {
             self.tcb.ack_now = true;
             self.send_ack_if_due(Reason::OutOfOrder);
@@ -1347,10 +1469,12 @@ impl Endpoint {
     fn acceptable(&self, seg: &Segment) -> bool {
         // RCV.WND is what we advertise: the header's 16 bits, scaled if negotiated.
         let wnd = u32::from(self.advertised_window()) << self.tcb.rcv_shift;
-        let wnd = wnd.max(1);
         let in_window = |s: SeqNum| s.since(self.tcb.rcv_nxt) >= 0 && (s.since(self.tcb.rcv_nxt) as u32) < wnd;
         match seg.seg_len() {
+            // A zero window takes no text, only SEG.SEQ = RCV.NXT (its ACK, URG, RST).
+            0 if QUEUES && wnd == 0 => seg.seq == self.tcb.rcv_nxt,
             0 => in_window(seg.seq),
+            _ if QUEUES && wnd == 0 => false,
             len => in_window(seg.seq) || in_window(seg.seq + (len - 1)),
         }
     }
@@ -1377,18 +1501,31 @@ impl Endpoint {
                 if fin_now {
                     self.tcb.fin_seq = Some(self.tcb.snd_nxt + len as u32);
                 }
+                // (RFC 6298 §3, Karn: no round trip is timed on what was sent before.)
+                let again = QUEUES && self.tcb.resend_below.is_some_and(|b| seg.seq < b);
+                if QUEUES && self.tcb.resend_below.is_some_and(|b| seg.end() >= b) {
+                    self.tcb.resend_below = None;
+                }
                 self.tcb.snd_nxt = seg.end();
-                if self.tcb.rtt_probe.is_none() {
+                if self.tcb.rtt_probe.is_none() && !again {
                     self.tcb.rtt_probe = Some((seg.end(), self.now));
                 }
                 let reason = if fin_now { Reason::Fin } else { Reason::Data };
-                self.queue(seg, reason, false);
+                self.queue(seg, reason, again);
                 if self.tcb.rtx_at.is_none() {
                     self.arm_rtx();
                 }
                 if fin_now {
                     break;
                 }
+            }
+            // Data waits behind a zero window, with nothing in flight to bring an ACK
+            // that would open it: the persist timer probes (RFC 9293 §3.8.6.1).
+            let offset = self.tcb.snd_nxt.since(self.tcb.buf_seq).max(0) as usize;
+            let waiting = self.tcb.sendq.len() > offset;
+            if QUEUES && waiting && self.tcb.snd_wnd == 0 && self.tcb.persist_at.is_none() && self.tcb.rtx_at.is_none()
+            {
+                self.arm_persist();
             }
         }
         self.send_ack_if_due(Reason::Ack);
@@ -1481,7 +1618,21 @@ impl Endpoint {
     /// tcp_select_window aligns it (64240 with shift 10 is sent as 63).
     fn advertised_window(&self) -> u16 {
         let unit = (1u64 << self.tcb.rcv_shift) - 1;
-        ((u64::from(self.tcb.rcv_wnd) + unit) >> self.tcb.rcv_shift).min(65535) as u16
+        ((u64::from(self.rcv_space()) + unit) >> self.tcb.rcv_shift).min(65535) as u16
+    }
+
+    /// RCV.WND now: the receive buffer less what arrived and the application has not
+    /// read, but never less than the window already offered: its right edge (RCV.NXT
+    /// plus RCV.WND, as sent) does not move back (RFC 9293 §3.8.6.2.2; Linux
+    /// tcp_select_window), even where rounding to the scale offered a little more.
+    fn rcv_space(&self) -> u32 {
+        if QUEUES {
+            let room = self.tcb.rcv_wnd.saturating_sub(self.tcb.unread.min(u64::from(u32::MAX)) as u32);
+            let offered = self.tcb.rcv_adv.map_or(0, |e| e.since(self.tcb.rcv_nxt).max(0) as u32);
+            room.max(offered)
+        } else {
+            self.tcb.rcv_wnd
+        }
     }
 
     /// Our receive window for a new connection: the profile's, or (Linux) the
@@ -1511,6 +1662,14 @@ impl Endpoint {
     }
 
     fn queue(&mut self, segment: Segment, reason: Reason, retransmission: bool) {
+        if let (true, Some(ack), false) = (QUEUES, segment.ack, segment.flags.rst) {
+            // The right edge of the window this segment offers: it never moves back.
+            let shift = if segment.flags.syn { 0 } else { self.tcb.rcv_shift };
+            let edge = ack + (u32::from(segment.window) << shift);
+            if self.tcb.rcv_adv.map_or(true, |e| edge > e) {
+                self.tcb.rcv_adv = Some(edge);
+            }
+        }
         if segment.ack.is_some() && !segment.flags.rst {
             // Every segment with the ACK bit acknowledges all we have: nothing is owed.
             self.tcb.ack_now = false;
@@ -1975,6 +2134,9 @@ impl Endpoint {
         let Some(ack) = seg.ack else { return };
         if self.tcb.snd_wl1 < seg.seq || self.tcb.snd_wl1 == seg.seq && self.tcb.snd_wl2 <= ack {
             self.take_window(seg);
+            if QUEUES && self.tcb.snd_wnd > 0 && (self.tcb.persist_at.is_some() || self.tcb.probe_octet) {
+                self.stop_persist();
+            }
         }
         self.take_ts_recent(seg);
     }

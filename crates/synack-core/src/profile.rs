@@ -159,6 +159,10 @@ pub struct Profile {
     pub keepalive_intvl_us: u64,
     /// Unanswered probes before the connection is given up (Linux `tcp_keepalive_probes`, 9).
     pub keepalive_probes: u32,
+    /// A zero-window probe is one octet of new data beyond the window, as RFC 9293
+    /// §3.8.6.1 describes it; otherwise (Linux's tcp_write_wakeup) a segment with no
+    /// data and SEQ = SND.UNA − 1, which the peer can only answer with an ACK.
+    pub zero_window_probe_octet: bool,
 }
 
 pub const SECOND: u64 = 1_000_000;
@@ -202,6 +206,7 @@ impl Profile {
             keepalive_idle_us: 7200 * SECOND,
             keepalive_intvl_us: 75 * SECOND,
             keepalive_probes: 9,
+            zero_window_probe_octet: true,
         }
     }
 
@@ -238,6 +243,7 @@ impl Profile {
             keepalive_idle_us: 7200 * SECOND,
             keepalive_intvl_us: 75 * SECOND,
             keepalive_probes: 9,
+            zero_window_probe_octet: false,
         }
     }
 }

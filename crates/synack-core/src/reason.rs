@@ -140,6 +140,12 @@ reasons! {
         "The connection has been idle for the keep-alive time: a probe, <SEQ=SND.UNA-1><ACK=RCV.NXT> with no data, asks the peer for an ACK; a live peer answers it, since the byte before SND.UNA is one it already has.";
     KeepaliveTimeout [queues] => "keepalive-timeout", "RFC 1122 §4.2.3.6; Linux tcp_keepalive_timer (tcp_keepalive_probes)",
         "No answer to any keep-alive probe: the peer is taken for dead, the connection is reset (Linux sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>) and the application is told it timed out.";
+    ZeroWindowProbe [queues] => "zero-window-probe", "RFC 9293 §3.8.6.1; RFC 1122 §4.2.2.17",
+        "The peer's window is zero and data is waiting: the persist timer sends a probe, so that the peer's answer carries its window (its window update could be lost, and nothing else would ever ask); the wait doubles after each probe, and probing never gives up while the peer answers.";
+    WindowStillZero [queues] => "window-still-zero", "RFC 9293 §3.8.6.1; RFC 1122 §4.2.2.17",
+        "The answer to the probe says the window is still zero: nothing may be sent yet, and the persist timer waits twice as long before it probes again.";
+    WindowUpdate [queues] => "window-update", "RFC 9293 §3.8.6.2.2; Linux tcp_cleanup_rbuf",
+        "The application read what was waiting, so the receive window opens again: an ACK tells the sender at once (the window grew by at least min(buffer/2, MSS)).";
 
     // Closing (RFC 9293 §3.6, §3.10.7.4).
     Fin => "fin", "RFC 9293 §3.10.4",
@@ -241,9 +247,9 @@ mod tests {
 
     #[test]
     fn keys_are_unique_and_every_reason_cites_a_source() {
-        // Without the `queues` feature its 14 reasons have neither key nor source.
+        // Without the `queues` feature its 17 reasons have neither key nor source.
         let here: Vec<_> = Reason::ALL.iter().filter(|r| crate::QUEUES || !r.key().is_empty()).collect();
-        assert_eq!(here.len(), Reason::ALL.len() - if crate::QUEUES { 0 } else { 14 });
+        assert_eq!(here.len(), Reason::ALL.len() - if crate::QUEUES { 0 } else { 17 });
         let mut keys: Vec<_> = here.iter().map(|r| r.key()).collect();
         keys.sort_unstable();
         let n = keys.len();

@@ -338,6 +338,7 @@ impl Step {
             ActionKind::Abort => Action::Abort,
             ActionKind::Crash => Action::Crash,
             ActionKind::Accept => Action::Accept,
+            ActionKind::Read => Action::Read,
         }
     }
 }

@@ -426,6 +426,7 @@ fn step(v: &Value, path: &str) -> R<Step> {
         ("abort", ActionKind::Abort),
         ("crash", ActionKind::Crash),
         ("accept", ActionKind::Accept),
+        ("read", ActionKind::Read),
     ];
     Ok(Step {
         side: o.required_choice("side", &SIDES)?,

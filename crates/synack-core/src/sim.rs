@@ -217,6 +217,7 @@ impl Sim {
                 Ok(())
             }
             Action::Accept => ep.accept(now),
+            Action::Read => ep.read(now),
         };
         if let Err(e) = result {
             self.push(side, EventKind::App { app: AppEvent::Note(AppNote::Error { message: e.message().into() }) });

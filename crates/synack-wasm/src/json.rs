@@ -224,6 +224,9 @@ fn write_event(j: &mut Json, e: &Event) {
                 TimerKind::DelayedAck => "delayed-ack",
                 TimerKind::FinWait2 => "fin-wait-2",
                 TimerKind::Keepalive => "keepalive",
+                // (Only the full module's scenarios close a window.)
+                TimerKind::Persist if cfg!(feature = "queues") => "persist",
+                TimerKind::Persist => "",
             };
             j.str("kind", "timer").str("timer", timer);
             match action {
@@ -277,6 +280,8 @@ fn write_call(j: &mut Json, call: &Action) {
         Action::Abort => j.str("do", "abort"),
         Action::Crash => j.str("do", "crash"),
         Action::Accept => j.str("do", "accept"),
+        Action::Read if cfg!(feature = "queues") => j.str("do", "read"),
+        Action::Read => j,
     };
 }
 

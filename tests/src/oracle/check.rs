@@ -57,6 +57,9 @@ struct Conn {
     /// An ACK that covered only retransmitted segments: (its time, the first send of the earliest).
     retx_only_ack: Option<(u64, u64)>,
     data_rto_seen: bool,
+    /// The right edge of the window this side offers, as its segments told it
+    /// (SEG.ACK + SEG.WND, scaled once both SYNs carried the option).
+    offered: Option<u32>,
 }
 
 impl Conn {
@@ -84,6 +87,7 @@ impl Conn {
             fresh_ack: false,
             retx_only_ack: None,
             data_rto_seen: false,
+            offered: None,
         }
     }
 }
@@ -111,6 +115,8 @@ struct SideM {
     /// Data bytes taken in order on the current connection (what the application
     /// could read; `app_received` is what it did read).
     in_order: u64,
+    /// The window-scale option of this side's last SYN.
+    ws: Option<u32>,
 }
 
 impl SideM {
@@ -132,6 +138,7 @@ impl SideM {
             gave_up_at: None,
             cookie: None,
             in_order: 0,
+            ws: None,
         }
     }
 
@@ -191,6 +198,7 @@ pub fn check(run: &Run) -> Vec<Violation> {
     c.end();
     let mut out = c.out;
     out.extend(super::queues::check(run));
+    out.extend(super::flow::check(run));
     out
 }
 
@@ -233,6 +241,10 @@ impl Checker<'_> {
     fn send(&mut self, i: usize, e: &Ev, id: u32, seg: &Seg, reason: &str, retransmission: bool) {
         let x = e.side;
         let t = e.t;
+        if seg.syn {
+            // Its window-scale option, whatever answers it (a SYN cookie's too).
+            self.sides[x].ws = seg.ws;
+        }
         // A SYN,ACK from a SYN cookie (Linux, RFC 4987 §3.6) leaves the listener with
         // no connection: it must answer the SYN just delivered, and the ACK that
         // comes back must acknowledge its ISN + 1.
@@ -277,6 +289,11 @@ impl Checker<'_> {
         }
         let hs = self.run.handshake;
         let two_way = hs == Handshake::TwoWay;
+        // The scale of this side's windows: its own option, once both SYNs had one.
+        let scale = match (self.sides[0].ws, self.sides[1].ws) {
+            (Some(_), Some(_)) => self.sides[x].ws.unwrap_or(0),
+            _ => 0,
+        };
         let m = &mut self.sides[x];
         let last_deliver = m.last_deliver;
         let mut vs: Vec<(Rule, &'static str, String)> = Vec::new();
@@ -429,6 +446,13 @@ impl Checker<'_> {
         if seg.ack.is_some() {
             c.last_ack = seg.ack;
         }
+        if let (Some(a), false) = (seg.ack, seg.rst) {
+            let shift = if seg.syn { 0 } else { scale };
+            let edge = a.wrapping_add(seg.window << shift);
+            if c.offered.is_none_or(|o| lt(o, edge)) {
+                c.offered = Some(edge);
+            }
+        }
         for (r, k, msg) in vs {
             self.v(r, k, i, msg);
         }
@@ -569,11 +593,16 @@ impl Checker<'_> {
                 // §3.10.7.4): an unacceptable segment is answered with an ACK and
                 // dropped, its ACK field unused. A SYN,ACK in SYN-RECEIVED is taken
                 // anyway (`simultaneous-syn-ack`, as Linux does; docs/architecture.md).
+                // A zero window (the right edge offered is RCV.NXT) takes no text: a
+                // segment with data is unacceptable, its ACK unused (RFC 9293 §3.10.7.4).
+                let zero_window = c.offered == Some(c.rcv_nxt) && c.irs.is_some();
                 let seq_ok = c.irs.is_none()
                     || matches!(state, St::SynSent | St::Listen | St::Closed)
                     || (seg.syn && state == St::SynReceived)
                     || if seg.seg_len() == 0 {
                         within(seg.seq, c.rcv_nxt, c.rcv_nxt.wrapping_add(1 << 30))
+                    } else if zero_window && !matches!(state, St::SynReceived) {
+                        false
                     } else {
                         within(seg.seq, c.rcv_nxt, c.rcv_nxt.wrapping_add(1 << 30)) || lt(c.rcv_nxt, seg.end())
                     };
@@ -605,14 +634,22 @@ impl Checker<'_> {
                         && matches!(state, St::SynReceived | St::Established | St::FinWait1 | St::FinWait2)
                     {
                         let start = seg.seq.wrapping_add(u32::from(seg.syn));
-                        let end = seg.end();
+                        let mut end = seg.end();
+                        let mut fin = seg.fin;
+                        // Text past the window offered is trimmed, and a FIN after it with it
+                        // (a FIN right after text that fits is taken, as Linux takes it).
+                        let data_end = end.wrapping_sub(u32::from(seg.fin));
+                        if let Some(edge) = c.offered.filter(|&e| lt(e, data_end) && !seg.syn) {
+                            end = edge;
+                            fin = false;
+                        }
                         if le(start, c.rcv_nxt) && lt(c.rcv_nxt, end) {
-                            let data_end = end.wrapping_sub(u32::from(seg.fin));
+                            let data_end = end.wrapping_sub(u32::from(fin));
                             if lt(c.rcv_nxt, data_end) {
                                 new_data += u64::from(data_end.wrapping_sub(c.rcv_nxt));
                             }
                             c.rcv_nxt = end;
-                            c.ctl_end = seg.fin.then_some(end);
+                            c.ctl_end = fin.then_some(end);
                         }
                     }
                 }

@@ -7,6 +7,7 @@
 //! with `synack-core`'s endpoint: a bug there cannot hide itself here.
 
 mod check;
+mod flow;
 mod model;
 mod queues;
 
@@ -39,6 +40,8 @@ pub enum Rule {
     HandshakeMode,
     /// 10. A listener's SYN and accept queues, and SYN cookies (Linux; RFC 4987).
     Queues,
+    /// 11. Flow control: data within the offered window, zero-window probes.
+    Flow,
 }
 
 impl Rule {
@@ -54,6 +57,7 @@ impl Rule {
             Rule::NoStall => "rule 8: no stall (RFC 9293 §3.8.1, §3.10.4)",
             Rule::HandshakeMode => "rule 9: handshake modes (docs/architecture.md, Handshake modes)",
             Rule::Queues => "rule 10: listener queues and SYN cookies (Linux tcp_conn_request; RFC 4987)",
+            Rule::Flow => "rule 11: flow control, zero windows and their probes (RFC 9293 §3.8.6)",
         }
     }
 }

@@ -88,6 +88,10 @@ pub struct Seg {
     pub len: u32,
     /// It carries a timestamps option echoing a TSval (TSecr non-zero).
     pub echoes_ts: bool,
+    /// The window field as sent (not scaled).
+    pub window: u32,
+    /// Its window-scale option (on a SYN).
+    pub ws: Option<u32>,
 }
 
 impl Seg {
@@ -128,6 +132,7 @@ pub enum Call {
     Abort,
     Crash,
     Accept,
+    Read,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -149,6 +154,7 @@ pub enum TimerName {
     DelayedAck,
     FinWait2,
     Keepalive,
+    Persist,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -287,6 +293,8 @@ fn seg(v: &Value) -> Result<Seg, String> {
             .and_then(|t| t.get(1))
             .and_then(Value::as_u64)
             .is_some_and(|ecr| ecr != 0),
+        window: n(v, "window")? as u32,
+        ws: v.get("options").and_then(|o| o.get("window_scale")).and_then(Value::as_u64).map(|w| w as u32),
     })
 }
 
@@ -337,6 +345,7 @@ pub fn event(v: &Value) -> Result<Ev, String> {
                 "delayed-ack" => TimerName::DelayedAck,
                 "fin-wait-2" => TimerName::FinWait2,
                 "keepalive" => TimerName::Keepalive,
+                "persist" => TimerName::Persist,
                 other => return Err(format!("unknown timer {other}")),
             },
             act: match s(v, "action")?.as_str() {
@@ -357,6 +366,7 @@ pub fn event(v: &Value) -> Result<Ev, String> {
                     "abort" => Call::Abort,
                     "crash" => Call::Crash,
                     "accept" => Call::Accept,
+                    "read" => Call::Read,
                     other => return Err(format!("unknown call {other}")),
                 })
             } else {

@@ -143,6 +143,7 @@ export const scenarios = {
   "time-wait-new-syn": ["A new SYN meets TIME-WAIT"],
   "keepalive": ["Keep-alive finds a dead peer"],
   "fin-wait-2-timeout": ["An orphaned FIN-WAIT-2 times out"],
+  "zero-window": ["A zero window"],
   "close-with-unread-data": ["Closing with unread data"],
   "syn-flood": ["A SYN flood"],
   "syn-cookies": ["SYN cookies"],

@@ -62,6 +62,9 @@ export const reasons = {
   "keepalive-probe": "The connection has been idle for the keep-alive time: a probe, <SEQ=SND.UNA-1><ACK=RCV.NXT> with no data, asks the peer for an ACK; a live peer answers it, since the byte before SND.UNA is one it already has.",
   "keepalive-timeout": "No answer to any keep-alive probe: the peer is taken for dead, the connection is reset (Linux sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>) and the application is told it timed out.",
   "time-wait-new-syn": "A new SYN reached a connection in TIME-WAIT, its sequence number and timestamp beyond anything of the old connection: it cannot be an old duplicate, so TIME-WAIT ends early and the listener takes the SYN as a new connection (Linux starts its ISN at the old SND.NXT + 65537).",
+  "zero-window-probe": "The peer's window is zero and data is waiting: the persist timer sends a probe, so that the peer's answer carries its window (its window update could be lost, and nothing else would ever ask); the wait doubles after each probe, and probing never gives up while the peer answers.",
+  "window-still-zero": "The answer to the probe says the window is still zero: nothing may be sent yet, and the persist timer waits twice as long before it probes again.",
+  "window-update": "The application read what was waiting, so the receive window opens again: an ACK tells the sender at once (the window grew by at least min(buffer/2, MSS)).",
 };
 
 export const facts = {
@@ -112,6 +115,8 @@ export const ui = {
 
 /** Marks beside a lifeline that only some stories have (layout.js). */
 export const marks = {
+  keepalive: "keep-alive timer",
+  persist: "persist timer",
   // A listener's queue that changed: its length out of backlog + 1 places.
   synQueue: (n, places) => `SYN queue ${n}/${places}`,
   acceptQueue: (n, places) => `accept queue ${n}/${places}`,
@@ -133,6 +138,7 @@ export const summaries = {
   "time-wait-new-syn": "The server closes first, so its side waits in TIME-WAIT (60 s on Linux). The client connects again at once, from the same port. Its SYN is beyond anything of the old connection (RFC 6191: a higher sequence number and timestamp), so it cannot be an old duplicate: TIME-WAIT ends early and the listener opens a new connection, with an ISN above the old one's.",
   "keepalive": "The client's host loses power after sending a request, and nothing more arrives from it. The server has keep-alive on (SO_KEEPALIVE; Linux's times: after 2 hours idle, a probe every 75 s, 9 probes): no probe is answered, so 2 hours and 11 minutes later the server resets the connection and tells its application it timed out.",
   "fin-wait-2-timeout": "The client closes and the server acknowledges its FIN, but the server's application never closes. The RFC would leave the client in FIN-WAIT-2 for ever; Linux drops the orphaned socket after tcp_fin_timeout (60 s). When the server's application closes at last, at 90 s, its FIN finds no connection and is answered with a RST.",
+  "zero-window": "The server's application does not read, so its receive buffer (2896 bytes, two segments) fills and it advertises a window of 0. The client stops sending, and its persist timer probes the closed window with one byte, waiting twice as long each time. When the application reads, 8 s later, the server's ACK opens the window and the rest follows.",
 };
 
 /** A bad attribute's message, and the engine's failures: fetched only when the

@@ -61,6 +61,9 @@ export const reasons = {
   "keepalive-probe": "连接空闲的时间已达到 keep-alive 时间：一个探测报文 <SEQ=SND.UNA-1><ACK=RCV.NXT>（不带数据）请对端回一个 ACK；活着的对端会回答它，因为 SND.UNA 之前的那个字节它早已收到。",
   "keepalive-timeout": "所有 keep-alive 探测都没有得到回答：对端被认为已经死亡，连接被重置（Linux 发送 <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>），应用程序被告知连接超时。",
   "time-wait-new-syn": "一个新的 SYN 到达处于 TIME-WAIT 的连接，它的序号和时间戳都超出了旧连接的一切：它不可能是旧的重复报文，于是 TIME-WAIT 提前结束，监听套接字把这个 SYN 当作新连接接受（Linux 让新连接的 ISN 从旧的 SND.NXT + 65537 开始）。",
+  "zero-window-probe": "对端的窗口为零，而数据还在等待：坚持计时器发出一个探测报文段，让对端的回答带上它的窗口（它的窗口更新可能丢失，而别的什么都不会再去询问）；每次探测后等待时间加倍，只要对端还在回答，就永不放弃。",
+  "window-still-zero": "对探测的回答说窗口仍然为零：现在还不能发送，坚持计时器等待加倍的时间后再探测。",
+  "window-update": "应用程序读走了等待的数据，接收窗口重新打开：立即用一个 ACK 告诉发送方（窗口至少增大了 min(缓冲区/2, MSS)）。",
 };
 
 export const facts = {
@@ -108,6 +111,8 @@ export const ui = {
 
 /** 只有部分场景才有的生命线旁标注（layout.js）。 */
 export const marks = {
+  keepalive: "保活计时器",
+  persist: "坚持计时器",
   synQueue: (n, places) => `半连接队列 ${n}/${places}`,
   acceptQueue: (n, places) => `全连接队列 ${n}/${places}`,
 };
@@ -127,6 +132,7 @@ export const summaries = {
   "time-wait-new-syn": "服务器先关闭，所以它这一端在 TIME-WAIT 中等待（Linux 上为 60 秒）。客户端随即从同一个端口再次连接。它的 SYN 超出了旧连接的一切（RFC 6191：更大的序号和时间戳），不可能是旧的重复报文：TIME-WAIT 提前结束，监听套接字建立新连接，其 ISN 高于旧连接的。",
   "keepalive": "客户端的主机在发出一个请求后断电，此后再没有任何东西从它那里到达。服务器开启了 keep-alive（SO_KEEPALIVE；采用 Linux 的时间：空闲 2 小时后开始探测，每 75 秒一次，共 9 次）：没有一次探测得到回答，于是 2 小时 11 分钟后服务器重置连接，并告诉它的应用程序连接超时。",
   "fin-wait-2-timeout": "客户端关闭，服务器确认了它的 FIN，但服务器的应用程序始终没有关闭。按 RFC，客户端会永远停留在 FIN-WAIT-2；Linux 在 tcp_fin_timeout（60 秒）之后丢弃这个孤儿套接字。当服务器的应用程序终于在 90 秒时关闭，它的 FIN 找不到任何连接，得到的回答是 RST。",
+  "zero-window": "服务器的应用程序不读取数据，于是它的接收缓冲区（2896 字节，两个报文段）被填满，通告窗口为 0。客户端停止发送，它的坚持计时器用一个字节探测关闭的窗口，每次等待时间加倍。8 秒后应用程序读取数据，服务器的 ACK 打开窗口，其余数据随之而来。",
 };
 
 /** 属性值有误时的提示，以及引擎的失败：只在元素需要显示时才获取（element.js，options.js 的 `problem`）。 */
