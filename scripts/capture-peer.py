@@ -37,6 +37,9 @@ LATE_REQUEST_S = 70
 FLOOD_WAIT_S = 90
 # accept-queue-full: how long each client holds its connection.
 HOLD_S = 8
+# slow-reader: the server's SO_RCVBUF (Linux doubles it) and how long it reads nothing.
+SLOW_READER_RCVBUF = 4096
+SLOW_READER_WAIT_S = 6
 # keepalive: the server's keep-alive times, shortened from Linux's 7200 s, 75 s, 9.
 KEEPALIVE_IDLE_S = 2
 KEEPALIVE_INTVL_S = 1
@@ -123,6 +126,10 @@ def server(mode, port, start):
     ls.bind((any_addr, port))
     # accept-queue-full: listen(1), so the accept queue holds 2 (backlog + 1);
     # syn-flood: listen(2), so the SYN queue holds 3.
+    if mode == "slow-reader":
+        # A small receive buffer, set before listen() so that the connection takes
+        # it (and a window scale to fit): the client's data fills it quickly.
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SLOW_READER_RCVBUF)
     ls.listen({"no-accept": 1, "flooded": 2}.get(mode, 8))
     ls.settimeout(20)
     sink = udp_sink(fam) if mode.startswith("simultaneous") else None
@@ -219,6 +226,11 @@ def server(mode, port, start):
             conn.sendall(STREAM[i : i + 1448])
             time.sleep(0.002)
         read_all(conn)
+        conn.close()
+    elif mode == "slow-reader":
+        # Read nothing for a while: the window closes, and the client probes it.
+        time.sleep(SLOW_READER_WAIT_S)
+        read_all(conn, limit=1 << 20)
         conn.close()
     elif mode == "bulk":
         read_exactly(conn, len(BULK))
@@ -362,6 +374,10 @@ def client(mode, host, port, start, local_port):
         s.sendall(REQUEST)
         if read_exactly(s, len(STREAM)) != STREAM:
             print("client: the stream arrived damaged", file=sys.stderr)
+        s.close()
+    elif mode == "fill":
+        # Send more than the server's buffer holds, then close.
+        s.sendall(BULK)
         s.close()
     elif mode == "bulk":
         s.sendall(BULK)

@@ -362,6 +362,17 @@ if want time-wait-new-syn; then
     stop_capture
 fi
 
+if want zero-window; then
+    echo "zero-window: a server with a small receive buffer reads nothing for 6 s; the client's zero-window probes"
+    setup
+    start_capture zero-window
+    server slow-reader 80
+    sleep 0.3
+    client fill "$S4" 80
+    wait_servers
+    stop_capture
+fi
+
 if want keepalive; then
     echo "keepalive: the client loses power after its request; the server's keep-alive (2 s, 1 s, 3 probes) gives up"
     setup

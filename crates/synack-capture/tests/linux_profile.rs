@@ -795,3 +795,59 @@ fn time_wait_new_syn_engine_takes_the_isn_linux_takes() {
         ladder(&tr)
     );
 }
+
+// ---------------------------------------------------------------------------
+// A zero window: the server's application reads nothing for 6 s.
+
+#[test]
+fn zero_window_engine_probes_as_linux_does() {
+    // The capture: a 4096-byte SO_RCVBUF gives a window of 2896 (two segments) and
+    // no scaling; unread, it closes. The client's probes (tcp_write_wakeup) carry no
+    // data and SEQ = SND.UNA - 1, each after twice the wait of the one before; the
+    // server's read() sends its window at once.
+    let c = only("zero-window.pcap");
+    let closed = c.segments.iter().position(|s| s.dir.as_str() == "S>C" && s.win == 0).unwrap();
+    let una = c.segments[closed].ack_rel.unwrap();
+    let probes: Vec<&SegmentRow> = c.segments[closed..]
+        .iter()
+        .take_while(|s| !(s.dir.as_str() == "S>C" && s.win > 0))
+        .filter(|s| s.dir.as_str() == "C>S")
+        .collect();
+    assert!(probes.len() >= 4, "{} probes", probes.len());
+    assert!(probes.iter().all(|p| p.len == 0 && p.seq_rel == una - 1));
+    let t: Vec<f64> = std::iter::once(c.segments[closed].t).chain(probes.iter().map(|p| p.t)).collect();
+    let waits = gaps(&t);
+    for w in waits.windows(2) {
+        assert!((w[1] / w[0] - 2.0).abs() < 0.15, "waits {waits:?}");
+    }
+    let update = c.segments[closed..].iter().find(|s| s.dir.as_str() == "S>C" && s.win > 0).unwrap();
+    assert_eq!((update.ack_rel, update.win), (Some(una), 2896));
+    assert!(close_to((update.t * 1e6) as u64, 6.0), "the read() after 6 s: {}", update.t);
+    // (Linux rate-limits its answers to segments outside the window, one per
+    // 500 ms, tcp_invalid_ratelimit: one probe here went unanswered. The engine
+    // answers each.)
+
+    // The engine, Linux's profile on a veth: the same window, the same probes.
+    let mut sc = catalogue::untitled("zero-window").unwrap();
+    synack_core::Variant::Linux.apply(&mut sc);
+    sc.network.link = Some(Link { latency_us: LATENCY_US, ..Link::default() });
+    let tr = run(&sc);
+    let s = sent(&tr);
+    let server_windows: Vec<u16> = s.iter().filter(|x| x.side == Side::Server).map(|x| x.seg.window).collect();
+    assert_eq!(server_windows[0], 2896, "the SYN,ACK's window\n{}", ladder(&tr));
+    let probes: Vec<&Sent> = s.iter().filter(|x| x.side == Side::Client && x.seg.payload.is_empty() && !x.seg.flags.syn && !x.seg.flags.fin)
+        .filter(|x| tr.events.iter().any(|e| matches!(&e.kind, EventKind::Send { id, reason, .. } if *id == x.id && reason.key() == "zero-window-probe")))
+        .collect();
+    assert!(probes.len() >= 3, "\n{}", ladder(&tr));
+    let una = probes[0].seg.seq.0.wrapping_add(1);
+    assert!(probes.iter().all(|p| p.seg.seq.0 == una.wrapping_sub(1)), "\n{}", ladder(&tr));
+    let t: Vec<f64> = probes.iter().map(|p| p.t_us as f64).collect();
+    let waits = gaps(&t);
+    assert!(waits.windows(2).all(|w| w[1] == 2.0 * w[0]), "waits {waits:?}\n{}", ladder(&tr));
+    assert!(
+        s.iter().any(|x| x.side == Side::Server && x.seg.window > 0 && x.seg.ack.map(|a| a.0) == Some(una)
+            && tr.events.iter().any(|e| matches!(&e.kind, EventKind::Send { id, reason, .. } if *id == x.id && reason.key() == "window-update"))),
+        "a window update after read()\n{}",
+        ladder(&tr)
+    );
+}

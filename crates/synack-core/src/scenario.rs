@@ -97,6 +97,12 @@ impl EndpointSpec {
         }
         if let Some(v) = self.window {
             p.window = v;
+            // A buffer set by the application (SO_RCVBUF) is all the window there will
+            // be: the scale offered is only what it needs (Linux
+            // tcp_select_initial_window), 0 for a window that fits 16 bits.
+            if let Some(ws) = p.window_scale.as_mut() {
+                *ws = (0..14u8).find(|&s| v >> s <= 65535).unwrap_or(14);
+            }
         }
         if let Some(v) = self.window_scale {
             p.window_scale = Some(v);
