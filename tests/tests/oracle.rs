@@ -697,3 +697,39 @@ fn rule_11_data_past_the_window_and_a_probe_too_soon_are_reported() {
     third.t = times[1] + (times[1] - times[0]);
     assert!(found(&bad, Rule::Flow, "probe-backoff"));
 }
+
+/// The release run's random lossy networks found this: the server, in SYN-RECEIVED
+/// with a window of 2896, got the client's ACK with SEQ exactly at the window's
+/// right edge, found it unacceptable and answered it (RFC 9293 §3.10.7.4). The
+/// oracle, testing against a window of 2^30, took its ACK as the handshake's end
+/// and then missed the RTT sample of the segment that really ended it.
+#[test]
+fn a_segment_at_the_right_edge_of_the_window_may_be_refused() {
+    let mut sc = catalogue::scenario("zero-window").unwrap();
+    (sc.client.profile, sc.server.profile) = (ProfileName::Linux, ProfileName::Linux);
+    (sc.client.isn, sc.server.isn) = (Some(4_294_966_051), Some(1_594_317_710));
+    sc.seed = 907_201_842_947_905_680;
+    sc.network.faults.drop = vec![7];
+    let link = |latency_us, jitter_us, loss, duplicate, reorder| synack_core::net::Link {
+        latency_us,
+        jitter_us,
+        loss,
+        duplicate,
+        reorder,
+        reorder_delay_us: 30_000,
+        tx_time_us: 0,
+    };
+    sc.network.c2s =
+        Some(link(65_685, 28_988, 0.232_515_375_216_996_67, 0.032_911_671_408_606_19, 0.272_025_400_990_4));
+    sc.network.s2c =
+        Some(link(112_511, 11_200, 0.197_352_801_510_612_3, 0.015_606_788_767_577_137, 0.140_703_464_079_647_68));
+    let trace = sim::run(&sc).unwrap();
+    let edge = trace.events.iter().any(|e| {
+        e.side == Side::Server
+            && matches!(&e.kind, synack_core::trace::EventKind::Send { reason, .. } if reason.key() == "unacceptable")
+    });
+    assert!(edge, "the case still arises");
+    let mut report = Report::default();
+    report.add(&Run::new(&sc, &trace).unwrap());
+    assert!(report.is_clean(), "{}", report.grouped());
+}

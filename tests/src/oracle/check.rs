@@ -545,6 +545,11 @@ impl Checker<'_> {
         // What this side sends from now on answers this segment, not one delivered
         // earlier at the same instant (an ignored stale SYN,ACK, then the real one).
         self.expects.retain(|w| !(w.0 == t && w.1 == x && matches!(w.3, Expect::NoReply)));
+        // The receiver's own answer at this instant, before anything else reaches it.
+        let answered_unacceptable = self.run.events[i + 1..]
+            .iter()
+            .take_while(|n| n.t == t && !(n.side == x && matches!(n.k, K::Deliver { .. })))
+            .any(|n| n.side == x && matches!(&n.k, K::Send { reason, .. } if reason == "unacceptable"));
         let m = &mut self.sides[x];
         m.last_deliver = Some((t, *seg, id));
         let state = m.state;
@@ -596,16 +601,22 @@ impl Checker<'_> {
                 // A zero window (the right edge offered is RCV.NXT) takes no text: a
                 // segment with data is unacceptable, its ACK unused (RFC 9293 §3.10.7.4).
                 let zero_window = c.offered == Some(c.rcv_nxt) && c.irs.is_some();
-                let seq_ok = c.irs.is_none()
-                    || matches!(state, St::SynSent | St::Listen | St::Closed)
-                    || (seg.syn && state == St::SynReceived)
-                    || if seg.seg_len() == 0 {
-                        within(seg.seq, c.rcv_nxt, c.rcv_nxt.wrapping_add(1 << 30))
-                    } else if zero_window && !matches!(state, St::SynReceived) {
-                        false
-                    } else {
-                        within(seg.seq, c.rcv_nxt, c.rcv_nxt.wrapping_add(1 << 30)) || lt(c.rcv_nxt, seg.end())
-                    };
+                // A segment at or past the right edge last offered may be outside RCV.WND
+                // or inside it (the window may have grown since): either is right, and
+                // the receiver's answer says which (an ACK for an unacceptable segment).
+                let past_edge = c.offered.is_some_and(|edge| !lt(seg.seq, edge)) && c.irs.is_some();
+                let refused = past_edge && answered_unacceptable;
+                let seq_ok = !refused
+                    && (c.irs.is_none()
+                        || matches!(state, St::SynSent | St::Listen | St::Closed)
+                        || (seg.syn && state == St::SynReceived)
+                        || if seg.seg_len() == 0 {
+                            within(seg.seq, c.rcv_nxt, c.rcv_nxt.wrapping_add(1 << 30))
+                        } else if zero_window && !matches!(state, St::SynReceived) {
+                            false
+                        } else {
+                            within(seg.seq, c.rcv_nxt, c.rcv_nxt.wrapping_add(1 << 30)) || lt(c.rcv_nxt, seg.end())
+                        });
                 let acceptable_ack = acceptable_ack && seq_ok;
                 if !discarded && seq_ok && lt(c.snd_una, a) && le(a, c.snd_nxt) {
                     // New data acknowledged: which segments, and were they ever resent?
