@@ -149,6 +149,8 @@ function expected(conn) {
     const words = [s.flags.join(","), `seq=${s.seq_rel}`];
     if (s.ack_rel !== null) words.push(`ack=${s.ack_rel}`);
     if (s.len > 0) words.push(`len=${s.len}`);
+    // A closed window is shown (flow control): the window field as captured.
+    if (s.win === 0 && !s.flags.includes("RST")) words.push("win=0");
     return {
       dir: s.dir === "C>S" ? "c2s" : "s2c",
       flags: s.flags.join(","),
