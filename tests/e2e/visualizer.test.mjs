@@ -1056,6 +1056,23 @@ describe("the sandbox", () => {
         return lines.join("\n");
       });
       assert.match(told, /closed its socket with received bytes still unread/, "the narration says why");
+      // Undo the close, read() the request first, and close again: now a FIN.
+      const undo = async () => {
+        const before = (await state(page)).actions;
+        await page.locator('#viz .sandbox button[data-action="undo"]').click();
+        await page.waitForFunction((b) => document.querySelector("#viz").getAttribute("actions") !== b, before, { timeout: 5_000 });
+        await page.waitForTimeout(100);
+      };
+      await undo();
+      await page.evaluate(() => document.querySelector("#viz").seek(Infinity));
+      await call(page, "server", "read");
+      await call(page, "server", "close");
+      await page.evaluate(() => document.querySelector("#viz").seek(Infinity));
+      const read = await state(page);
+      assert.ok(read.segments.includes("FIN,ACK") && !read.segments.includes("RST,ACK"), `read() before close(): a FIN, ${read.segments}`);
+      await undo();
+      await undo();
+      await call(page, "server", "close");
       // Ticked again, the application reads: close() sends a FIN.
       await page.locator('#viz .sandbox input[data-reads="server"]').check();
       await page.waitForFunction(() => !/noread/.test(document.querySelector("#viz").getAttribute("actions")), null, { timeout: 5_000 });

@@ -2,8 +2,9 @@
 // presses listen, accept, connect, send, close, abort or crash on either side at
 // the moment the diagram shows, or clicks a segment in flight to lose it, and the
 // engine plays on from there. Undo takes the last of these back. Each side's
-// application reads what arrives unless the reader unticks it: then close() with
-// bytes unread resets the connection (RFC 2525 §2.17, as Linux does). A listener
+// application reads what arrives unless the reader unticks it: then it reads
+// only at read(), and close() with bytes unread resets the connection (RFC 2525
+// §2.17, as Linux does). A listener
 // has a backlog of 1, so its SYN and accept queues (2 places each) are drawn.
 //
 // What the reader did is the `actions` attribute (so a permalink replays it): each
@@ -16,7 +17,7 @@
 import { adopt, el } from "./dom.js";
 
 /** The calls a reader can make, as docs/scenario-format.md names them. */
-export const CALLS = ["listen", "accept", "connect", "send", "close", "abort", "crash"];
+export const CALLS = ["listen", "accept", "connect", "send", "read", "close", "abort", "crash"];
 /** The backlog each side's listen() is given. */
 const BACKLOG = 1;
 /** At most this many calls and losses. */
@@ -33,7 +34,7 @@ const STRINGS = {
     clear: "Start over",
     moves: (n) => `${n} of your moves`,
     reads: "reads what arrives",
-    readsTitle: "Unticked, this side's application never reads: close() with bytes unread then sends a RST, not a FIN (for the whole run).",
+    readsTitle: "Unticked, this side's application reads only when you press read(): close() with bytes unread sends a RST, not a FIN (for the whole run).",
     bad: (text) => `actions="${text}" is not a list of moves such as s.listen.0-c.connect.0-d.2`,
     many: `more than ${MAX_STEPS} moves`,
     sides: { client: "Client", server: "Server" },
@@ -46,7 +47,7 @@ const STRINGS = {
     clear: "重新开始",
     moves: (n) => `你的 ${n} 步操作`,
     reads: "读取收到的数据",
-    readsTitle: "取消勾选后，这一方的应用程序从不读取：有未读数据时 close() 发送 RST 而不是 FIN（对整个运行有效）。",
+    readsTitle: "取消勾选后，这一方的应用程序只在你按下 read() 时读取：有未读数据时 close() 发送 RST 而不是 FIN（对整个运行有效）。",
     bad: (text) => `actions="${text}" 不是形如 s.listen.0-c.connect.0-d.2 的操作列表`,
     many: `超过 ${MAX_STEPS} 步操作`,
     sides: { client: "客户端", server: "服务器" },
