@@ -172,7 +172,13 @@ fn crowded_listener() -> impl Strategy<Value = Scenario> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 30000, ..ProptestConfig::default() })]
+    // A fixed stream of cases, so that the test command gives the same answer every
+    // time (500 in debug; `cargo test --release` runs 20,000 of the same stream).
+    #![proptest_config(ProptestConfig {
+        cases: if cfg!(debug_assertions) { 500 } else { 20_000 },
+        rng_seed: proptest::test_runner::RngSeed::Fixed(15),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn a_crowded_listener_keeps_its_queues_within_the_backlog(sc in crowded_listener()) {

@@ -110,8 +110,14 @@ struct SideM {
     /// A close or shutdown in a synchronized state that a FIN must follow: (event, time).
     fin_owed: Option<(usize, u64)>,
     gave_up_at: Option<u64>,
-    /// The last SYN cookie this listener sent: (its ISN, the peer's ISN).
-    cookie: Option<(u32, u32)>,
+    /// The SYN cookies this listener sent to the followed peer: (ISN, the peer's
+    /// ISN, the MSS index in its low bits). Any recent one is good (Linux checks
+    /// the last two minutes' counters).
+    cookies: Vec<(u32, u32, u32)>,
+    /// The cookies that have rebuilt a connection.
+    cookies_used: Vec<u32>,
+    /// A cookie rebuilt a connection from a later segment, or a second time.
+    cookie_rebuilt_oddly: bool,
     /// Data bytes taken in order on the current connection (what the application
     /// could read; `app_received` is what it did read).
     in_order: u64,
@@ -136,7 +142,9 @@ impl SideM {
             sent_rst: false,
             fin_owed: None,
             gave_up_at: None,
-            cookie: None,
+            cookies: Vec::new(),
+            cookies_used: Vec::new(),
+            cookie_rebuilt_oddly: false,
             in_order: 0,
             ws: None,
         }
@@ -252,7 +260,11 @@ impl Checker<'_> {
             let m = &mut self.sides[x];
             match m.last_deliver.filter(|d| d.0 == t && d.1.syn && d.1.ack.is_none()) {
                 Some((_, syn, _)) if seg.syn && seg.ack == Some(syn.seq.wrapping_add(1)) => {
-                    m.cookie = Some((seg.seq, syn.seq));
+                    let index = match &self.run.events[i].k {
+                        K::Send { cookie: Some(c), .. } => c.mss_index,
+                        _ => 0,
+                    };
+                    m.cookies.push((seg.seq, syn.seq, index));
                 }
                 _ => self.v(Rule::SeqAck, "cookie-answers-syn", i, format!(
                     "segment {id} {}: a SYN cookie's SYN,ACK answers the SYN delivered at this instant, acknowledging its ISN + 1 (RFC 9293 §3.4; RFC 4987 §3.6)", seg.show())),
@@ -808,10 +820,34 @@ impl Checker<'_> {
         if (from, to) == (Listen, Established) && reason == "syn-cookie-ack" {
             // Linux rebuilds the connection from the cookie that the ACK brings back.
             let d = m.last_deliver.filter(|d| d.0 == t);
-            match (d, m.cookie) {
-                (Some((_, seg, _)), Some((cookie, peer_isn)))
-                    if seg.ack == Some(cookie.wrapping_add(1)) && seg.seq == peer_isn.wrapping_add(1) =>
-                {
+            // The check takes the peer's ISN as SEG.SEQ - 1 and subtracts it: a
+            // segment from k bytes later decodes the MSS index k lower, and passes
+            // while that is still an index (Linux cookie_v4_check's arithmetic; a
+            // late ACK after data can rebuild a connection that has ended).
+            let brought = d.and_then(|(_, seg, _)| {
+                m.cookies.iter().copied().find(|&(cookie, peer_isn, index)| {
+                    let later = seg.seq.wrapping_sub(peer_isn.wrapping_add(1));
+                    seg.ack == Some(cookie.wrapping_add(1)) && later <= index
+                })
+            });
+            match (d, brought) {
+                (Some((_, seg, _)), Some((cookie, sent_to, _))) => {
+                    let peer_isn = seg.seq.wrapping_sub(1);
+                    // Rebuilt from a later segment, the connection starts past bytes
+                    // the peer sent before it: they are lost to this side, and the
+                    // peer, acknowledged past them, never resends them. That is the
+                    // cookie's design (it keeps no ISN), not a stall to report.
+                    if peer_isn != sent_to {
+                        m.cookie_rebuilt_oddly = true;
+                    }
+                    // A cookie that comes back again (a late or duplicated ACK, within
+                    // its two minutes) rebuilds a second connection with the same
+                    // bytes: Linux's cookies cannot tell. Nothing can be said of what
+                    // the applications got across the two.
+                    if m.cookies_used.contains(&cookie) {
+                        m.cookie_rebuilt_oddly = true;
+                    }
+                    m.cookies_used.push(cookie);
                     if let Some(c) = m.conn.as_mut() {
                         c.iss = Some(cookie);
                         c.snd_una = cookie.wrapping_add(1);
@@ -825,7 +861,7 @@ impl Checker<'_> {
                     m.in_order += u64::from(seg.len);
                 }
                 _ => vs.push((Rule::SeqAck, "cookie-ack", format!(
-                    "LISTEN→ESTABLISHED (syn-cookie-ack): the segment delivered at t={t} µs must acknowledge the last SYN cookie sent ({:?}) + 1, from the peer's ISN + 1 (RFC 4987 §3.6)", m.cookie))),
+                    "LISTEN→ESTABLISHED (syn-cookie-ack): the segment delivered at t={t} µs must acknowledge a SYN cookie sent ({:?}) + 1, from the peer's ISN + 1 (RFC 4987 §3.6)", m.cookies))),
             }
         } else if matches!(from, Listen | SynSent) && matches!(to, SynReceived | Established) {
             match m.pending_syn.filter(|p| p.0 == t) {
@@ -1084,17 +1120,22 @@ impl Checker<'_> {
             return;
         }
         let broken = self.sides.iter().any(|m| m.broken || m.sent_rst);
+        // What a cookie rebuilt oddly holds is the cookie's design, not a stall or a
+        // duplicate delivery (see the cookie-ack check).
+        let odd_cookie = self.sides.iter().any(|m| m.cookie_rebuilt_oddly);
         for (x, name) in SIDE.iter().enumerate() {
             let y = 1 - x;
-            let (sent, got) = (self.sides[x].app_sent, self.sides[y].app_received);
-            if got > sent {
+            // An application that does not read has its bytes in the buffer: TCP delivered them.
+            let got = if self.run.profiles[y].app_reads { self.sides[y].app_received } else { self.sides[y].in_order };
+            let sent = self.sides[x].app_sent;
+            if got > sent && !odd_cookie {
                 self.v(
                     Rule::NoStall,
                     "bytes-delivered-once",
                     last,
                     format!("the {} application received {got} bytes, the {} sent only {sent}", SIDE[y], name),
                 );
-            } else if got < sent && !broken {
+            } else if got < sent && !broken && !odd_cookie {
                 self.v(Rule::NoStall, "bytes-delivered", last, format!(
                     "the run ended untruncated: the {} application sent {sent} bytes, the {} received {got}, and nobody was reset, refused, timed out, aborted or crashed (RFC 9293 §3.8.1: the sender retransmits until acknowledged)", name, SIDE[y]));
             }
