@@ -253,6 +253,14 @@ def server(mode, port, start):
         conn.shutdown(socket.SHUT_WR)
         read_all(conn)
         conn.close()
+    elif mode == "isn-choice":
+        # Three connections, each ended by the client's RST.
+        for k in range(3):
+            if k:
+                conn, _ = ls.accept()
+                conn.settimeout(10)
+            read_all(conn)
+            conn.close()
     elif mode == "half-open":
         # The first connection ends with the client's RST; then the client is back.
         read_all(conn)
@@ -453,6 +461,22 @@ def client(mode, host, port, start, local_port):
     elif mode == "after-flood":
         time.sleep(0.3)
         s.close()
+    elif mode == "isn-choice":
+        # Three connections, each aborted (a RST: no TIME-WAIT on either side): two
+        # from the same port 100 ms apart, whose server ISNs differ by the clock
+        # alone, and one from the next port, whose ISN the clock does not foretell
+        # (RFC 6528's keyed hash of the addresses and ports).
+        for k, lport in enumerate((local_port, local_port, local_port + 1)):
+            if k:
+                time.sleep(0.1)
+                s = socket.socket(family(host), socket.SOCK_STREAM)
+                s.settimeout(20)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind(("", lport))
+                s.connect((host, port))
+            time.sleep(0.02)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            s.close()
     elif mode == "reconnect":
         # A request, the response until the server's FIN, close; then the same
         # again at once from the same port (the server's side is in TIME-WAIT).

@@ -362,6 +362,17 @@ if want time-wait-new-syn; then
     stop_capture
 fi
 
+if want isn-choice; then
+    echo "isn-choice: three aborted connections, two from port 40000 100 ms apart, one from 40001 (RFC 6528 ISNs)"
+    setup
+    start_capture isn-choice
+    server isn-choice 80
+    sleep 0.3
+    client isn-choice "$S4" 80 0 40000
+    wait_servers
+    stop_capture
+fi
+
 if want zero-window; then
     echo "zero-window: a server with a small receive buffer reads nothing for 6 s; the client's zero-window probes"
     setup

@@ -230,6 +230,7 @@ fn an_old_duplicate_syn_in_time_wait_does_not_open_a_connection() {
         ack: None,
         len: 0,
         port: None,
+        forged: false,
     });
     let t = run(&sc);
     assert!(!t.events.iter().any(|e| matches!(e.kind, EventKind::State { reason: Reason::TimeWaitNewSyn, .. })));

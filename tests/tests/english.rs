@@ -81,18 +81,9 @@ fn en_js_says_what_the_engine_says_word_for_word() {
     for (name, rust) in
         [("reasons", &reasons), ("facts", &facts), ("scenarios", &scenarios), ("appErrors", &app_errors)]
     {
-        let mut js = table(&src, name);
-        if name == "scenarios" {
-            // A scenario of the full engine has its title in en.js and its summary in
-            // more-en.js's `summaries` (fetched with its story's sentences).
-            for (id, summary) in table(&src, "summaries") {
-                match js.get_mut(&id).and_then(Value::as_array_mut) {
-                    Some(entry) if entry.len() == 1 => entry.push(summary),
-                    _ => problems
-                        .push(format!("more-en.js `summaries` has {id}, whose en.js entry is not a title alone")),
-                }
-            }
-        }
+        // (A scenario of the full engine has its title and summary in more-en.js,
+        // whose tables `table` reads together with en.js's.)
+        let js = table(&src, name);
         problems.extend(differences(name, rust, &js));
         // Nothing in en.js that the engine no longer says.
         let extra: Vec<&String> = js.keys().filter(|k| !rust.iter().any(|(key, _)| key == k)).collect();

@@ -96,10 +96,10 @@ fn bases(
                             sc.client.isn = Some(*c);
                             sc.server.isn = Some(*s);
                         }
-                        // The comparisons' variants (compare="no-time-wait", "abort";
+                        // The comparisons' variants (compare="no-time-wait", "abort", "isn-clock";
                         // "linux" is the profile pairs above), on TCP's own handshake.
                         if (mode, ua) == (Handshake::ThreeWay, None) {
-                            for v in [Variant::NoTimeWait, Variant::Abort] {
+                            for v in [Variant::NoTimeWait, Variant::Abort, Variant::IsnClock] {
                                 if v.applies_to(&sc) {
                                     let mut changed = sc.clone();
                                     v.apply(&mut changed);

@@ -153,9 +153,14 @@ fn crowded_listener() -> impl Strategy<Value = Scenario> {
                         from: Side::Client,
                         flags: vec![if syn { "SYN" } else { "ACK" }.into()],
                         seq: synack_core::scenario::SeqSpec::Absolute(seq),
-                        ack: (!syn).then(|| synack_core::scenario::SeqSpec::offset(ack.unwrap_or(1))),
+                        // Without a chosen offset, the ACK answers the SYN,ACK its port got.
+                        ack: (!syn).then(|| match ack {
+                            Some(k) => synack_core::scenario::SeqSpec::offset(k),
+                            None => synack_core::scenario::SeqSpec::echo(port, 1),
+                        }),
                         len: 0,
                         port: Some(port),
+                        forged: false,
                     });
                 }
                 sc.actions = vec![

@@ -219,3 +219,90 @@ fn a_full_accept_queue_drops_a_new_syn_silently() {
     assert!(server_sends(&t).iter().all(|s| s.1 != t.client.port), "nothing answers the client");
     assert_eq!(t.outcome.client, State::Closed, "it gives up");
 }
+
+/// `isn-choice` (RFC 6528): the attacker reads the ISN its own SYN got, and forges
+/// the trusted client's handshake with the ISN it predicts from it.
+#[test]
+fn a_guessed_isn_misses_with_the_keyed_hash_and_lands_with_the_clock_alone() {
+    use synack_core::variant::Variant;
+    let forged = |t: &Trace| -> Vec<(u64, String, u32, Option<u32>)> {
+        t.events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::Send { segment: s, reason: Reason::Forged, stale: false, .. } => {
+                    Some((e.t_us, s.flag_names().join(","), s.seq.0, s.ack.map(|a| a.0)))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    for hashed in [true, false] {
+        let mut sc = scenario("isn-choice");
+        if !hashed {
+            assert!(Variant::IsnClock.applies_to(&sc));
+            Variant::IsnClock.apply(&mut sc);
+        }
+        let t = run(&sc);
+        let sent = server_sends(&t);
+        // The attacker's own SYN (from port 40001) got an ISN; 300 ms later the forged
+        // SYN from the client's port got another: exactly 75,000 ticks of the 4 µs
+        // clock later when the ISN is the clock alone, anywhere else with the hash.
+        let probe = sent.iter().find(|s| s.1 == 40001 && s.2 == "SYN,ACK").unwrap();
+        let real = sent.iter().find(|s| s.1 == t.client.port && s.2 == "SYN,ACK").unwrap();
+        assert_eq!((probe.0, real.0), (50 * MS, 350 * MS));
+        assert_eq!(real.4, Some(1001), "the SYN,ACK acknowledges the forged SYN (seq 1000)");
+        assert_eq!(real.3.wrapping_sub(probe.3) == 75_000, !hashed, "hashed: {hashed}");
+        // The forged ACK and data acknowledge the probe's ISN + 75,000 + 1.
+        let f = forged(&t);
+        let guess = probe.3.wrapping_add(75_001);
+        assert_eq!(f.iter().map(|s| s.1.as_str()).collect::<Vec<_>>(), ["SYN", "ACK", "PSH,ACK"]);
+        assert!(f[1..].iter().all(|s| s.3 == Some(guess)));
+        let rsts: Vec<_> = sent.iter().filter(|s| s.2 == "RST").collect();
+        if hashed {
+            // RFC 9293 §3.10.7.4: in SYN-RECEIVED an unacceptable ACK gets
+            // <SEQ=SEG.ACK><CTL=RST>, and the server never leaves SYN-RECEIVED.
+            assert_eq!(rsts.iter().map(|s| (s.0, s.3)).collect::<Vec<_>>(), [(360 * MS, guess), (370 * MS, guess)]);
+            assert!(!t.events.iter().any(|e| matches!(e.kind, EventKind::State { to: State::Established, .. })));
+            assert_eq!(t.outcome.server, State::Listen);
+            assert!(fact_keys(&t).contains(&"unconfirmed-connection-dropped"), "{:?}", fact_keys(&t));
+        } else {
+            assert!(rsts.is_empty());
+            assert_eq!((t.outcome.client, t.outcome.server), (State::Closed, State::Established));
+            assert_eq!(
+                t.events.iter().filter(|e| e.side == synack_core::Side::Server).find_map(|e| match &e.kind {
+                    EventKind::App {
+                        app: synack_core::trace::AppEvent::Note(synack_core::AppNote::Received { total, .. }),
+                    } => Some(*total),
+                    _ => None,
+                }),
+                Some(20),
+                "the server's application reads the forged command"
+            );
+            assert_eq!(fact_keys(&t), ["server-holds-forged-connection"]);
+        }
+        // Nothing the server sends reaches the client: it never answers. (Injected
+        // segments travel on the client's side, as the attacker's or another host's.)
+        assert!(!t.events.iter().any(|e| e.side == synack_core::Side::Client
+            && matches!(e.kind, EventKind::Send { reason, .. } if reason != Reason::Forged && reason != Reason::OtherPeer)));
+    }
+}
+
+/// RFC 6528 §3: ISN = M + F(4-tuple). A later connection with the same peer differs
+/// from the first by the clock alone (4 µs in the RFC, 64 ns in Linux); another
+/// peer's port gets an unrelated ISN, unless the hash is off.
+#[test]
+fn the_isn_clock_ticks_every_4_us_in_the_rfc_and_64_ns_in_linux() {
+    for (profile, per_second) in [("rfc", 250_000u64), ("linux", 15_625_000)] {
+        let sc = Scenario::from_json(&format!(
+            r#"{{"id": "t", "client": {{"isn": 1000, "profile": "{profile}"}}, "server": {{"isn": 5000, "profile": "{profile}"}},
+                "actions": [{{"side": "server", "do": "listen"}}, {{"side": "client", "do": "connect"}},
+                            {{"side": "client", "do": "abort", "when": "established"}},
+                            {{"side": "client", "do": "connect", "when": {{"at_us": 2000000}}}}]}}"#
+        ))
+        .unwrap();
+        let t = run(&sc);
+        let isns: Vec<u32> = server_sends(&t).iter().filter(|s| s.2 == "SYN,ACK").map(|s| s.3).collect();
+        // The server's two SYN,ACKs: at 50 ms and 2.05 s, 2 s of ticks apart.
+        assert_eq!(isns, [5000, 5000u32.wrapping_add((2 * per_second) as u32)], "{profile}");
+    }
+}

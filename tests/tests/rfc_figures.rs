@@ -117,6 +117,7 @@ fn figure_11_old_duplicate_syn_resets_two_passive_sockets() {
         ack: None,
         len: 0,
         port: None,
+        forged: false,
     });
     let t = run(&sc);
     assert_eq!(segments(&t), [c2s("SYN", 5000, None), s2c("SYN,ACK", 300, Some(5001)), c2s("RST", 5001, None)]);

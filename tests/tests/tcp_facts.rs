@@ -87,6 +87,7 @@ fn a_listening_socket_answers_an_ack_with_rst() {
         ack: Some(SeqSpec::Absolute(777)),
         len: 0,
         port: None,
+        forged: false,
     });
     let t = run(&sc);
     assert_eq!(segments(&t), [c2s("ACK", 40, Some(777)), s2c("RST", 777, None)]);

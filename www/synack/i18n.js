@@ -2,6 +2,8 @@
 // its own (a chunk once bundled): a page fetches only the one it speaks, starting
 // as soon as this module runs, alongside the wasm.
 
+import { needsFull } from "./engine.js";
+
 /**
  * The element's language: its own `lang`, else the nearest `lang` above it (an
  * element inside a shadow root looks through the host), else English.
@@ -52,13 +54,13 @@ const more = {};
 /**
  * The strings `t` with what only some diagrams need (i18n/more-*.js): the rarer
  * reasons and facts, when one of `traces` names a key `t` lacks, the summary of
- * a scenario whose title alone the base table holds, a queue, a cut path or a
+ * a scenario of the full engine (its title and summary are there), a queue, a cut path or a
  * host not drawn, and a comparison's words, when `compare`. Null when nothing is
  * missing: the base tables hold what the handshake and the teardown say, and
  * any other story, a loss the reader causes or a comparison fetches the rest once.
  */
 export function withMore(t, traces, compare) {
-  const lacks = (tr) => t.scenarios[tr.scenario]?.length === 1
+  const lacks = (tr) => needsFull(tr.scenario)
     || tr.events.some((e) => (e.reason_key && !(e.reason_key in t.reasons)) || e.cause === "cut" || e.cause === "no-host" || e.kind === "queue")
     || (tr.outcome?.facts ?? []).some((f) => !(f.key in t.facts));
   return t.more || !(compare || traces.some(lacks)) ? null : withAll(t);
@@ -77,6 +79,6 @@ export function withAll(t) {
     say: { ...t.say, ...m.say },
     marks: { ...t.marks, ...m.marks },
     errors: m.errors,
-    scenarios: { ...t.scenarios, ...Object.fromEntries(Object.entries(m.summaries).map(([id, s]) => [id, [t.scenarios[id][0], s]])) },
+    scenarios: { ...t.scenarios, ...m.scenarios },
   }));
 }

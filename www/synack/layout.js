@@ -179,11 +179,12 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
         // A closed window, and the update that opens it (flow control, RFC 9293 §3.8.6).
         if ((seg.window === 0 && !seg.flags.includes("RST")) || e.reason_key === "window-update") tokens.push(`win=${seg.window}`);
         // From (or to) a host the diagram does not draw: another client, a forged
-        // source. Its end is a point between the lifelines, named by its port.
+        // source, an attacker forging the client's own port. Its end is a point
+        // between the lifelines, named by its port.
         const port = e.dir === "c2s" ? seg.src_port : seg.dst_port;
-        const other = trace.client?.port != null && port !== trace.client.port;
+        const other = trace.client?.port != null && (port !== trace.client.port || e.reason_key === "forged");
         const lines = wrap(tokens, labelMax);
-        if (other) lines.push((t.ui[e.dir === "c2s" ? "fromPort" : "toPort"] ?? String)(port));
+        if (other) lines.push((t.ui[e.dir === "c2s" ? "fromPort" : "toPort"] ?? String)(port, e.reason_key));
         y += lines.length * LINE_H + 8;
         rows[i] = y;
         const s = {

@@ -2,13 +2,15 @@
 // message in the reader's language (a `problem`), not a blank box; and what the
 // engine is asked to run.
 
+import { needsFull } from "./engine.js";
+
 export const MAX_U32 = 4294967295;
 const MAX_U64 = 2n ** 64n - 1n;
 export const MODES = ["two-way", "three-way", "four-way"];
 /** What a comparison can set beside the scenario as written (synack-core's Variant). */
-export const VARIANTS = ["linux", "no-time-wait", "abort"];
+export const VARIANTS = ["linux", "no-time-wait", "abort", "isn-clock"];
 /** The scenario a comparison shows when none is named. */
-const COMPARED = { linux: "three-way-handshake", "no-time-wait": "final-ack-lost", abort: "four-way-teardown" };
+const COMPARED = { linux: "three-way-handshake", "no-time-wait": "final-ack-lost", abort: "four-way-teardown", "isn-clock": "isn-choice" };
 /** Attribute values, checked: a bad one becomes a readable message (in `t`'s language), not a blank box. */
 export function readOptions(host, t) {
   const get = (name) => host.getAttribute(name);
@@ -30,9 +32,10 @@ export function readOptions(host, t) {
   const handshake = get("handshake") ?? undefined;
   if (handshake !== undefined && !MODES.includes(handshake)) throw problem("handshake", handshake);
   const scenario = get("scenario") ?? (compare ? COMPARED[against] ?? "old-duplicate-syn" : "three-way-handshake");
-  // The tables name every catalogue id (tests/tests/i18n_keys.rs), so an id they
-  // lack is not in the catalogue: say so in the reader's language.
-  if (!(scenario in t.scenarios)) throw problem("scenario", scenario);
+  // The tables name every catalogue id (tests/tests/i18n_keys.rs), the full
+  // engine's in more-*.js: an id that is neither is not in the catalogue. Say so
+  // in the reader's language.
+  if (!(scenario in t.scenarios) && !needsFull(scenario)) throw problem("scenario", scenario);
   return {
     scenario,
     handshake,

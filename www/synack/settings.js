@@ -4,6 +4,7 @@
 // draws again from its attributes: one way in, whoever changes them.
 
 import { catalogue } from "./engine.js";
+import { withAll } from "./i18n.js";
 import { el } from "./dom.js";
 import { MAX_U32, MODES } from "./options.js";
 import { stateFamily } from "./layout.js";
@@ -56,7 +57,12 @@ export function settingsBar(host, t, o, trace) {
   });
   bar.append(fresh);
   const ids = catalogue().map((e) => [e.id, t.scenarios[e.id]?.[0] ?? e.id]);
-  bar.append(select(t.ui.scenario, ids, o.scenario, set("scenario")));
+  const menu = select(t.ui.scenario, ids, o.scenario, set("scenario"));
+  // The full engine's scenarios are titled in more-*.js: fetched once the menu is used.
+  menu.addEventListener("focusin", () => withAll(t).then((m) => {
+    for (const op of menu.querySelectorAll("option")) op.textContent = m.scenarios[op.value][0];
+  }), { once: true });
+  bar.append(menu);
   return bar;
 }
 

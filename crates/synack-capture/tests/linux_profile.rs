@@ -851,3 +851,56 @@ fn zero_window_engine_probes_as_linux_does() {
         ladder(&tr)
     );
 }
+
+// ---------------------------------------------------------------------------
+// ISNs (RFC 6528): two connections from one port 100 ms apart, one from the next.
+
+#[test]
+fn isn_choice_linux_adds_a_64_ns_clock_to_a_hash_of_the_ports() {
+    // The capture: the server's ISN for a second connection from the same port is
+    // the first's plus the time between the SYNs in 64 ns ticks (seq_scale adds
+    // ktime_get_real_ns() >> 6 to a siphash of the 4-tuple that does not change);
+    // for another port it is nowhere near that.
+    let c = connections("isn-choice.pcap");
+    assert_eq!(c.iter().map(|c| c.client.port()).collect::<Vec<_>>(), [40000, 40000, 40001]);
+    let syn_ack = |conn: &Connection| {
+        let s = conn.segments.iter().find(|s| s.dir.as_str() == "S>C" && s.flags.has(TcpFlags::SYN)).unwrap();
+        (abs_t("isn-choice.pcap", s), s.seq)
+    };
+    let [(t0, isn0), (t1, isn1), (t2, isn2)] = [syn_ack(&c[0]), syn_ack(&c[1]), syn_ack(&c[2])];
+    let ticks = |from: f64, to: f64| ((to - from) * 15_625_000.0).round() as u32;
+    // The stamps are the capture's, a few µs from the kernel's clock reading:
+    // within 20 µs, 312 ticks.
+    let off = |isn: u32, predicted: u32| isn.wrapping_sub(predicted).min(predicted.wrapping_sub(isn));
+    assert!(off(isn1, isn0.wrapping_add(ticks(t0, t1))) < 312, "{isn0} {isn1} {}", t1 - t0);
+    assert!(off(isn2, isn1.wrapping_add(ticks(t1, t2))) > 1_000_000, "another port: the clock says nothing");
+
+    // The engine's linux profile: the same clock for the same ports, and a hash
+    // for another port (a host the diagram does not draw, whose SYN is injected).
+    let delta_us = ((t1 - t0) * 1e6).round() as u64;
+    let mut sc = Scenario::from_json(&format!(
+        r#"{{"id": "isns", "client": {{"profile": "linux", "isn": 240125902}}, "server": {{"profile": "linux", "isn": {isn0}, "backlog": 8}},
+            "network": {{"link": {{"latency_us": {LATENCY_US}}}, "faults": {{"inject": [
+                {{"at_us": {}, "from": "client", "flags": ["SYN"], "seq": 1592376607, "port": 40001}}]}}}},
+            "actions": [{{"side": "server", "do": "listen"}}, {{"side": "client", "do": "connect"}},
+                        {{"side": "client", "do": "abort", "when": "established", "delay_us": 20000}},
+                        {{"side": "client", "do": "connect", "when": {{"at_us": {delta_us}}}}},
+                        {{"side": "client", "do": "abort", "when": "established", "delay_us": 20000}}]}}"#,
+        2 * delta_us
+    ))
+    .unwrap();
+    sc.client.port = Some(40000);
+    let tr = run(&sc);
+    // (The SYN,ACK to port 40001 goes again and again: nothing answers it.)
+    let mut synacks: Vec<(u16, u32)> = sent(&tr)
+        .iter()
+        .filter(|x| x.side == Side::Server && x.seg.flags.syn)
+        .map(|x| (x.seg.dst_port, x.seg.seq.0))
+        .collect();
+    synacks.dedup();
+    assert_eq!(synacks.len(), 3, "\n{}", ladder(&tr));
+    assert_eq!(synacks[0], (40000, isn0));
+    assert_eq!(synacks[1], (40000, isn0.wrapping_add((delta_us * 1000 / 64) as u32)));
+    assert_eq!(synacks[2].0, 40001);
+    assert!(off(synacks[2].1, isn0.wrapping_add((2 * delta_us * 1000 / 64) as u32)) > 1_000_000);
+}

@@ -177,10 +177,9 @@ fn parse_run(rest: &[OsString]) -> Result<RunArgs, String> {
             }
             "--variant" => {
                 let v = it.once_value(&opt)?;
-                run.variant =
-                    Some(Variant::parse(&v).ok_or_else(|| {
-                        format!("--variant: {v:?} is not a variant; use linux, no-time-wait or abort")
-                    })?);
+                run.variant = Some(Variant::parse(&v).ok_or_else(|| {
+                    format!("--variant: {v:?} is not a variant; use linux, no-time-wait, abort or isn-clock")
+                })?);
             }
             "--isn-client" => run.isn_client = Some(number(&opt, &it.once_value(&opt)?)?),
             "--isn-server" => run.isn_server = Some(number(&opt, &it.once_value(&opt)?)?),

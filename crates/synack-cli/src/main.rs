@@ -30,9 +30,11 @@ Options for run:
   --unexpected-answer ignore|reset         what the client does with an answer to a SYN
                                            it never sent: reset (TCP's SYN-SENT rule; the
                                            default but with two-way) or ignore (say nothing)
-  --variant linux|no-time-wait|abort       run the scenario with Linux's defaults, without
-                                           TIME-WAIT (a counterfactual), or with its first
-                                           close() an abort() (a RST instead of a FIN)
+  --variant linux|no-time-wait|abort|isn-clock
+                                           run the scenario with Linux's defaults, without
+                                           TIME-WAIT (a counterfactual), with its first
+                                           close() an abort() (a RST instead of a FIN), or
+                                           with ISNs from the clock alone (RFC 793)
   --isn-client N, --isn-server N           initial sequence numbers (0 to 4294967295)
   --seed N                                 chooses unset ISNs and the network's luck
   --drop K                                 lose the K-th segment sent (repeatable)

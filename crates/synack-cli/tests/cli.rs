@@ -368,6 +368,6 @@ fn variants_compare_one_scenario_with_itself_changed() {
     );
     refuses(
         &["run", "final-ack-lost", "--variant", "shrug"],
-        "synack: --variant: \"shrug\" is not a variant; use linux, no-time-wait or abort\n",
+        "synack: --variant: \"shrug\" is not a variant; use linux, no-time-wait, abort or isn-clock\n",
     );
 }

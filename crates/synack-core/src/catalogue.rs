@@ -115,6 +115,9 @@ entries! {
     id: "zero-window", figure: None, compare: false, full: true,
         title: "A zero window",
         summary: "The server's application does not read, so its receive buffer (two segments, 2920 bytes) fills and it advertises a window of 0. The client stops sending, and its persist timer probes the closed window with one byte, waiting twice as long each time. When the application reads, 8 s later, the server's ACK opens the window and the rest follows.";
+    id: "isn-choice", figure: None, compare: false, full: true,
+        title: "Why ISNs look random",
+        summary: "An attacker opens a connection of its own and reads the server's ISN, then forges a SYN from a trusted client that cannot answer (its link is flooded) and blindly sends the ACK and a command that would follow. Its guess is the ISN it saw plus the 4 µs clock's ticks since, which was right when the ISN was the clock alone (RFC 793). With RFC 6528's keyed hash of the addresses and ports added, one connection's ISN says nothing about another's: the guess misses and the server answers with a RST.";
     id: "fin-wait-2-timeout", figure: None, compare: false, full: true,
         title: "An orphaned FIN-WAIT-2 times out",
         summary: "The client closes and the server acknowledges its FIN, but the server's application never closes. The RFC would leave the client in FIN-WAIT-2 for ever; Linux drops the orphaned socket after tcp_fin_timeout (60 s). When the server's application closes at last, at 90 s, its FIN finds no connection and is answered with a RST.";
@@ -193,6 +196,7 @@ pub fn untitled(id: &str) -> Option<Scenario> {
                 ack: None,
                 len: 0,
                 port: None,
+                forged: false,
             });
         }
         "four-way-handshake" => {
@@ -272,14 +276,12 @@ pub fn untitled(id: &str) -> Option<Scenario> {
             sc.server.profile = ProfileName::Linux;
             sc.server.backlog = Some(1);
             // Two other clients, drawn only as their segments, complete handshakes
-            // that nobody accept()s. Their SYNs reach the server at 50 and 110 ms; the
-            // server's ISN clock ticks every 4 µs from the first, so the second's
-            // SYN,ACK carries ISN + 15000.
+            // that nobody accept()s: each acknowledges the SYN,ACK it got.
             let inject = &mut sc.network.faults.inject;
             inject.push(other_peer(0, 40001, &["SYN"], 5000, None));
             inject.push(other_peer(60 * ms, 40002, &["SYN"], 7000, None));
-            inject.push(other_peer(100 * ms, 40001, &["ACK"], 5001, Some(1)));
-            inject.push(other_peer(160 * ms, 40002, &["ACK"], 7001, Some(15_001)));
+            inject.push(other_peer(100 * ms, 40001, &["ACK"], 5001, Some(SeqSpec::echo(40001, 1))));
+            inject.push(other_peer(160 * ms, 40002, &["ACK"], 7001, Some(SeqSpec::echo(40002, 1))));
             sc.actions = vec![
                 Step::new(Server, When::Start, Do::Listen),
                 Step::new(Client, When::AtUs(120 * ms), Do::Connect),
@@ -345,6 +347,42 @@ pub fn untitled(id: &str) -> Option<Scenario> {
             sc.actions.push(close_after(Server, When::PeerClosed, 100 * ms));
         }
         #[cfg(feature = "queues")]
+        "isn-choice" => {
+            // Enough backlog that the attacker's own connection fits beside the forged one.
+            sc.server.backlog = Some(4);
+            // Two more SYN,ACKs after the first, not seven: the diagram ends sooner.
+            sc.server.synack_retries = Some(2);
+            // The trusted client cannot answer: nothing the server sends reaches it (the
+            // attacker floods its link, as Mitnick's 1994 attack flooded its host).
+            sc.network.s2c = Some(Link { loss: 1.0, ..Link::default() });
+            let inject = &mut sc.network.faults.inject;
+            // 1. From its own address, the attacker opens a connection to read an ISN,
+            //    then resets it.
+            inject.push(other_peer(0, 40001, &["SYN"], 7000, None));
+            inject.push(other_peer(150 * ms, 40001, &["RST"], 7001, None));
+            // 2. 300 ms after its probe, a SYN with the trusted client's address and port.
+            let forged = |at_us, flags: &[&str], ack: Option<SeqSpec>, len| Inject {
+                at_us,
+                from: Client,
+                flags: flags.iter().map(|f| (*f).into()).collect(),
+                seq: SeqSpec::Absolute(if flags.contains(&"SYN") { 1000 } else { 1001 }),
+                ack,
+                len,
+                port: None,
+                forged: true,
+            };
+            inject.push(forged(300 * ms, &["SYN"], None, 0));
+            // 3. Blind, it acknowledges the ISN it predicts: the one it saw plus the
+            //    RFC's 4 µs clock's ticks in 300 ms, plus the SYN's one; then sends a
+            //    command (`echo + + >> .rhosts` in 1994).
+            let guess = SeqSpec::echo(40001, (300 * ms / 4 + 1) as i64);
+            inject.push(forged(310 * ms, &["ACK"], Some(guess), 0));
+            inject.push(forged(320 * ms, &["PSH", "ACK"], Some(guess), 20));
+            // Its application takes whatever connection completes, and reads it.
+            sc.actions =
+                vec![Step::new(Server, When::Start, Do::Listen), Step::new(Server, When::Established, Do::Accept)];
+        }
+        #[cfg(feature = "queues")]
         "fin-wait-2-timeout" => {
             sc.client.profile = ProfileName::Linux;
             sc.server.profile = ProfileName::Linux;
@@ -365,15 +403,16 @@ pub fn untitled(id: &str) -> Option<Scenario> {
 /// A segment from a host that the scenario does not draw (another client, or a
 /// forged source address), sent towards the server from `port`.
 #[cfg(feature = "queues")]
-fn other_peer(at_us: u64, port: u16, flags: &[&str], seq: u32, ack_offset: Option<i64>) -> Inject {
+fn other_peer(at_us: u64, port: u16, flags: &[&str], seq: u32, ack: Option<SeqSpec>) -> Inject {
     Inject {
         at_us,
         from: Client,
         flags: flags.iter().map(|f| (*f).into()).collect(),
         seq: SeqSpec::Absolute(seq),
-        ack: ack_offset.map(SeqSpec::offset),
+        ack,
         len: 0,
         port: Some(port),
+        forged: false,
     }
 }
 

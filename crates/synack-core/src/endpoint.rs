@@ -96,6 +96,15 @@ const COOKIE_MSS: [u16; 4] = [536, 1300, 1440, 1460];
 /// A minute of microseconds: the SYN cookie counter's tick.
 const COOKIE_TICK_US: u64 = 60 * SECOND;
 
+/// A 64-to-32-bit mixer (splitmix64's finaliser): the keyed hashes' stand-in for
+/// Linux's siphash.
+fn mix(x: u64) -> u32 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    (z ^ (z >> 31)) as u32
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TimerKind {
@@ -1820,7 +1829,7 @@ impl Endpoint {
     /// commits at once: the connection goes straight to the accept queue.)
     #[inline(never)]
     fn queue_request(&mut self, seg: &Segment) {
-        let iss = self.next_iss();
+        let iss = self.next_iss(seg.src_port);
         let syn_ack = self.answer_syn(seg, iss, None, true);
         if self.cfg.handshake == Handshake::TwoWay {
             self.queue(syn_ack, Reason::TwoWayCommit, false);
@@ -1851,14 +1860,14 @@ impl Endpoint {
     /// configured ISN, so runs repeat).
     #[inline(never)]
     fn cookie_hashes(&self, port: u16, count: u32) -> (u32, u32) {
-        let mix = |x: u64| {
-            let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            (z ^ (z >> 31)) as u32
-        };
-        let key = u64::from(self.cfg.isn) << 32 | u64::from(self.cfg.local_port) << 16 | u64::from(port);
+        let key = self.hash_key(port);
         (mix(key), mix(key ^ (u64::from(count) + 1) << 40) & 0xFF_FFFF)
+    }
+
+    /// What the keyed hashes here start from: the key (derived from the configured
+    /// ISN, so runs repeat) and both ports.
+    fn hash_key(&self, port: u16) -> u64 {
+        u64::from(self.cfg.isn) << 32 | u64::from(self.cfg.local_port) << 16 | u64::from(port)
     }
 
     /// Answer a SYN from a cookie (RFC 4987 §3.6, Linux `cookie_v4_init_sequence`):
@@ -2062,20 +2071,39 @@ impl Endpoint {
         self.notes.push_back(Note::App(AppNote::Connected));
     }
 
-    /// RFC 9293 §3.4.1 (RFC 6528): the first connection uses the configured ISN; later
-    /// ones add a clock ticking every 4 µs, so a new incarnation never reuses the old one.
     fn choose_iss(&mut self) {
-        self.tcb.iss = self.next_iss();
+        self.tcb.iss = self.next_iss(self.tcb.remote_port);
         self.tcb.buf_seq = self.tcb.iss + 1;
     }
 
-    fn next_iss(&mut self) -> SeqNum {
+    /// RFC 9293 §3.4.1, RFC 6528 §3: ISN = M + F(ports, secret), M a clock (every 4 µs
+    /// in the RFC, 64 ns in Linux) and F a keyed hash. The first connection with the
+    /// drawn peer takes the configured ISN: F is counted from that peer's port, so
+    /// its later incarnations differ by the clock alone, while another peer's port
+    /// lands somewhere unrelated. Without the hash (RFC 793) every port shares the
+    /// clock, and one ISN foretells the next.
+    fn next_iss(&mut self, port: u16) -> SeqNum {
         if let Some(isn) = self.next_isn.take() {
             return isn;
         }
         let epoch = *self.isn_epoch.get_or_insert(self.now);
-        let ticks = (self.now.saturating_sub(epoch) / 4) as u32;
-        SeqNum(self.cfg.isn.wrapping_add(ticks))
+        let p = &self.cfg.profile;
+        // At most a day of virtual time: ns fit in a u64 many times over.
+        let ticks = (self.now.saturating_sub(epoch).wrapping_mul(1000) / p.isn_tick_ns.max(1)) as u32;
+        let mut isn = self.cfg.isn.wrapping_add(ticks);
+        // Only the listener's queues meet other peers' ports.
+        if QUEUES && p.isn_hash && port != self.cfg.remote_port {
+            isn = isn.wrapping_add(self.port_hash(port)).wrapping_sub(self.port_hash(self.cfg.remote_port));
+        }
+        SeqNum(isn)
+    }
+
+    /// RFC 6528's F: a keyed hash of the connection's ports (the addresses are the
+    /// same here). A stand-in for Linux's siphash, keyed from the configured ISN so
+    /// that runs repeat.
+    #[inline(never)]
+    fn port_hash(&self, port: u16) -> u32 {
+        mix(self.hash_key(port) ^ 0x6528 << 48)
     }
 
     /// The round trip that an echoed timestamp measures, in whole milliseconds (at

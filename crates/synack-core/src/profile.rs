@@ -163,6 +163,14 @@ pub struct Profile {
     /// §3.8.6.1 describes it; otherwise (Linux's tcp_write_wakeup) a segment with no
     /// data and SEQ = SND.UNA − 1, which the peer can only answer with an ACK.
     pub zero_window_probe_octet: bool,
+    /// The period of the clock in an ISN (RFC 9293 §3.4.1, RFC 6528 §3): 4 µs in the
+    /// RFC; 64 ns in Linux (`seq_scale` adds `ktime_get_real_ns() >> 6`).
+    pub isn_tick_ns: u64,
+    /// RFC 6528: add a keyed hash of the connection's addresses and ports to the
+    /// clock, so that one connection's ISN tells nothing of another's. Off, the ISN
+    /// is the clock alone, as RFC 793 had it, and any connection's ISN predicts the
+    /// next.
+    pub isn_hash: bool,
 }
 
 pub const SECOND: u64 = 1_000_000;
@@ -207,6 +215,8 @@ impl Profile {
             keepalive_intvl_us: 75 * SECOND,
             keepalive_probes: 9,
             zero_window_probe_octet: true,
+            isn_tick_ns: 4000,
+            isn_hash: true,
         }
     }
 
@@ -244,6 +254,8 @@ impl Profile {
             keepalive_intvl_us: 75 * SECOND,
             keepalive_probes: 9,
             zero_window_probe_octet: false,
+            isn_tick_ns: 64,
+            isn_hash: true,
         }
     }
 }

@@ -222,6 +222,8 @@ reasons! {
         "This ACK acknowledges a SYN cookie: ACK − 1 decodes to a recent counter and a valid MSS, so the server rebuilds the connection from the ACK alone, straight from LISTEN to ESTABLISHED.";
     OtherPeer [queues] => "other-peer", "RFC 9293 §3.5; RFC 4987 §2",
         "A segment from another host, not one of the two endpoints drawn here: another client of the same server, or a forged source address that will never answer.";
+    Forged [queues] => "forged", "RFC 6528 §1; RFC 9293 §3.4.1",
+        "Forged: an attacker elsewhere sends this with the client's address and port as its source. The server's answers go to the real client, never to the attacker, so the attacker must guess the server's ISN to acknowledge it.";
 
     // A packetdrill script's remote (crates/synack-packetdrill).
     ScriptSegment => "script-segment", "RFC 9293 §3.1; written in a packetdrill script's `<` line",

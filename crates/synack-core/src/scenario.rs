@@ -87,6 +87,9 @@ pub struct EndpointSpec {
     pub keepalive_idle_us: Option<u64>,
     pub keepalive_intvl_us: Option<u64>,
     pub keepalive_probes: Option<u32>,
+    /// `false`: the ISN is the clock alone (RFC 793), without RFC 6528's keyed hash
+    /// of the connection's ports (see [`Profile::isn_hash`]).
+    pub isn_hash: Option<bool>,
 }
 
 impl EndpointSpec {
@@ -155,6 +158,9 @@ impl EndpointSpec {
             }
             if let Some(v) = self.keepalive_probes {
                 p.keepalive_probes = v;
+            }
+            if let Some(v) = self.isn_hash {
+                p.isn_hash = v;
             }
         }
         p
@@ -234,6 +240,10 @@ pub struct Inject {
     /// Without it the segment carries `from`'s own port.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
+    /// Sent by an attacker elsewhere with `from`'s own address and port as its
+    /// source (IP spoofing): drawn from the attacker's point, not `from`'s lifeline.
+    #[serde(skip_serializing_if = "core::ops::Not::not")]
+    pub forged: bool,
 }
 
 /// A sequence number: absolute, or relative to an ISN (the sender's for `seq`, the
@@ -245,16 +255,34 @@ pub enum SeqSpec {
     Relative(IsnOffset),
 }
 
-/// `{"isn_offset": -10}`: ten below the ISN.
+/// `{"isn_offset": -10}`: ten below the ISN. With `isn_sent_to` (an `ack` only),
+/// the ISN is the one the receiver last sent in a SYN to that port, as seen on the
+/// wire when the injection leaves: what an attacker learns from a SYN,ACK it got.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
 pub struct IsnOffset {
     pub isn_offset: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub isn_sent_to: Option<u16>,
 }
 
 impl SeqSpec {
     /// Relative to an ISN: `SeqSpec::offset(-10)`.
     pub fn offset(isn_offset: i64) -> SeqSpec {
-        SeqSpec::Relative(IsnOffset { isn_offset })
+        SeqSpec::Relative(IsnOffset { isn_offset, isn_sent_to: None })
+    }
+
+    /// Relative to the ISN the receiver last sent to `port`: `SeqSpec::echo(40001, 1)`
+    /// acknowledges the SYN,ACK that went to port 40001.
+    pub fn echo(port: u16, isn_offset: i64) -> SeqSpec {
+        SeqSpec::Relative(IsnOffset { isn_offset, isn_sent_to: Some(port) })
+    }
+
+    /// The port whose ISN this echoes, and the offset from it.
+    pub fn echoes(self) -> Option<(u16, i64)> {
+        match self {
+            SeqSpec::Relative(IsnOffset { isn_offset, isn_sent_to: Some(port) }) => Some((port, isn_offset)),
+            _ => None,
+        }
     }
 
     fn resolve(self, isn: u32) -> SeqNum {
@@ -379,7 +407,7 @@ impl Scenario {
             || side(&self.server)
             || f.cut_at_us.is_some()
             || f.cut_on_crash
-            || f.inject.iter().any(|i| i.port.is_some())
+            || f.inject.iter().any(|i| i.port.is_some() || i.forged || i.ack.and_then(SeqSpec::echoes).is_some())
     }
 
     /// Check everything a run relies on; the error names the field and the limit.
@@ -520,6 +548,14 @@ impl Scenario {
         let from = inj.from;
         if crate::QUEUES && (inj.port == Some(0) || inj.port.is_some_and(|p| p == self.port(from.peer()))) {
             bail!("port must be between 1 and 65535 and not the receiver's own");
+        }
+        if crate::QUEUES && inj.forged && inj.port.is_some() {
+            bail!("a forged segment carries the sender's own port: leave out port, or forged");
+        }
+        if crate::QUEUES
+            && (inj.seq.echoes().is_some() || inj.ack.and_then(SeqSpec::echoes).is_some_and(|(p, _)| p == 0))
+        {
+            bail!("isn_sent_to belongs in ack, and names a port from 1 to 65535");
         }
         Ok(Segment {
             src_port: inj.port.filter(|_| crate::QUEUES).unwrap_or(self.port(from)),

@@ -11,8 +11,8 @@ use crate::net::Link;
 use crate::prelude::*;
 use crate::profile::{Handshake, ProfileName, UnexpectedAnswer};
 use crate::scenario::{
-    ActionKind, DelayFault, EndpointSpec, Faults, Inject, NetworkSpec, Scenario, ScenarioError, SeqSpec, Step, When,
-    DEFAULT_HORIZON_US,
+    ActionKind, DelayFault, EndpointSpec, Faults, Inject, IsnOffset, NetworkSpec, Scenario, ScenarioError, SeqSpec,
+    Step, When, DEFAULT_HORIZON_US,
 };
 use crate::side::Side;
 
@@ -285,6 +285,7 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
             "keepalive_idle_us",
             "keepalive_intvl_us",
             "keepalive_probes",
+            "isn_hash",
         ],
     )?;
     o.no_null(&["profile"])?;
@@ -312,6 +313,7 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
         keepalive_idle_us: o.uint("keepalive_idle_us", u64::MAX)?,
         keepalive_intvl_us: o.uint("keepalive_intvl_us", u64::MAX)?,
         keepalive_probes: o.uint("keepalive_probes", u32max)?.map(|n| n as u32),
+        isn_hash: o.bool("isn_hash")?,
     })
 }
 
@@ -375,7 +377,7 @@ fn faults(v: Option<&Value>) -> R<Faults> {
 }
 
 fn injection(v: &Value, path: &str) -> R<Inject> {
-    let o = Obj::new(v, path, &["at_us", "from", "flags", "seq", "ack", "len", "port"])?;
+    let o = Obj::new(v, path, &["at_us", "from", "flags", "seq", "ack", "len", "port", "forged"])?;
     o.no_null(&["len"])?;
     let flags = match o.required("flags")? {
         Value::Array(items) => list(items, &o.path("flags"), |f, path| string(f, path).map(str::to_string))?,
@@ -389,15 +391,17 @@ fn injection(v: &Value, path: &str) -> R<Inject> {
         ack: o.get("ack").map(|v| seq(v, &o.path("ack"))).transpose()?,
         len: o.uint("len", u16::MAX.into())?.unwrap_or(0) as u16,
         port: o.port("port")?,
+        forged: o.bool("forged")?.unwrap_or(false),
     })
 }
 
-/// A number (absolute) or `{"isn_offset": N}` (relative to an ISN).
+/// A number (absolute) or `{"isn_offset": N}` (relative to an ISN), with
+/// `"isn_sent_to": port` relative to the ISN last sent to that port.
 fn seq(v: &Value, path: &str) -> R<SeqSpec> {
     match v {
         Value::Number(_) => Ok(SeqSpec::Absolute(uint(v, path, u32::MAX.into())? as u32)),
         Value::Object(_) => {
-            let o = Obj::new(v, path, &["isn_offset"])?;
+            let o = Obj::new(v, path, &["isn_offset", "isn_sent_to"])?;
             let offset = match o.required("isn_offset")? {
                 Value::Number(n) => match json::whole_number(n) {
                     Some((neg, n)) if n <= 1 << 32 => Some(if neg { -(n as i64) } else { n as i64 }),
@@ -406,7 +410,7 @@ fn seq(v: &Value, path: &str) -> R<SeqSpec> {
                 _ => None,
             };
             match offset {
-                Some(n) => Ok(SeqSpec::offset(n)),
+                Some(n) => Ok(SeqSpec::Relative(IsnOffset { isn_offset: n, isn_sent_to: o.port("isn_sent_to")? })),
                 None => err(format!("{path}.isn_offset must be a whole number from -4294967296 to 4294967296")),
             }
         }

@@ -12,8 +12,9 @@ use crate::endpoint::{AppNote, Endpoint, Note, SynCookie};
 use crate::net::{DropCause, Fate, Network};
 use crate::prelude::*;
 use crate::reason::Reason;
-use crate::scenario::{Action, Scenario, ScenarioError, Step, When, MAX_EVENTS};
+use crate::scenario::{Action, Scenario, ScenarioError, SeqSpec, Step, When, MAX_EVENTS};
 use crate::segment::Segment;
+use crate::seq::SeqNum;
 use crate::side::{Dir, Side};
 use crate::state::State;
 use crate::trace::{AppEvent, Event, EventKind, Fact, Numbering, Outcome, PeerInfo, Trace};
@@ -50,7 +51,11 @@ struct Sim {
     endpoints: [Endpoint; 2],
     net: Network,
     scripts: [Script; 2],
-    injections: Vec<(u64, Side, Segment)>,
+    /// Each injection's time, sender, segment, and its place in the scenario's list.
+    injections: Vec<(u64, Side, Segment, usize)>,
+    /// By that place (with the queues only): whether it is forged, and the port whose
+    /// ISN its ACK echoes with the offset, resolved when it leaves.
+    inject_more: Vec<(bool, Option<(u16, i64)>)>,
     next_injection: usize,
     drops: Vec<u32>,
     /// Extra delay per segment id; the last entry for an id wins.
@@ -81,16 +86,21 @@ impl Sim {
             ended_before: 0,
         };
         let mut injections = Vec::new();
-        for inj in &sc.network.faults.inject {
-            injections.push((inj.at_us, inj.from, sc.inject_segment(inj)?));
+        let mut inject_more = Vec::new();
+        for (k, inj) in sc.network.faults.inject.iter().enumerate() {
+            injections.push((inj.at_us, inj.from, sc.inject_segment(inj)?, k));
+            if QUEUES {
+                inject_more.push((inj.forged, inj.ack.and_then(SeqSpec::echoes)));
+            }
         }
-        sort_by_time(&mut injections, |(t, _, _)| *t);
+        sort_by_time(&mut injections, |(t, ..)| *t);
         Ok(Sim {
             now: 0,
             endpoints,
             net,
             scripts: [script(Side::Client), script(Side::Server)],
             injections,
+            inject_more,
             next_injection: 0,
             drops: sc.network.faults.drop.clone(),
             delays: sc.network.faults.delay.iter().map(|d| (d.segment, d.extra_us)).collect(),
@@ -128,14 +138,26 @@ impl Sim {
                     self.drain(side, None);
                 }
             }
-            while let Some((t, from, seg)) = self.injections.get(self.next_injection).cloned() {
+            while let Some((t, from, mut seg, k)) = self.injections.get(self.next_injection).cloned() {
                 if t > now {
                     break;
                 }
                 self.next_injection += 1;
+                let (forged, echo) = if QUEUES { self.inject_more[k] } else { (false, None) };
+                if let Some((port, offset)) = echo {
+                    // An attacker can echo only an ISN it has seen: with none sent to
+                    // that port yet, it has nothing to send.
+                    let Some(isn) = self.isn_sent(from.peer(), port) else { continue };
+                    seg.ack = Some(isn + offset as u32);
+                }
                 // A segment with another port than `from`'s comes from a host not drawn.
-                let reason =
-                    if seg.src_port == self.ports[from.index()] { Reason::StaleDuplicate } else { Reason::OtherPeer };
+                let reason = if forged {
+                    Reason::Forged
+                } else if seg.src_port == self.ports[from.index()] {
+                    Reason::StaleDuplicate
+                } else {
+                    Reason::OtherPeer
+                };
                 let stale = reason == Reason::StaleDuplicate;
                 self.send(from, seg, reason, false, stale, None);
             }
@@ -152,7 +174,7 @@ impl Sim {
     fn next_time(&self) -> Option<u64> {
         let scripts = self.scripts.iter().filter_map(|s| s.due);
         let timers = self.endpoints.iter().filter_map(|e| e.poll_timeout());
-        let injection = self.injections.get(self.next_injection).map(|(t, _, _)| *t);
+        let injection = self.injections.get(self.next_injection).map(|(t, ..)| *t);
         scripts.chain(timers).chain(self.net.next_arrival()).chain(injection).min()
     }
 
@@ -226,6 +248,16 @@ impl Sim {
         self.arm_scripts();
     }
 
+    /// The ISN in the last SYN that `side` sent to `port`.
+    fn isn_sent(&self, side: Side, port: u16) -> Option<SeqNum> {
+        self.events.iter().rev().find_map(|e| match &e.kind {
+            EventKind::Send { segment, .. } if e.side == side && segment.flags.syn && segment.dst_port == port => {
+                Some(segment.seq)
+            }
+            _ => None,
+        })
+    }
+
     /// Record what an endpoint noted and hand its segments to the network.
     fn drain(&mut self, side: Side, delivered: Option<u32>) {
         while let Some(note) = self.endpoints[side.index()].poll_note() {
@@ -262,9 +294,13 @@ impl Sim {
         let extra = self.delays.iter().rev().find(|(s, _)| *s == id).map_or(0, |(_, us)| *us);
         let mut fate = self.net.transmit(self.now, dir, scripted, extra);
         // Addressed to a host that is not drawn (another client, or a forged source
-        // address): it leaves the picture. It took its draws like any segment, so the
-        // luck of the segments after it does not change.
-        if QUEUES && segment.dst_port != self.ports[from.peer().index()] && !matches!(fate, Fate::Dropped(_)) {
+        // address): it leaves the picture, whatever the drawn path's loss (it does
+        // not take that path), unless the reader lost it. It took its draws like any
+        // segment, so the luck of the segments after it does not change.
+        if QUEUES
+            && segment.dst_port != self.ports[from.peer().index()]
+            && !matches!(fate, Fate::Dropped(DropCause::Scripted))
+        {
             fate = Fate::Dropped(DropCause::NoHost);
         }
         if QUEUES && self.cut_at.is_some_and(|t| self.now >= t) && !matches!(fate, Fate::Dropped(_)) {
@@ -380,17 +416,30 @@ fn stable_order(keys: &[u64]) -> Vec<usize> {
 }
 
 /// What a reader should take away, derived from the final states and the record.
+/// Whether an attacker forged the SYN that the server's connection answers.
+#[inline(never)]
+fn forged_syn_sent(events: &[Event], server: &Endpoint) -> bool {
+    events.iter().any(|e| {
+        matches!(&e.kind, EventKind::Send { segment, reason: Reason::Forged, .. }
+            if segment.flags.syn && segment.seq == server.irs())
+    })
+}
+
 fn outcome(eps: &[Endpoint; 2], events: &[Event], truncated: bool, end_us: u64) -> Outcome {
     let [client, server] = eps;
     let mut facts = Vec::new();
     let synced = |e: &Endpoint| e.state().is_synchronized();
     let same_connection = synced(client) && synced(server) && server.irs() == client.iss();
     // Did the client ever really send the SYN that the server's connection answers?
+    // (A SYN an attacker forged in its name does not count: see `forged_syn_sent`.)
     let asked = events.iter().any(|e| {
-        matches!(&e.kind, EventKind::Send { segment, stale: false, .. }
-            if e.side == Side::Client && segment.flags.syn && segment.seq == server.irs())
+        matches!(&e.kind, EventKind::Send { segment, stale: false, reason, .. }
+            if e.side == Side::Client && segment.flags.syn && segment.seq == server.irs()
+                && !(QUEUES && *reason == Reason::Forged))
     });
-    if server.state() == State::Established && !same_connection && asked {
+    if QUEUES && server.state() == State::Established && !same_connection && !asked && forged_syn_sent(events, server) {
+        facts.push(Fact::ForgedConnection);
+    } else if server.state() == State::Established && !same_connection && asked {
         facts.push(Fact::HalfOpenHeld);
     } else if server.state() == State::Established && !same_connection {
         facts.push(Fact::UnwantedConnection);

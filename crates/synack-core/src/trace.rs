@@ -187,10 +187,11 @@ pub enum Fact {
     AcceptQueueOverflow,
     FinWait2Dropped,
     KeepaliveGaveUp,
+    ForgedConnection,
 }
 
 impl Fact {
-    pub const ALL: [Fact; 17] = [
+    pub const ALL: [Fact; 18] = [
         Fact::UnwantedConnection,
         Fact::UnwantedAccepted,
         Fact::HalfOpenHeld,
@@ -208,6 +209,7 @@ impl Fact {
         Fact::AcceptQueueOverflow,
         Fact::FinWait2Dropped,
         Fact::KeepaliveGaveUp,
+        Fact::ForgedConnection,
     ];
 
     pub fn key(self) -> &'static str {
@@ -215,6 +217,7 @@ impl Fact {
             Fact::UnwantedConnection => "server-holds-unwanted-connection",
             Fact::UnwantedAccepted => "server-accepted-unwanted-connection",
             Fact::HalfOpenHeld => "server-holds-half-open-connection",
+            Fact::ForgedConnection => "server-holds-forged-connection",
             Fact::StaleRejected => "stale-connection-rejected",
             Fact::UnconfirmedDropped => "unconfirmed-connection-dropped",
             Fact::Established => "established",
@@ -242,6 +245,9 @@ impl Fact {
             }
             Fact::UnconfirmedDropped => {
                 "The server dropped a half-finished connection (SYN-RECEIVED) that nothing had confirmed: its application never heard of it."
+            }
+            Fact::ForgedConnection => {
+                "The server holds an ESTABLISHED connection that the client never opened: an attacker made it by guessing the server's ISN, and the server's application took the attacker's bytes as the client's."
             }
             Fact::HalfOpenHeld => {
                 "The server still holds an ESTABLISHED connection whose client is gone (half-open): it will not notice until it sends something."

@@ -15,16 +15,20 @@ pub enum Variant {
     NoTimeWait,
     /// The first close() becomes abort(): a RST instead of a FIN (RFC 9293 §3.10.5).
     Abort,
+    /// The counterfactual of RFC 793's ISNs: the clock alone, without RFC 6528's
+    /// keyed hash of the ports, on both sides.
+    IsnClock,
 }
 
 impl Variant {
-    pub const ALL: [Variant; 3] = [Variant::Linux, Variant::NoTimeWait, Variant::Abort];
+    pub const ALL: [Variant; 4] = [Variant::Linux, Variant::NoTimeWait, Variant::Abort, Variant::IsnClock];
 
     pub fn name(self) -> &'static str {
         match self {
             Variant::Linux => "linux",
             Variant::NoTimeWait => "no-time-wait",
             Variant::Abort => "abort",
+            Variant::IsnClock => "isn-clock",
         }
     }
 
@@ -33,11 +37,13 @@ impl Variant {
     }
 
     /// Whether the variant changes anything in `sc`: the profile always; no
-    /// TIME-WAIT and abort only where an application closes.
+    /// TIME-WAIT and abort only where an application closes; the ISN's hash only
+    /// where a listener meets a peer other than the drawn client.
     pub fn applies_to(self, sc: &Scenario) -> bool {
         match self {
             Variant::Linux => true,
             Variant::NoTimeWait | Variant::Abort => sc.actions.iter().any(|s| s.action == ActionKind::Close),
+            Variant::IsnClock => crate::QUEUES && sc.network.faults.inject.iter().any(|i| i.port.is_some()),
         }
     }
 
@@ -55,6 +61,10 @@ impl Variant {
                 if let Some(step) = sc.actions.iter_mut().find(|s| s.action == ActionKind::Close) {
                     step.action = ActionKind::Abort;
                 }
+            }
+            Variant::IsnClock => {
+                sc.client.isn_hash = Some(false);
+                sc.server.isn_hash = Some(false);
             }
         }
     }

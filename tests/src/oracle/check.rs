@@ -104,6 +104,9 @@ struct SideM {
     tw_deadline: Option<u64>,
     tw_last_set: Option<u64>,
     app_sent: u64,
+    /// Bytes an attacker sent in this side's name (forged segments, RFC 6528 §1):
+    /// they may reach the peer's application although this side sent nothing.
+    forged_bytes: u64,
     app_received: u64,
     broken: bool,
     sent_rst: bool,
@@ -137,6 +140,7 @@ impl SideM {
             tw_deadline: None,
             tw_last_set: None,
             app_sent: 0,
+            forged_bytes: 0,
             app_received: 0,
             broken: false,
             sent_rst: false,
@@ -190,7 +194,11 @@ pub fn check(run: &Run) -> Vec<Violation> {
         c.flush(e.t);
         match &e.k {
             K::Send { id, seg, reason, retransmission, stale, .. } => {
-                if !*stale {
+                // A forged segment is not this side's: like a stale one, it binds
+                // nothing the side does; what it carries may still be delivered.
+                if reason == "forged" {
+                    c.sides[e.side].forged_bytes += u64::from(seg.len);
+                } else if !*stale {
                     c.send(i, e, *id, seg, reason, *retransmission);
                 }
             }
@@ -1128,7 +1136,7 @@ impl Checker<'_> {
             // An application that does not read has its bytes in the buffer: TCP delivered them.
             let got = if self.run.profiles[y].app_reads { self.sides[y].app_received } else { self.sides[y].in_order };
             let sent = self.sides[x].app_sent;
-            if got > sent && !odd_cookie {
+            if got > sent + self.sides[x].forged_bytes && !odd_cookie {
                 self.v(
                     Rule::NoStall,
                     "bytes-delivered-once",

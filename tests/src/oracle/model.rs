@@ -464,7 +464,11 @@ impl Run {
             }),
             profiles: [sc.client.profile(), sc.server.profile()],
             profile_names: [sc.client.profile, sc.server.profile],
-            syn_retries_set: [sc.client.syn_retries.is_some(), sc.server.syn_retries.is_some()],
+            // A passive side's SYN is its SYN,ACK, retried synack_retries times.
+            syn_retries_set: [
+                sc.client.syn_retries.is_some() || sc.client.synack_retries.is_some(),
+                sc.server.syn_retries.is_some() || sc.server.synack_retries.is_some(),
+            ],
             time_wait_set: [sc.client.time_wait_us, sc.server.time_wait_us],
             exact_timing: links.iter().all(|l| l.tx_time_us == 0),
             truncated: trace.outcome.truncated,

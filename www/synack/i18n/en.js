@@ -140,14 +140,6 @@ export const scenarios = {
   "connection-refused": ["Connection refused", "Nothing listens on the port: the SYN is answered with RST,ACK."],
   "half-open": ["Half-open connection discovery", "The client crashes and reconnects; the server still holds the old connection, challenges the new SYN, and the client's RST clears it."],
   "connect-timeout": ["Connection timeout", "A firewall silently drops every SYN: the client retries with doubling timeouts (1, 2, 4, 8 s) and gives up after 15 s, because this scenario allows only 3 retries. Real stacks try far longer: Linux about 2 minutes, RFC 9293 at least 3."],
-  "time-wait-new-syn": ["A new SYN meets TIME-WAIT"],
-  "keepalive": ["Keep-alive finds a dead peer"],
-  "fin-wait-2-timeout": ["An orphaned FIN-WAIT-2 times out"],
-  "zero-window": ["A zero window"],
-  "close-with-unread-data": ["Closing with unread data"],
-  "syn-flood": ["A SYN flood"],
-  "syn-cookies": ["SYN cookies"],
-  "accept-queue-full": ["The accept queue is full"],
 };
 
 /** A scenario that is not from the catalogue (an inline one) keeps its own title. */

@@ -58,6 +58,7 @@ export const reasons = {
   "syn-cookie": "The SYN queue is full, so the server answers with a SYN cookie: its ISN encodes the client's MSS, a minute counter and a keyed hash of the addresses and ports, and the server keeps no record of this SYN at all.",
   "syn-cookie-ack": "This ACK acknowledges a SYN cookie: ACK − 1 decodes to a recent counter and a valid MSS, so the server rebuilds the connection from the ACK alone, straight from LISTEN to ESTABLISHED.",
   "other-peer": "A segment from another host, not one of the two endpoints drawn here: another client of the same server, or a forged source address that will never answer.",
+  "forged": "Forged: an attacker elsewhere sends this with the client's address and port as its source. The server's answers go to the real client, never to the attacker, so the attacker must guess the server's ISN to acknowledge it.",
   "rst-unread-data": "The application closed its socket with received bytes still unread: they would be lost without a word, so a RST (with the ACK bit, as Linux sends it) replaces the FIN, and the connection is gone at once.",
   "keepalive-probe": "The connection has been idle for the keep-alive time: a probe, <SEQ=SND.UNA-1><ACK=RCV.NXT> with no data, asks the peer for an ACK; a live peer answers it, since the byte before SND.UNA is one it already has.",
   "keepalive-timeout": "No answer to any keep-alive probe: the peer is taken for dead, the connection is reset (Linux sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>) and the application is told it timed out.",
@@ -69,6 +70,7 @@ export const reasons = {
 
 export const facts = {
   "server-holds-unwanted-connection": "The server holds an ESTABLISHED connection that no client asked for: its resources stay tied up.",
+  "server-holds-forged-connection": "The server holds an ESTABLISHED connection that the client never opened: an attacker made it by guessing the server's ISN, and the server's application took the attacker's bytes as the client's.",
   "server-holds-half-open-connection": "The server still holds an ESTABLISHED connection whose client is gone (half-open): it will not notice until it sends something.",
   "stale-connection-rejected": "The client reset the connection it had not asked for; the server, not yet committed to it, went back to LISTEN, and its application never heard of it.",
   "server-accepted-unwanted-connection": "The server handed its application a connection that no client asked for, before anything confirmed its own ISN; the client's reset then took it away.",
@@ -87,8 +89,9 @@ export const facts = {
 
 // A comparison's words (compare.js).
 export const ui = {
-  // A segment from or to a host the diagram does not draw, by its port.
-  fromPort: (port) => `from port ${port}`,
+  // A segment from or to a host the diagram does not draw, by its port (and an
+  // attacker's, which forges the client's port).
+  fromPort: (port, key) => `${key === "forged" ? "forged, " : ""}from port ${port}`,
   toPort: (port) => `to port ${port}`,
   diagrams: "The two diagrams",
   sameNetwork: "same network",
@@ -103,11 +106,13 @@ export const ui = {
     linux: ["Linux's defaults", "RFC 9293"],
     "no-time-wait": ["Without TIME-WAIT (counterfactual)", "With TIME-WAIT"],
     abort: ["abort(): a reset", "close(): a FIN"],
+    "isn-clock": ["ISN from the clock alone (RFC 793)", "Clock plus a keyed hash (RFC 6528)"],
   },
   differs: {
     linux: "Left, both sides with Linux's defaults (options in the SYN, delayed ACKs, a 200 ms minimum RTO, a fixed 60 s TIME-WAIT); right, the RFC's.",
     "no-time-wait": "Left, the side that closes first forgets the connection as soon as its last ACK is sent, which no TCP does; right, it waits in TIME-WAIT (RFC 9293 §3.10.8).",
     abort: "Left, the application aborts where it would close: a RST, and whatever was unsent or unread is lost (RFC 9293 §3.10.5); right, close() sends a FIN.",
+    "isn-clock": "Left, every ISN is the 4 µs clock alone, as RFC 793 had it, so the ISN one connection gets foretells the next; right, RFC 6528 adds a keyed hash of the addresses and ports to the clock, so that it does not.",
   },
   ruleLabel: "Client's rule",
   rule: { ignore: "says nothing", reset: "resets (TCP)" },
@@ -128,17 +133,19 @@ export const say = {
   cut: (id) => `#${id} is lost: the path is cut, and nothing gets through any more.`,
 };
 
-/** The summaries of the scenarios that run in the full engine (en.js has their
- * titles, for the scenario menu): word for word the catalogue's (tests/tests/english.rs). */
-export const summaries = {
-  "syn-flood": "Forged SYNs from addresses that never answer fill the listener's SYN queue (listen backlog 2, so 3 entries; SYN cookies off). The real client's SYN finds no room and is dropped without a word; it retries until the forged entries expire, after the server has sent each SYN,ACK 5 more times (63 s), and only then connects.",
-  "syn-cookies": "The same flood with Linux's default tcp_syncookies=1: when the SYN queue is full, the server answers the real client with a SYN cookie, an ISN that encodes what it must remember, and keeps no state. The client's ACK brings the cookie back, and the server rebuilds the connection from it.",
-  "accept-queue-full": "The application has not called accept(), and two other clients fill the accept queue (backlog 1, so 2 places). The client completes its handshake and believes it is ESTABLISHED, but the server drops its ACK and sends the SYN,ACK again (Linux tcp_abort_on_overflow=0) until accept() makes room.",
-  "close-with-unread-data": "The server's application closes its socket without reading the request that arrived. Those bytes would be lost without a word, so instead of a FIN the server sends a RST (RFC 2525 §2.17, as Linux does): the client learns at once that the connection was reset, not closed.",
-  "time-wait-new-syn": "The server closes first, so its side waits in TIME-WAIT (60 s on Linux). The client connects again at once, from the same port. Its SYN is beyond anything of the old connection (RFC 6191: a higher sequence number and timestamp), so it cannot be an old duplicate: TIME-WAIT ends early and the listener opens a new connection, with an ISN above the old one's.",
-  "keepalive": "The client's host loses power after sending a request, and nothing more arrives from it. The server has keep-alive on (SO_KEEPALIVE; Linux's times: after 2 hours idle, a probe every 75 s, 9 probes): no probe is answered, so 2 hours and 11 minutes later the server resets the connection and tells its application it timed out.",
-  "fin-wait-2-timeout": "The client closes and the server acknowledges its FIN, but the server's application never closes. The RFC would leave the client in FIN-WAIT-2 for ever; Linux drops the orphaned socket after tcp_fin_timeout (60 s). When the server's application closes at last, at 90 s, its FIN finds no connection and is answered with a RST.",
-  "zero-window": "The server's application does not read, so its receive buffer (two segments, 2920 bytes) fills and it advertises a window of 0. The client stops sending, and its persist timer probes the closed window with one byte, waiting twice as long each time. When the application reads, 8 s later, the server's ACK opens the window and the rest follows.",
+/** The titles and summaries of the scenarios that run in the full engine (fetched
+ * with their stories' sentences, and by the scenario menu when it is opened): word
+ * for word the catalogue's (tests/tests/english.rs). */
+export const scenarios = {
+  "syn-flood": ["A SYN flood", "Forged SYNs from addresses that never answer fill the listener's SYN queue (listen backlog 2, so 3 entries; SYN cookies off). The real client's SYN finds no room and is dropped without a word; it retries until the forged entries expire, after the server has sent each SYN,ACK 5 more times (63 s), and only then connects."],
+  "syn-cookies": ["SYN cookies", "The same flood with Linux's default tcp_syncookies=1: when the SYN queue is full, the server answers the real client with a SYN cookie, an ISN that encodes what it must remember, and keeps no state. The client's ACK brings the cookie back, and the server rebuilds the connection from it."],
+  "accept-queue-full": ["The accept queue is full", "The application has not called accept(), and two other clients fill the accept queue (backlog 1, so 2 places). The client completes its handshake and believes it is ESTABLISHED, but the server drops its ACK and sends the SYN,ACK again (Linux tcp_abort_on_overflow=0) until accept() makes room."],
+  "close-with-unread-data": ["Closing with unread data", "The server's application closes its socket without reading the request that arrived. Those bytes would be lost without a word, so instead of a FIN the server sends a RST (RFC 2525 §2.17, as Linux does): the client learns at once that the connection was reset, not closed."],
+  "time-wait-new-syn": ["A new SYN meets TIME-WAIT", "The server closes first, so its side waits in TIME-WAIT (60 s on Linux). The client connects again at once, from the same port. Its SYN is beyond anything of the old connection (RFC 6191: a higher sequence number and timestamp), so it cannot be an old duplicate: TIME-WAIT ends early and the listener opens a new connection, with an ISN above the old one's."],
+  "keepalive": ["Keep-alive finds a dead peer", "The client's host loses power after sending a request, and nothing more arrives from it. The server has keep-alive on (SO_KEEPALIVE; Linux's times: after 2 hours idle, a probe every 75 s, 9 probes): no probe is answered, so 2 hours and 11 minutes later the server resets the connection and tells its application it timed out."],
+  "fin-wait-2-timeout": ["An orphaned FIN-WAIT-2 times out", "The client closes and the server acknowledges its FIN, but the server's application never closes. The RFC would leave the client in FIN-WAIT-2 for ever; Linux drops the orphaned socket after tcp_fin_timeout (60 s). When the server's application closes at last, at 90 s, its FIN finds no connection and is answered with a RST."],
+  "zero-window": ["A zero window", "The server's application does not read, so its receive buffer (two segments, 2920 bytes) fills and it advertises a window of 0. The client stops sending, and its persist timer probes the closed window with one byte, waiting twice as long each time. When the application reads, 8 s later, the server's ACK opens the window and the rest follows."],
+  "isn-choice": ["Why ISNs look random", "An attacker opens a connection of its own and reads the server's ISN, then forges a SYN from a trusted client that cannot answer (its link is flooded) and blindly sends the ACK and a command that would follow. Its guess is the ISN it saw plus the 4 µs clock's ticks since, which was right when the ISN was the clock alone (RFC 793). With RFC 6528's keyed hash of the addresses and ports added, one connection's ISN says nothing about another's: the guess misses and the server answers with a RST."],
 };
 
 /** A bad attribute's message, and the engine's failures: fetched only when the
@@ -147,7 +154,7 @@ export const errors = {
   whole: (name, v, max) => `${name}="${v}" is not a whole number from 0 to ${max}`,
   numbers: (v) => `numbers="${v}" must be relative, symbolic or absolute`,
   speed: (v) => `speed="${v}" must be a number above 0 and at most 16`,
-  compare: (v) => `compare="${v}" must be empty, two-way or four-way (set beside three-way), or linux, no-time-wait or abort (set beside the scenario as written)`,
+  compare: (v) => `compare="${v}" must be empty, two-way or four-way (set beside three-way), or linux, no-time-wait, abort or isn-clock (set beside the scenario as written)`,
   handshake: (v) => `handshake="${v}" must be two-way, three-way or four-way`,
   scenario: (v) => `scenario="${v}" is not in the catalogue`,
   theme: (v) => `theme="${v}" must be light, dark or auto`,

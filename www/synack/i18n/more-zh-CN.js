@@ -57,6 +57,7 @@ export const reasons = {
   "syn-cookie": "SYN 队列已满，于是服务器用 SYN cookie 回复：它的 ISN 编码了客户端的 MSS、一个按分钟计的计数器，以及对地址和端口的带密钥哈希，服务器对这个 SYN 不保留任何记录。",
   "syn-cookie-ack": "这个 ACK 确认了一个 SYN cookie：ACK − 1 解码出一个新近的计数器和有效的 MSS，于是服务器仅凭这个 ACK 重建连接，从 LISTEN 直接进入 ESTABLISHED。",
   "other-peer": "来自另一台主机的报文段，不是图中画出的两个端点之一：同一服务器的另一个客户端，或是一个永远不会回应的伪造源地址。",
+  "forged": "伪造的报文段：别处的攻击者以客户端的地址和端口作为源发出它。服务器的回应发往真正的客户端，永远到不了攻击者那里，所以攻击者必须猜出服务器的初始序号才能确认它。",
   "rst-unread-data": "应用程序在仍有已收到但未读取的字节时关闭了套接字：这些字节会被悄无声息地丢掉，于是用 RST（带 ACK 位，与 Linux 发送的一样）代替 FIN，连接立即消失。",
   "keepalive-probe": "连接空闲的时间已达到 keep-alive 时间：一个探测报文 <SEQ=SND.UNA-1><ACK=RCV.NXT>（不带数据）请对端回一个 ACK；活着的对端会回答它，因为 SND.UNA 之前的那个字节它早已收到。",
   "keepalive-timeout": "所有 keep-alive 探测都没有得到回答：对端被认为已经死亡，连接被重置（Linux 发送 <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>），应用程序被告知连接超时。",
@@ -68,6 +69,7 @@ export const reasons = {
 
 export const facts = {
   "server-holds-unwanted-connection": "服务器保持着一个没有任何客户端请求的 ESTABLISHED 连接：它的资源白白被占用。",
+  "server-holds-forged-connection": "服务器保持着一个客户端从未打开过的 ESTABLISHED 连接：攻击者猜中服务器的初始序号建立了它，服务器的应用程序把攻击者的字节当成了客户端发来的。",
   "server-holds-half-open-connection": "服务器仍保持着一个客户端已经不在的 ESTABLISHED 连接（半开连接）：在它发送数据之前不会察觉。",
   "stale-connection-rejected": "客户端复位了这个它并未请求的连接；服务器尚未为它投入资源，回到 LISTEN，它的应用程序对此一无所知。",
   "server-accepted-unwanted-connection": "在任何报文段确认服务器自己的初始序号之前，服务器就把一个没有客户端请求的连接交给了应用程序；随后客户端的复位又把它收回。",
@@ -86,7 +88,7 @@ export const facts = {
 
 // A comparison's words (compare.js).
 export const ui = {
-  fromPort: (port) => `来自端口 ${port}`,
+  fromPort: (port, key) => `${key === "forged" ? "伪造，" : ""}来自端口 ${port}`,
   toPort: (port) => `发往端口 ${port}`,
   diagrams: "两张图",
   sameNetwork: "同一网络条件",
@@ -99,11 +101,13 @@ export const ui = {
     linux: ["Linux 的默认设置", "RFC 9293"],
     "no-time-wait": ["没有 TIME-WAIT（反事实）", "有 TIME-WAIT"],
     abort: ["abort()：复位", "close()：FIN"],
+    "isn-clock": ["ISN 只是时钟（RFC 793）", "时钟加带密钥的哈希（RFC 6528）"],
   },
   differs: {
     linux: "左边两端都用 Linux 的默认设置（SYN 里的选项、延迟确认、200 毫秒的最小 RTO、固定 60 秒的 TIME-WAIT）；右边用 RFC 的。",
     "no-time-wait": "左边先关闭的一方一发出最后的 ACK 就忘掉连接，实际上没有哪个 TCP 这样做；右边它在 TIME-WAIT 中等待（RFC 9293 §3.10.8）。",
     abort: "左边应用在本该 close() 的地方 abort()：发出 RST，未发送和未读取的数据都丢失（RFC 9293 §3.10.5）；右边 close() 发出 FIN。",
+    "isn-clock": "左边每个 ISN 都只是 4 微秒的时钟，正如 RFC 793 所定，所以一个连接得到的 ISN 预示了下一个；右边 RFC 6528 在时钟上加了对地址和端口的带密钥哈希，于是不再如此。",
   },
   ruleLabel: "客户端的规则",
   rule: { ignore: "一言不发", reset: "复位（TCP）" },
@@ -123,16 +127,17 @@ export const say = {
   cut: (id) => `#${id} 丢失：路径已断开，再也没有任何报文段能通过。`,
 };
 
-/** 在完整引擎中运行的场景的简介（标题在 zh-CN.js 中，供场景菜单使用）。 */
-export const summaries = {
-  "syn-flood": "来自永不回应的地址的伪造 SYN 填满了监听套接字的 SYN 队列（listen 的 backlog 为 2，即 3 个条目；SYN cookie 关闭）。真实客户端的 SYN 找不到位置，被悄无声息地丢弃；它不断重试，直到伪造的条目过期（服务器把每个 SYN,ACK 又发了 5 次之后，即 63 秒），才得以连接。",
-  "syn-cookies": "同样的洪泛，但采用 Linux 的默认设置 tcp_syncookies=1：当 SYN 队列已满时，服务器用 SYN cookie 回复真实客户端，这个 ISN 编码了服务器之后需要记住的信息，而服务器不保留任何状态。客户端的 ACK 把 cookie 带回来，服务器据此重建连接。",
-  "accept-queue-full": "应用程序没有调用 accept()，另外两个客户端填满了 accept 队列（backlog 为 1，即 2 个位置）。客户端完成了握手并认为自己处于 ESTABLISHED，但服务器丢弃它的 ACK 并再次发送 SYN,ACK（Linux tcp_abort_on_overflow=0），直到 accept() 腾出位置。",
-  "close-with-unread-data": "服务器的应用程序没有读取已到达的请求就关闭了套接字。这些字节会被悄无声息地丢掉，所以服务器发送的不是 FIN 而是 RST（RFC 2525 §2.17，Linux 也是这样做的）：客户端立即得知连接被重置，而不是被关闭。",
-  "time-wait-new-syn": "服务器先关闭，所以它这一端在 TIME-WAIT 中等待（Linux 上为 60 秒）。客户端随即从同一个端口再次连接。它的 SYN 超出了旧连接的一切（RFC 6191：更大的序号和时间戳），不可能是旧的重复报文：TIME-WAIT 提前结束，监听套接字建立新连接，其 ISN 高于旧连接的。",
-  "keepalive": "客户端的主机在发出一个请求后断电，此后再没有任何东西从它那里到达。服务器开启了 keep-alive（SO_KEEPALIVE；采用 Linux 的时间：空闲 2 小时后开始探测，每 75 秒一次，共 9 次）：没有一次探测得到回答，于是 2 小时 11 分钟后服务器重置连接，并告诉它的应用程序连接超时。",
-  "fin-wait-2-timeout": "客户端关闭，服务器确认了它的 FIN，但服务器的应用程序始终没有关闭。按 RFC，客户端会永远停留在 FIN-WAIT-2；Linux 在 tcp_fin_timeout（60 秒）之后丢弃这个孤儿套接字。当服务器的应用程序终于在 90 秒时关闭，它的 FIN 找不到任何连接，得到的回答是 RST。",
-  "zero-window": "服务器的应用程序不读取数据，于是它的接收缓冲区（两个报文段，2920 字节）被填满，通告窗口为 0。客户端停止发送，它的坚持计时器用一个字节探测关闭的窗口，每次等待时间加倍。8 秒后应用程序读取数据，服务器的 ACK 打开窗口，其余数据随之而来。",
+/** 在完整引擎中运行的场景的标题和简介（与这些场景的叙述一起获取，场景菜单打开时也会获取）。 */
+export const scenarios = {
+  "syn-flood": ["SYN 洪泛", "来自永不回应的地址的伪造 SYN 填满了监听套接字的 SYN 队列（listen 的 backlog 为 2，即 3 个条目；SYN cookie 关闭）。真实客户端的 SYN 找不到位置，被悄无声息地丢弃；它不断重试，直到伪造的条目过期（服务器把每个 SYN,ACK 又发了 5 次之后，即 63 秒），才得以连接。"],
+  "syn-cookies": ["SYN cookie", "同样的洪泛，但采用 Linux 的默认设置 tcp_syncookies=1：当 SYN 队列已满时，服务器用 SYN cookie 回复真实客户端，这个 ISN 编码了服务器之后需要记住的信息，而服务器不保留任何状态。客户端的 ACK 把 cookie 带回来，服务器据此重建连接。"],
+  "accept-queue-full": ["accept 队列已满", "应用程序没有调用 accept()，另外两个客户端填满了 accept 队列（backlog 为 1，即 2 个位置）。客户端完成了握手并认为自己处于 ESTABLISHED，但服务器丢弃它的 ACK 并再次发送 SYN,ACK（Linux tcp_abort_on_overflow=0），直到 accept() 腾出位置。"],
+  "close-with-unread-data": ["带着未读数据关闭", "服务器的应用程序没有读取已到达的请求就关闭了套接字。这些字节会被悄无声息地丢掉，所以服务器发送的不是 FIN 而是 RST（RFC 2525 §2.17，Linux 也是这样做的）：客户端立即得知连接被重置，而不是被关闭。"],
+  "time-wait-new-syn": ["新的 SYN 遇上 TIME-WAIT", "服务器先关闭，所以它这一端在 TIME-WAIT 中等待（Linux 上为 60 秒）。客户端随即从同一个端口再次连接。它的 SYN 超出了旧连接的一切（RFC 6191：更大的序号和时间戳），不可能是旧的重复报文：TIME-WAIT 提前结束，监听套接字建立新连接，其 ISN 高于旧连接的。"],
+  "keepalive": ["keep-alive 发现死去的对端", "客户端的主机在发出一个请求后断电，此后再没有任何东西从它那里到达。服务器开启了 keep-alive（SO_KEEPALIVE；采用 Linux 的时间：空闲 2 小时后开始探测，每 75 秒一次，共 9 次）：没有一次探测得到回答，于是 2 小时 11 分钟后服务器重置连接，并告诉它的应用程序连接超时。"],
+  "fin-wait-2-timeout": ["孤儿 FIN-WAIT-2 超时", "客户端关闭，服务器确认了它的 FIN，但服务器的应用程序始终没有关闭。按 RFC，客户端会永远停留在 FIN-WAIT-2；Linux 在 tcp_fin_timeout（60 秒）之后丢弃这个孤儿套接字。当服务器的应用程序终于在 90 秒时关闭，它的 FIN 找不到任何连接，得到的回答是 RST。"],
+  "zero-window": ["零窗口", "服务器的应用程序不读取数据，于是它的接收缓冲区（两个报文段，2920 字节）被填满，通告窗口为 0。客户端停止发送，它的坚持计时器用一个字节探测关闭的窗口，每次等待时间加倍。8 秒后应用程序读取数据，服务器的 ACK 打开窗口，其余数据随之而来。"],
+  "isn-choice": ["为什么初始序号看起来是随机的", "攻击者先用自己的地址建立一个连接，读到服务器的初始序号（ISN）；然后冒充一个无法应答的可信客户端（它的链路已被洪泛）伪造 SYN，并盲目地发出随后的 ACK 和一条命令。它猜的 ISN 是看到的那个加上此后 4 微秒时钟走过的刻度数：当 ISN 只是时钟时（RFC 793），这就猜对了。加上 RFC 6528 对地址和端口的带密钥哈希后，一个连接的 ISN 对另一个连接毫无透露：猜测落空，服务器以 RST 回应。"],
 };
 
 /** 属性值有误时的提示，以及引擎的失败：只在元素需要显示时才获取（element.js，options.js 的 `problem`）。 */
@@ -140,7 +145,7 @@ export const errors = {
   whole: (name, v, max) => `${name}="${v}" 不是 0 到 ${max} 之间的整数`,
   numbers: (v) => `numbers="${v}" 只能是 relative、symbolic 或 absolute`,
   speed: (v) => `speed="${v}" 必须是大于 0、不超过 16 的数`,
-  compare: (v) => `compare="${v}" 只能留空，或取 two-way、four-way（与三次握手并排对比），或取 linux、no-time-wait、abort（与原样的场景并排对比）`,
+  compare: (v) => `compare="${v}" 只能留空，或取 two-way、four-way（与三次握手并排对比），或取 linux、no-time-wait、abort、isn-clock（与原样的场景并排对比）`,
   handshake: (v) => `handshake="${v}" 只能是 two-way、three-way 或 four-way`,
   scenario: (v) => `scenario="${v}" 不在场景目录中`,
   theme: (v) => `theme="${v}" 只能是 light、dark 或 auto`,

@@ -131,14 +131,6 @@ export const scenarios = {
   "connection-refused": ["连接被拒绝", "端口上没有进程监听：SYN 得到的回应是 RST,ACK。"],
   "half-open": ["发现半开连接", "客户端崩溃后重新连接；服务器仍保持着旧连接，对新的 SYN 回以挑战 ACK，客户端的 RST 清除了旧连接。"],
   "connect-timeout": ["连接超时", "防火墙默默丢弃每一个 SYN：客户端以加倍的超时时间（1、2、4、8 秒）重试，15 秒后放弃，因为本场景只允许重试 3 次。真实的协议栈会坚持得久得多：Linux 约 2 分钟，RFC 9293 要求至少 3 分钟。"],
-  "time-wait-new-syn": ["新的 SYN 遇上 TIME-WAIT"],
-  "keepalive": ["keep-alive 发现死去的对端"],
-  "fin-wait-2-timeout": ["孤儿 FIN-WAIT-2 超时"],
-  "zero-window": ["零窗口"],
-  "close-with-unread-data": ["带着未读数据关闭"],
-  "syn-flood": ["SYN 洪泛"],
-  "syn-cookies": ["SYN cookie"],
-  "accept-queue-full": ["accept 队列已满"],
 };
 
 export const customTitle = "自定义场景";
