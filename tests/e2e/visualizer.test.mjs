@@ -132,7 +132,7 @@ function assertSegmentsNumbered(panel) {
 describe("pages", () => {
   test("the gallery shows one element per catalogue entry, two comparisons and the sandbox", { timeout: TIMEOUT }, async () => {
     const ids = catalogueIds();
-    assert.equal(ids.length, 23, `catalogue.rs lists ${ids.length} ids`);
+    assert.equal(ids.length, 24, `catalogue.rs lists ${ids.length} ids`);
     const page = await open("index.html", { width: 1200, height: 900 });
     try {
       const ready = await whenReady(page);
@@ -961,6 +961,42 @@ describe("the sandbox", () => {
     await page.waitForTimeout(100);
   };
   const stepTo = (page, n) => page.evaluate(async (n) => { for (let i = 0; i < n; i++) await document.querySelector("#viz").step(); }, n);
+
+  test("the reader delays a SYN in flight: the client sends it again, and the late one meets a connection", { timeout: TIMEOUT }, async () => {
+    const page = await open("test-pages/sandbox.html", { width: 1000, height: 1000 });
+    try {
+      await whenReady(page, "#viz");
+      await call(page, "server", "listen");
+      await call(page, "client", "connect");
+      // A click now holds a segment back 3 s instead of losing it.
+      await page.locator('#viz .sandbox select[data-action="click"]').selectOption("3000000");
+      await page.locator('#viz g.segment.in-flight[data-flags="SYN"]').click();
+      await page.waitForFunction(() => /-w\.1\.3000000$/.test(document.querySelector("#viz").getAttribute("actions")), null, { timeout: 5_000 });
+      // The choice stays as the reader left it after the run is drawn again.
+      assert.equal(await page.locator('#viz .sandbox select[data-action="click"]').inputValue(), "3000000");
+      await page.evaluate(() => document.querySelector("#viz").seek(Infinity));
+      const s = await state(page);
+      // RFC 6298: the RTO (1 s) sends the SYN again, and that one opens the
+      // connection; the first SYN, 3 s late, finds it ESTABLISHED and is answered
+      // with a challenge ACK (RFC 9293 §3.10.7.4, RFC 5961 §4).
+      assert.deepEqual(s.segments, ["SYN", "SYN", "SYN,ACK", "ACK", "ACK"]);
+      assert.deepEqual(s.badges, ["ESTABLISHED", "ESTABLISHED"]);
+      const late = await page.evaluate(async () => {
+        const el = document.querySelector("#viz");
+        await el.seek(0);
+        for (let i = 0; i < 60; i++) {
+          await el.step();
+          const e = el.current;
+          if (e?.kind === "deliver" && e.id === 1) return e.t_us;
+        }
+        return null;
+      });
+      assert.equal(late, 3_050_000, "segment #1 arrives 3 s after its 50 ms");
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await done(page);
+    }
+  });
 
   test("the reader makes a simultaneous close, loses a segment, and undoes; a link replays it", { timeout: TIMEOUT }, async () => {
     const page = await open("test-pages/sandbox.html", { width: 1000, height: 1000 });
