@@ -2091,8 +2091,9 @@ impl Endpoint {
         // At most a day of virtual time: ns fit in a u64 many times over.
         let ticks = (self.now.saturating_sub(epoch).wrapping_mul(1000) / p.isn_tick_ns.max(1)) as u32;
         let mut isn = self.cfg.isn.wrapping_add(ticks);
-        // Only the listener's queues meet other peers' ports.
-        if QUEUES && p.isn_hash && port != self.cfg.remote_port {
+        // Only a listener with queues tells peers apart; without them, whoever
+        // connects is the followed peer.
+        if QUEUES && p.isn_hash && port != self.cfg.remote_port && self.queues_on() {
             isn = isn.wrapping_add(self.port_hash(port)).wrapping_sub(self.port_hash(self.cfg.remote_port));
         }
         SeqNum(isn)

@@ -62,7 +62,6 @@ struct Sim {
     delays: Vec<(u32, u64)>,
     next_id: u32,
     events: Vec<Event>,
-    numbering: Numbering,
     horizon: u64,
     truncated: bool,
     /// Both sides' ports (client, server).
@@ -70,6 +69,7 @@ struct Sim {
     /// When the path is cut for good.
     cut_at: Option<u64>,
     cut_on_crash: bool,
+    numbering: Numbering,
 }
 
 impl Sim {
@@ -106,12 +106,12 @@ impl Sim {
             delays: sc.network.faults.delay.iter().map(|d| (d.segment, d.extra_us)).collect(),
             next_id: 1,
             events: Vec::new(),
-            numbering: Numbering::new(),
             horizon: sc.horizon_us,
             truncated: false,
             ports: [sc.port(Side::Client), sc.port(Side::Server)],
             cut_at: sc.network.faults.cut_at_us,
             cut_on_crash: sc.network.faults.cut_on_crash,
+            numbering: Numbering::new(),
         })
     }
 
@@ -169,6 +169,9 @@ impl Sim {
         }
         // Sends leave at their departure time, which a busy wire can push later.
         sort_by_time(&mut self.events, |e| e.t_us);
+        if QUEUES {
+            Numbering::forged(&mut self.events);
+        }
     }
 
     fn next_time(&self) -> Option<u64> {

@@ -103,11 +103,13 @@ pub enum EventKind {
 /// relative mode, never negative (docs/trace-format.md, "Relative numbers").
 ///
 /// Each number is counted from the ISN of the incarnation it belongs to: a side's
-/// incarnations are the ISNs it has sent in SYNs so far (its own, and old
-/// duplicates sent in its name), and a number belongs to the one it follows most
-/// closely, within half the sequence space (RFC 9293 §3.4). A number that follows
-/// none of them, and the SEQ=0 of a reset from a closed port, is `None`: shown as
-/// it is on the wire.
+/// incarnations are the ISNs it sends in SYNs (its own, and old duplicates or forged
+/// segments sent in its name) between the same two ports, as Wireshark counts per
+/// stream, and a number belongs to the one it follows most closely, within half the
+/// sequence space (RFC 9293 §3.4); a forged segment, sent blind, is counted knowing
+/// the ISNs sent after it too, so an ACK that guesses right shows `ack=1`. A number
+/// that follows none of them, and the SEQ=0 of a reset from a closed port, is
+/// `None`: shown as it is on the wire.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize)]
 pub struct Relative {
     pub seq_rel: Option<u32>,
@@ -120,25 +122,76 @@ pub struct Relative {
     pub ack_isn: Option<u32>,
 }
 
-/// Works out [`Relative`] numbers for segments in the order they are sent.
+/// Works out [`Relative`] numbers for segments in the order they are sent, and
+/// afterwards for forged ones ([`Numbering::forged`]).
 #[derive(Clone, Debug, Default)]
 pub struct Numbering {
-    isns: [Vec<SeqNum>; 2],
+    /// Each side's ISNs in the order first sent, with the connection each opens.
+    isns: [Vec<(Stream, SeqNum)>; 2],
 }
+
+/// A connection, by its client-side port. Without the queues there is only one
+/// stream, and the key takes no room and no code.
+#[cfg(feature = "queues")]
+type Stream = u16;
+#[cfg(not(feature = "queues"))]
+type Stream = ();
 
 impl Numbering {
     pub fn new() -> Numbering {
         Numbering::default()
     }
 
-    /// The relative numbers of a segment that `from` sends now.
+    /// The relative numbers of a segment that `from` sends now, knowing the ISNs
+    /// sent so far.
     pub fn number(&mut self, from: Side, seg: &Segment) -> Relative {
-        if seg.flags.syn && !seg.flags.rst && !self.isns[from.index()].contains(&seg.seq) {
-            self.isns[from.index()].push(seg.seq);
+        self.learn(from, seg);
+        self.relative(from, seg)
+    }
+
+    /// Number again the forged segments in `events` knowing every ISN of the run:
+    /// an attacker's blind ACK guesses an ISN sent after it, and is counted from
+    /// that one if it follows it (`ack=1` for a right guess).
+    pub fn forged(events: &mut [Event]) {
+        let mut n = Numbering::new();
+        for e in events.iter() {
+            if let EventKind::Send { segment, .. } = &e.kind {
+                n.learn(e.side, segment);
+            }
         }
+        for e in events.iter_mut() {
+            if let EventKind::Send { segment, relative, reason: Reason::Forged, .. } = &mut e.kind {
+                *relative = n.relative(e.side, segment);
+            }
+        }
+    }
+
+    /// The connection a segment belongs to.
+    #[cfg(feature = "queues")]
+    fn stream(from: Side, seg: &Segment) -> Stream {
+        match from {
+            Side::Client => seg.src_port,
+            Side::Server => seg.dst_port,
+        }
+    }
+
+    #[cfg(not(feature = "queues"))]
+    fn stream(_: Side, _: &Segment) -> Stream {}
+
+    fn learn(&mut self, from: Side, seg: &Segment) {
+        let isn = (Self::stream(from, seg), seg.seq);
+        if seg.flags.syn && !seg.flags.rst && !self.isns[from.index()].contains(&isn) {
+            self.isns[from.index()].push(isn);
+        }
+    }
+
+    // (Without the queues a stream is `()`: the binding and comparisons are no-ops.)
+    #[cfg_attr(not(feature = "queues"), allow(clippy::let_unit_value))]
+    fn relative(&self, from: Side, seg: &Segment) -> Relative {
+        let stream = Self::stream(from, seg);
         let closed_port_reset = seg.flags.rst && seg.seq == SeqNum(0) && seg.ack.is_some();
-        let seq = if closed_port_reset { None } else { self.counted(from, seg.seq) };
-        let ack = seg.ack.and_then(|a| self.counted(from.peer(), a));
+        let seq = if closed_port_reset { None } else { self.counted(from, stream, seg.seq) };
+        let ack = seg.ack.and_then(|a| self.counted(from.peer(), stream, a));
         Relative {
             seq_rel: seq.map(|(n, _)| n),
             ack_rel: ack.map(|(n, _)| n),
@@ -147,12 +200,15 @@ impl Numbering {
         }
     }
 
-    /// `n` counted from the ISN it follows most closely, and that ISN's index.
-    fn counted(&self, side: Side, n: SeqNum) -> Option<(u32, u32)> {
+    /// `n` counted from the ISN of `stream` it follows most closely, and that ISN's
+    /// index among all the side's.
+    #[cfg_attr(not(feature = "queues"), allow(clippy::unit_cmp))]
+    fn counted(&self, side: Side, stream: Stream, n: SeqNum) -> Option<(u32, u32)> {
         self.isns[side.index()]
             .iter()
             .enumerate()
-            .filter_map(|(i, &isn)| Some((u32::try_from(n.since(isn)).ok()?, i as u32)))
+            .filter(|(_, (s, _))| *s == stream)
+            .filter_map(|(i, &(_, isn))| Some((u32::try_from(n.since(isn)).ok()?, i as u32)))
             .min()
     }
 }
