@@ -2099,8 +2099,9 @@ impl Endpoint {
         SeqNum(isn)
     }
 
-    /// RFC 6528's F: a keyed hash of the connection's ports (the addresses are the
-    /// same here). A stand-in for Linux's siphash, keyed from the configured ISN so
+    /// RFC 6528's F: a keyed hash of the connection's 4-tuple, which the engine
+    /// tells apart by the peer's port (a different address would change the hash
+    /// as much). A stand-in for Linux's siphash, keyed from the configured ISN so
     /// that runs repeat.
     #[inline(never)]
     fn port_hash(&self, port: u16) -> u32 {
