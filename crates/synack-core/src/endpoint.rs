@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::profile::{Handshake, Profile, UnexpectedAnswer, SECOND};
 use crate::reason::Reason;
-use crate::segment::{Flags, Segment, TcpOptions};
+use crate::segment::{FastOpenCookie, Flags, Segment, TcpOptions};
 use crate::seq::SeqNum;
 use crate::state::State;
 use crate::QUEUES;
@@ -95,6 +95,12 @@ pub struct SynCookie {
 const COOKIE_MSS: [u16; 4] = [536, 1300, 1440, 1460];
 /// A minute of microseconds: the SYN cookie counter's tick.
 const COOKIE_TICK_US: u64 = 60 * SECOND;
+/// Linux's Fast Open cookie length (TCP_FASTOPEN_COOKIE_SIZE; 8 bytes in every
+/// SYN,ACK of fast-open.pcap).
+const FAST_OPEN_COOKIE_LEN: usize = 8;
+/// What a SYN's options may take at most (Linux MAX_TCP_OPTION_SPACE): Linux
+/// sends at most the MSS less this much data in a SYN (tcp_send_syn_data).
+const MAX_OPTION_SPACE: u16 = 40;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -325,6 +331,18 @@ struct Tcb {
     received_total: u64,
     /// Bytes that arrived and that the application has not read.
     unread: u64,
+
+    /// The Fast Open option our first SYN (or SYN,ACK) carries (RFC 7413 §4.1.1):
+    /// a cookie, or an empty request. A retransmitted SYN,ACK goes without it.
+    fo_option: Option<FastOpenCookie>,
+    /// Bytes of data our SYN carried (RFC 7413 §4.2, the client's side).
+    syn_data: u32,
+    /// This connection was opened with sendto(MSG_FASTOPEN): its data waits for
+    /// the handshake, and the third segment carries it with the ACK.
+    fo_client: bool,
+    /// A passive connection whose SYN brought a valid cookie: its data was taken
+    /// in SYN-RECEIVED, and it may send before the handshake's last ACK.
+    fo_passive: bool,
 }
 
 impl Tcb {
@@ -379,6 +397,10 @@ impl Tcb {
             received: Vec::new(),
             received_total: 0,
             unread: 0,
+            fo_option: None,
+            syn_data: 0,
+            fo_client: false,
+            fo_passive: false,
         }
     }
 }
@@ -413,6 +435,19 @@ pub struct Endpoint {
     /// The last time a SYN found the SYN queue full: cookies are checked for two
     /// minutes after it (Linux `tcp_synq_no_recent_overflow`).
     last_overflow: Option<u64>,
+    /// Data the application sent before connect() (with Fast Open): the next
+    /// connect() takes it, as one sendto(MSG_FASTOPEN) (RFC 7413 §4.2).
+    early_data: Vec<u8>,
+    /// The client's Fast Open cookie cache (RFC 7413 §4.1.3, Linux's tcp metrics):
+    /// the cookie the server last gave and the MSS it announced then. It outlives
+    /// connections; a crash (a reboot) loses it.
+    fo_cache: Option<(FastOpenCookie, u16)>,
+    /// Times this host crashed: a server's Fast Open key is drawn anew at each
+    /// boot, so a cookie from before a crash no longer checks (RFC 7413 §4.1.2).
+    boots: u32,
+    /// A cookie a server takes as valid besides its own (see
+    /// [`Endpoint::trust_fast_open_cookie`]).
+    fo_trusted: Option<FastOpenCookie>,
 
     out: VecDeque<Transmit>,
     notes: VecDeque<Note>,
@@ -431,6 +466,10 @@ impl Endpoint {
             requests: Vec::new(),
             accept_queue: VecDeque::new(),
             last_overflow: None,
+            early_data: Vec::new(),
+            fo_cache: None,
+            boots: 0,
+            fo_trusted: None,
             out: VecDeque::new(),
             notes: VecDeque::new(),
             cfg,
@@ -485,6 +524,11 @@ impl Endpoint {
     pub fn ever_established(&self) -> bool {
         self.tcb.ever_established
     }
+    /// The application closed this connection's socket (close(), not shutdown()):
+    /// it reads nothing more from it.
+    pub fn app_closed(&self) -> bool {
+        self.tcb.read_closed
+    }
     /// The peer's FIN arrived on this connection.
     pub fn peer_closed(&self) -> bool {
         self.tcb.peer_fin_seen
@@ -533,6 +577,26 @@ impl Endpoint {
         self.accept_queue.len() as u32
     }
 
+    /// The client's Fast Open cookie cache, as an earlier connection to this server
+    /// would have left it: the cookie, and the MSS the server announced with it.
+    /// (A capture's observer uses it for a connection whose cookie came before the
+    /// capture began.)
+    pub fn cache_fast_open_cookie(&mut self, cookie: FastOpenCookie, mss: u16) {
+        self.fo_cache = Some((cookie, mss));
+    }
+
+    /// The cookie cached for the server, if any (RFC 7413 §4.1.3).
+    pub fn fast_open_cookie(&self) -> Option<FastOpenCookie> {
+        self.fo_cache.map(|(c, _)| c)
+    }
+
+    /// A server takes this cookie as valid besides the one it computes: one its
+    /// real counterpart issued under a key the engine cannot know (a capture's
+    /// observer, when the capture shows the server took the cookie).
+    pub fn trust_fast_open_cookie(&mut self, cookie: FastOpenCookie) {
+        self.fo_trusted = Some(cookie);
+    }
+
     // ----- Application calls (RFC 9293 §3.10) --------------------------------------
 
     /// Passive OPEN (§3.10.1).
@@ -569,7 +633,11 @@ impl Endpoint {
         self.tcb.snd_una = self.tcb.iss;
         self.tcb.snd_nxt = self.tcb.iss + 1;
         self.set_state(State::SynSent, Reason::AppConnect);
-        self.emit_syn(false, Reason::AppConnect, false);
+        if QUEUES && !self.early_data.is_empty() {
+            self.connect_fast_open();
+        } else {
+            self.emit_syn(false, Reason::AppConnect, false);
+        }
         self.tcb.rtt_probe = Some((self.tcb.snd_nxt, self.now));
         self.arm_rtx();
         Ok(())
@@ -579,6 +647,11 @@ impl Endpoint {
     pub fn send(&mut self, now: u64, data: &[u8]) -> Result<(), AppError> {
         self.now = now;
         match self.state {
+            // sendto(MSG_FASTOPEN): the data waits for the connect() that follows.
+            State::Closed if QUEUES && self.cfg.profile.fast_open && !self.listener => {
+                self.early_data.extend_from_slice(data);
+                return Ok(());
+            }
             State::Closed => return Err(AppError::ConnectionDoesNotExist),
             // A passive open becomes active when data is sent (§3.10.2); this engine's
             // listeners only answer SYNs, so sending from LISTEN is refused instead.
@@ -703,6 +776,12 @@ impl Endpoint {
     pub fn crash(&mut self, now: u64) {
         self.now = now;
         self.close_listener(); // The whole host is gone, its listening sockets too.
+        if QUEUES {
+            // And its memory: the cookie cache, unsent data, the Fast Open key.
+            self.fo_cache = None;
+            self.early_data.clear();
+            self.boots += 1;
+        }
         self.enter_closed(Reason::Crash);
     }
 
@@ -1037,8 +1116,16 @@ impl Endpoint {
         self.tcb.snd_wnd = u32::from(seg.window);
         match self.cfg.handshake {
             Handshake::ThreeWay => {
-                self.set_state(State::SynReceived, Reason::SynInListen);
-                self.emit_syn(true, Reason::SynInListen, false);
+                let reason =
+                    if QUEUES && self.cfg.profile.fast_open { self.fast_open_syn(seg) } else { Reason::SynInListen };
+                self.set_state(State::SynReceived, reason);
+                if QUEUES && self.tcb.fo_passive && !seg.payload.is_empty() {
+                    // RFC 7413 §4.2.2: the cookie is valid, so the SYN's data goes to
+                    // the application now, and the SYN,ACK acknowledges it.
+                    let n = seg.payload.len().min(self.tcb.rcv_wnd as usize);
+                    self.accept_data(&seg.payload[..n]);
+                }
+                self.emit_syn(true, reason, false);
                 self.tcb.rtt_probe = Some((self.tcb.snd_nxt, self.now));
                 self.arm_rtx();
             }
@@ -1102,9 +1189,17 @@ impl Endpoint {
             self.take_window(seg);
             if self.tcb.snd_una > self.tcb.iss {
                 // Our SYN has been acknowledged: ESTABLISHED, and acknowledge theirs.
-                self.set_state(State::Established, Reason::SynAckReceived);
+                let reason = if QUEUES && self.tcb.fo_option.is_some() {
+                    self.fast_open_syn_ack(seg)
+                } else {
+                    Reason::SynAckReceived
+                };
+                self.set_state(State::Established, reason);
                 self.on_established();
-                if self.cfg.handshake != Handshake::TwoWay {
+                // After sendto(MSG_FASTOPEN) the data waiting goes at once and carries
+                // the ACK (Linux, its writer waiting: sk_write_pending; fast-open.pcap).
+                let data_goes = QUEUES && self.tcb.fo_client && self.unsent() > 0 && self.tcb.snd_wnd > 0;
+                if self.cfg.handshake != Handshake::TwoWay && !data_goes {
                     self.tcb.ack_now = true;
                     self.send_ack_if_due(Reason::HandshakeAck);
                 }
@@ -1484,7 +1579,10 @@ impl Endpoint {
     /// Send what the state allows: new data within the peer's window, then the FIN,
     /// then a bare ACK if one is still owed.
     fn flush(&mut self) {
-        let can_send = matches!(self.state, State::Established | State::CloseWait | State::FinWait1 | State::LastAck);
+        // (A Fast Open server may send in SYN-RECEIVED: RFC 7413 §4.2.2, Linux's
+        // tcp_sendmsg lets a passive Fast Open socket write before the last ACK.)
+        let can_send = matches!(self.state, State::Established | State::CloseWait | State::FinWait1 | State::LastAck)
+            || QUEUES && self.tcb.fo_passive && self.state == State::SynReceived;
         if can_send {
             loop {
                 let offset = self.tcb.snd_nxt.since(self.tcb.buf_seq).max(0) as usize;
@@ -1510,7 +1608,14 @@ impl Endpoint {
                 if self.tcb.rtt_probe.is_none() && !again {
                     self.tcb.rtt_probe = Some((seg.end(), self.now));
                 }
-                let reason = if fin_now { Reason::Fin } else { Reason::Data };
+                let syn_data_end = self.tcb.iss + 1 + self.tcb.syn_data;
+                let reason = if fin_now {
+                    Reason::Fin
+                } else if QUEUES && again && seg.seq < syn_data_end {
+                    Reason::FastOpenDataResent
+                } else {
+                    Reason::Data
+                };
                 self.queue(seg, reason, again);
                 if self.tcb.rtx_at.is_none() {
                     self.arm_rtx();
@@ -1543,6 +1648,11 @@ impl Endpoint {
 
     /// Our SYN (or SYN,ACK when `with_ack`), with the profile's options.
     fn emit_syn(&mut self, with_ack: bool, reason: Reason, retransmission: bool) {
+        let seg = self.syn_segment(with_ack, retransmission);
+        self.queue(seg, reason, retransmission);
+    }
+
+    fn syn_segment(&self, with_ack: bool, retransmission: bool) -> Segment {
         let p = &self.cfg.profile;
         // On a SYN,ACK, offer only what the peer's SYN offered (RFC 7323 §1.3, RFC 2018).
         let answering = with_ack;
@@ -1552,11 +1662,15 @@ impl Endpoint {
             window_scale,
             sack_permitted: p.sack_permitted && (!answering || self.tcb.sack_ok),
             timestamps: (p.timestamps && (!answering || self.tcb.ts_ok)).then(|| (self.ts_val(), self.tcb.ts_recent)),
+            // A client's SYN keeps its Fast Open option when resent (without its
+            // data); a SYN,ACK carries a cookie only the first time (Linux's
+            // inet_rtx_syn_ack passes none).
+            fast_open: self.tcb.fo_option.filter(|_| QUEUES && (!answering || self.tcb.passive && !retransmission)),
         };
         let mut seg = self.segment(self.tcb.iss, with_ack.then_some(self.tcb.rcv_nxt), Flags::SYN, Vec::new());
         seg.window = self.tcb.rcv_wnd.min(65535) as u16;
         seg.options = options;
-        self.queue(seg, reason, retransmission);
+        seg
     }
 
     /// The four-way server's reply: a lone ACK of the client's SYN, then its own SYN.
@@ -1798,6 +1912,7 @@ impl Endpoint {
             window_scale: p.window_scale.filter(|_| keep_options && seg.options.window_scale.is_some()),
             sack_permitted: keep_options && p.sack_permitted && seg.options.sack_permitted,
             timestamps: seg.options.timestamps.filter(|_| ts).map(|(val, _)| (tsval.unwrap_or(self.ts_val()), val)),
+            fast_open: None,
         };
         let mut window = p.window;
         if p.window_whole_segments {
@@ -1983,6 +2098,96 @@ impl Endpoint {
         if seg.seg_len() > 0 {
             self.on_synchronized(seg);
         }
+    }
+
+    // ----- TCP Fast Open (RFC 7413) ------------------------------------------------
+
+    /// connect() after data was sent from CLOSED: together, Linux's
+    /// sendto(MSG_FASTOPEN) (tcp_send_syn_data). With a cookie cached the SYN
+    /// carries it and as much of the data as fits in the MSS less the 40 bytes
+    /// options may take (RFC 7413 §4.2); without one the SYN asks for a cookie
+    /// (§4.2.1) and the data waits for the handshake.
+    #[inline(never)]
+    fn connect_fast_open(&mut self) {
+        let data = core::mem::take(&mut self.early_data);
+        self.tcb.sendq.extend(data);
+        self.tcb.fo_client = true;
+        let Some((cookie, mss)) = self.fo_cache else {
+            self.tcb.fo_option = Some(FastOpenCookie::REQUEST);
+            return self.emit_syn(false, Reason::FastOpenCookieRequest, false);
+        };
+        self.tcb.fo_option = Some(cookie);
+        let room = usize::from(self.cfg.profile.mss.min(mss).saturating_sub(MAX_OPTION_SPACE));
+        let len = self.tcb.sendq.len().min(room);
+        let mut seg = self.syn_segment(false, false);
+        seg.payload = self.queued(0, len);
+        self.tcb.syn_data = len as u32;
+        self.tcb.snd_nxt = self.tcb.iss + 1 + len as u32;
+        self.queue(seg, Reason::FastOpenSynData, false);
+    }
+
+    /// A Fast Open server's SYN (RFC 7413 §4.1.2, §4.2.2; Linux tcp_try_fastopen):
+    /// a request gets a cookie in the SYN,ACK; a valid cookie makes this a Fast
+    /// Open connection, whose data is taken at once and whose SYN,ACK carries no
+    /// cookie; an invalid one gets the valid cookie, and its data is dropped (the
+    /// SYN,ACK acknowledges the SYN only, and the client sends the data again).
+    #[inline(never)]
+    fn fast_open_syn(&mut self, seg: &Segment) -> Reason {
+        let Some(theirs) = seg.options.fast_open else { return Reason::SynInListen };
+        let ours = self.fast_open_cookie_for(seg.src_port);
+        if theirs == ours || !theirs.is_request() && self.fo_trusted == Some(theirs) {
+            self.tcb.fo_passive = true;
+            return Reason::FastOpenAccepted;
+        }
+        self.tcb.fo_option = Some(ours);
+        if theirs.is_request() {
+            Reason::FastOpenCookieSent
+        } else {
+            Reason::FastOpenCookieInvalid
+        }
+    }
+
+    /// The SYN,ACK that answers our Fast Open SYN (RFC 7413 §4.1.3, §4.2; Linux
+    /// tcp_rcv_fastopen_synack): cache a cookie it carries, and if it acknowledges
+    /// the SYN but not the data that rode in it, send that data again now.
+    #[inline(never)]
+    fn fast_open_syn_ack(&mut self, seg: &Segment) -> Reason {
+        let mut reason = Reason::SynAckReceived;
+        if let Some(cookie) = seg.options.fast_open.filter(|c| !c.is_request()) {
+            self.fo_cache = Some((cookie, self.tcb.peer_mss));
+            reason = Reason::FastOpenCookieCached;
+        }
+        if self.tcb.syn_data > 0 {
+            if self.tcb.snd_una == self.tcb.iss + 1 {
+                self.tcb.resend_below = Some(self.tcb.snd_nxt);
+                self.tcb.snd_nxt = self.tcb.snd_una;
+                self.tcb.rtt_probe = None; // Karn: the data goes a second time.
+                reason = Reason::FastOpenDataResent;
+            } else {
+                reason = Reason::FastOpenDataAcked;
+            }
+        }
+        reason
+    }
+
+    /// This server's cookie for the client at `port` (RFC 7413 §4.1.2: a MAC of
+    /// the client's address under a secret key; Linux: a siphash of the addresses,
+    /// keyed at boot, 8 bytes). Here the peer's port stands for its address (each
+    /// peer a scenario draws or injects has its own), and the key is derived from
+    /// the configured ISN and the boot count, so runs repeat and a crash changes it.
+    fn fast_open_cookie_for(&self, port: u16) -> FastOpenCookie {
+        let key = u64::from(self.cfg.isn) << 32 | u64::from(self.boots) << 16 | u64::from(self.cfg.local_port);
+        let mut z = (key ^ u64::from(port) << 48).wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        FastOpenCookie::new(&z.to_be_bytes()[..FAST_OPEN_COOKIE_LEN]).unwrap_or(FastOpenCookie::REQUEST)
+    }
+
+    /// Queued bytes not yet sent.
+    fn unsent(&self) -> usize {
+        let offset = self.tcb.snd_nxt.since(self.tcb.buf_seq).max(0) as usize;
+        self.tcb.sendq.len().saturating_sub(offset)
     }
 
     // ----- Helpers -----------------------------------------------------------------
@@ -2774,6 +2979,215 @@ mod tests {
             assert_eq!(ep.poll_timeout(), Some(1_000_000 + 240 * SECOND));
             ep.handle_timeout(1_000_000 + 240 * SECOND);
             assert_connection_ended(&mut ep);
+        }
+    }
+
+    /// TCP Fast Open (RFC 7413), client and server, as Linux's tcp_fastopen=3.
+    #[cfg(feature = "queues")]
+    mod fast_open {
+        use super::*;
+
+        fn fo_config() -> EndpointConfig {
+            EndpointConfig { profile: Profile { fast_open: true, ..Profile::rfc() }, ..config(Handshake::ThreeWay) }
+        }
+
+        fn with(mut s: Segment, cookie: Option<FastOpenCookie>, data: &[u8]) -> Segment {
+            s.options.mss = Some(1460);
+            s.options.fast_open = cookie;
+            s.payload = data.to_vec();
+            s
+        }
+
+        fn transmits(ep: &mut Endpoint) -> Vec<Transmit> {
+            core::iter::from_fn(|| ep.poll_transmit()).collect()
+        }
+
+        fn cookie(bytes: &[u8]) -> FastOpenCookie {
+            FastOpenCookie::new(bytes).unwrap()
+        }
+
+        /// A client with this cookie cached (or none), its request sent before connect().
+        fn client(cached: Option<FastOpenCookie>) -> (Endpoint, Vec<Transmit>) {
+            let mut ep = Endpoint::new(fo_config());
+            if let Some(c) = cached {
+                ep.cache_fast_open_cookie(c, 1460);
+            }
+            ep.send(0, b"GET").unwrap();
+            assert_eq!(ep.state(), State::Closed);
+            ep.connect(0).unwrap();
+            let t = transmits(&mut ep);
+            (ep, t)
+        }
+
+        /// A Fast Open server and the cookie it gives the client at REMOTE.
+        fn server() -> (Endpoint, FastOpenCookie) {
+            let mut ep = Endpoint::new(fo_config());
+            ep.listen(0).unwrap();
+            ep.handle_segment(10, &with(seg(100, None, Flags::SYN), Some(FastOpenCookie::REQUEST), b""));
+            let t = transmits(&mut ep);
+            let given = t[0].segment.options.fast_open.unwrap();
+            assert_eq!(given.bytes().len(), FAST_OPEN_COOKIE_LEN);
+            (Endpoint::new(fo_config()), given)
+        }
+
+        #[test]
+        fn without_a_cookie_the_syn_asks_for_one_and_the_data_rides_on_the_third_segment() {
+            let (mut ep, t) = client(None);
+            assert_eq!(t.len(), 1);
+            let syn = &t[0].segment;
+            assert_eq!((syn.flag_names(), syn.seq.0, syn.payload.len()), (vec!["SYN"], 300, 0));
+            assert_eq!(syn.options.fast_open, Some(FastOpenCookie::REQUEST));
+            assert_eq!(t[0].reason, Reason::FastOpenCookieRequest);
+            reasons(&mut ep);
+            let c = cookie(&[1, 2, 3, 4, 5, 6, 7, 8]);
+            ep.handle_segment(100, &with(seg(500, Some(301), Flags::SYN), Some(c), b""));
+            assert_eq!(ep.state(), State::Established);
+            assert_eq!(reasons(&mut ep), [Reason::FastOpenCookieCached]);
+            assert_eq!(ep.fast_open_cookie(), Some(c));
+            // No bare ACK: the request carries it (Linux, fast-open.pcap frame 3).
+            let t = transmits(&mut ep);
+            assert_eq!(t.len(), 1, "{t:?}");
+            let s = &t[0].segment;
+            assert_eq!(
+                (s.flag_names(), s.seq.0, s.ack.map(|a| a.0), &s.payload[..]),
+                (vec!["PSH", "ACK"], 301, Some(501), &b"GET"[..])
+            );
+            assert_eq!(t[0].reason, Reason::Data);
+        }
+
+        #[test]
+        fn with_a_cookie_the_syn_carries_it_and_the_data_which_the_syn_ack_acknowledges() {
+            let c = cookie(&[9; 8]);
+            let (mut ep, t) = client(Some(c));
+            let syn = &t[0].segment;
+            assert_eq!((syn.seq.0, &syn.payload[..], syn.seg_len()), (300, &b"GET"[..], 4));
+            assert_eq!((syn.options.fast_open, t[0].reason), (Some(c), Reason::FastOpenSynData));
+            assert_eq!(ep.snd_nxt(), SeqNum(304));
+            reasons(&mut ep);
+            ep.handle_segment(100, &seg(500, Some(304), Flags::SYN));
+            assert_eq!(ep.state(), State::Established);
+            assert_eq!(reasons(&mut ep), [Reason::FastOpenDataAcked]);
+            assert_eq!(sent(&mut ep), [out("ACK", 304, Some(501))]);
+            assert_eq!(ep.unacknowledged(), 0);
+            // The cookie stays cached for the next connection.
+            assert_eq!(ep.fast_open_cookie(), Some(c));
+        }
+
+        #[test]
+        fn a_syn_ack_of_the_syn_alone_has_the_data_sent_again_at_once() {
+            // RFC 7413 §4.2: the server refused the cookie; it sends a new one.
+            let (old, new) = (cookie(&[9; 8]), cookie(&[7; 8]));
+            let (mut ep, _) = client(Some(old));
+            reasons(&mut ep);
+            ep.handle_segment(100, &with(seg(500, Some(301), Flags::SYN), Some(new), b""));
+            assert_eq!(ep.state(), State::Established);
+            assert_eq!(reasons(&mut ep), [Reason::FastOpenDataResent]);
+            let t = transmits(&mut ep);
+            assert_eq!(t.len(), 1, "the data carries the ACK: {t:?}");
+            let s = &t[0].segment;
+            assert_eq!((s.seq.0, s.ack.map(|a| a.0), &s.payload[..]), (301, Some(501), &b"GET"[..]));
+            assert!(t[0].retransmission);
+            assert_eq!(t[0].reason, Reason::FastOpenDataResent);
+            assert_eq!(ep.fast_open_cookie(), Some(new));
+            ep.handle_segment(200, &seg(501, Some(304), Flags::NONE));
+            assert_eq!(ep.unacknowledged(), 0);
+        }
+
+        #[test]
+        fn a_resent_syn_keeps_its_option_but_not_its_data() {
+            let c = cookie(&[9; 8]);
+            let (mut ep, _) = client(Some(c));
+            ep.handle_timeout(SECOND);
+            let t = transmits(&mut ep);
+            let syn = &t[0].segment;
+            assert!(t[0].retransmission && syn.flags.syn);
+            assert_eq!((syn.seq.0, syn.payload.len(), syn.options.fast_open), (300, 0, Some(c)));
+        }
+
+        #[test]
+        fn without_fast_open_a_send_before_connect_fails_and_a_cookie_is_not_cached() {
+            let mut ep = Endpoint::new(config(Handshake::ThreeWay));
+            assert_eq!(ep.send(0, b"GET"), Err(AppError::ConnectionDoesNotExist));
+            ep.connect(0).unwrap();
+            assert_eq!(transmits(&mut ep)[0].segment.options.fast_open, None);
+            ep.handle_segment(100, &with(seg(500, Some(301), Flags::SYN), Some(cookie(&[1; 8])), b""));
+            assert_eq!(ep.state(), State::Established);
+            assert_eq!(ep.fast_open_cookie(), None, "an unsolicited cookie is ignored");
+        }
+
+        #[test]
+        fn a_request_gets_a_cookie_and_its_data_is_not_taken() {
+            let mut ep = Endpoint::new(fo_config());
+            ep.listen(0).unwrap();
+            reasons(&mut ep);
+            ep.handle_segment(10, &with(seg(100, None, Flags::SYN), Some(FastOpenCookie::REQUEST), b"GET"));
+            assert_eq!(ep.state(), State::SynReceived);
+            assert_eq!(reasons(&mut ep), [Reason::FastOpenCookieSent]);
+            let t = transmits(&mut ep);
+            assert_eq!((t[0].segment.seq.0, t[0].segment.ack.map(|a| a.0)), (300, Some(101)));
+            assert_eq!(t[0].reason, Reason::FastOpenCookieSent);
+            assert!(t[0].segment.options.fast_open.is_some_and(|c| c.bytes().len() == 8));
+            assert_eq!(ep.received_total(), 0);
+            // Resent, the SYN,ACK carries no cookie (Linux inet_rtx_syn_ack).
+            ep.handle_timeout(10 + SECOND);
+            let t = transmits(&mut ep);
+            assert!(t[0].retransmission && t[0].segment.flags.syn);
+            assert_eq!(t[0].segment.options.fast_open, None);
+        }
+
+        #[test]
+        fn a_valid_cookie_has_the_data_taken_in_syn_received_and_acknowledged_in_the_syn_ack() {
+            let (mut ep, given) = server();
+            ep.listen(0).unwrap();
+            reasons(&mut ep);
+            ep.handle_segment(10, &with(seg(100, None, Flags::SYN), Some(given), b"GET"));
+            assert_eq!(ep.state(), State::SynReceived);
+            assert_eq!(ep.received(), b"GET");
+            let notes: Vec<Note> = core::iter::from_fn(|| ep.poll_note()).collect();
+            assert!(matches!(notes[0], Note::State { to: State::SynReceived, reason: Reason::FastOpenAccepted, .. }));
+            assert!(notes.iter().any(|n| matches!(n, Note::App(AppNote::Received { len: 3, total: 3 }))));
+            let t = transmits(&mut ep);
+            assert_eq!(t.len(), 1, "{t:?}");
+            assert_eq!((t[0].segment.flag_names(), t[0].segment.ack.map(|a| a.0)), (vec!["SYN", "ACK"], Some(104)));
+            assert_eq!(t[0].segment.options.fast_open, None);
+            // The server answers before the handshake's last ACK.
+            ep.send(20, b"OK").unwrap();
+            assert_eq!(sent(&mut ep), [out("PSH,ACK", 301, Some(104))]);
+            ep.handle_segment(30, &seg(104, Some(301), Flags::NONE));
+            assert_eq!(ep.state(), State::Established);
+            ep.handle_segment(40, &seg(104, Some(303), Flags::NONE));
+            assert_eq!(ep.snd_una(), SeqNum(303));
+        }
+
+        #[test]
+        fn an_invalid_cookie_has_the_data_dropped_and_the_valid_cookie_sent() {
+            let (mut ep, given) = server();
+            ep.listen(0).unwrap();
+            reasons(&mut ep);
+            let forged = cookie(&[0xAA; 8]);
+            assert_ne!(forged, given);
+            ep.handle_segment(10, &with(seg(100, None, Flags::SYN), Some(forged), b"GET"));
+            assert_eq!(reasons(&mut ep), [Reason::FastOpenCookieInvalid]);
+            assert_eq!(ep.received_total(), 0);
+            let t = transmits(&mut ep);
+            assert_eq!(t[0].segment.ack, Some(SeqNum(101)));
+            assert_eq!(t[0].segment.options.fast_open, Some(given));
+            assert_eq!(ep.send(20, b"OK"), Ok(()));
+            assert!(transmits(&mut ep).is_empty(), "no data before the handshake without Fast Open");
+        }
+
+        #[test]
+        fn a_crash_draws_a_new_key_so_an_old_cookie_no_longer_checks() {
+            let (mut ep, given) = server();
+            ep.listen(0).unwrap();
+            ep.crash(5);
+            ep.listen(6).unwrap();
+            reasons(&mut ep);
+            ep.handle_segment(10, &with(seg(100, None, Flags::SYN), Some(given), b"GET"));
+            assert_eq!(reasons(&mut ep), [Reason::FastOpenCookieInvalid]);
+            let t = transmits(&mut ep);
+            assert_eq!(t[0].segment.ack, Some(SeqNum(101)));
+            assert!(t[0].segment.options.fast_open.is_some_and(|c| c != given));
         }
     }
 }

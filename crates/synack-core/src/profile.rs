@@ -163,6 +163,12 @@ pub struct Profile {
     /// §3.8.6.1 describes it; otherwise (Linux's tcp_write_wakeup) a segment with no
     /// data and SEQ = SND.UNA − 1, which the peer can only answer with an ACK.
     pub zero_window_probe_octet: bool,
+    /// TCP Fast Open (RFC 7413), as Linux's `tcp_fastopen=3`: as a client, data
+    /// queued before connect() rides in the SYN with a cached cookie (or the SYN
+    /// asks for one); as a server, a SYN that asks gets a cookie in the SYN,ACK, and
+    /// one that brings a valid cookie has its data taken at once. Off in both
+    /// profiles (Linux's default, 1, enables only the client).
+    pub fast_open: bool,
 }
 
 pub const SECOND: u64 = 1_000_000;
@@ -207,6 +213,7 @@ impl Profile {
             keepalive_intvl_us: 75 * SECOND,
             keepalive_probes: 9,
             zero_window_probe_octet: true,
+            fast_open: false,
         }
     }
 
@@ -244,6 +251,7 @@ impl Profile {
             keepalive_intvl_us: 75 * SECOND,
             keepalive_probes: 9,
             zero_window_probe_octet: false,
+            fast_open: false,
         }
     }
 }

@@ -87,6 +87,9 @@ pub struct EndpointSpec {
     pub keepalive_idle_us: Option<u64>,
     pub keepalive_intvl_us: Option<u64>,
     pub keepalive_probes: Option<u32>,
+    /// TCP Fast Open on (RFC 7413; Linux `tcp_fastopen=3`, see [`Profile::fast_open`]).
+    /// A client's `send` before its `connect` is then one `sendto(MSG_FASTOPEN)`.
+    pub fast_open: Option<bool>,
 }
 
 impl EndpointSpec {
@@ -155,6 +158,9 @@ impl EndpointSpec {
             }
             if let Some(v) = self.keepalive_probes {
                 p.keepalive_probes = v;
+            }
+            if let Some(v) = self.fast_open {
+                p.fast_open = v;
             }
         }
         p
@@ -371,9 +377,11 @@ macro_rules! bail {
 impl Scenario {
     /// Whether the run uses what only synack-core's `queues` feature models: a
     /// listener's backlog, an application that does not read, keep-alive, a cut
-    /// path, or a segment from a host the diagram does not draw.
+    /// path, a segment from a host the diagram does not draw, or TCP Fast Open.
     pub fn needs_queues(&self) -> bool {
-        let side = |e: &EndpointSpec| e.backlog.is_some() || e.reads == Some(false) || e.keepalive == Some(true);
+        let side = |e: &EndpointSpec| {
+            e.backlog.is_some() || e.reads == Some(false) || e.keepalive == Some(true) || e.fast_open == Some(true)
+        };
         let f = &self.network.faults;
         side(&self.client)
             || side(&self.server)

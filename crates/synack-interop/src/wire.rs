@@ -221,6 +221,7 @@ mod tests {
                 window_scale: Some(7),
                 sack_permitted: true,
                 timestamps: Some((0xdead_beef, 0)),
+                fast_open: None,
             },
             payload: Vec::new(),
         }
