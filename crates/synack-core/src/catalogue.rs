@@ -116,7 +116,7 @@ entries! {
         title: "A zero window",
         summary: "The server's application does not read, so its receive buffer (two segments, 2920 bytes) fills and it advertises a window of 0. The client stops sending, and its persist timer probes the closed window with one byte, waiting twice as long each time. When the application reads, 8 s later, the server's ACK opens the window and the rest follows.";
     id: "fast-open", figure: None, compare: false, full: true,
-        title: "TCP Fast Open",
+        title: "Fast Open",
         summary: "The client connects twice with TCP Fast Open on (RFC 7413; Linux tcp_fastopen=3), each time with sendto(MSG_FASTOPEN). The first SYN asks for a cookie, the SYN,ACK brings one, and the request waits for the handshake as usual. After TIME-WAIT the second SYN carries the cached cookie and the request itself: the server checks the cookie, hands the request to its application at once and answers before the handshake ends, one round trip sooner.";
     id: "fin-wait-2-timeout", figure: None, compare: false, full: true,
         title: "An orphaned FIN-WAIT-2 times out",

@@ -144,6 +144,7 @@ export const scenarios = {
   "keepalive": ["Keep-alive finds a dead peer"],
   "fin-wait-2-timeout": ["An orphaned FIN-WAIT-2 times out"],
   "zero-window": ["A zero window"],
+  "fast-open": ["Fast Open"],
   "close-with-unread-data": ["Closing with unread data"],
   "syn-flood": ["A SYN flood"],
   "syn-cookies": ["SYN cookies"],

@@ -135,6 +135,7 @@ export const scenarios = {
   "keepalive": ["keep-alive 发现死去的对端"],
   "fin-wait-2-timeout": ["孤儿 FIN-WAIT-2 超时"],
   "zero-window": ["零窗口"],
+  "fast-open": ["TCP 快速打开"],
   "close-with-unread-data": ["带着未读数据关闭"],
   "syn-flood": ["SYN 洪泛"],
   "syn-cookies": ["SYN cookie"],
