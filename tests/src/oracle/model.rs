@@ -307,7 +307,7 @@ fn seg(v: &Value) -> Result<Seg, String> {
 
 /// A Fast Open cookie written as hex, "" for a request (docs/trace-format.md).
 fn fast_open(hex: &str) -> Result<(u8, u128), String> {
-    if hex.len() % 2 != 0 || hex.len() > 32 {
+    if hex.len() & 1 == 1 || hex.len() > 32 {
         return Err(format!("fast_open {hex:?}: not whole bytes, or more than 16"));
     }
     let value = if hex.is_empty() {
