@@ -132,7 +132,7 @@ function assertSegmentsNumbered(panel) {
 describe("pages", () => {
   test("the gallery shows one element per catalogue entry, two comparisons and the sandbox", { timeout: TIMEOUT }, async () => {
     const ids = catalogueIds();
-    assert.equal(ids.length, 23, `catalogue.rs lists ${ids.length} ids`);
+    assert.equal(ids.length, 24, `catalogue.rs lists ${ids.length} ids`);
     const page = await open("index.html", { width: 1200, height: 900 });
     try {
       const ready = await whenReady(page);
