@@ -167,7 +167,9 @@ pub struct Profile {
     /// queued before connect() rides in the SYN with a cached cookie (or the SYN
     /// asks for one); as a server, a SYN that asks gets a cookie in the SYN,ACK, and
     /// one that brings a valid cookie has its data taken at once. Off in both
-    /// profiles (Linux's default, 1, enables only the client).
+    /// profiles (Linux's default, 1, enables only the client). Only in the
+    /// `queues` build.
+    #[cfg(feature = "queues")]
     pub fast_open: bool,
 }
 
@@ -213,6 +215,7 @@ impl Profile {
             keepalive_intvl_us: 75 * SECOND,
             keepalive_probes: 9,
             zero_window_probe_octet: true,
+            #[cfg(feature = "queues")]
             fast_open: false,
         }
     }
@@ -251,6 +254,7 @@ impl Profile {
             keepalive_intvl_us: 75 * SECOND,
             keepalive_probes: 9,
             zero_window_probe_octet: false,
+            #[cfg(feature = "queues")]
             fast_open: false,
         }
     }

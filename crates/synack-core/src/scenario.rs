@@ -89,6 +89,8 @@ pub struct EndpointSpec {
     pub keepalive_probes: Option<u32>,
     /// TCP Fast Open on (RFC 7413; Linux `tcp_fastopen=3`, see [`Profile::fast_open`]).
     /// A client's `send` before its `connect` is then one `sendto(MSG_FASTOPEN)`.
+    /// Only in the `queues` build.
+    #[cfg(feature = "queues")]
     pub fast_open: Option<bool>,
 }
 
@@ -159,6 +161,7 @@ impl EndpointSpec {
             if let Some(v) = self.keepalive_probes {
                 p.keepalive_probes = v;
             }
+            #[cfg(feature = "queues")]
             if let Some(v) = self.fast_open {
                 p.fast_open = v;
             }
@@ -379,8 +382,12 @@ impl Scenario {
     /// listener's backlog, an application that does not read, keep-alive, a cut
     /// path, a segment from a host the diagram does not draw, or TCP Fast Open.
     pub fn needs_queues(&self) -> bool {
+        #[cfg(feature = "queues")]
+        let fast_open = |e: &EndpointSpec| e.fast_open == Some(true);
+        #[cfg(not(feature = "queues"))]
+        let fast_open = |_: &EndpointSpec| false;
         let side = |e: &EndpointSpec| {
-            e.backlog.is_some() || e.reads == Some(false) || e.keepalive == Some(true) || e.fast_open == Some(true)
+            e.backlog.is_some() || e.reads == Some(false) || e.keepalive == Some(true) || fast_open(e)
         };
         let f = &self.network.faults;
         side(&self.client)

@@ -314,7 +314,8 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
         keepalive_idle_us: o.uint("keepalive_idle_us", u64::MAX)?,
         keepalive_intvl_us: o.uint("keepalive_intvl_us", u64::MAX)?,
         keepalive_probes: o.uint("keepalive_probes", u32max)?.map(|n| n as u32),
-        fast_open: if crate::QUEUES { o.bool("fast_open")? } else { None },
+        #[cfg(feature = "queues")]
+        fast_open: o.bool("fast_open")?,
     })
 }
 

@@ -41,7 +41,8 @@ pub struct TcpOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamps: Option<(u32, u32)>,
     /// TCP Fast Open (RFC 7413 §4.1.1, kind 34): only on SYN segments. An empty
-    /// cookie asks the server for one. (Only synack-core's `queues` build sends it.)
+    /// cookie asks the server for one. (Only synack-core's `queues` build has it.)
+    #[cfg(feature = "queues")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fast_open: Option<FastOpenCookie>,
 }
@@ -126,7 +127,8 @@ impl TcpOptions {
         // Fast Open last, padded with two NOPs when its length leaves it 2 bytes
         // short of a word: [34,2,nop,nop] for a request, [34,10,cookie,nop,nop] for
         // Linux's 8-byte cookie, as a Linux 6.18 capture shows (fast-open.pcap).
-        if let (true, Some(c)) = (crate::QUEUES, self.fast_open) {
+        #[cfg(feature = "queues")]
+        if let Some(c) = self.fast_open {
             let len = 2 + c.len;
             push(&[WireOption { kind: WireOption::FAST_OPEN_KIND, len }]);
             if len % 4 == 2 {
@@ -302,6 +304,7 @@ mod tests {
             window_scale: Some(7),
             sack_permitted: true,
             timestamps: Some((1, 0)),
+            #[cfg(feature = "queues")]
             fast_open: None,
         };
         let kinds: Vec<u8> = syn.layout().iter().map(|o| o.kind).collect();
