@@ -31,7 +31,7 @@ macro_rules! entries {
     ($( id: $id:literal, figure: $figure:expr, compare: $compare:literal, $(full: $full:literal,)?
         title: $title:literal,
         summary: $summary:literal; )*) => {
-        pub const ENTRIES: &[Entry] =
+        pub static ENTRIES: &[Entry] =
             &[$( Entry { id: $id, figure: $figure, compare: $compare, full: false $(|| $full)? } ),*];
 
         impl Entry {
