@@ -560,6 +560,21 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "queues")]
+    fn fast_open_is_read_and_a_bad_value_is_named() {
+        let sc =
+            Scenario::from_json(r#"{"client": {"fast_open": true}, "server": {"fast_open": false}, "actions": []}"#)
+                .unwrap();
+        assert_eq!((sc.client.fast_open, sc.server.fast_open), (Some(true), Some(false)));
+        assert!(sc.needs_queues(), "Fast Open runs in the full engine only");
+        assert!(sc.client.profile().fast_open && !sc.server.profile().fast_open);
+        let got = read_err(r#"{"server": {"fast_open": "yes"}, "actions": []}"#);
+        assert!(got.starts_with("server.fast_open must be true or false, not a string"), "{got}");
+        let got = read_err(r#"{"client": {"fast_open": 1}, "actions": []}"#);
+        assert!(got.starts_with("client.fast_open must be true or false, not a number"), "{got}");
+    }
+
+    #[test]
     fn errors_name_the_field() {
         let cases = [
             (r#"{"actions": [], "netwrok": {}}"#, "unknown field `netwrok` at the top level; the fields are id, title"),
