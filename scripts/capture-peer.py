@@ -130,6 +130,11 @@ def server(mode, port, start):
         # A small receive buffer, set before listen() so that the connection takes
         # it (and a window scale to fit): the client's data fills it quickly.
         ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SLOW_READER_RCVBUF)
+    if mode == "fast-open":
+        # TCP_FASTOPEN on the listener (its queue of pending Fast Open requests):
+        # with net.ipv4.tcp_fastopen=3 it hands out cookies and takes data in a SYN
+        # that brings one back (RFC 7413).
+        ls.setsockopt(socket.IPPROTO_TCP, socket.TCP_FASTOPEN, 16)
     ls.listen({"no-accept": 1, "flooded": 2}.get(mode, 8))
     ls.settimeout(20)
     sink = udp_sink(fam) if mode.startswith("simultaneous") else None
@@ -180,6 +185,16 @@ def server(mode, port, start):
         except OSError as e:
             print(f"server: recv: {e}", file=sys.stderr)
         conn.close()
+    elif mode == "fast-open":
+        # Two connections, each a request and its response; the client closes first.
+        for k in range(2):
+            if k:
+                conn, _ = ls.accept()
+                conn.settimeout(10)
+            read_request(conn)
+            conn.sendall(RESPONSE)
+            read_all(conn)
+            conn.close()
     elif mode == "time-wait-new-syn":
         # HTTP/1.0: answer and close first, so this side waits in TIME-WAIT; the
         # client connects again from the same port, and its SYN reopens it.
@@ -349,6 +364,23 @@ def client(mode, host, port, start, local_port):
             name = errno.errorcode.get(e.errno, "?")
             print(f"errno {e.errno} {name}\nconnect_called_at {t0:.6f}\nconnect_failed_at {t1:.6f}")
             print(f"client: connect: {e} after {t1 - t0:.3f} s", file=sys.stderr)
+        return
+    if mode == "fast-open":
+        # sendto(MSG_FASTOPEN) connects and sends in one call (RFC 7413): the first
+        # time the SYN asks for a cookie and the request follows the handshake; the
+        # second connection (a new socket, a new port) carries the cached cookie and
+        # the request in its SYN.
+        for k in range(2):
+            if k:
+                time.sleep(0.2)
+                s = socket.socket(family(host), socket.SOCK_STREAM)
+            # Blocking (a Python timeout makes the socket non-blocking, and the call
+            # would fail with EINPROGRESS where it had no cookie to send data with).
+            s.settimeout(None)
+            s.sendto(REQUEST, socket.MSG_FASTOPEN, (host, port))
+            s.settimeout(20)
+            read_exactly(s, len(RESPONSE))
+            s.close()
         return
     try:
         s.connect((host, port))

@@ -384,6 +384,19 @@ if want zero-window; then
     stop_capture
 fi
 
+if want fast-open; then
+    echo "fast-open: tcp_fastopen=3 both sides; a cookie requested, then a request sent in the SYN with it (RFC 7413)"
+    setup
+    ip netns exec "$C" sysctl -qw net.ipv4.tcp_fastopen=3
+    ip netns exec "$S" sysctl -qw net.ipv4.tcp_fastopen=3
+    start_capture fast-open
+    server fast-open 80
+    sleep 0.3
+    client fast-open "$S4" 80
+    wait_servers
+    stop_capture
+fi
+
 if want keepalive; then
     echo "keepalive: the client loses power after its request; the server's keep-alive (2 s, 1 s, 3 probes) gives up"
     setup

@@ -277,6 +277,34 @@ describe("<synack-viz capture> against synack import", () => {
     }
   });
 
+  test("a Fast Open SYN: its label counts its data, and the inspector names the option and the cookie", { timeout: TIMEOUT }, async () => {
+    const page = await open("cap/blank.html");
+    try {
+      const conns = imported(join(CAPTURES, "fast-open.pcap"));
+      const cookie = conns[1].segments[0].options.fast_open;
+      assert.match(cookie, /^[0-9a-f]{16}$/, "an 8-byte cookie in the second SYN");
+      const res = await place(page, { capture: "/cap/fast-open.pcap", connection: "2" });
+      assert.equal(res.error, undefined);
+      await page.evaluate(() => document.querySelector("#viz").seek(Infinity));
+      const label = await page.evaluate(() => document.querySelector("#viz").shadowRoot.querySelector('g.seglabel[data-for="1"]').textContent);
+      assert.match(label.replace(/\s+/g, " "), /#1 SYN seq=0 len=47/);
+      await page.locator('#viz g.seglabel[data-for="1"]').click();
+      await page.waitForFunction(() => document.querySelector("#viz").shadowRoot.querySelector("dialog.inspector[open] dl"), null, { timeout: 5_000 });
+      const box = await page.evaluate(() => {
+        const d = document.querySelector("#viz").shadowRoot.querySelector("dialog.inspector");
+        return {
+          cells: [...d.querySelectorAll(".cell:not(.ruler)")].map((c) => [c.querySelector(".name")?.textContent ?? "", c.querySelector(".value").textContent]),
+          lines: [...d.querySelectorAll("dt")].map((dt) => `${dt.textContent}| ${dt.nextElementSibling.textContent}`),
+        };
+      });
+      assert.deepEqual(box.cells.filter(([n]) => n === "TFO").map(([, v]) => v), [cookie]);
+      assert.ok(box.lines.some((l) => l.startsWith("Options: TFO|") && l.includes(`cookie ${cookie}`) && l.includes("RFC 7413")), box.lines.join("\n"));
+      assert.deepEqual(errorsOf(page), []);
+    } finally {
+      await page.closeAll();
+    }
+  });
+
   test("every connection of a capture is counted and any one can be chosen; the list offers the first 1000", { timeout: TIMEOUT }, async () => {
     const page = await open("cap/blank.html");
     try {

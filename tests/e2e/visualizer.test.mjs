@@ -132,7 +132,7 @@ function assertSegmentsNumbered(panel) {
 describe("pages", () => {
   test("the gallery shows one element per catalogue entry, two comparisons and the sandbox", { timeout: TIMEOUT }, async () => {
     const ids = catalogueIds();
-    assert.equal(ids.length, 24, `catalogue.rs lists ${ids.length} ids`);
+    assert.equal(ids.length, 25, `catalogue.rs lists ${ids.length} ids`);
     const page = await open("index.html", { width: 1200, height: 900 });
     try {
       const ready = await whenReady(page);
@@ -802,7 +802,7 @@ describe("the element", () => {
       // The sample post's comparison: 2,265 px tall in a 720 px column, 3,685 px on a phone.
       const page = await open("post.html", { width, height });
       try {
-        const sel = "synack-viz[compare]";
+        const sel = "synack-viz[compare][scenario=\"old-duplicate-syn\"]";
         await whenReady(page, sel);
         await page.evaluate((sel) => document.querySelector(sel).scrollIntoView({ block: "start" }), sel);
         const problems = [];

@@ -10,10 +10,10 @@ use synack_core::{catalogue, sim, Scenario, State};
 #[test]
 fn ids_are_unique_and_every_entry_has_a_scenario_title_and_summary() {
     let mut ids: Vec<_> = catalogue::ENTRIES.iter().map(|e| e.id).collect();
-    assert_eq!(ids.len(), 24);
+    assert_eq!(ids.len(), 25);
     ids.sort_unstable();
     ids.dedup();
-    assert_eq!(ids.len(), 24, "duplicate id");
+    assert_eq!(ids.len(), 25, "duplicate id");
     for e in catalogue::ENTRIES {
         let sc = catalogue::scenario(e.id).unwrap_or_else(|| panic!("{} has no scenario", e.id));
         assert_eq!(sc.id, e.id);
@@ -55,6 +55,7 @@ fn every_scenario_ends_where_its_story_says() {
         ("zero-window", Closed, Listen),
         // The forged connection never completes: the listener is left as it was.
         ("isn-choice", Closed, Listen),
+        ("fast-open", Closed, Listen),
     ];
     assert_eq!(expected.len(), catalogue::ENTRIES.len());
     for (id, client, server) in expected {
@@ -76,6 +77,62 @@ fn the_final_ack_lost_scenario_drops_the_final_ack() {
     assert_eq!(seg.flag_names(), ["ACK"]);
     let (_, before) = t.sends().nth(dropped.unwrap() as usize - 2).unwrap();
     assert_eq!(before.flag_names(), ["FIN", "ACK"], "the dropped ACK answers the server's FIN");
+}
+
+#[test]
+fn fast_open_gets_the_response_one_round_trip_sooner() {
+    // RFC 7413: the first connection asks for a cookie and sends its request after
+    // the handshake; the second sends cookie and request in its SYN, and the
+    // server answers before the handshake's last ACK reaches it.
+    let t = sim::run(&catalogue::scenario("fast-open").unwrap()).unwrap();
+    let sends: Vec<_> = t.sends().collect();
+    let syns: Vec<usize> = (0..sends.len()).filter(|&i| sends[i].1.flag_names() == ["SYN"]).collect();
+    assert_eq!(syns.len(), 2);
+    let (first, second) = (sends[syns[0]].1, sends[syns[1]].1);
+    let request = first.options.fast_open.unwrap();
+    assert!(request.is_request() && first.payload.is_empty());
+    let cookie = sends[syns[0] + 1].1.options.fast_open.unwrap();
+    assert_eq!(cookie.bytes().len(), 8, "Linux's cookie length");
+    assert_eq!(second.options.fast_open, Some(cookie));
+    assert_eq!(second.payload.len(), 37);
+    let syn_ack = sends[syns[1] + 1].1;
+    assert_eq!(syn_ack.ack, Some(second.seq + 38), "ISN + 1 + the request");
+    assert_eq!(syn_ack.options.fast_open, None);
+    // The response: when it reached the client, after each connect().
+    let connects: Vec<u64> = t
+        .events
+        .iter()
+        .filter(|e| matches!(&e.kind, EventKind::App { app: synack_core::trace::AppEvent::Call(synack_core::scenario::Action::Connect) } if e.side == synack_core::Side::Client))
+        .map(|e| e.t_us)
+        .collect();
+    let got: Vec<u64> = t
+        .events
+        .iter()
+        .filter(|e| {
+            e.side == synack_core::Side::Client
+                && matches!(
+                    &e.kind,
+                    EventKind::App { app: synack_core::trace::AppEvent::Note(synack_core::AppNote::Received { .. }) }
+                )
+        })
+        .map(|e| e.t_us)
+        .collect();
+    assert_eq!((connects.len(), got.len()), (2, 2));
+    let rtt = 100_000;
+    assert_eq!(got[0] - connects[0], 2 * rtt + 5_000, "two round trips and the server's 5 ms");
+    assert_eq!(got[1] - connects[1], rtt + 5_000, "one round trip saved");
+    // The response left the server before the handshake's last ACK arrived.
+    let server_established = t
+        .events
+        .iter()
+        .filter(|e| {
+            e.side == synack_core::Side::Server && matches!(e.kind, EventKind::State { to: State::Established, .. })
+        })
+        .map(|e| e.t_us)
+        .nth(1)
+        .unwrap();
+    let response_sent = t.events.iter().find(|e| matches!(&e.kind, EventKind::Send { segment, .. } if segment.payload.len() == 44 && segment.seq == syn_ack.seq + 1)).unwrap().t_us;
+    assert!(response_sent < server_established, "{response_sent} {server_established}");
 }
 
 #[test]

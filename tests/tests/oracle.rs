@@ -292,6 +292,7 @@ fn seg(seq: u32, ack: Option<u32>, ctl: &str, len: u32) -> Seg {
         echoes_ts: false,
         window: 65535,
         ws: None,
+        fo: None,
     }
 }
 
@@ -721,4 +722,103 @@ fn a_segment_at_the_right_edge_of_the_window_may_be_refused() {
 /// A link with the exact figures of a run the random search found.
 fn exact_link(latency_us: u64, jitter_us: u64, loss: f64, duplicate: f64, reorder: f64) -> synack_core::net::Link {
     synack_core::net::Link { latency_us, jitter_us, loss, duplicate, reorder, reorder_delay_us: 30_000, tx_time_us: 0 }
+}
+
+// ---- TCP Fast Open (RFC 7413) ----
+
+/// The fast-open story's run, and the ids of its two client SYNs.
+fn fast_open_run() -> (Run, [u32; 2]) {
+    let sc = catalogue::scenario("fast-open").unwrap();
+    let trace = sim::run(&sc).unwrap();
+    let run = Run::new(&sc, &trace).unwrap();
+    let syns: Vec<u32> = run
+        .events
+        .iter()
+        .filter_map(|e| match &e.k {
+            K::Send { id, seg, .. } if e.side == 0 && seg.syn => Some(*id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(syns.len(), 2);
+    (run, [syns[0], syns[1]])
+}
+
+/// Change the segment `id` wherever the run shows it (sent and delivered).
+fn edit(run: &mut Run, id: u32, f: impl Fn(&mut Seg)) {
+    for e in &mut run.events {
+        match &mut e.k {
+            K::Send { id: i, seg, .. } | K::Deliver { id: i, seg } if *i == id => f(seg),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn fast_open_a_cookie_the_server_never_issued_is_reported() {
+    let (run, [_, second]) = fast_open_run();
+    assert!(check(&run).is_empty(), "the real run is clean: {:#?}", check(&run));
+    // The second SYN with another cookie: the client never got it, and the server
+    // must not take its data.
+    let mut bad = run.clone();
+    edit(&mut bad, second, |s| s.fo = Some((8, 0x0123_4567_89ab_cdef)));
+    assert!(found(&bad, Rule::SeqAck, "syn-data-needs-a-cookie"));
+    assert!(found(&bad, Rule::SeqAck, "fast-open-takes-a-valid-cookie"));
+}
+
+#[test]
+fn fast_open_a_valid_cookie_refused_and_an_unasked_cookie_are_reported() {
+    let (run, [first, second]) = fast_open_run();
+    // The server treats the valid cookie as a plain SYN.
+    let mut bad = run.clone();
+    let accepted = bad.events.iter_mut().find_map(|e| match &mut e.k {
+        K::State { reason, .. } if reason == "fast-open-accepted" => Some(reason),
+        _ => None,
+    });
+    *accepted.unwrap() = "syn-in-listen".into();
+    assert!(found(&bad, Rule::SeqAck, "fast-open-takes-a-valid-cookie"));
+    // The first SYN asked for nothing, yet its SYN,ACK brings a cookie.
+    let mut bad = run.clone();
+    edit(&mut bad, first, |s| s.fo = None);
+    assert!(found(&bad, Rule::SeqAck, "syn-ack-cookie-answers-an-option"));
+    // Data in a SYN without any cookie.
+    let mut bad = run;
+    edit(&mut bad, second, |s| s.fo = None);
+    assert!(found(&bad, Rule::SeqAck, "syn-data-needs-a-cookie"));
+}
+
+/// RFC 7413 §4.2: the server's host restarted between the two connections, so its
+/// key changed and the client's cached cookie no longer checks. The server drops
+/// the SYN's data and sends a new cookie; its SYN,ACK acknowledges the SYN alone,
+/// and the client sends the data again at once. The oracle finds nothing, for
+/// each profile pair and with the SYN,ACK lost.
+#[test]
+fn fast_open_a_cookie_from_before_a_restart_has_the_data_sent_again() {
+    use synack_core::scenario::{ActionKind as Do, Step, When};
+    use synack_core::Side::Server;
+    let mut report = Report::default();
+    for (client, server) in profile_pairs() {
+        for drop in [None, Some(11)] {
+            let mut sc = catalogue::scenario("fast-open").unwrap();
+            sc.id = "fast-open-restart".into();
+            sc.client.profile = client;
+            sc.server.profile = server;
+            // After the first connection, at 10 s, the server's host restarts.
+            let at = sc.actions.iter().position(|s| s.side == Server && s.action == Do::Send).unwrap() + 2;
+            sc.actions.insert(at + 1, Step::new(Server, When::AtUs(10 * SEC), Do::Crash));
+            sc.actions.insert(at + 2, Step::new(Server, When::Start, Do::Listen));
+            sc.network.faults.drop.extend(drop);
+            let trace = sim::run(&sc).unwrap();
+            let resent = trace.events.iter().any(|e| {
+                matches!(&e.kind, synack_core::trace::EventKind::Send { reason, retransmission: true, segment, .. }
+                    if reason.key() == "fast-open-data-resent" && segment.payload.len() == 37)
+            });
+            let refused = trace.events.iter().any(|e| {
+                matches!(&e.kind, synack_core::trace::EventKind::State { reason, .. } if reason.key() == "fast-open-cookie-invalid")
+            });
+            assert!(refused && resent, "{client:?}/{server:?} drop {drop:?}");
+            assert_eq!(trace.outcome.server, synack_core::State::Listen, "{client:?}/{server:?} drop {drop:?}");
+            report.add(&Run::new(&sc, &trace).unwrap());
+        }
+    }
+    assert!(report.is_clean(), "{}", report.grouped());
 }

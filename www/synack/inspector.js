@@ -160,6 +160,9 @@ function optionValue(kind, seg) {
   if (kind === 2) return o.mss ?? "";
   if (kind === 3) return o.window_scale ?? "";
   if (kind === 8 && o.timestamps) return `${o.timestamps[0]}/${o.timestamps[1]}`;
+  // TCP Fast Open (RFC 7413 §4.1.1; 254 is its experimental form): the cookie in
+  // hex, "" for a request.
+  if (kind === 34 || kind === 254) return o.fast_open ?? "";
   return "";
 }
 

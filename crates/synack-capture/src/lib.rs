@@ -410,6 +410,11 @@ impl Serialize for OptionsJson<'_> {
         if let Some(ts) = o.timestamps {
             m.serialize_entry("timestamps", &ts)?;
         }
+        if let Some(cookie) = &o.fast_open {
+            // Hex, as the engine's trace writes it: "" for a cookie request.
+            let hex: String = cookie.iter().map(|b| format!("{b:02x}")).collect();
+            m.serialize_entry("fast_open", &hex)?;
+        }
         m.end()
     }
 }

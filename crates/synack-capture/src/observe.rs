@@ -14,6 +14,7 @@
 //! states end where the last segment left them.
 
 use synack_core::endpoint::Note;
+use synack_core::segment::FastOpenCookie;
 use synack_core::{Endpoint, EndpointConfig, Flags, Handshake, Profile, Segment, SeqNum, State, TcpOptions};
 use synack_core::{Reason, Side, UnexpectedAnswer};
 
@@ -136,16 +137,18 @@ pub struct Observed {
 /// The endpoint profile for an observer: Linux's, with room for anything a real
 /// sender may have in flight (window and MSS at their largest), so that the observer
 /// never refuses a segment that the real receiver took for flow-control reasons.
-fn observer_profile() -> Profile {
-    Profile { mss: u16::MAX, window: 65_535 << 14, window_scale: Some(14), ..Profile::linux() }
+/// With `fast_open`, as Linux's tcp_fastopen=3 (a connection whose client's SYN
+/// carried data or a Fast Open option, RFC 7413).
+fn observer_profile(fast_open: bool) -> Profile {
+    Profile { mss: u16::MAX, window: 65_535 << 14, window_scale: Some(14), fast_open, ..Profile::linux() }
 }
 
-fn config(local: u16, remote: u16, isn: u32) -> EndpointConfig {
+fn config(local: u16, remote: u16, isn: u32, fast_open: bool) -> EndpointConfig {
     EndpointConfig {
         local_port: local,
         remote_port: remote,
         isn,
-        profile: observer_profile(),
+        profile: observer_profile(fast_open),
         handshake: Handshake::ThreeWay,
         unexpected_answer: UnexpectedAnswer::Reset,
         backlog: None,
@@ -168,6 +171,8 @@ fn to_segment(s: &RawSeg, (src_port, dst_port): (u16, u16)) -> Segment {
             window_scale: s.options.window_scale,
             sack_permitted: s.options.sack_permitted,
             timestamps: s.options.timestamps,
+            // A cookie of a length RFC 7413 does not allow is left out.
+            fast_open: s.options.fast_open.as_deref().and_then(FastOpenCookie::new),
         },
         payload: vec![0; (s.len as usize).min(MAX_PAYLOAD)],
     }
@@ -208,14 +213,24 @@ pub fn observe_from(
     let server_syn = first_syn(1, false);
     let server_synack = first_syn(1, true);
     let mut notes = Vec::new();
+    // TCP Fast Open (RFC 7413): the client's SYN carried data or the option. Its
+    // observer sends that data with its connect(), with the SYN's cookie cached; the
+    // server's observer takes the cookie as valid when the real server did: its
+    // SYN,ACK acknowledged the data, or carried no new cookie.
+    let fast_open = client_syn.is_some_and(|s| s.len > 0 || s.options.fast_open.is_some());
+    let trusted = client_syn.zip(server_synack).and_then(|(syn, synack)| {
+        let cookie = FastOpenCookie::new(syn.options.fast_open.as_deref()?).filter(|c| !c.is_request())?;
+        let took = synack.ack != syn.seq.wrapping_add(1) || synack.options.fast_open.is_none();
+        took.then_some(cookie)
+    });
 
     let isn = |d: usize| bases[d].unwrap_or(0);
     let (mut sides, t0, mut now) = match resume {
         Some(r) => (r.sides, r.t0, r.now),
         None => (
             [
-                Observer::new(Endpoint::new(config(cport, sport, isn(0))), SeqNum(isn(0)) + 1),
-                Observer::new(Endpoint::new(config(sport, cport, isn(1))), SeqNum(isn(1)) + 1),
+                Observer::new(Endpoint::new(config(cport, sport, isn(0), fast_open)), SeqNum(isn(0)) + 1),
+                Observer::new(Endpoint::new(config(sport, cport, isn(1), fast_open)), SeqNum(isn(1)) + 1),
             ],
             segs.first().map_or(0, |s| s.ts_ns),
             0u64,
@@ -250,6 +265,9 @@ pub fn observe_from(
     } else if server_syn.is_none() {
         notes.push("The server never sent a SYN: no listening socket is assumed on its side.".to_string());
     }
+    if let (Some(cookie), false) = (trusted, resumed) {
+        sides[1].ep.trust_fast_open_cookie(cookie);
+    }
     let initial = [sides[0].ep.state(), sides[1].ep.state()];
 
     let ports_of = |d: usize| if d == 0 { (cport, sport) } else { (sport, cport) };
@@ -283,7 +301,7 @@ pub fn observe_from(
                 // forgot the connection (RFC 9293 §3.5.2, a half-open connection). It
                 // starts again with a fresh endpoint, as its rebooted stack does.
                 let from = me.ep.state();
-                *me = Observer::new(Endpoint::new(config(seg.src_port, seg.dst_port, seg.seq.0)), seg.seq + 1);
+                *me = Observer::new(Endpoint::new(config(seg.src_port, seg.dst_port, seg.seq.0, false)), seg.seq + 1);
                 let side = if d == 0 { Side::Client } else { Side::Server };
                 states.push(StateChange {
                     frame: row.frame,
@@ -301,6 +319,14 @@ pub fn observe_from(
                 ));
             }
             if seg.flags.syn && seg.ack.is_none() && me.ep.state() == State::Closed {
+                if fast_open && d == 0 && !seg.payload.is_empty() {
+                    // sendto(MSG_FASTOPEN) with a cookie: the data rides in the SYN.
+                    if let Some(cookie) = seg.options.fast_open.filter(|c| !c.is_request()) {
+                        me.ep.cache_fast_open_cookie(cookie, u16::MAX);
+                    }
+                    let _ = me.ep.send(now, &seg.payload);
+                    me.sent_hi = seg.seq + 1 + seg.payload.len() as u32;
+                }
                 let _ = me.ep.connect(now);
             }
             // Everything up to this segment's end was sent, also what the capture has not

@@ -32,6 +32,10 @@ pub struct Options {
     /// SACK blocks as (left edge, right edge), raw sequence numbers.
     pub sack: Vec<(u32, u32)>,
     pub timestamps: Option<(u32, u32)>,
+    /// TCP Fast Open (RFC 7413 §4.1.1): kind 34, or the experimental kind 254 with
+    /// magic 0xF989 (RFC 6994) that clients used before 34 was assigned. An empty
+    /// cookie is a request for one.
+    pub fast_open: Option<Vec<u8>>,
 }
 
 impl Options {
@@ -348,6 +352,8 @@ fn options(mut o: &[u8]) -> Options {
                 out.sack = body.chunks_exact(8).filter_map(|c| Some((be32(c, 0)?, be32(c, 4)?))).collect();
             }
             (8, 10) => out.timestamps = be32(body, 0).zip(be32(body, 4)),
+            (34, _) => out.fast_open = Some(body.to_vec()),
+            (254, _) if be16(body, 0) == Some(0xF989) => out.fast_open = Some(body[2..].to_vec()),
             _ => {}
         }
         o = &o[len..];

@@ -579,3 +579,31 @@ fn time_wait_new_syn_opens_a_new_connection_on_the_same_ports() {
     assert_eq!(&segments(new)[..3], HANDSHAKE);
     assert_eq!(path(new, "server")[..3], ["LISTEN", "SYN-RECEIVED", "ESTABLISHED"]);
 }
+
+#[test]
+fn fast_open_asks_for_a_cookie_then_sends_its_request_in_the_syn() {
+    // tcp_fastopen=3 both sides, sendto(MSG_FASTOPEN) twice (RFC 7413).
+    let cap = read("fast-open.pcap");
+    assert_eq!(cap.connections.len(), 2);
+    let (first, second) = (&cap.connections[0], &cap.connections[1]);
+    // The first: an empty option asks for a cookie; the SYN,ACK brings 8 bytes;
+    // the request waits for the handshake and carries its ACK (no bare ACK).
+    assert_eq!(&segments(first)[..4], ["C>S SYN 0 - 0", "S>C SYN,ACK 0 1 0", "C>S PSH,ACK 1 1 47", "S>C ACK 1 48 0"]);
+    assert_eq!(first.segments[0].options.fast_open.as_deref(), Some(&[][..]));
+    let cookie = first.segments[1].options.fast_open.clone().unwrap();
+    assert_eq!(cookie.len(), 8);
+    // Option 34 goes last, padded with two NOPs, as the engine lays it out.
+    let kinds: Vec<u8> = first.segments[0].header.options.iter().map(|o| o[0]).collect();
+    assert_eq!(kinds, [2, 4, 8, 1, 3, 34, 1, 1]);
+    assert_eq!(first.segments[1].header.options[5], [34, 10]);
+    // The second: the cookie and the request in the SYN, acknowledged by the SYN,ACK
+    // (ISN + 1 + 47), which carries no cookie.
+    assert_eq!(&segments(second)[..3], ["C>S SYN 0 - 47", "S>C SYN,ACK 0 48 0", "C>S ACK 48 1 0"]);
+    assert_eq!(second.segments[0].options.fast_open.as_ref(), Some(&cookie));
+    assert_eq!(second.segments[1].options.fast_open, None);
+    // The observers follow it: the client ESTABLISHED on the SYN,ACK, the server's
+    // request taken in SYN-RECEIVED; both close as usual.
+    assert_eq!(path(second, "client"), ACTIVE_CLOSE_3SEG);
+    assert_eq!(path(second, "server"), PASSIVE_CLOSE);
+    assert_eq!(path(first, "client"), ACTIVE_CLOSE_3SEG);
+}

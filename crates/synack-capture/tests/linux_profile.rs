@@ -904,3 +904,66 @@ fn isn_choice_linux_adds_a_64_ns_clock_to_a_hash_of_the_ports() {
     assert_eq!(synacks[2].0, 40001);
     assert!(off(synacks[2].1, isn0.wrapping_add((2 * delta_us * 1000 / 64) as u32)) > 1_000_000);
 }
+
+// ---------------------------------------------------------------------------
+// TCP Fast Open: tcp_fastopen=3 both sides, sendto(MSG_FASTOPEN) twice.
+
+/// A segment's option kinds and lengths in header order, as `[kind, len]`.
+fn wire(seg: &Segment) -> Vec<[u8; 2]> {
+    seg.options.layout().iter().map(|o| [o.kind, o.len]).collect()
+}
+
+#[test]
+fn fast_open_engine_sends_what_linux_sends() {
+    // The capture (Linux 6.18): the first SYN asks for a cookie with an empty option
+    // 34 after the window scale; the SYN,ACK answers with an 8-byte cookie; the
+    // request follows the handshake and carries its ACK. The second SYN carries the
+    // cookie and the request; its SYN,ACK acknowledges ISN + 1 + 47, without a
+    // cookie, and the client's ACK follows at once.
+    let c = connections("fast-open.pcap");
+    assert_eq!(c.len(), 2);
+    let (first, second) = (&c[0].segments, &c[1].segments);
+    let cookie = first[1].options.fast_open.clone().unwrap();
+    assert_eq!(cookie.len(), 8);
+    let forms = |segs: &[SegmentRow], n: usize| segs[..n].iter().map(form).collect::<Vec<_>>();
+    assert_eq!(forms(first, 3), ["C>S SYN", "S>C SYN,ACK", "C>S PSH,ACK"]);
+    assert_eq!(forms(second, 3), ["C>S SYN", "S>C SYN,ACK", "C>S ACK"]);
+    assert_eq!(second[0].options.fast_open.as_ref(), Some(&cookie));
+    assert_eq!(second[1].ack, Some(second[0].seq.wrapping_add(1 + second[0].len)));
+    assert_eq!((second[0].len, second[1].options.fast_open.as_ref()), (47, None));
+    for (syn, synack) in [(&first[0], &first[1]), (&second[0], &second[1])] {
+        assert_eq!((syn.win, synack.win), (64240, 65160));
+    }
+
+    // The engine, Linux's profile on a veth, the capture's request.
+    let mut sc = catalogue::untitled("fast-open").unwrap();
+    sc.client.isn = Some(1_000_000);
+    sc.server.isn = Some(3_000_000);
+    sc.network.link = Some(Link { latency_us: LATENCY_US, ..Link::default() });
+    let request = "GET /index.html HTTP/1.1\r\nHost: synack.test\r\n\r\n";
+    for step in sc.actions.iter_mut().filter(|s| s.side == Side::Client && s.text.is_some()) {
+        step.text = Some(request.into());
+    }
+    for step in sc.actions.iter_mut().filter(|s| s.side == Side::Server && s.when != When::Start) {
+        if let When::Received(_) = step.when {
+            step.when = When::Received(request.len() as u64);
+        }
+    }
+    let tr = run(&sc);
+    let s = sent(&tr);
+    let syns: Vec<usize> = (0..s.len()).filter(|&i| s[i].side == Side::Client && s[i].seg.flags.syn).collect();
+    assert_eq!(syns.len(), 2, "\n{}", ladder(&tr));
+    for (k, (&i, real)) in syns.iter().zip([first, second]).enumerate() {
+        let (syn, synack, third) = (&s[i].seg, &s[i + 1].seg, &s[i + 2].seg);
+        assert_eq!(wire(syn), real[0].header.options, "SYN {k}\n{}", ladder(&tr));
+        assert_eq!(wire(synack), real[1].header.options, "SYN,ACK {k}\n{}", ladder(&tr));
+        assert_eq!((syn.window, synack.window), (64240, 65160), "\n{}", ladder(&tr));
+        assert_eq!(syn.payload.len() as u32, real[0].len);
+        assert_eq!(synack.ack.map(|a| a.0.wrapping_sub(syn.seq.0)), Some(1 + real[0].len));
+        let third_form = format!("C>S {}", third.flag_names().join(","));
+        assert_eq!((third_form, third.payload.len() as u32), (form(&real[2]), real[2].len), "\n{}", ladder(&tr));
+    }
+    let engine_cookie = s[syns[0] + 1].seg.options.fast_open.unwrap();
+    assert_eq!(engine_cookie.bytes().len(), cookie.len());
+    assert_eq!(s[syns[1]].seg.options.fast_open, Some(engine_cookie));
+}

@@ -19,10 +19,10 @@ fn json(args: &[&str]) -> serde_json::Value {
 #[test]
 fn scenarios_lists_the_catalogue() {
     let text = stdout(&synack(&["scenarios"]));
-    assert_eq!(text.lines().count(), 24);
+    assert_eq!(text.lines().count(), 25);
     assert!(text.lines().any(|l| l.starts_with("old-duplicate-syn") && l.contains("An old duplicate SYN")));
     let list = json(&["scenarios", "--format", "json"]);
-    assert_eq!(list.as_array().unwrap().len(), 24);
+    assert_eq!(list.as_array().unwrap().len(), 25);
     assert_eq!(list[0]["id"], "three-way-handshake");
     assert_eq!(list[0]["title"], "Three-way handshake");
 }

@@ -31,7 +31,7 @@ macro_rules! entries {
     ($( id: $id:literal, figure: $figure:expr, compare: $compare:literal, $(full: $full:literal,)?
         title: $title:literal,
         summary: $summary:literal; )*) => {
-        pub const ENTRIES: &[Entry] =
+        pub static ENTRIES: &[Entry] =
             &[$( Entry { id: $id, figure: $figure, compare: $compare, full: false $(|| $full)? } ),*];
 
         impl Entry {
@@ -118,6 +118,9 @@ entries! {
     id: "isn-choice", figure: None, compare: false, full: true,
         title: "Why ISNs look random",
         summary: "An attacker opens a connection of its own and reads the server's ISN, then forges a SYN from a trusted client that cannot answer (its link is flooded) and blindly sends the ACK and a command that would follow. Its guess is the ISN it saw plus the 4 µs clock's ticks since, which was right when the ISN was the clock alone (RFC 793). With RFC 6528's keyed hash of the addresses and ports added, one connection's ISN says nothing about another's: the guess misses and the server answers with a RST.";
+    id: "fast-open", figure: None, compare: false, full: true,
+        title: "Fast Open",
+        summary: "The client connects twice with TCP Fast Open on (RFC 7413; Linux tcp_fastopen=3), each time with sendto(MSG_FASTOPEN). The first SYN asks for a cookie, the SYN,ACK brings one, and the request waits for the handshake as usual. After TIME-WAIT the second SYN carries the cached cookie and the request itself: the server checks the cookie, hands the request to its application at once and answers before the handshake ends, one round trip sooner.";
     id: "fin-wait-2-timeout", figure: None, compare: false, full: true,
         title: "An orphaned FIN-WAIT-2 times out",
         summary: "The client closes and the server acknowledges its FIN, but the server's application never closes. The RFC would leave the client in FIN-WAIT-2 for ever; Linux drops the orphaned socket after tcp_fin_timeout (60 s). When the server's application closes at last, at 90 s, its FIN finds no connection and is answered with a RST.";
@@ -381,6 +384,32 @@ pub fn untitled(id: &str) -> Option<Scenario> {
             // Its application takes whatever connection completes, and reads it.
             sc.actions =
                 vec![Step::new(Server, When::Start, Do::Listen), Step::new(Server, When::Established, Do::Accept)];
+        }
+        #[cfg(feature = "queues")]
+        "fast-open" => {
+            sc.client.profile = ProfileName::Linux;
+            sc.server.profile = ProfileName::Linux;
+            sc.client.fast_open = Some(true);
+            sc.server.fast_open = Some(true);
+            let request = "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n";
+            let response = "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello\n";
+            let (req, resp) = (request.len() as u64, response.len() as u64);
+            // A send before connect is one sendto(MSG_FASTOPEN) (RFC 7413 §4.2). The
+            // client closes once the response is in, so it waits in TIME-WAIT (60 s)
+            // before it connects again, from the same port, with the cookie cached.
+            sc.actions = vec![
+                Step::new(Server, When::Start, Do::Listen),
+                Step::text(Client, When::Start, request),
+                Step::new(Client, When::Start, Do::Connect),
+                Step::text(Server, When::Received(req), response).after(5 * ms),
+                close_after(Client, When::Received(resp), 0),
+                close_after(Server, When::PeerClosed, 0),
+                Step::text(Client, When::Closed, request).after(100 * ms),
+                Step::new(Client, When::Start, Do::Connect),
+                Step::text(Server, When::Received(req), response).after(5 * ms),
+                close_after(Client, When::Received(resp), 0),
+                close_after(Server, When::PeerClosed, 0),
+            ];
         }
         #[cfg(feature = "queues")]
         "fin-wait-2-timeout" => {

@@ -25,6 +25,9 @@ use crate::seq::SeqNum;
 use crate::state::State;
 use crate::QUEUES;
 
+#[cfg(feature = "queues")]
+mod fast_open;
+
 /// RFC 9293 §3.7.1: the MSS assumed when the peer sends no MSS option.
 const DEFAULT_MSS: u16 = 536;
 /// RFC 6298 §5.7: the RTO after a SYN timed out, once data transmission begins.
@@ -95,6 +98,10 @@ pub struct SynCookie {
 const COOKIE_MSS: [u16; 4] = [536, 1300, 1440, 1460];
 /// A minute of microseconds: the SYN cookie counter's tick.
 const COOKIE_TICK_US: u64 = 60 * SECOND;
+/// What a SYN's options may take at most (Linux MAX_TCP_OPTION_SPACE): Linux
+/// sends at most the MSS less this much data in a SYN (tcp_send_syn_data).
+#[cfg(feature = "queues")]
+const MAX_OPTION_SPACE: u16 = 40;
 
 /// A 64-to-32-bit mixer (splitmix64's finaliser): the keyed hashes' stand-in for
 /// Linux's siphash.
@@ -334,6 +341,10 @@ struct Tcb {
     received_total: u64,
     /// Bytes that arrived and that the application has not read.
     unread: u64,
+
+    /// TCP Fast Open on this connection (RFC 7413).
+    #[cfg(feature = "queues")]
+    fo: fast_open::Conn,
 }
 
 impl Tcb {
@@ -388,6 +399,8 @@ impl Tcb {
             received: Vec::new(),
             received_total: 0,
             unread: 0,
+            #[cfg(feature = "queues")]
+            fo: fast_open::Conn::default(),
         }
     }
 }
@@ -422,6 +435,10 @@ pub struct Endpoint {
     /// The last time a SYN found the SYN queue full: cookies are checked for two
     /// minutes after it (Linux `tcp_synq_no_recent_overflow`).
     last_overflow: Option<u64>,
+    /// TCP Fast Open's host state: data sent before connect(), the client's
+    /// cookie cache, the server's key (RFC 7413). It outlives connections.
+    #[cfg(feature = "queues")]
+    fo: fast_open::Host,
 
     out: VecDeque<Transmit>,
     notes: VecDeque<Note>,
@@ -440,6 +457,8 @@ impl Endpoint {
             requests: Vec::new(),
             accept_queue: VecDeque::new(),
             last_overflow: None,
+            #[cfg(feature = "queues")]
+            fo: fast_open::Host::default(),
             out: VecDeque::new(),
             notes: VecDeque::new(),
             cfg,
@@ -493,6 +512,11 @@ impl Endpoint {
 
     pub fn ever_established(&self) -> bool {
         self.tcb.ever_established
+    }
+    /// The application closed this connection's socket (close(), not shutdown()):
+    /// it reads nothing more from it.
+    pub fn app_closed(&self) -> bool {
+        self.tcb.read_closed
     }
     /// The peer's FIN arrived on this connection.
     pub fn peer_closed(&self) -> bool {
@@ -578,7 +602,14 @@ impl Endpoint {
         self.tcb.snd_una = self.tcb.iss;
         self.tcb.snd_nxt = self.tcb.iss + 1;
         self.set_state(State::SynSent, Reason::AppConnect);
-        self.emit_syn(false, Reason::AppConnect, false);
+        // Data sent before connect() makes it sendto(MSG_FASTOPEN) (RFC 7413 §4.2).
+        #[cfg(feature = "queues")]
+        let sent = self.connect_fast_open();
+        #[cfg(not(feature = "queues"))]
+        let sent = false;
+        if !sent {
+            self.emit_syn(false, Reason::AppConnect, false);
+        }
         self.tcb.rtt_probe = Some((self.tcb.snd_nxt, self.now));
         self.arm_rtx();
         Ok(())
@@ -587,6 +618,11 @@ impl Endpoint {
     /// SEND (§3.10.2): queue bytes; they go out as soon as the state allows.
     pub fn send(&mut self, now: u64, data: &[u8]) -> Result<(), AppError> {
         self.now = now;
+        // sendto(MSG_FASTOPEN): the data waits for the connect() that follows.
+        #[cfg(feature = "queues")]
+        if self.send_early(data) {
+            return Ok(());
+        }
         match self.state {
             State::Closed => return Err(AppError::ConnectionDoesNotExist),
             // A passive open becomes active when data is sent (§3.10.2); this engine's
@@ -712,6 +748,9 @@ impl Endpoint {
     pub fn crash(&mut self, now: u64) {
         self.now = now;
         self.close_listener(); // The whole host is gone, its listening sockets too.
+                               // And its memory: the Fast Open cookie cache, unsent data, the key.
+        #[cfg(feature = "queues")]
+        self.fo.forget();
         self.enter_closed(Reason::Crash);
     }
 
@@ -1046,8 +1085,14 @@ impl Endpoint {
         self.tcb.snd_wnd = u32::from(seg.window);
         match self.cfg.handshake {
             Handshake::ThreeWay => {
-                self.set_state(State::SynReceived, Reason::SynInListen);
-                self.emit_syn(true, Reason::SynInListen, false);
+                #[cfg(feature = "queues")]
+                let reason = self.fast_open_syn(seg);
+                #[cfg(not(feature = "queues"))]
+                let reason = Reason::SynInListen;
+                self.set_state(State::SynReceived, reason);
+                #[cfg(feature = "queues")]
+                self.take_syn_data(seg);
+                self.emit_syn(true, reason, false);
                 self.tcb.rtt_probe = Some((self.tcb.snd_nxt, self.now));
                 self.arm_rtx();
             }
@@ -1111,9 +1156,15 @@ impl Endpoint {
             self.take_window(seg);
             if self.tcb.snd_una > self.tcb.iss {
                 // Our SYN has been acknowledged: ESTABLISHED, and acknowledge theirs.
-                self.set_state(State::Established, Reason::SynAckReceived);
+                // (After sendto(MSG_FASTOPEN) the data waiting goes at once and
+                // carries the ACK: Linux's writer waits, sk_write_pending.)
+                #[cfg(feature = "queues")]
+                let (reason, data_goes) = self.fast_open_syn_ack(seg);
+                #[cfg(not(feature = "queues"))]
+                let (reason, data_goes) = (Reason::SynAckReceived, false);
+                self.set_state(State::Established, reason);
                 self.on_established();
-                if self.cfg.handshake != Handshake::TwoWay {
+                if self.cfg.handshake != Handshake::TwoWay && !data_goes {
                     self.tcb.ack_now = true;
                     self.send_ack_if_due(Reason::HandshakeAck);
                 }
@@ -1493,7 +1544,14 @@ impl Endpoint {
     /// Send what the state allows: new data within the peer's window, then the FIN,
     /// then a bare ACK if one is still owed.
     fn flush(&mut self) {
-        let can_send = matches!(self.state, State::Established | State::CloseWait | State::FinWait1 | State::LastAck);
+        // (A Fast Open server may send in SYN-RECEIVED: RFC 7413 §4.2.2, Linux's
+        // tcp_sendmsg lets a passive Fast Open socket write before the last ACK.)
+        #[cfg(feature = "queues")]
+        let early = self.tcb.fo.passive && self.state == State::SynReceived;
+        #[cfg(not(feature = "queues"))]
+        let early = false;
+        let can_send =
+            matches!(self.state, State::Established | State::CloseWait | State::FinWait1 | State::LastAck) || early;
         if can_send {
             loop {
                 let offset = self.tcb.snd_nxt.since(self.tcb.buf_seq).max(0) as usize;
@@ -1519,7 +1577,11 @@ impl Endpoint {
                 if self.tcb.rtt_probe.is_none() && !again {
                     self.tcb.rtt_probe = Some((seg.end(), self.now));
                 }
-                let reason = if fin_now { Reason::Fin } else { Reason::Data };
+                #[cfg(feature = "queues")]
+                let data = self.data_reason(again, seg.seq);
+                #[cfg(not(feature = "queues"))]
+                let data = Reason::Data;
+                let reason = if fin_now { Reason::Fin } else { data };
                 self.queue(seg, reason, again);
                 if self.tcb.rtx_at.is_none() {
                     self.arm_rtx();
@@ -1552,6 +1614,14 @@ impl Endpoint {
 
     /// Our SYN (or SYN,ACK when `with_ack`), with the profile's options.
     fn emit_syn(&mut self, with_ack: bool, reason: Reason, retransmission: bool) {
+        let seg = self.syn_segment(with_ack, retransmission);
+        self.queue(seg, reason, retransmission);
+    }
+
+    /// (Without the `queues` feature, `retransmission` changes nothing: only Fast
+    /// Open's cookie depends on it.)
+    #[cfg_attr(not(feature = "queues"), allow(unused_variables))]
+    fn syn_segment(&self, with_ack: bool, retransmission: bool) -> Segment {
         let p = &self.cfg.profile;
         // On a SYN,ACK, offer only what the peer's SYN offered (RFC 7323 §1.3, RFC 2018).
         let answering = with_ack;
@@ -1561,11 +1631,16 @@ impl Endpoint {
             window_scale,
             sack_permitted: p.sack_permitted && (!answering || self.tcb.sack_ok),
             timestamps: (p.timestamps && (!answering || self.tcb.ts_ok)).then(|| (self.ts_val(), self.tcb.ts_recent)),
+            // A client's SYN keeps its Fast Open option when resent (without its
+            // data); a SYN,ACK carries a cookie only the first time (Linux's
+            // inet_rtx_syn_ack passes none).
+            #[cfg(feature = "queues")]
+            fast_open: self.tcb.fo.option.filter(|_| !answering || self.tcb.passive && !retransmission),
         };
         let mut seg = self.segment(self.tcb.iss, with_ack.then_some(self.tcb.rcv_nxt), Flags::SYN, Vec::new());
         seg.window = self.tcb.rcv_wnd.min(65535) as u16;
         seg.options = options;
-        self.queue(seg, reason, retransmission);
+        seg
     }
 
     /// The four-way server's reply: a lone ACK of the client's SYN, then its own SYN.
@@ -1807,6 +1882,8 @@ impl Endpoint {
             window_scale: p.window_scale.filter(|_| keep_options && seg.options.window_scale.is_some()),
             sack_permitted: keep_options && p.sack_permitted && seg.options.sack_permitted,
             timestamps: seg.options.timestamps.filter(|_| ts).map(|(val, _)| (tsval.unwrap_or(self.ts_val()), val)),
+            #[cfg(feature = "queues")]
+            fast_open: None,
         };
         let mut window = p.window;
         if p.window_whole_segments {
@@ -2804,6 +2881,216 @@ mod tests {
             assert_eq!(ep.poll_timeout(), Some(1_000_000 + 240 * SECOND));
             ep.handle_timeout(1_000_000 + 240 * SECOND);
             assert_connection_ended(&mut ep);
+        }
+    }
+
+    /// TCP Fast Open (RFC 7413), client and server, as Linux's tcp_fastopen=3.
+    #[cfg(feature = "queues")]
+    mod fast_open {
+        use super::*;
+        use crate::segment::FastOpenCookie;
+
+        fn fo_config() -> EndpointConfig {
+            EndpointConfig { profile: Profile { fast_open: true, ..Profile::rfc() }, ..config(Handshake::ThreeWay) }
+        }
+
+        fn with(mut s: Segment, cookie: Option<FastOpenCookie>, data: &[u8]) -> Segment {
+            s.options.mss = Some(1460);
+            s.options.fast_open = cookie;
+            s.payload = data.to_vec();
+            s
+        }
+
+        fn transmits(ep: &mut Endpoint) -> Vec<Transmit> {
+            core::iter::from_fn(|| ep.poll_transmit()).collect()
+        }
+
+        fn cookie(bytes: &[u8]) -> FastOpenCookie {
+            FastOpenCookie::new(bytes).unwrap()
+        }
+
+        /// A client with this cookie cached (or none), its request sent before connect().
+        fn client(cached: Option<FastOpenCookie>) -> (Endpoint, Vec<Transmit>) {
+            let mut ep = Endpoint::new(fo_config());
+            if let Some(c) = cached {
+                ep.cache_fast_open_cookie(c, 1460);
+            }
+            ep.send(0, b"GET").unwrap();
+            assert_eq!(ep.state(), State::Closed);
+            ep.connect(0).unwrap();
+            let t = transmits(&mut ep);
+            (ep, t)
+        }
+
+        /// A Fast Open server and the cookie it gives the client at REMOTE.
+        fn server() -> (Endpoint, FastOpenCookie) {
+            let mut ep = Endpoint::new(fo_config());
+            ep.listen(0).unwrap();
+            ep.handle_segment(10, &with(seg(100, None, Flags::SYN), Some(FastOpenCookie::REQUEST), b""));
+            let t = transmits(&mut ep);
+            let given = t[0].segment.options.fast_open.unwrap();
+            assert_eq!(given.bytes().len(), 8, "Linux's cookie length");
+            (Endpoint::new(fo_config()), given)
+        }
+
+        #[test]
+        fn without_a_cookie_the_syn_asks_for_one_and_the_data_rides_on_the_third_segment() {
+            let (mut ep, t) = client(None);
+            assert_eq!(t.len(), 1);
+            let syn = &t[0].segment;
+            assert_eq!((syn.flag_names(), syn.seq.0, syn.payload.len()), (vec!["SYN"], 300, 0));
+            assert_eq!(syn.options.fast_open, Some(FastOpenCookie::REQUEST));
+            assert_eq!(t[0].reason, Reason::FastOpenCookieRequest);
+            reasons(&mut ep);
+            let c = cookie(&[1, 2, 3, 4, 5, 6, 7, 8]);
+            ep.handle_segment(100, &with(seg(500, Some(301), Flags::SYN), Some(c), b""));
+            assert_eq!(ep.state(), State::Established);
+            assert_eq!(reasons(&mut ep), [Reason::FastOpenCookieCached]);
+            assert_eq!(ep.fast_open_cookie(), Some(c));
+            // No bare ACK: the request carries it (Linux, fast-open.pcap frame 3).
+            let t = transmits(&mut ep);
+            assert_eq!(t.len(), 1, "{t:?}");
+            let s = &t[0].segment;
+            assert_eq!(
+                (s.flag_names(), s.seq.0, s.ack.map(|a| a.0), &s.payload[..]),
+                (vec!["PSH", "ACK"], 301, Some(501), &b"GET"[..])
+            );
+            assert_eq!(t[0].reason, Reason::Data);
+        }
+
+        #[test]
+        fn with_a_cookie_the_syn_carries_it_and_the_data_which_the_syn_ack_acknowledges() {
+            let c = cookie(&[9; 8]);
+            let (mut ep, t) = client(Some(c));
+            let syn = &t[0].segment;
+            assert_eq!((syn.seq.0, &syn.payload[..], syn.seg_len()), (300, &b"GET"[..], 4));
+            assert_eq!((syn.options.fast_open, t[0].reason), (Some(c), Reason::FastOpenSynData));
+            assert_eq!(ep.snd_nxt(), SeqNum(304));
+            reasons(&mut ep);
+            ep.handle_segment(100, &seg(500, Some(304), Flags::SYN));
+            assert_eq!(ep.state(), State::Established);
+            assert_eq!(reasons(&mut ep), [Reason::FastOpenDataAcked]);
+            assert_eq!(sent(&mut ep), [out("ACK", 304, Some(501))]);
+            assert_eq!(ep.unacknowledged(), 0);
+            // The cookie stays cached for the next connection.
+            assert_eq!(ep.fast_open_cookie(), Some(c));
+        }
+
+        #[test]
+        fn a_syn_ack_of_the_syn_alone_has_the_data_sent_again_at_once() {
+            // RFC 7413 §4.2: the server refused the cookie; it sends a new one.
+            let (old, new) = (cookie(&[9; 8]), cookie(&[7; 8]));
+            let (mut ep, _) = client(Some(old));
+            reasons(&mut ep);
+            ep.handle_segment(100, &with(seg(500, Some(301), Flags::SYN), Some(new), b""));
+            assert_eq!(ep.state(), State::Established);
+            assert_eq!(reasons(&mut ep), [Reason::FastOpenDataResent]);
+            let t = transmits(&mut ep);
+            assert_eq!(t.len(), 1, "the data carries the ACK: {t:?}");
+            let s = &t[0].segment;
+            assert_eq!((s.seq.0, s.ack.map(|a| a.0), &s.payload[..]), (301, Some(501), &b"GET"[..]));
+            assert!(t[0].retransmission);
+            assert_eq!(t[0].reason, Reason::FastOpenDataResent);
+            assert_eq!(ep.fast_open_cookie(), Some(new));
+            ep.handle_segment(200, &seg(501, Some(304), Flags::NONE));
+            assert_eq!(ep.unacknowledged(), 0);
+        }
+
+        #[test]
+        fn a_resent_syn_keeps_its_option_but_not_its_data() {
+            let c = cookie(&[9; 8]);
+            let (mut ep, _) = client(Some(c));
+            ep.handle_timeout(SECOND);
+            let t = transmits(&mut ep);
+            let syn = &t[0].segment;
+            assert!(t[0].retransmission && syn.flags.syn);
+            assert_eq!((syn.seq.0, syn.payload.len(), syn.options.fast_open), (300, 0, Some(c)));
+        }
+
+        #[test]
+        fn without_fast_open_a_send_before_connect_fails_and_a_cookie_is_not_cached() {
+            let mut ep = Endpoint::new(config(Handshake::ThreeWay));
+            assert_eq!(ep.send(0, b"GET"), Err(AppError::ConnectionDoesNotExist));
+            ep.connect(0).unwrap();
+            assert_eq!(transmits(&mut ep)[0].segment.options.fast_open, None);
+            ep.handle_segment(100, &with(seg(500, Some(301), Flags::SYN), Some(cookie(&[1; 8])), b""));
+            assert_eq!(ep.state(), State::Established);
+            assert_eq!(ep.fast_open_cookie(), None, "an unsolicited cookie is ignored");
+        }
+
+        #[test]
+        fn a_request_gets_a_cookie_and_its_data_is_not_taken() {
+            let mut ep = Endpoint::new(fo_config());
+            ep.listen(0).unwrap();
+            reasons(&mut ep);
+            ep.handle_segment(10, &with(seg(100, None, Flags::SYN), Some(FastOpenCookie::REQUEST), b"GET"));
+            assert_eq!(ep.state(), State::SynReceived);
+            assert_eq!(reasons(&mut ep), [Reason::FastOpenCookieSent]);
+            let t = transmits(&mut ep);
+            assert_eq!((t[0].segment.seq.0, t[0].segment.ack.map(|a| a.0)), (300, Some(101)));
+            assert_eq!(t[0].reason, Reason::FastOpenCookieSent);
+            assert!(t[0].segment.options.fast_open.is_some_and(|c| c.bytes().len() == 8));
+            assert_eq!(ep.received_total(), 0);
+            // Resent, the SYN,ACK carries no cookie (Linux inet_rtx_syn_ack).
+            ep.handle_timeout(10 + SECOND);
+            let t = transmits(&mut ep);
+            assert!(t[0].retransmission && t[0].segment.flags.syn);
+            assert_eq!(t[0].segment.options.fast_open, None);
+        }
+
+        #[test]
+        fn a_valid_cookie_has_the_data_taken_in_syn_received_and_acknowledged_in_the_syn_ack() {
+            let (mut ep, given) = server();
+            ep.listen(0).unwrap();
+            reasons(&mut ep);
+            ep.handle_segment(10, &with(seg(100, None, Flags::SYN), Some(given), b"GET"));
+            assert_eq!(ep.state(), State::SynReceived);
+            assert_eq!(ep.received(), b"GET");
+            let notes: Vec<Note> = core::iter::from_fn(|| ep.poll_note()).collect();
+            assert!(matches!(notes[0], Note::State { to: State::SynReceived, reason: Reason::FastOpenAccepted, .. }));
+            assert!(notes.iter().any(|n| matches!(n, Note::App(AppNote::Received { len: 3, total: 3 }))));
+            let t = transmits(&mut ep);
+            assert_eq!(t.len(), 1, "{t:?}");
+            assert_eq!((t[0].segment.flag_names(), t[0].segment.ack.map(|a| a.0)), (vec!["SYN", "ACK"], Some(104)));
+            assert_eq!(t[0].segment.options.fast_open, None);
+            // The server answers before the handshake's last ACK.
+            ep.send(20, b"OK").unwrap();
+            assert_eq!(sent(&mut ep), [out("PSH,ACK", 301, Some(104))]);
+            ep.handle_segment(30, &seg(104, Some(301), Flags::NONE));
+            assert_eq!(ep.state(), State::Established);
+            ep.handle_segment(40, &seg(104, Some(303), Flags::NONE));
+            assert_eq!(ep.snd_una(), SeqNum(303));
+        }
+
+        #[test]
+        fn an_invalid_cookie_has_the_data_dropped_and_the_valid_cookie_sent() {
+            let (mut ep, given) = server();
+            ep.listen(0).unwrap();
+            reasons(&mut ep);
+            let forged = cookie(&[0xAA; 8]);
+            assert_ne!(forged, given);
+            ep.handle_segment(10, &with(seg(100, None, Flags::SYN), Some(forged), b"GET"));
+            assert_eq!(reasons(&mut ep), [Reason::FastOpenCookieInvalid]);
+            assert_eq!(ep.received_total(), 0);
+            let t = transmits(&mut ep);
+            assert_eq!(t[0].segment.ack, Some(SeqNum(101)));
+            assert_eq!(t[0].segment.options.fast_open, Some(given));
+            assert_eq!(ep.send(20, b"OK"), Ok(()));
+            assert!(transmits(&mut ep).is_empty(), "no data before the handshake without Fast Open");
+        }
+
+        #[test]
+        fn a_crash_draws_a_new_key_so_an_old_cookie_no_longer_checks() {
+            let (mut ep, given) = server();
+            ep.listen(0).unwrap();
+            ep.crash(5);
+            ep.listen(6).unwrap();
+            reasons(&mut ep);
+            ep.handle_segment(10, &with(seg(100, None, Flags::SYN), Some(given), b"GET"));
+            assert_eq!(reasons(&mut ep), [Reason::FastOpenCookieInvalid]);
+            let t = transmits(&mut ep);
+            assert_eq!(t[0].segment.ack, Some(SeqNum(101)));
+            assert!(t[0].segment.options.fast_open.is_some_and(|c| c != given));
         }
     }
 }

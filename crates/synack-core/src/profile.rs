@@ -171,6 +171,14 @@ pub struct Profile {
     /// is the clock alone, as RFC 793 had it, and any connection's ISN predicts the
     /// next.
     pub isn_hash: bool,
+    /// TCP Fast Open (RFC 7413), as Linux's `tcp_fastopen=3`: as a client, data
+    /// queued before connect() rides in the SYN with a cached cookie (or the SYN
+    /// asks for one); as a server, a SYN that asks gets a cookie in the SYN,ACK, and
+    /// one that brings a valid cookie has its data taken at once. Off in both
+    /// profiles (Linux's default, 1, enables only the client). Only in the
+    /// `queues` build.
+    #[cfg(feature = "queues")]
+    pub fast_open: bool,
 }
 
 pub const SECOND: u64 = 1_000_000;
@@ -217,6 +225,8 @@ impl Profile {
             zero_window_probe_octet: true,
             isn_tick_ns: 4000,
             isn_hash: true,
+            #[cfg(feature = "queues")]
+            fast_open: false,
         }
     }
 
@@ -256,6 +266,8 @@ impl Profile {
             zero_window_probe_octet: false,
             isn_tick_ns: 64,
             isn_hash: true,
+            #[cfg(feature = "queues")]
+            fast_open: false,
         }
     }
 }

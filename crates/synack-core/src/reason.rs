@@ -9,6 +9,7 @@ use serde::{Serialize, Serializer};
 
 /// A reason marked `[queues]` happens only with synack-core's `queues` feature;
 /// without it, its key and source are left out of the build (it cannot occur).
+/// One marked `#[cfg(feature = "queues")]` as well does not exist without it.
 macro_rules! gated {
     (queues, $s:literal) => {
         if crate::QUEUES {
@@ -23,30 +24,30 @@ macro_rules! gated {
 }
 
 macro_rules! reasons {
-    ($( $(#[$doc:meta])* $variant:ident $([$q:ident])? => $key:literal, $rfc:literal, $text:literal; )*) => {
+    ($( $(#[$doc:meta])* $variant:ident $([$q:ident])? $(#[$only:meta])? => $key:literal, $rfc:literal, $text:literal; )*) => {
         #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
         pub enum Reason {
-            $( $(#[$doc])* $variant, )*
+            $( $(#[$doc])* $(#[$only])? $variant, )*
         }
 
         impl Reason {
-            pub const ALL: &'static [Reason] = &[$(Reason::$variant),*];
+            pub const ALL: &'static [Reason] = &[$( $(#[$only])? Reason::$variant ),*];
 
             /// A stable identifier, for translation tables.
             pub fn key(self) -> &'static str {
-                const KEYS: &[&str] = &[$( gated!($($q)?, $key) ),*];
+                const KEYS: &[&str] = &[$( $(#[$only])? gated!($($q)?, $key) ),*];
                 KEYS[self as usize]
             }
 
             /// The rule's source: an RFC section, or the Linux behaviour it models.
             pub fn rfc(self) -> &'static str {
-                const SOURCES: &[&str] = &[$( gated!($($q)?, $rfc) ),*];
+                const SOURCES: &[&str] = &[$( $(#[$only])? gated!($($q)?, $rfc) ),*];
                 SOURCES[self as usize]
             }
 
             /// One English sentence.
             pub fn text(self) -> &'static str {
-                match self { $( Reason::$variant => $text, )* }
+                match self { $( $(#[$only])? Reason::$variant => $text, )* }
             }
         }
     };
@@ -225,6 +226,24 @@ reasons! {
     Forged [queues] => "forged", "RFC 6528 §1; RFC 9293 §3.4.1",
         "Forged: an attacker elsewhere sends this with the client's address and port as its source. The server's answers go to the real client, never to the attacker, so the attacker must guess the server's ISN to acknowledge it.";
 
+    // TCP Fast Open (RFC 7413): a cookie, then data in the SYN.
+    FastOpenCookieRequest [queues] #[cfg(feature = "queues")] => "fast-open-cookie-request", "RFC 7413 §4.1.1, §4.2.1; Linux tcp_send_syn_data",
+        "The application called sendto() with MSG_FASTOPEN, to connect and send in one call, but no Fast Open cookie for this server is cached: the SYN carries an empty Fast Open option, a request for one, and the data waits for the handshake.";
+    FastOpenCookieSent [queues] #[cfg(feature = "queues")] => "fast-open-cookie", "RFC 7413 §4.1.2; Linux tcp_fastopen_cookie_gen",
+        "The SYN asks for a Fast Open cookie: the SYN,ACK carries one, a hash of the client's address under a key only this server knows (8 bytes on Linux). The server stores nothing: it checks a cookie that comes back by computing it again.";
+    FastOpenCookieCached [queues] #[cfg(feature = "queues")] => "fast-open-cookie-cached", "RFC 7413 §4.1.3; Linux tcp_fastopen_cache_set",
+        "The SYN,ACK acknowledges our SYN and carries a Fast Open cookie: the client's host caches it for this server, for its later connections. This handshake completes as usual.";
+    FastOpenSynData [queues] #[cfg(feature = "queues")] => "fast-open-syn-data", "RFC 7413 §4.2; Linux tcp_send_syn_data",
+        "sendto() with MSG_FASTOPEN, and a cookie for this server is cached: the SYN carries the cookie and the data itself, so the request does not wait for the handshake.";
+    FastOpenAccepted [queues] #[cfg(feature = "queues")] => "fast-open-accepted", "RFC 7413 §4.2.2; Linux tcp_try_fastopen",
+        "The SYN brings back a valid cookie: its data goes to the application at once, in SYN-RECEIVED, and the SYN,ACK acknowledges it (the client's ISN + 1 + the data's length). The server may answer before the handshake's last ACK arrives.";
+    FastOpenCookieInvalid [queues] #[cfg(feature = "queues")] => "fast-open-cookie-invalid", "RFC 7413 §4.1.2, §4.2.2; Linux tcp_try_fastopen",
+        "The SYN's cookie does not check (the server's key has changed since, or the cookie is forged): its data is dropped, and the SYN,ACK acknowledges only the SYN and carries a valid cookie. The handshake goes on as a plain one.";
+    FastOpenDataAcked [queues] #[cfg(feature = "queues")] => "fast-open-data-acked", "RFC 7413 §4.2",
+        "The SYN,ACK acknowledges our SYN and the data in it: the request was delivered within the first round trip. The handshake completes.";
+    FastOpenDataResent [queues] #[cfg(feature = "queues")] => "fast-open-data-resent", "RFC 7413 §4.2; Linux tcp_rcv_fastopen_synack",
+        "The SYN,ACK acknowledges our SYN but not the data it carried (the server refused the cookie, or had only a SYN sent again without data): the connection is established, and the data goes again at once, carrying the ACK.";
+
     // A packetdrill script's remote (crates/synack-packetdrill).
     ScriptSegment => "script-segment", "RFC 9293 §3.1; written in a packetdrill script's `<` line",
         "The script's remote sends this segment exactly as its `<` line writes it; no TCP endpoint computed it.";
@@ -249,7 +268,8 @@ mod tests {
 
     #[test]
     fn keys_are_unique_and_every_reason_cites_a_source() {
-        // Without the `queues` feature its 18 reasons have neither key nor source.
+        // Without the `queues` feature its 18 reasons have neither key nor source
+        // (and TCP Fast Open's do not exist).
         let here: Vec<_> = Reason::ALL.iter().filter(|r| crate::QUEUES || !r.key().is_empty()).collect();
         assert_eq!(here.len(), Reason::ALL.len() - if crate::QUEUES { 0 } else { 18 });
         let mut keys: Vec<_> = here.iter().map(|r| r.key()).collect();

@@ -90,6 +90,11 @@ pub struct EndpointSpec {
     /// `false`: the ISN is the clock alone (RFC 793), without RFC 6528's keyed hash
     /// of the connection's ports (see [`Profile::isn_hash`]).
     pub isn_hash: Option<bool>,
+    /// TCP Fast Open on (RFC 7413; Linux `tcp_fastopen=3`, see [`Profile::fast_open`]).
+    /// A client's `send` before its `connect` is then one `sendto(MSG_FASTOPEN)`.
+    /// Only in the `queues` build.
+    #[cfg(feature = "queues")]
+    pub fast_open: Option<bool>,
 }
 
 impl EndpointSpec {
@@ -161,6 +166,10 @@ impl EndpointSpec {
             }
             if let Some(v) = self.isn_hash {
                 p.isn_hash = v;
+            }
+            #[cfg(feature = "queues")]
+            if let Some(v) = self.fast_open {
+                p.fast_open = v;
             }
         }
         p
@@ -399,9 +408,15 @@ macro_rules! bail {
 impl Scenario {
     /// Whether the run uses what only synack-core's `queues` feature models: a
     /// listener's backlog, an application that does not read, keep-alive, a cut
-    /// path, or a segment from a host the diagram does not draw.
+    /// path, a segment from a host the diagram does not draw, or TCP Fast Open.
     pub fn needs_queues(&self) -> bool {
-        let side = |e: &EndpointSpec| e.backlog.is_some() || e.reads == Some(false) || e.keepalive == Some(true);
+        #[cfg(feature = "queues")]
+        let fast_open = |e: &EndpointSpec| e.fast_open == Some(true);
+        #[cfg(not(feature = "queues"))]
+        let fast_open = |_: &EndpointSpec| false;
+        let side = |e: &EndpointSpec| {
+            e.backlog.is_some() || e.reads == Some(false) || e.keepalive == Some(true) || fast_open(e)
+        };
         let f = &self.network.faults;
         side(&self.client)
             || side(&self.server)

@@ -286,6 +286,8 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
             "keepalive_intvl_us",
             "keepalive_probes",
             "isn_hash",
+            #[cfg(feature = "queues")]
+            "fast_open",
         ],
     )?;
     o.no_null(&["profile"])?;
@@ -314,6 +316,8 @@ fn endpoint(v: Option<&Value>, path: &str) -> R<EndpointSpec> {
         keepalive_intvl_us: o.uint("keepalive_intvl_us", u64::MAX)?,
         keepalive_probes: o.uint("keepalive_probes", u32max)?.map(|n| n as u32),
         isn_hash: o.bool("isn_hash")?,
+        #[cfg(feature = "queues")]
+        fast_open: o.bool("fast_open")?,
     })
 }
 
@@ -557,6 +561,21 @@ mod tests {
         )
         .unwrap();
         assert_eq!((sc.title, sc.client.port, sc.network.link), (None, None, None));
+    }
+
+    #[test]
+    #[cfg(feature = "queues")]
+    fn fast_open_is_read_and_a_bad_value_is_named() {
+        let sc =
+            Scenario::from_json(r#"{"client": {"fast_open": true}, "server": {"fast_open": false}, "actions": []}"#)
+                .unwrap();
+        assert_eq!((sc.client.fast_open, sc.server.fast_open), (Some(true), Some(false)));
+        assert!(sc.needs_queues(), "Fast Open runs in the full engine only");
+        assert!(sc.client.profile().fast_open && !sc.server.profile().fast_open);
+        let got = read_err(r#"{"server": {"fast_open": "yes"}, "actions": []}"#);
+        assert!(got.starts_with("server.fast_open must be true or false, not a string"), "{got}");
+        let got = read_err(r#"{"client": {"fast_open": 1}, "actions": []}"#);
+        assert!(got.starts_with("client.fast_open must be true or false, not a number"), "{got}");
     }
 
     #[test]

@@ -40,6 +40,59 @@ pub struct TcpOptions {
     /// Timestamps: (TSval, TSecr) (RFC 7323 §3).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamps: Option<(u32, u32)>,
+    /// TCP Fast Open (RFC 7413 §4.1.1, kind 34): only on SYN segments. An empty
+    /// cookie asks the server for one. (Only synack-core's `queues` build has it.)
+    #[cfg(feature = "queues")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fast_open: Option<FastOpenCookie>,
+}
+
+/// A Fast Open cookie: 4 to 16 bytes, an even number (RFC 7413 §4.1.1; Linux
+/// tcp_parse_fastopen_option takes no other length), or none at all for a
+/// cookie request. Serialised as lowercase hex, `""` for a request.
+#[derive(Clone, Copy, PartialEq, Eq, Default, Debug)]
+pub struct FastOpenCookie {
+    len: u8,
+    bytes: [u8; FastOpenCookie::MAX],
+}
+
+impl FastOpenCookie {
+    pub const MIN: usize = 4;
+    pub const MAX: usize = 16;
+    /// The empty option: "send me a cookie" (RFC 7413 §4.1.1, §4.2.1).
+    pub const REQUEST: FastOpenCookie = FastOpenCookie { len: 0, bytes: [0; FastOpenCookie::MAX] };
+
+    /// A cookie of these bytes, if RFC 7413 allows that length (0 is a request).
+    pub fn new(bytes: &[u8]) -> Option<FastOpenCookie> {
+        let n = bytes.len();
+        if n != 0 && !((Self::MIN..=Self::MAX).contains(&n) && n % 2 == 0) {
+            return None;
+        }
+        let mut c = FastOpenCookie { len: n as u8, ..Self::REQUEST };
+        c.bytes[..n].copy_from_slice(bytes);
+        Some(c)
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
+    /// An empty option: the client asks for a cookie.
+    pub fn is_request(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl Serialize for FastOpenCookie {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let hex: String = self
+            .bytes()
+            .iter()
+            .flat_map(|b| [HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char])
+            .collect();
+        s.serialize_str(&hex)
+    }
 }
 
 fn is_false(b: &bool) -> bool {
@@ -71,6 +124,17 @@ impl TcpOptions {
         if self.window_scale.is_some() {
             push(&[WireOption::NOP, WireOption::WINDOW_SCALE]);
         }
+        // Fast Open last, padded with two NOPs when its length leaves it 2 bytes
+        // short of a word: [34,2,nop,nop] for a request, [34,10,cookie,nop,nop] for
+        // Linux's 8-byte cookie, as a Linux 6.18 capture shows (fast-open.pcap).
+        #[cfg(feature = "queues")]
+        if let Some(c) = self.fast_open {
+            let len = 2 + c.len;
+            push(&[WireOption { kind: WireOption::FAST_OPEN_KIND, len }]);
+            if len % 4 == 2 {
+                push(&[WireOption::NOP, WireOption::NOP]);
+            }
+        }
         out
     }
 }
@@ -89,6 +153,8 @@ impl WireOption {
     pub const WINDOW_SCALE: WireOption = WireOption { kind: 3, len: 3 };
     pub const SACK_PERMITTED: WireOption = WireOption { kind: 4, len: 2 };
     pub const TIMESTAMPS: WireOption = WireOption { kind: 8, len: 10 };
+    /// TCP Fast Open (RFC 7413 §4.1.1); its length is 2 plus the cookie's.
+    pub const FAST_OPEN_KIND: u8 = 34;
 }
 
 /// A header's length in bytes: the fixed 20 and its options, rounded up to a
@@ -233,7 +299,14 @@ mod tests {
 
     #[test]
     fn options_are_laid_out_as_linux_writes_them() {
-        let syn = TcpOptions { mss: Some(1460), window_scale: Some(7), sack_permitted: true, timestamps: Some((1, 0)) };
+        let syn = TcpOptions {
+            mss: Some(1460),
+            window_scale: Some(7),
+            sack_permitted: true,
+            timestamps: Some((1, 0)),
+            #[cfg(feature = "queues")]
+            fast_open: None,
+        };
         let kinds: Vec<u8> = syn.layout().iter().map(|o| o.kind).collect();
         // tcpdump: [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7]
         assert_eq!(kinds, [2, 4, 8, 1, 3]);
@@ -252,6 +325,47 @@ mod tests {
         for o in [syn, data, no_ts, TcpOptions { mss: Some(536), ..TcpOptions::default() }] {
             let sum: usize = o.layout().iter().map(|w| usize::from(w.len)).sum();
             assert_eq!(sum % 4, 0, "{o:?}");
+        }
+    }
+
+    #[test]
+    #[cfg(feature = "queues")]
+    fn a_fast_open_option_goes_last_padded_to_a_word() {
+        let syn = TcpOptions {
+            mss: Some(1460),
+            window_scale: Some(10),
+            sack_permitted: true,
+            timestamps: Some((1, 0)),
+            fast_open: Some(FastOpenCookie::REQUEST),
+        };
+        // tcpdump (fast-open.pcap): [mss 1460,sackOK,TS val … ecr 0,nop,wscale 10,tfo  cookiereq,nop,nop]
+        let wire: Vec<(u8, u8)> = syn.layout().iter().map(|o| (o.kind, o.len)).collect();
+        assert_eq!(wire, [(2, 4), (4, 2), (8, 10), (1, 1), (3, 3), (34, 2), (1, 1), (1, 1)]);
+        assert_eq!(header_len(&syn.layout()), 44);
+        let cookie = FastOpenCookie::new(&[0xa3, 0x25, 0x52, 0x7c, 0x3d, 0x46, 0xc4, 0xc4]).unwrap();
+        let with = TcpOptions { fast_open: Some(cookie), ..syn };
+        let wire: Vec<(u8, u8)> = with.layout().iter().map(|o| (o.kind, o.len)).collect();
+        assert_eq!(wire[5..], [(34, 10), (1, 1), (1, 1)]);
+        assert_eq!(header_len(&with.layout()), 52);
+        // A 4-byte cookie is padded too (6 bytes); a 6-byte one fills two words.
+        let short = TcpOptions { fast_open: FastOpenCookie::new(&[1, 2, 3, 4]), ..TcpOptions::default() };
+        assert_eq!(short.layout(), [WireOption { kind: 34, len: 6 }, WireOption::NOP, WireOption::NOP]);
+        assert_eq!(header_len(&short.layout()), 28);
+        let six = TcpOptions { fast_open: FastOpenCookie::new(&[1, 2, 3, 4, 5, 6]), ..TcpOptions::default() };
+        assert_eq!(six.layout(), [WireOption { kind: 34, len: 8 }]);
+        let json = serde_json::to_value(with).unwrap();
+        assert_eq!(json["fast_open"], "a325527c3d46c4c4");
+        assert_eq!(serde_json::to_value(syn).unwrap()["fast_open"], "");
+    }
+
+    #[test]
+    fn a_cookie_has_4_to_16_bytes_an_even_number() {
+        assert!(FastOpenCookie::new(&[]).is_some_and(|c| c.is_request()));
+        for n in [1, 2, 3, 5, 7, 17, 18, 40] {
+            assert_eq!(FastOpenCookie::new(&[9; 40][..n]), None, "{n}");
+        }
+        for n in [4, 6, 8, 16] {
+            assert_eq!(FastOpenCookie::new(&[9; 16][..n]).map(|c| c.bytes().len()), Some(n));
         }
     }
 

@@ -198,7 +198,13 @@ impl Sim {
                 When::Closed => {
                     (ep.state() == State::Closed || ep.connections_ended() > script.ended_before).then_some(self.now)
                 }
-                When::Received(n) => (ep.received_total() >= n).then_some(self.now),
+                // On a connection whose application still reads: after close(), or
+                // back in LISTEN, the step waits for the next connection (the old
+                // one's count stays readable until then).
+                When::Received(n) => {
+                    let gone = QUEUES && (ep.state() == State::Listen || ep.app_closed());
+                    (ep.received_total() >= n && !gone).then_some(self.now)
+                }
             };
             script.due = ready_at.map(|t| t.saturating_add(step.delay_us));
         }

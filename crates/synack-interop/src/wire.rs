@@ -83,7 +83,7 @@ impl fmt::Display for WireError {
 impl std::error::Error for WireError {}
 
 /// The options of `seg` as the engine lays them out ([`TcpOptions::layout`]).
-fn options_of(seg: &Segment) -> Vec<TcpOption<'static>> {
+fn options_of(seg: &Segment) -> Vec<TcpOption<'_>> {
     let o = &seg.options;
     o.layout()
         .into_iter()
@@ -95,6 +95,12 @@ fn options_of(seg: &Segment) -> Vec<TcpOption<'static>> {
                 let (tsval, tsecr) = o.timestamps.unwrap_or_default();
                 TcpOption::TimeStamp { tsval, tsecr }
             }
+            // TCP Fast Open (RFC 7413 §4.1.1): smoltcp writes it as an option it
+            // does not know, its cookie as the data.
+            WireOption { kind: WireOption::FAST_OPEN_KIND, .. } => TcpOption::Unknown {
+                kind: WireOption::FAST_OPEN_KIND,
+                data: o.fast_open.as_ref().map_or(&[], |c| c.bytes()),
+            },
             _ => TcpOption::NoOperation,
         })
         .collect()
@@ -139,7 +145,11 @@ pub fn encode(src: Ipv4Addr, dst: Ipv4Addr, seg: &Segment) -> Result<Vec<u8>, Wi
     tcp.set_urgent_at(0);
     let mut rest = tcp.options_mut();
     for opt in &options {
-        rest = opt.emit(rest);
+        // Each option is handed exactly its own bytes: smoltcp writes an option it
+        // does not know (Fast Open's) by filling the whole buffer it is given.
+        let (mine, after) = rest.split_at_mut(opt.buffer_len());
+        opt.emit(mine);
+        rest = after;
     }
     tcp.payload_mut().copy_from_slice(&seg.payload);
     tcp.fill_checksum(&IpAddress::Ipv4(src), &IpAddress::Ipv4(dst));
@@ -175,6 +185,10 @@ pub fn decode(bytes: &[u8]) -> Result<Packet, WireError> {
         let (after, opt) = TcpOption::parse(rest).map_err(|_| WireError::BadOption)?;
         match opt {
             TcpOption::EndOfList => break,
+            // TCP Fast Open (RFC 7413 §4.1.1), when its cookie has a length it allows.
+            TcpOption::Unknown { kind: WireOption::FAST_OPEN_KIND, data } => {
+                options.fast_open = synack_core::segment::FastOpenCookie::new(data)
+            }
             TcpOption::NoOperation | TcpOption::Unknown { .. } => {}
             TcpOption::MaxSegmentSize(mss) => options.mss = Some(mss),
             TcpOption::WindowScale(shift) => options.window_scale = Some(shift),
@@ -221,6 +235,7 @@ mod tests {
                 window_scale: Some(7),
                 sack_permitted: true,
                 timestamps: Some((0xdead_beef, 0)),
+                fast_open: None,
             },
             payload: Vec::new(),
         }
@@ -241,6 +256,20 @@ mod tests {
         assert_eq!((p.src, p.dst), (ENGINE_ADDR, PEER_ADDR));
         assert_eq!(p.segment, syn());
         assert!(p.unmodelled_flags.is_empty() && p.sack_blocks.is_empty());
+    }
+
+    #[test]
+    fn a_fast_open_syn_with_data_round_trips() {
+        let cookie = synack_core::segment::FastOpenCookie::new(&[0xa3, 0x25, 0x52, 0x7c, 0x3d, 0x46, 0xc4, 0xc4]);
+        let mut seg = syn();
+        seg.options.fast_open = cookie;
+        seg.payload = b"GET / HTTP/1.0\r\n\r\n".to_vec();
+        let bytes = encode(ENGINE_ADDR, PEER_ADDR, &seg).unwrap();
+        // The SYN's 20 bytes of options, then [34, 10, cookie, nop, nop]: 32 in all.
+        let options = &bytes[IPV4_HEADER_LEN + 20..IPV4_HEADER_LEN + 52];
+        assert_eq!(options[20..22], [34, 10]);
+        assert_eq!(options[30..], [1, 1]);
+        assert_eq!(decode(&bytes).unwrap().segment, seg);
     }
 
     #[test]

@@ -99,7 +99,8 @@ fn engine_client_against_smoltcp_server_handshake_data_and_engine_closes_first()
             mss: Some(1460),
             window_scale: Some(10),
             sack_permitted: true,
-            timestamps: syn.options.timestamps
+            timestamps: syn.options.timestamps,
+            fast_open: None,
         }
     );
     assert!(syn.options.timestamps.is_some(), "the Linux profile offers timestamps");

@@ -331,6 +331,17 @@ fn write_segment(j: &mut Json, s: &Segment) {
             synack_core::text::push_decimal(&mut j.0, ecr.into());
             j.raw("]");
         }
+        // TCP Fast Open, in hex ("" asks for a cookie): only the full module sends it.
+        #[cfg(feature = "queues")]
+        if let Some(c) = o.fast_open {
+            let hex: String = c
+                .bytes()
+                .iter()
+                .flat_map(|b| [b >> 4, b & 15])
+                .map(|d| char::from(b"0123456789abcdef"[usize::from(d)]))
+                .collect();
+            j.str("fast_open", &hex);
+        }
         j.close();
     }
     // The header as laid out on the wire: its length and each option's kind and length.

@@ -60,6 +60,10 @@ struct Conn {
     /// The right edge of the window this side offers, as its segments told it
     /// (SEG.ACK + SEG.WND, scaled once both SYNs carried the option).
     offered: Option<u32>,
+    /// This side's SYN carried a Fast Open option (RFC 7413).
+    fo_sent: bool,
+    /// Bytes of the peer's SYN this (passive) side took with a valid cookie.
+    syn_data_taken: u32,
 }
 
 impl Conn {
@@ -88,6 +92,8 @@ impl Conn {
             retx_only_ack: None,
             data_rto_seen: false,
             offered: None,
+            fo_sent: false,
+            syn_data_taken: 0,
         }
     }
 }
@@ -126,6 +132,12 @@ struct SideM {
     in_order: u64,
     /// The window-scale option of this side's last SYN.
     ws: Option<u32>,
+    /// TCP Fast Open (RFC 7413 §4.1.2): the cookies this server has handed out
+    /// since its host last crashed (a crash draws a new key).
+    fo_issued: Vec<(u8, u128)>,
+    /// The cookie this client's host cached from a SYN,ACK that answered its own
+    /// Fast Open SYN (§4.1.3), since it last crashed.
+    fo_cached: Option<(u8, u128)>,
 }
 
 impl SideM {
@@ -151,6 +163,8 @@ impl SideM {
             cookie_rebuilt_oddly: false,
             in_order: 0,
             ws: None,
+            fo_issued: Vec::new(),
+            fo_cached: None,
         }
     }
 
@@ -307,6 +321,9 @@ impl Checker<'_> {
             self.rst(i, e, id, seg, reason);
             return;
         }
+        if seg.syn {
+            self.fast_open_syn(i, x, id, seg);
+        }
         let hs = self.run.handshake;
         let two_way = hs == Handshake::TwoWay;
         // The scale of this side's windows: its own option, once both SYNs had one.
@@ -358,10 +375,15 @@ impl Checker<'_> {
                     "segment {id} {}: a SYN again on the same connection must carry the same ISN {iss} (RFC 9293 §3.4: the SYN occupies ISS; a retransmitted SYN reuses it)", seg.show()))),
                 Some(_) => {}
             }
+            if seg.ack.is_none() {
+                c.fo_sent |= seg.fo.is_some();
+            }
             if let Some(a) = seg.ack {
+                // With Fast Open, also the data of the SYN it took (RFC 7413 §4.2.2).
+                let taken = c.syn_data_taken;
                 match c.irs {
-                    Some(irs) if a != irs.wrapping_add(1) => vs.push((Rule::SynFin, "syn-ack-acks-isn-plus-1", format!(
-                        "segment {id} {}: a SYN,ACK acknowledges the peer's ISN + 1 = {} (its SYN takes one sequence number), saw ACK={a} (RFC 9293 §3.4, Fig. 6)", seg.show(), irs.wrapping_add(1)))),
+                    Some(irs) if a != irs.wrapping_add(1).wrapping_add(taken) => vs.push((Rule::SynFin, "syn-ack-acks-isn-plus-1", format!(
+                        "segment {id} {}: a SYN,ACK acknowledges the peer's ISN + 1 = {} (its SYN takes one sequence number{}), saw ACK={a} (RFC 9293 §3.4, Fig. 6)", seg.show(), irs.wrapping_add(1).wrapping_add(taken), if taken > 0 { format!(", and {taken} bytes of data taken with a Fast Open cookie, RFC 7413 §4.2.2") } else { String::new() }))),
                     None => vs.push((Rule::SeqAck, "ack-without-peer-syn", format!(
                         "segment {id} {}: acknowledges {a}, but this side took no SYN from the peer (RFC 9293 §3.10.7.3)", seg.show()))),
                     _ => {}
@@ -590,10 +612,11 @@ impl Checker<'_> {
             if let (Some(iss), Some(a), false) = (c.iss, seg.ack, seg.rst) {
                 // Rule 9: the client's answer to a segment it did not ask for, under
                 // the run's rule (a two-way client's, or any client told to ignore).
+                // (A Fast Open SYN's data may be acknowledged with it, RFC 7413 §4.2.)
                 if (hs == Handshake::TwoWay || unexpected == UnexpectedAnswer::Ignore)
                     && x == 0
                     && state == St::SynSent
-                    && a != iss.wrapping_add(1)
+                    && !within(a, iss.wrapping_add(1), c.snd_nxt)
                 {
                     match unexpected {
                         UnexpectedAnswer::Ignore => {
@@ -639,6 +662,17 @@ impl Checker<'_> {
                         });
                 let acceptable_ack = acceptable_ack && seq_ok;
                 if !discarded && seq_ok && lt(c.snd_una, a) && le(a, c.snd_nxt) {
+                    // A SYN,ACK of a Fast Open SYN that acknowledges the SYN alone: the
+                    // SYN is acknowledged, its data is not (RFC 7413 §4.2).
+                    if state == St::SynSent && seg.syn {
+                        if let Some(s) = c.sent.iter_mut().find(|s| s.seq == iss && lt(a, s.end)) {
+                            s.end = a;
+                        }
+                        // The client's host caches a cookie that answers its own option.
+                        if let Some(cookie) = seg.fo.filter(|&(len, _)| len > 0 && c.fo_sent) {
+                            m.fo_cached = Some(cookie);
+                        }
+                    }
                     // New data acknowledged: which segments, and were they ever resent?
                     let (acked, kept): (Vec<Sent>, Vec<Sent>) = c.sent.drain(..).partition(|s| le(s.end, a));
                     c.sent = kept;
@@ -885,6 +919,9 @@ impl Checker<'_> {
             }
             m.pending_syn = None;
         }
+        if (from, to) == (Listen, SynReceived) {
+            vs.extend(self.fast_open_accept(x, t, reason));
+        }
         if hs == Handshake::TwoWay && x == 0 && (from, to) == (SynSent, Established) {
             if let Some(irs) = self.sides[x].conn.as_ref().and_then(|c| c.irs) {
                 self.expects.push((t, x, i, Expect::NoBareAck { ack: irs.wrapping_add(1) }));
@@ -911,6 +948,79 @@ impl Checker<'_> {
         for (r, k, msg) in vs {
             self.v(r, k, i, msg);
         }
+    }
+
+    /// TCP Fast Open (RFC 7413) on a SYN this side sends: only with Fast Open on;
+    /// data only with the cookie its host cached from this server (§4.1.3, §4.2);
+    /// a SYN,ACK's cookie only in answer to a SYN that asked for one or brought
+    /// one the server would not take (§4.1.2, §4.2.2), and never empty.
+    fn fast_open_syn(&mut self, i: usize, x: usize, id: u32, seg: &Seg) {
+        let on = self.run.profiles[x].fast_open;
+        let m = &mut self.sides[x];
+        let mut vs = Vec::new();
+        if seg.fo.is_some() && !on {
+            vs.push((
+                "fast-open-only-when-on",
+                format!(
+                    "segment {id} {} carries a Fast Open option, and this side's Fast Open is off (RFC 7413 §4.1.1)",
+                    seg.show()
+                ),
+            ));
+        }
+        match seg.ack {
+            None if seg.len > 0 => {
+                let cookie = seg.fo.filter(|&(len, _)| len > 0);
+                if cookie.is_none() || cookie != m.fo_cached {
+                    vs.push(("syn-data-needs-a-cookie", format!(
+                        "segment {id} {}: data in a SYN needs the Fast Open cookie this client's host cached from the server ({:?}), saw {:?} (RFC 7413 §4.1.3, §4.2)", seg.show(), m.fo_cached, seg.fo)));
+                }
+            }
+            Some(_) => {
+                if let Some(cookie) = seg.fo {
+                    let asked =
+                        m.last_deliver.is_some_and(|(_, syn, _)| syn.syn && syn.ack.is_none() && syn.fo.is_some());
+                    if cookie.0 == 0 || !asked {
+                        vs.push(("syn-ack-cookie-answers-an-option", format!(
+                            "segment {id} {}: a SYN,ACK carries a cookie (never an empty option) only to a SYN with a Fast Open option (RFC 7413 §4.1.2)", seg.show())));
+                    }
+                    if !m.fo_issued.contains(&cookie) {
+                        m.fo_issued.push(cookie);
+                    }
+                }
+            }
+            None => {}
+        }
+        for (k, msg) in vs {
+            self.v(Rule::SeqAck, k, i, msg);
+        }
+    }
+
+    /// A listener's LISTEN → SYN-RECEIVED on a SYN (RFC 7413 §4.2.2): it takes the
+    /// SYN's data exactly when the SYN brings back a cookie it issued since its
+    /// host last crashed (and Fast Open is on, in the three-way handshake); the
+    /// data then counts as received, and RCV.NXT is past it.
+    fn fast_open_accept(&mut self, x: usize, t: u64, reason: &str) -> Vec<(Rule, &'static str, String)> {
+        let on = self.run.profiles[x].fast_open && self.run.handshake == Handshake::ThreeWay;
+        let m = &mut self.sides[x];
+        let Some((_, syn, _)) = m.last_deliver.filter(|d| d.0 == t && d.1.syn && d.1.ack.is_none()) else {
+            return Vec::new();
+        };
+        let valid = on && syn.fo.is_some_and(|c| c.0 > 0 && m.fo_issued.contains(&c));
+        let took = reason == "fast-open-accepted";
+        let mut vs = Vec::new();
+        if took != valid {
+            vs.push((Rule::SeqAck, "fast-open-takes-a-valid-cookie", format!(
+                "LISTEN→SYN-RECEIVED ({reason}) at {t} µs on {}, cookie {:?}, issued {:?}: a Fast Open server takes the SYN's data exactly when it brings back a cookie it issued (RFC 7413 §4.2.2)", syn.show(), syn.fo, m.fo_issued)));
+        }
+        if took {
+            if let Some(c) = m.conn.as_mut() {
+                c.syn_data_taken = syn.len;
+                c.rcv_nxt = syn.seq.wrapping_add(1).wrapping_add(syn.len);
+                c.ctl_end = None;
+            }
+            m.in_order += u64::from(syn.len);
+        }
+        vs
     }
 
     /// Rule 6: when a side may give up (RFC 9293 §3.8.3).
@@ -1071,6 +1181,11 @@ impl Checker<'_> {
             }
             Call::Abort | Call::Crash => m.broken = true,
             _ => {}
+        }
+        if call == Call::Crash {
+            // A host's memory: its Fast Open key and cookie cache (RFC 7413 §4.1).
+            m.fo_issued.clear();
+            m.fo_cached = None;
         }
     }
 

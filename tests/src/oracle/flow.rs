@@ -36,6 +36,10 @@ struct Side {
     sent_window: Option<u32>,
     /// A read() that found the window it offers closed, and when.
     opened_by_read: Option<u64>,
+    /// The window of a new connection's SYN delivered to this side: its SYN,ACK
+    /// sets the right edge at its ISN + that window (SND.UNA = ISS; RFC 9293
+    /// §3.10.7.2), which a Fast Open server may send into before the last ACK.
+    syn_window: Option<u32>,
 }
 
 pub fn check(run: &Run) -> Vec<Violation> {
@@ -66,6 +70,9 @@ pub fn check(run: &Run) -> Vec<Violation> {
             K::Send { seg, reason, .. } => {
                 if seg.syn {
                     sides[x].ws = seg.ws;
+                    if let (Some(_), Some(w)) = (seg.ack, sides[x].syn_window.take()) {
+                        sides[x].edge = Some(seg.seq.wrapping_add(w));
+                    }
                 }
                 let probe = reason == "zero-window-probe";
                 if seg.len > 0 && !seg.syn && !seg.rst {
@@ -130,6 +137,12 @@ pub fn check(run: &Run) -> Vec<Violation> {
                 }
             }
             K::Deliver { seg, .. } => {
+                // A new connection's SYN: what the window was no longer holds.
+                if seg.syn && seg.ack.is_none() && !seg.rst {
+                    sides[x].edge = None;
+                    sides[x].wl = None;
+                    sides[x].syn_window = Some(seg.window);
+                }
                 // What x learns of the window its peer offers.
                 let Some(ack) = seg.ack else { continue };
                 let y = 1 - x;

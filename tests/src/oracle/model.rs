@@ -92,6 +92,9 @@ pub struct Seg {
     pub window: u32,
     /// Its window-scale option (on a SYN).
     pub ws: Option<u32>,
+    /// Its TCP Fast Open option (RFC 7413 §4.1.1): the cookie's length in bytes
+    /// (0 for a request) and its bytes, big-endian in a u128.
+    pub fo: Option<(u8, u128)>,
 }
 
 impl Seg {
@@ -295,7 +298,24 @@ fn seg(v: &Value) -> Result<Seg, String> {
             .is_some_and(|ecr| ecr != 0),
         window: n(v, "window")? as u32,
         ws: v.get("options").and_then(|o| o.get("window_scale")).and_then(Value::as_u64).map(|w| w as u32),
+        fo: match v.get("options").and_then(|o| o.get("fast_open")) {
+            None => None,
+            Some(c) => Some(fast_open(c.as_str().ok_or_else(|| format!("fast_open is not a string in {v}"))?)?),
+        },
     })
+}
+
+/// A Fast Open cookie written as hex, "" for a request (docs/trace-format.md).
+fn fast_open(hex: &str) -> Result<(u8, u128), String> {
+    if hex.len() & 1 == 1 || hex.len() > 32 {
+        return Err(format!("fast_open {hex:?}: not whole bytes, or more than 16"));
+    }
+    let value = if hex.is_empty() {
+        0
+    } else {
+        u128::from_str_radix(hex, 16).map_err(|e| format!("fast_open {hex:?}: {e}"))?
+    };
+    Ok(((hex.len() / 2) as u8, value))
 }
 
 fn state(v: &Value, k: &str) -> Result<St, String> {

@@ -64,6 +64,8 @@ export const inspector = {
     4: ["SACK-perm", () => "SACK permitted: the sender understands selective acknowledgments (RFC 2018)."],
     5: ["SACK", () => "Selective acknowledgment: blocks of data that arrived beyond a gap (RFC 2018)."],
     8: ["TS", (v) => `Timestamps ${v}: the echo of TSval measures the round trip, and PAWS rejects old segments (RFC 7323 §3).`],
+    34: ["TFO", (v) => (v ? `TCP Fast Open cookie ${v}: a hash of the client's address under a key only the server knows. A SYN that brings it back may carry data, which the server takes at once (RFC 7413 §4.1).` : "TCP Fast Open, empty: the client asks the server for a cookie, to send data in a later SYN (RFC 7413 §4.1.1).")],
+    254: ["TFO (exp.)", (v) => `TCP Fast Open in its experimental form, kind 254 with magic 0xF989 (RFC 6994), ${v ? `cookie ${v}` : "a cookie request"} (RFC 7413 §4.1.1).`],
     other: (kind) => [`kind ${kind}`, () => `Option kind ${kind}, which synack does not interpret.`],
   },
 };

@@ -61,6 +61,8 @@ export const inspector = {
     4: ["SACK-perm", () => "允许 SACK：发送方能处理选择确认（RFC 2018）。"],
     5: ["SACK", () => "选择确认：空缺之后已经收到的数据块（RFC 2018）。"],
     8: ["TS", (v) => `时间戳 ${v}：回显的 TSval 用来测量往返时间，PAWS 用它拒绝旧报文段（RFC 7323 §3）。`],
+    34: ["TFO", (v) => (v ? `TCP Fast Open（快速打开）cookie ${v}：用只有服务器知道的密钥对客户端地址计算的哈希。带回它的 SYN 可以携带数据，服务器会立即接收（RFC 7413 §4.1）。` : "TCP Fast Open（快速打开），空选项：客户端向服务器请求一个 cookie，以便在以后的 SYN 中发送数据（RFC 7413 §4.1.1）。")],
+    254: ["TFO (exp.)", (v) => `实验形式的 TCP Fast Open，类型 254，magic 为 0xF989（RFC 6994），${v ? `cookie ${v}` : "请求一个 cookie"}（RFC 7413 §4.1.1）。`],
     other: (kind) => [`类型 ${kind}`, () => `类型为 ${kind} 的选项，synack 不解释它。`],
   },
 };

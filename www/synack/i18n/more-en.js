@@ -66,6 +66,14 @@ export const reasons = {
   "zero-window-probe": "The peer's window is zero and data is waiting: the persist timer sends a probe, so that the peer's answer carries its window (its window update could be lost, and nothing else would ever ask); the wait doubles after each probe, and probing never gives up while the peer answers.",
   "window-still-zero": "The answer to the probe says the window is still zero: nothing may be sent yet, and the persist timer waits twice as long before it probes again.",
   "window-update": "The application read what was waiting, so the receive window opens again: an ACK tells the sender at once (the window grew by at least min(buffer/2, MSS)).",
+  "fast-open-cookie-request": "The application called sendto() with MSG_FASTOPEN, to connect and send in one call, but no Fast Open cookie for this server is cached: the SYN carries an empty Fast Open option, a request for one, and the data waits for the handshake.",
+  "fast-open-cookie": "The SYN asks for a Fast Open cookie: the SYN,ACK carries one, a hash of the client's address under a key only this server knows (8 bytes on Linux). The server stores nothing: it checks a cookie that comes back by computing it again.",
+  "fast-open-cookie-cached": "The SYN,ACK acknowledges our SYN and carries a Fast Open cookie: the client's host caches it for this server, for its later connections. This handshake completes as usual.",
+  "fast-open-syn-data": "sendto() with MSG_FASTOPEN, and a cookie for this server is cached: the SYN carries the cookie and the data itself, so the request does not wait for the handshake.",
+  "fast-open-accepted": "The SYN brings back a valid cookie: its data goes to the application at once, in SYN-RECEIVED, and the SYN,ACK acknowledges it (the client's ISN + 1 + the data's length). The server may answer before the handshake's last ACK arrives.",
+  "fast-open-cookie-invalid": "The SYN's cookie does not check (the server's key has changed since, or the cookie is forged): its data is dropped, and the SYN,ACK acknowledges only the SYN and carries a valid cookie. The handshake goes on as a plain one.",
+  "fast-open-data-acked": "The SYN,ACK acknowledges our SYN and the data in it: the request was delivered within the first round trip. The handshake completes.",
+  "fast-open-data-resent": "The SYN,ACK acknowledges our SYN but not the data it carried (the server refused the cookie, or had only a SYN sent again without data): the connection is established, and the data goes again at once, carrying the ACK.",
 };
 
 export const facts = {
@@ -146,6 +154,7 @@ export const scenarios = {
   "fin-wait-2-timeout": ["An orphaned FIN-WAIT-2 times out", "The client closes and the server acknowledges its FIN, but the server's application never closes. The RFC would leave the client in FIN-WAIT-2 for ever; Linux drops the orphaned socket after tcp_fin_timeout (60 s). When the server's application closes at last, at 90 s, its FIN finds no connection and is answered with a RST."],
   "zero-window": ["A zero window", "The server's application does not read, so its receive buffer (two segments, 2920 bytes) fills and it advertises a window of 0. The client stops sending, and its persist timer probes the closed window with one byte, waiting twice as long each time. When the application reads, 8 s later, the server's ACK opens the window and the rest follows."],
   "isn-choice": ["Why ISNs look random", "An attacker opens a connection of its own and reads the server's ISN, then forges a SYN from a trusted client that cannot answer (its link is flooded) and blindly sends the ACK and a command that would follow. Its guess is the ISN it saw plus the 4 µs clock's ticks since, which was right when the ISN was the clock alone (RFC 793). With RFC 6528's keyed hash of the addresses and ports added, one connection's ISN says nothing about another's: the guess misses and the server answers with a RST."],
+  "fast-open": ["Fast Open", "The client connects twice with TCP Fast Open on (RFC 7413; Linux tcp_fastopen=3), each time with sendto(MSG_FASTOPEN). The first SYN asks for a cookie, the SYN,ACK brings one, and the request waits for the handshake as usual. After TIME-WAIT the second SYN carries the cached cookie and the request itself: the server checks the cookie, hands the request to its application at once and answers before the handshake ends, one round trip sooner."],
 };
 
 /** A bad attribute's message, and the engine's failures: fetched only when the

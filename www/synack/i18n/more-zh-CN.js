@@ -65,6 +65,14 @@ export const reasons = {
   "zero-window-probe": "对端的窗口为零，而数据还在等待：坚持计时器发出一个探测报文段，让对端的回答带上它的窗口（它的窗口更新可能丢失，而别的什么都不会再去询问）；每次探测后等待时间加倍，只要对端还在回答，就永不放弃。",
   "window-still-zero": "对探测的回答说窗口仍然为零：现在还不能发送，坚持计时器等待加倍的时间后再探测。",
   "window-update": "应用程序读走了等待的数据，接收窗口重新打开：立即用一个 ACK 告诉发送方（窗口至少增大了 min(缓冲区/2, MSS)）。",
+  "fast-open-cookie-request": "应用程序用 MSG_FASTOPEN 调用 sendto()，在一次调用中完成连接和发送，但本机没有缓存这台服务器的 Fast Open cookie：SYN 带上一个空的 Fast Open 选项，即请求一个 cookie，数据等握手完成后再发。",
+  "fast-open-cookie": "这个 SYN 请求 Fast Open cookie：SYN,ACK 带上一个 cookie，它是用只有这台服务器知道的密钥对客户端地址计算的哈希（Linux 上为 8 字节）。服务器什么也不保存：cookie 回来时，它重新计算一遍来校验。",
+  "fast-open-cookie-cached": "SYN,ACK 确认了我们的 SYN，并带来一个 Fast Open cookie：客户端主机为这台服务器缓存它，供以后的连接使用。这次握手照常完成。",
+  "fast-open-syn-data": "用 MSG_FASTOPEN 调用 sendto()，并且缓存中有这台服务器的 cookie：SYN 同时携带 cookie 和数据本身，请求不必等待握手完成。",
+  "fast-open-accepted": "SYN 带回了有效的 cookie：它携带的数据在 SYN-RECEIVED 状态下就立即交给应用程序，SYN,ACK 确认这些数据（客户端 ISN + 1 + 数据长度）。服务器可以在握手的最后一个 ACK 到达之前就作出回答。",
+  "fast-open-cookie-invalid": "SYN 的 cookie 校验不通过（服务器的密钥已经更换，或者 cookie 是伪造的）：它携带的数据被丢弃，SYN,ACK 只确认 SYN，并带上一个有效的 cookie。握手按普通方式继续。",
+  "fast-open-data-acked": "SYN,ACK 确认了我们的 SYN 和其中的数据：请求在第一个往返时间内就已送达。握手完成。",
+  "fast-open-data-resent": "SYN,ACK 确认了我们的 SYN，却没有确认它携带的数据（服务器拒绝了 cookie，或者只收到了重传的、不带数据的 SYN）：连接已经建立，数据立即重新发送，并捎带 ACK。",
 };
 
 export const facts = {
@@ -138,6 +146,7 @@ export const scenarios = {
   "fin-wait-2-timeout": ["孤儿 FIN-WAIT-2 超时", "客户端关闭，服务器确认了它的 FIN，但服务器的应用程序始终没有关闭。按 RFC，客户端会永远停留在 FIN-WAIT-2；Linux 在 tcp_fin_timeout（60 秒）之后丢弃这个孤儿套接字。当服务器的应用程序终于在 90 秒时关闭，它的 FIN 找不到任何连接，得到的回答是 RST。"],
   "zero-window": ["零窗口", "服务器的应用程序不读取数据，于是它的接收缓冲区（两个报文段，2920 字节）被填满，通告窗口为 0。客户端停止发送，它的坚持计时器用一个字节探测关闭的窗口，每次等待时间加倍。8 秒后应用程序读取数据，服务器的 ACK 打开窗口，其余数据随之而来。"],
   "isn-choice": ["为什么初始序号看起来是随机的", "攻击者先用自己的地址建立一个连接，读到服务器的初始序号（ISN）；然后冒充一个无法应答的可信客户端（它的链路已被洪泛）伪造 SYN，并盲目地发出随后的 ACK 和一条命令。它猜的 ISN 是看到的那个加上此后 4 微秒时钟走过的刻度数：当 ISN 只是时钟时（RFC 793），这就猜对了。加上 RFC 6528 对地址和端口的带密钥哈希后，一个连接的 ISN 对另一个连接毫无透露：猜测落空，服务器以 RST 回应。"],
+  "fast-open": ["TCP 快速打开", "客户端在开启 TCP Fast Open 的情况下连接两次（RFC 7413；Linux tcp_fastopen=3），每次都用 MSG_FASTOPEN 调用 sendto()。第一个 SYN 请求 cookie，SYN,ACK 带来一个，请求照常等待握手完成。TIME-WAIT 结束后，第二个 SYN 带着缓存的 cookie 和请求本身：服务器校验 cookie，立即把请求交给应用程序，并在握手结束之前就作出回答，早了一个往返时间。"],
 };
 
 /** 属性值有误时的提示，以及引擎的失败：只在元素需要显示时才获取（element.js，options.js 的 `problem`）。 */
