@@ -277,7 +277,7 @@ describe("<synack-viz capture> against synack import", () => {
     }
   });
 
-  test("a Fast Open SYN: its label counts its data, and the inspector names the option and the cookie", { timeout: TIMEOUT }, async () => {
+  test("a Fast Open SYN: its label counts its data and names its cookie, and the inspector names the option and the cookie", { timeout: TIMEOUT }, async () => {
     const page = await open("cap/blank.html");
     try {
       const conns = imported(join(CAPTURES, "fast-open.pcap"));
@@ -288,6 +288,8 @@ describe("<synack-viz capture> against synack import", () => {
       await page.evaluate(() => document.querySelector("#viz").seek(Infinity));
       const label = await page.evaluate(() => document.querySelector("#viz").shadowRoot.querySelector('g.seglabel[data-for="1"]').textContent);
       assert.match(label.replace(/\s+/g, " "), /#1 SYN seq=0 len=47/);
+      // The label names the option by the cookie's first bytes, as it came back.
+      assert.ok(label.includes(`tfo=${cookie.slice(0, 8)}…`), label);
       await page.locator('#viz g.seglabel[data-for="1"]').click();
       await page.waitForFunction(() => document.querySelector("#viz").shadowRoot.querySelector("dialog.inspector[open] dl"), null, { timeout: 5_000 });
       const box = await page.evaluate(() => {

@@ -176,6 +176,9 @@ function layoutOnce(trace, { width, numbers = "relative", t }, extra) {
         if (n.ack !== null) tokens.push(`ack=${n.ack}`);
         if (seg.len > 0) tokens.push(`len=${seg.len}`);
         if (e.cookie) tokens.push("cookie"); // a SYN cookie's ISN (the inspector shows its parts)
+        // A Fast Open option (RFC 7413): a cookie request, or the cookie, by its start.
+        const tfo = seg.options?.fast_open;
+        if (tfo != null) tokens.push(`tfo=${tfo ? tfo.slice(0, 8) + "…" : "req"}`);
         // A closed window, and the update that opens it (flow control, RFC 9293 §3.8.6).
         if ((seg.window === 0 && !seg.flags.includes("RST")) || e.reason_key === "window-update") tokens.push(`win=${seg.window}`);
         // From (or to) a host the diagram does not draw: another client, a forged
