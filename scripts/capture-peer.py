@@ -118,6 +118,15 @@ def udp_sink(fam):
     return u
 
 
+def accepted(ls, conn, n):
+    """The connection already accepted, then n - 1 more as they are accepted."""
+    for k in range(n):
+        if k:
+            conn, _ = ls.accept()
+            conn.settimeout(10)
+        yield conn
+
+
 def server(mode, port, start):
     fam = socket.AF_INET6 if mode.endswith("-v6") else socket.AF_INET
     any_addr = "::" if fam == socket.AF_INET6 else "0.0.0.0"
@@ -187,24 +196,18 @@ def server(mode, port, start):
         conn.close()
     elif mode == "fast-open":
         # Two connections, each a request and its response; the client closes first.
-        for k in range(2):
-            if k:
-                conn, _ = ls.accept()
-                conn.settimeout(10)
-            read_request(conn)
-            conn.sendall(RESPONSE)
-            read_all(conn)
-            conn.close()
+        for c in accepted(ls, conn, 2):
+            read_request(c)
+            c.sendall(RESPONSE)
+            read_all(c)
+            c.close()
     elif mode == "time-wait-new-syn":
         # HTTP/1.0: answer and close first, so this side waits in TIME-WAIT; the
         # client connects again from the same port, and its SYN reopens it.
-        for k in range(2):
-            if k:
-                conn, _ = ls.accept()
-                conn.settimeout(10)
-            read_request(conn)
-            conn.sendall(RESPONSE)
-            conn.close()
+        for c in accepted(ls, conn, 2):
+            read_request(c)
+            c.sendall(RESPONSE)
+            c.close()
         time.sleep(0.5)
     elif mode == "fin-wait-2":
         # Two connections, both closed at once; the client answers each much later.
@@ -270,12 +273,9 @@ def server(mode, port, start):
         conn.close()
     elif mode == "isn-choice":
         # Three connections, each ended by the client's RST.
-        for k in range(3):
-            if k:
-                conn, _ = ls.accept()
-                conn.settimeout(10)
-            read_all(conn)
-            conn.close()
+        for c in accepted(ls, conn, 3):
+            read_all(c)
+            c.close()
     elif mode == "half-open":
         # The first connection ends with the client's RST; then the client is back.
         read_all(conn)
