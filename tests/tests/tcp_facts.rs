@@ -290,3 +290,20 @@ fn linux_profile_syn_carries_its_options_and_scales_later_windows() {
     assert_eq!(server_later.window, 64);
     assert!(ack.options.timestamps.is_some());
 }
+
+#[test]
+fn a_four_way_servers_lone_ack_offers_its_window_unscaled() {
+    // RFC 7323 §2.2: window scaling takes effect only after both SYNs. The four-way
+    // server's ACK goes before its own SYN, so the client reads its window field as
+    // it is: with Linux's shift of 10 it must not be 63 (64,512 bytes scaled).
+    let mut sc = catalogue::scenario("three-way-handshake").unwrap();
+    sc.handshake = Handshake::FourWay;
+    sc.client.profile = synack_core::ProfileName::Linux;
+    sc.server.profile = synack_core::ProfileName::Linux;
+    let t = run(&sc);
+    let server: Vec<_> = t.sends().filter(|(e, _)| e.side == Side::Server).map(|(_, s)| s.clone()).collect();
+    let (ack, syn) = (&server[0], &server[1]);
+    assert_eq!((ack.flag_names(), syn.flag_names()), (vec!["ACK"], vec!["SYN"]));
+    assert_eq!(syn.options.window_scale, Some(10));
+    assert!(ack.window > 60_000, "lone ACK window {} (the SYN's: {})", ack.window, syn.window);
+}

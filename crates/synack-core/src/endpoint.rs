@@ -1645,7 +1645,10 @@ impl Endpoint {
 
     /// The four-way server's reply: a lone ACK of the client's SYN, then its own SYN.
     fn emit_four_way_reply(&mut self, retransmission: bool) {
-        let ack = self.segment(self.tcb.iss, Some(self.tcb.rcv_nxt), Flags::NONE, Vec::new());
+        let mut ack = self.segment(self.tcb.iss, Some(self.tcb.rcv_nxt), Flags::NONE, Vec::new());
+        // Sent before our SYN, so before the window scale is in effect (RFC 7323
+        // §2.2): the peer reads this window field as it is, unscaled.
+        ack.window = self.rcv_space().min(65535) as u16;
         self.queue(ack, Reason::FourWayAck, retransmission);
         self.emit_syn(false, Reason::FourWaySyn, retransmission);
     }
@@ -1748,7 +1751,12 @@ impl Endpoint {
     fn queue(&mut self, segment: Segment, reason: Reason, retransmission: bool) {
         if let (true, Some(ack), false) = (QUEUES, segment.ack, segment.flags.rst) {
             // The right edge of the window this segment offers: it never moves back.
-            let shift = if segment.flags.syn { 0 } else { self.tcb.rcv_shift };
+            // A SYN's window is unscaled, and so is a four-way server's lone ACK, sent
+            // before its SYN (see `emit_four_way_reply`).
+            let lone_ack = self.cfg.handshake == Handshake::FourWay
+                && self.state == State::SynReceived
+                && segment.seq == self.tcb.iss;
+            let shift = if segment.flags.syn || lone_ack { 0 } else { self.tcb.rcv_shift };
             let edge = ack + (u32::from(segment.window) << shift);
             if self.tcb.rcv_adv.map_or(true, |e| edge > e) {
                 self.tcb.rcv_adv = Some(edge);

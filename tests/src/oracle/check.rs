@@ -404,6 +404,12 @@ impl Checker<'_> {
                         vs.push((Rule::SynFin, "syn-ack-acks-isn-plus-1", format!(
                             "segment {id} {}: the four-way lone ACK acknowledges ISN+1 = {}, saw {a} (RFC 9293 §3.4)", seg.show(), c.rcv_nxt)));
                     }
+                    // It offers the first window (unscaled: no SYN of this side yet),
+                    // and the peer's segments are judged against it from now on.
+                    let edge = a.wrapping_add(seg.window);
+                    if c.offered.is_none_or(|o| lt(o, edge)) {
+                        c.offered = Some(edge);
+                    }
                 }
             } else {
                 vs.push((
