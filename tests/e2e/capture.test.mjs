@@ -151,6 +151,9 @@ function expected(conn) {
     if (s.len > 0) words.push(`len=${s.len}`);
     // A closed window is shown (flow control): the window field as captured.
     if (s.win === 0 && !s.flags.includes("RST")) words.push("win=0");
+    // A Fast Open option: the cookie request, or the cookie by its first 4 bytes.
+    const tfo = s.options?.fast_open;
+    if (tfo !== undefined) words.push(`tfo=${tfo ? `${tfo.slice(0, 8)}…` : "req"}`);
     return {
       dir: s.dir === "C>S" ? "c2s" : "s2c",
       flags: s.flags.join(","),
