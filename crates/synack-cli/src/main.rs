@@ -267,10 +267,7 @@ fn build(run: &RunArgs) -> Result<Scenario, String> {
     }
     if let Some(v) = run.variant {
         if !v.applies_to(&sc) {
-            return Err(format!(
-                "--variant {}: the scenario never calls close(), so it would change nothing",
-                v.name()
-            ));
+            return Err(format!("--variant {}: {}, so it would change nothing", v.name(), v.inapplicable()));
         }
         v.apply(&mut sc);
     }

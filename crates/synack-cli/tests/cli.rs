@@ -367,6 +367,10 @@ fn variants_compare_one_scenario_with_itself_changed() {
         "synack: --variant abort: the scenario never calls close(), so it would change nothing\n",
     );
     refuses(
+        &["run", "three-way-handshake", "--variant", "isn-clock"],
+        "synack: --variant isn-clock: no host but the client meets the listener (the hash is counted from the client's port), so it would change nothing\n",
+    );
+    refuses(
         &["run", "final-ack-lost", "--variant", "shrug"],
         "synack: --variant: \"shrug\" is not a variant; use linux, no-time-wait, abort or isn-clock\n",
     );

@@ -47,6 +47,16 @@ impl Variant {
         }
     }
 
+    /// Why the variant changes nothing in a scenario where it does not apply.
+    pub fn inapplicable(self) -> &'static str {
+        match self {
+            Variant::Linux | Variant::NoTimeWait | Variant::Abort => "the scenario never calls close()",
+            Variant::IsnClock => {
+                "no host but the client meets the listener (the hash is counted from the client's port)"
+            }
+        }
+    }
+
     pub fn apply(self, sc: &mut Scenario) {
         match self {
             Variant::Linux => {

@@ -227,7 +227,7 @@ fn scenario_from(options: &JsValue) -> Result<Scenario, JsError> {
         let variant = Variant::parse(&v)
             .ok_or_else(|| error(text!["variant \"", v, "\" is not linux, no-time-wait, abort or isn-clock"]))?;
         if !variant.applies_to(&sc) {
-            return Err(error(text!["variant ", v, ": the scenario never calls close(), so it would change nothing"]));
+            return Err(error(text!["variant ", v, ": ", variant.inapplicable(), ", so it would change nothing"]));
         }
         variant.apply(&mut sc);
     }
