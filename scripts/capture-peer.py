@@ -336,6 +336,17 @@ def forge_syns(host, port, sources):
     raw.close()
 
 
+def connect_from(host, port, local_port):
+    """A new connection to host:port from local_port (a port still held by an old
+    connection is taken again: SO_REUSEADDR)."""
+    s = socket.socket(family(host), socket.SOCK_STREAM)
+    s.settimeout(20)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("", local_port))
+    s.connect((host, port))
+    return s
+
+
 def client(mode, host, port, start, local_port):
     s = socket.socket(family(host), socket.SOCK_STREAM)
     s.settimeout(20)
@@ -482,11 +493,7 @@ def client(mode, host, port, start, local_port):
         time.sleep(0.2)
         crash(host, port)
         # The rebooted host connects again from the same port, with a new ISN.
-        s2 = socket.socket(family(host), socket.SOCK_STREAM)
-        s2.settimeout(20)
-        s2.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s2.bind(("", local_port))
-        s2.connect((host, port))
+        s2 = connect_from(host, port, local_port)
         time.sleep(0.2)
         s2.close()
         s.close()
@@ -501,11 +508,7 @@ def client(mode, host, port, start, local_port):
         for k, lport in enumerate((local_port, local_port, local_port + 1)):
             if k:
                 time.sleep(0.1)
-                s = socket.socket(family(host), socket.SOCK_STREAM)
-                s.settimeout(20)
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                s.bind(("", lport))
-                s.connect((host, port))
+                s = connect_from(host, port, lport)
             time.sleep(0.02)
             s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             s.close()
@@ -515,11 +518,7 @@ def client(mode, host, port, start, local_port):
         for k in range(2):
             if k:
                 time.sleep(0.1)
-                s = socket.socket(family(host), socket.SOCK_STREAM)
-                s.settimeout(20)
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                s.bind(("", local_port))
-                s.connect((host, port))
+                s = connect_from(host, port, local_port)
             s.sendall(REQUEST)
             read_all(s)
             time.sleep(0.01)
