@@ -198,6 +198,24 @@ function compare(got, conn, file) {
  * all). Console errors, uncaught exceptions, HTTP errors and every other failed
  * request still count.
  */
+/**
+ * Opens the inspector on segment #1 of #viz and reads it: the header's cells as
+ * [name, value], the explanations as "term| text", and whether it offers to lose
+ * the segment.
+ */
+async function inspectFirst(page) {
+  await page.locator('#viz g.seglabel[data-for="1"]').click();
+  await page.waitForFunction(() => document.querySelector("#viz").shadowRoot.querySelector("dialog.inspector[open] dl"), null, { timeout: 5_000 });
+  return page.evaluate(() => {
+    const d = document.querySelector("#viz").shadowRoot.querySelector("dialog.inspector");
+    return {
+      cells: [...d.querySelectorAll(".cell:not(.ruler)")].map((c) => [c.querySelector(".name")?.textContent ?? "", c.querySelector(".value").textContent]),
+      lines: [...d.querySelectorAll("dt")].map((dt) => `${dt.textContent}| ${dt.nextElementSibling.textContent}`),
+      lose: !!d.querySelector('[data-action="lose"]'),
+    };
+  });
+}
+
 function errorsOf(page) {
   return page.errors.filter((e) => !/^request failed: \S+\.pcap(ng)? \(net::ERR_ABORTED\)$/.test(e));
 }
@@ -257,16 +275,7 @@ describe("<synack-viz capture> against synack import", () => {
       const res = await place(page, { capture: "/cap/full-lifecycle.pcap" });
       assert.equal(res.error, undefined);
       await page.evaluate(() => document.querySelector("#viz").seek(Infinity));
-      await page.locator('#viz g.seglabel[data-for="1"]').click();
-      await page.waitForFunction(() => document.querySelector("#viz").shadowRoot.querySelector("dialog.inspector[open] dl"), null, { timeout: 5_000 });
-      const box = await page.evaluate(() => {
-        const d = document.querySelector("#viz").shadowRoot.querySelector("dialog.inspector");
-        return {
-          cells: [...d.querySelectorAll(".cell:not(.ruler)")].map((c) => [c.querySelector(".name")?.textContent ?? "", c.querySelector(".value").textContent]),
-          lines: [...d.querySelectorAll("dt")].map((dt) => `${dt.textContent}| ${dt.nextElementSibling.textContent}`),
-          lose: !!d.querySelector('[data-action="lose"]'),
-        };
-      });
+      const box = await inspectFirst(page);
       const cell = (name) => box.cells.find(([n]) => n === name)?.[1];
       assert.equal(cell("Sequence number"), "3619124020 (0)", "the SYN as captured, its relative number beside");
       assert.equal(cell("Data offset"), "10", "a 40-byte header");
@@ -293,15 +302,7 @@ describe("<synack-viz capture> against synack import", () => {
       assert.match(label.replace(/\s+/g, " "), /#1 SYN seq=0 len=47/);
       // The label names the option by the cookie's first bytes, as it came back.
       assert.ok(label.includes(`tfo=${cookie.slice(0, 8)}…`), label);
-      await page.locator('#viz g.seglabel[data-for="1"]').click();
-      await page.waitForFunction(() => document.querySelector("#viz").shadowRoot.querySelector("dialog.inspector[open] dl"), null, { timeout: 5_000 });
-      const box = await page.evaluate(() => {
-        const d = document.querySelector("#viz").shadowRoot.querySelector("dialog.inspector");
-        return {
-          cells: [...d.querySelectorAll(".cell:not(.ruler)")].map((c) => [c.querySelector(".name")?.textContent ?? "", c.querySelector(".value").textContent]),
-          lines: [...d.querySelectorAll("dt")].map((dt) => `${dt.textContent}| ${dt.nextElementSibling.textContent}`),
-        };
-      });
+      const box = await inspectFirst(page);
       assert.deepEqual(box.cells.filter(([n]) => n === "TFO").map(([, v]) => v), [cookie]);
       assert.ok(box.lines.some((l) => l.startsWith("Options: TFO|") && l.includes(`cookie ${cookie}`) && l.includes("RFC 7413")), box.lines.join("\n"));
       assert.deepEqual(errorsOf(page), []);
