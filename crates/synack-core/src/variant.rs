@@ -50,10 +50,11 @@ impl Variant {
     /// Why the variant changes nothing in a scenario where it does not apply.
     pub fn inapplicable(self) -> &'static str {
         match self {
-            Variant::Linux | Variant::NoTimeWait | Variant::Abort => "the scenario never calls close()",
             Variant::IsnClock => {
                 "no host but the client meets the listener (the hash is counted from the client's port)"
             }
+            // (linux applies to every scenario.)
+            Variant::Linux | Variant::NoTimeWait | Variant::Abort => "the scenario never calls close()",
         }
     }
 
